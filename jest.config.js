@@ -1,0 +1,17 @@
+/** Jest runs TypeScript through ts-jest in transpile-only mode (type checking is `npm run typecheck`). */
+module.exports = {
+  testEnvironment: 'node',
+  rootDir: '.',
+  roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/test'],
+  testRegex: '.*\\.(spec|test)\\.ts$',
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
+  },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper: {
+    '^@motcua/(domain|event-store|platform)$': '<rootDir>/libs/$1/src',
+    '^@motcua/(domain|event-store|platform)/(.*)$': '<rootDir>/libs/$1/src/$2',
+  },
+  testTimeout: 60000,
+  setupFiles: ['reflect-metadata'],
+};

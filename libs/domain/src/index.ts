@@ -1,0 +1,4 @@
+export * from './shared/types';
+export * from './calendar';
+export * from './deadline';
+export * from './dossier';

@@ -1,0 +1,44 @@
+/**
+ * Primitive vocabulary shared by the calendar, deadline and dossier modules.
+ * Framework-free: nothing in libs/domain may import Nest, a database driver, bullmq or ioredis.
+ */
+
+/** A legal processing time as written in the procedure catalogue. */
+export type ProcessingTimeUnit = 'working_day' | 'half_day' | 'working_hour';
+export interface ProcessingTime {
+  amount: number;
+  unit: ProcessingTimeUnit;
+}
+
+export type Channel = 'direct' | 'online' | 'postal';
+export type OnlineLevel = 'none' | 'partial' | 'full';
+export type Outcome = 'approved' | 'refused';
+export type Rating = 'satisfied' | 'neutral' | 'dissatisfied';
+export type TimingClass = 'early' | 'on-time' | 'late';
+export type AlertKind = 'near-deadline' | 'apology-cutoff' | 'overdue';
+export type DossierStatus = 'received' | 'assigned' | 'awaiting-supplement' | 'resolved' | 'withdrawn';
+export type UnitLevel = 'province' | 'district' | 'commune';
+
+/** A local calendar date, `YYYY-MM-DD`, in some unit's time zone. */
+export type LocalDate = string;
+/** A wall-clock time of day, `HH:MM` (24 h). */
+export type LocalTime = string;
+
+/** One office session, e.g. 07:30–11:30. `end` is exclusive of work but inclusive as a due time. */
+export interface OfficeSession {
+  start: LocalTime;
+  end: LocalTime;
+}
+/** Office hours of a unit on a working day (same every working day). */
+export interface OfficeHours {
+  sessions: OfficeSession[];
+}
+
+export const DEFAULT_TIME_ZONE = 'Asia/Ho_Chi_Minh';
+/** HCMC office hours (domain.md): 07:30–11:30 and 13:00–17:00. */
+export const DEFAULT_OFFICE_HOURS: OfficeHours = {
+  sessions: [
+    { start: '07:30', end: '11:30' },
+    { start: '13:00', end: '17:00' },
+  ],
+};
