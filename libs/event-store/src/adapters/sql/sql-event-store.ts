@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import { likePrefix, migrate, SqlDriver } from '@motcua/sql';
+import { EventStore } from '../../port/event-store';
+import { WrongExpectedRevisionError } from '../../port/errors';
+import { EventMetadata, EventToAppend, RecordedEvent } from '../../port/events';
+import {
+  AllFilter,
+  AppendOptions,
+  AppendResult,
+  ExpectedRevision,
+  ReadAllOptions,
+  ReadStreamOptions,
+  SubscribeAllOptions,
+} from '../../port/options';
+import { Position } from '../../port/position';
+import { Subscription, SubscriptionHandler } from '../../port/subscription';
+import { AppendNotifier, DEFAULT_POLLING, PollingConfig, PollingSubscription } from '../../subscription/polling-subscription';
+
+interface EventRow {
+  global_position: string;
+  transaction_id: string;
+  event_id: string;
+  stream_id: string;
+  revision: string;
+  type: string;
+  data: unknown;
+  metadata: EventMetadata;
+  recorded_at: string | Date;
+}
+
+const COLUMNS = `global_position::text AS global_position, transaction_id::text AS transaction_id,
+  event_id::text AS event_id, stream_id, revision::text AS revision, type, data, metadata, recorded_at`;
+
+/** Only rows of transactions below the oldest running one: see infra/migrations/0001_event_store.sql. */
+const VISIBLE = `e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())`;
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    id: row.event_id,
+    stream: row.stream_id,
+    revision: BigInt(row.revision),
+    position: { commit: BigInt(row.transaction_id), prepare: BigInt(row.global_position) },
+    type: row.type,
+    data: row.data,
+    metadata: row.metadata,
+    recordedAt: (row.recorded_at instanceof Date ? row.recorded_at : new Date(row.recorded_at)).toISOString(),
+  };
+}
+
+function expectedText(expected: ExpectedRevision): string {
+  return typeof expected === 'bigint' ? expected.toString() : expected;
+}
+
+/**
+ * The event store on PostgreSQL or PGlite: same schema, same SQL; only the driver differs.
+ */
+export class SqlEventStore implements EventStore {
+  readonly kind: string;
+  private readonly notifier = new AppendNotifier();
+
+  constructor(
+    readonly driver: SqlDriver,
+    private readonly options: { polling?: PollingConfig; ownsDriver?: boolean } = {},
+  ) {
+    this.kind = driver.kind;
+  }
+
+  /** Opens the store and applies pending migrations. `ownsDriver`: close the driver on close(). */
+  static async create(
+    driver: SqlDriver,
+    options: { polling?: PollingConfig; ownsDriver?: boolean } = {},
+  ): Promise<SqlEventStore> {
+    await migrate(driver);
+    return new SqlEventStore(driver, options);
+  }
+
+  async append(stream: string, events: EventToAppend[], options: AppendOptions = {}): Promise<AppendResult> {
+    const expected = options.expectedRevision ?? 'any';
+    const payload = events.map((e) => ({ id: e.id ?? randomUUID(), type: e.type, data: e.data, metadata: e.metadata }));
+    const { rows } = await this.driver.query<{
+      ok: boolean;
+      revision: string | null;
+      transaction_id: string | null;
+      last_position: string | null;
+    }>(`SELECT ok, revision, transaction_id, last_position FROM es_append($1, $2, $3::jsonb)`, [
+      stream,
+      expectedText(expected),
+      JSON.stringify(payload),
+    ]);
+    const r = rows[0];
+    if (!r.ok) {
+      throw new WrongExpectedRevisionError(stream, expected, r.revision === null ? 'no-stream' : BigInt(r.revision));
+    }
+    if (events.length === 0) {
+      const head = await this.headPosition();
+      return { nextExpectedRevision: r.revision === null ? -1n : BigInt(r.revision), position: head ?? { commit: 0n, prepare: 0n } };
+    }
+    this.notifier.notify();
+    return {
+      nextExpectedRevision: BigInt(r.revision!),
+      position: { commit: BigInt(r.transaction_id!), prepare: BigInt(r.last_position!) },
+    };
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const params: unknown[] = [stream];
+    let where = `e.stream_id = $1`;
+    if (options.fromRevision !== undefined) {
+      params.push(options.fromRevision.toString());
+      where += backwards ? ` AND e.revision <= $2::bigint` : ` AND e.revision >= $2::bigint`;
+    }
+    let sql = `SELECT ${COLUMNS} FROM es_events e WHERE ${where} ORDER BY e.revision ${backwards ? 'DESC' : 'ASC'}`;
+    if (options.limit !== undefined) {
+      params.push(options.limit);
+      sql += ` LIMIT $${params.length}`;
+    }
+    const { rows } = await this.driver.query<EventRow>(sql, params);
+    return rows.map(toRecorded);
+  }
+
+  async streamRevision(stream: string): Promise<bigint | undefined> {
+    const { rows } = await this.driver.query<{ revision: string }>(
+      `SELECT revision::text AS revision FROM es_streams WHERE stream_id = $1`,
+      [stream],
+    );
+    return rows.length ? BigInt(rows[0].revision) : undefined;
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const params: unknown[] = [];
+    const where = [VISIBLE, ...this.afterClause(options.fromPosition, params), ...this.filterClauses(options.filter, params)];
+    let sql = `SELECT ${COLUMNS} FROM es_events e WHERE ${where.join(' AND ')} ORDER BY e.transaction_id, e.global_position`;
+    if (options.limit !== undefined) {
+      params.push(options.limit);
+      sql += ` LIMIT $${params.length}`;
+    }
+    const { rows } = await this.driver.query<EventRow>(sql, params);
+    return rows.map(toRecorded);
+  }
+
+  async headPosition(): Promise<Position | undefined> {
+    const { rows } = await this.driver.query<{ transaction_id: string; global_position: string }>(
+      `SELECT transaction_id::text AS transaction_id, global_position::text AS global_position FROM es_events
+       e WHERE ${VISIBLE} ORDER BY e.transaction_id DESC, e.global_position DESC LIMIT 1`,
+    );
+    return rows.length ? { commit: BigInt(rows[0].transaction_id), prepare: BigInt(rows[0].global_position) } : undefined;
+  }
+
+  async countAfter(position: Position | undefined, filter?: AllFilter): Promise<number> {
+    const params: unknown[] = [];
+    const where = [VISIBLE, ...this.afterClause(position, params), ...this.filterClauses(filter, params)];
+    const { rows } = await this.driver.query<{ n: string }>(
+      `SELECT count(*)::text AS n FROM es_events e WHERE ${where.join(' AND ')}`,
+      params,
+    );
+    return Number(rows[0].n);
+  }
+
+  subscribeAll(options: SubscribeAllOptions, handler: SubscriptionHandler): Subscription {
+    return new PollingSubscription(
+      { readAll: (o) => this.readAll(o), onAppended: (l) => this.notifier.onAppended(l) },
+      options,
+      handler,
+      this.options.polling ?? DEFAULT_POLLING,
+    );
+  }
+
+  async ping(): Promise<void> {
+    await this.driver.query(`SELECT 1`);
+  }
+
+  async close(): Promise<void> {
+    if (this.options.ownsDriver) await this.driver.close();
+  }
+
+  private afterClause(position: Position | undefined, params: unknown[]): string[] {
+    if (!position || position.commit < 0n) return [];
+    params.push(position.commit.toString(), position.prepare.toString());
+    return [`(e.transaction_id, e.global_position) > ($${params.length - 1}::xid8, $${params.length}::bigint)`];
+  }
+
+  private filterClauses(filter: AllFilter | undefined, params: unknown[]): string[] {
+    const clauses: string[] = [];
+    if (filter?.streamPrefixes?.length) {
+      params.push(filter.streamPrefixes.map(likePrefix));
+      clauses.push(`e.stream_id LIKE ANY($${params.length}::text[])`);
+    }
+    if (filter?.eventTypes?.length) {
+      params.push(filter.eventTypes);
+      clauses.push(`e.type = ANY($${params.length}::text[])`);
+    }
+    return clauses;
+  }
+}

@@ -1,0 +1,33 @@
+import { PgDriver, PgliteDriver, SqlDriver } from '@motcua/sql';
+import { MemoryEventStore } from './adapters/memory/memory-event-store';
+import { SqlEventStore } from './adapters/sql/sql-event-store';
+import { parseEventStoreUrl } from './config';
+import { EventStore } from './port/event-store';
+
+export interface OpenedEventStore {
+  store: EventStore;
+  /** The SQL database behind the store when it is PGlite/PostgreSQL (read models share it). */
+  driver?: SqlDriver;
+}
+
+/** Opens the adapter EVENT_STORE_URL selects and applies pending migrations. */
+export async function openEventStore(url: string | undefined): Promise<OpenedEventStore> {
+  const target = parseEventStoreUrl(url);
+  switch (target.kind) {
+    case 'memory':
+      return { store: new MemoryEventStore() };
+    case 'pglite': {
+      const driver = await PgliteDriver.open(target.dataDir);
+      return { store: await SqlEventStore.create(driver, { ownsDriver: true }), driver };
+    }
+    case 'postgres': {
+      const driver = new PgDriver({ connectionString: target.connectionString });
+      return { store: await SqlEventStore.create(driver, { ownsDriver: true }), driver };
+    }
+    case 'esdb': {
+      // Loaded lazily: the gRPC client is heavy and only needed for this adapter.
+      const { EsdbEventStore } = await import('./adapters/esdb');
+      return { store: EsdbEventStore.fromUrl(target.connectionString) };
+    }
+  }
+}

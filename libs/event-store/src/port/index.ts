@@ -1,0 +1,6 @@
+export * from './position';
+export * from './events';
+export * from './errors';
+export * from './options';
+export * from './subscription';
+export * from './event-store';

@@ -1,0 +1,46 @@
+import { Position } from './position';
+
+/** `any`: no check; `no-stream`: the stream must not exist; a number: the last event's revision. */
+export type ExpectedRevision = bigint | 'no-stream' | 'any' | 'stream-exists';
+
+export interface AppendOptions {
+  expectedRevision?: ExpectedRevision;
+}
+
+export interface AppendResult {
+  /** Revision of the last event appended. */
+  nextExpectedRevision: bigint;
+  /** Global position of the last event appended. */
+  position: Position;
+}
+
+export type Direction = 'forwards' | 'backwards';
+
+export interface ReadStreamOptions {
+  /** Inclusive. Default: the first event (forwards) or the last (backwards). */
+  fromRevision?: bigint;
+  direction?: Direction;
+  limit?: number;
+}
+
+export interface AllFilter {
+  /** Keep events whose stream name starts with one of these. */
+  streamPrefixes?: string[];
+  /** Keep events of one of these types. */
+  eventTypes?: string[];
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events strictly after this position. Default: the start of the log. */
+  fromPosition?: Position;
+  limit?: number;
+  filter?: AllFilter;
+}
+
+export interface SubscribeAllOptions {
+  /** Exclusive (a checkpoint: the last position already handled). Default: the start. */
+  fromPosition?: Position;
+  filter?: AllFilter;
+  /** Largest batch handed to the handler at once. */
+  batchSize?: number;
+}

@@ -1,0 +1,133 @@
+import { RecordedEvent } from '../port/events';
+import { SubscribeAllOptions } from '../port/options';
+import { Position } from '../port/position';
+import { Subscription, SubscriptionHandler } from '../port/subscription';
+
+export interface PollingSource {
+  readAll(options: { fromPosition?: Position; limit: number; filter?: SubscribeAllOptions['filter'] }): Promise<RecordedEvent[]>;
+  /** Registers a callback run after each local append; returns the unregister function. */
+  onAppended(listener: () => void): () => void;
+}
+
+export interface PollingConfig {
+  /** Poll interval when live and nothing happened locally (other processes' appends). */
+  idleMs: number;
+  /** First retry delay after a failed read; doubles up to maxBackoffMs. */
+  minBackoffMs: number;
+  maxBackoffMs: number;
+}
+
+export const DEFAULT_POLLING: PollingConfig = { idleMs: 50, minBackoffMs: 100, maxBackoffMs: 5_000 };
+
+/**
+ * Catch-up-then-live subscription over any store that can `readAll` in global order: reads batches
+ * until a short one (caught up), then waits for a local append or the idle interval. A failed read
+ * is a dropped source: retried with exponential backoff from the last handled position, so each
+ * event is handed to the handler exactly once per subscription.
+ */
+export class PollingSubscription implements Subscription {
+  private _position: Position | undefined;
+  private _caughtUp = false;
+  private stopping = false;
+  private wake: (() => void) | undefined;
+  private readonly unlisten: () => void;
+  private resolveCaughtUp!: () => void;
+  readonly caughtUp: Promise<void>;
+  readonly stopped: Promise<void>;
+
+  constructor(
+    private readonly source: PollingSource,
+    private readonly options: SubscribeAllOptions,
+    private readonly handler: SubscriptionHandler,
+    private readonly config: PollingConfig = DEFAULT_POLLING,
+  ) {
+    this._position = options.fromPosition;
+    this.caughtUp = new Promise((r) => (this.resolveCaughtUp = r));
+    this.unlisten = source.onAppended(() => this.wake?.());
+    this.stopped = this.run();
+  }
+
+  get position(): Position | undefined {
+    return this._position;
+  }
+
+  get isCaughtUp(): boolean {
+    return this._caughtUp;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.stopped;
+  }
+
+  private async run(): Promise<void> {
+    const batchSize = this.options.batchSize ?? 500;
+    let backoff = this.config.minBackoffMs;
+    let failure: unknown;
+    try {
+      while (!this.stopping) {
+        let batch: RecordedEvent[];
+        try {
+          batch = await this.source.readAll({
+            fromPosition: this._position,
+            limit: batchSize,
+            filter: this.options.filter,
+          });
+          backoff = this.config.minBackoffMs;
+        } catch (err) {
+          if (this.stopping) break;
+          this.handler.onDropped?.(err, backoff);
+          await this.sleep(backoff);
+          backoff = Math.min(backoff * 2, this.config.maxBackoffMs);
+          continue;
+        }
+        if (batch.length > 0) {
+          await this.handler.handle(batch);
+          this._position = batch[batch.length - 1].position;
+        }
+        if (batch.length < batchSize) {
+          if (!this._caughtUp) {
+            this._caughtUp = true;
+            this.resolveCaughtUp();
+            this.handler.onCaughtUp?.(this._position);
+          }
+          await this.sleep(this.config.idleMs);
+        } else {
+          this._caughtUp = false;
+        }
+      }
+    } catch (err) {
+      failure = err;
+    } finally {
+      this.unlisten();
+      this.resolveCaughtUp(); // never leave a waiter hanging on a stopped subscription
+      this.handler.onStopped?.(failure);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+}
+
+/** Fan-out of "something was appended here" to local subscriptions. */
+export class AppendNotifier {
+  private readonly listeners = new Set<() => void>();
+  onAppended(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  notify(): void {
+    for (const l of this.listeners) l();
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * The one SQL seam shared by the event store's SQL adapter, the read models and checkpoints.
+ * PGlite (embedded) and PostgreSQL (node-postgres) implement it; the SQL text is shared.
+ */
+export interface SqlResult<T> {
+  rows: T[];
+  affectedRows: number;
+}
+
+export interface SqlExecutor {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<SqlResult<T>>;
+  /** Runs several `;`-separated statements without parameters. */
+  exec(sql: string): Promise<void>;
+}
+
+export interface SqlDriver extends SqlExecutor {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs `fn` in one transaction on one connection; commits if it resolves, rolls back if not. */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` on one dedicated connection (session-level advisory locks live as long as it).
+   * On PGlite (one connection) this is the same connection as everything else.
+   */
+  withSession<T>(fn: (session: SqlExecutor) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Escapes LIKE wildcards so that a user string matches literally as a prefix. */
+export function likePrefix(prefix: string): string {
+  return prefix.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
+}

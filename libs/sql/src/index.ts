@@ -1,0 +1,4 @@
+export * from './driver';
+export * from './migrate';
+export * from './pg-driver';
+export * from './pglite-driver';

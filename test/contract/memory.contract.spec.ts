@@ -1,0 +1,4 @@
+import { MemoryEventStore } from '@motcua/event-store';
+import { eventStoreContract } from './event-store.contract';
+
+eventStoreContract('memory', async () => new MemoryEventStore());
