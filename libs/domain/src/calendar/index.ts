@@ -1,0 +1,28 @@
+export type { YearCalendar, CalendarSource, CalendarSourceKind } from './year-calendar';
+export { OFFICIAL_CALENDARS } from './data';
+export { fallbackCalendar, fallbackVersion, statutoryHolidays, nationalDayAdjacentDay } from './fallback';
+export { withWeekendCompensation } from './compensation';
+export { lunarNewYear, hungKingsDay } from './lunar';
+export { createCalendarSource, defaultCalendarSource } from './source';
+export { validateYearCalendar } from './validate-calendar';
+export { isWorkingDay, nextWorkingDay, previousWorkingDay, addWorkingDays } from './working-day';
+// Local date/time helpers (time/) are exposed through this barrel.
+export {
+  localDateOf,
+  localDateTimeOf,
+  instantAt,
+  addDays,
+  daysBetween,
+  dayOfWeek,
+  isWeekend,
+  isLocalDate,
+  assertLocalDate,
+  compareLocalDates,
+  isLocalTime,
+  parseLocalTime,
+  formatLocalTime,
+  assertTimeZone,
+  zoneOffsetMinutes,
+  type LocalDateTime,
+  type IsoDayOfWeek,
+} from '../time';

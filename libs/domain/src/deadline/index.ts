@@ -1,0 +1,10 @@
+export { type WorkingTimeContext, createWorkingTimeContext } from './context';
+export { type CompiledOfficeHours, type SessionMinutes, compileOfficeHours, validateOfficeHours } from './office-hours';
+export { HOURS_PER_HALF_DAY, validateProcessingTime } from './processing-time';
+export { type DueAt, computeDueAt } from './due-at';
+export { calendarVersionOf } from './calendar-version';
+export { workingMinutesBetween, workingTimeRemaining } from './remaining';
+export { apologyCutoff } from './apology';
+export { type NearDeadlinePolicy, nearDeadlineAt } from './near-deadline';
+export { type TimingMode, timingClass, isOverdue } from './timing';
+export { addWorkingTime } from './add-working-time';

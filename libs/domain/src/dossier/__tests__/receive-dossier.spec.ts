@@ -1,0 +1,73 @@
+import { DossierAlreadyExists, InvalidCommand, OccurredInFuture } from '../errors';
+import { cmd, corrupt, d, DUE_AT, ev, ID, NOW, RECEIVED_AT, spec } from './fixtures';
+
+describe('ReceiveDossier', () => {
+  it('records the reception with the due time frozen into the event', () => {
+    const state = spec.given([]).when(cmd.receive()).then([ev.received()]);
+    expect(state).toMatchObject({
+      status: 'received',
+      id: ID,
+      receivedAt: RECEIVED_AT,
+      clockStartedAt: RECEIVED_AT,
+      dueAt: DUE_AT,
+      effectiveDueAt: DUE_AT,
+      appointedDueAt: undefined,
+      version: 1,
+      lastOccurredAt: RECEIVED_AT,
+      supplements: [],
+      alerts: [],
+    });
+  });
+
+  it('omits optional fields that were not given', () => {
+    const { procedureName: _omitted, ...withoutName } = ev.received().data;
+    void _omitted;
+    spec
+      .given([])
+      .when(cmd.receive({ procedureName: undefined, applicant: { name: 'Trần Thị B' } }))
+      .then([{ type: 'DossierReceived', data: { ...withoutName, applicant: { name: 'Trần Thị B' } } }]);
+  });
+
+  it('accepts a backdated reception (entered after the fact)', () => {
+    spec.given([]).when(cmd.receive(), d('2025-03-03T02:00:00.000Z')).then([ev.received()]);
+  });
+
+  it('is refused when the dossier already exists', () => {
+    spec.given([ev.received()]).when(cmd.receive()).thenThrows(DossierAlreadyExists, (e) => {
+      expect(e.code).toBe('dossier-already-exists');
+    });
+  });
+
+  it('is refused when it happens in the future', () => {
+    spec
+      .given([])
+      .when(cmd.receive({ occurredAt: new Date(NOW.getTime() + 60_000), dueAt: new Date(NOW.getTime() + 86_400_000) }))
+      .thenThrows(OccurredInFuture, (e) => expect(e.code).toBe('occurred-in-future'));
+  });
+
+  it('is refused when the due time is not after the reception', () => {
+    spec
+      .given([])
+      .when(cmd.receive({ dueAt: d(RECEIVED_AT) }))
+      .thenThrows(InvalidCommand, (e) => expect(e.field).toBe('dueAt'));
+  });
+
+  it.each([
+    ['code', { code: '  ' }],
+    ['applicant.name', { applicant: { name: '' } }],
+    ['applicant', { applicant: null }],
+    ['channel', { channel: 'fax' }],
+    ['onlineLevel', { onlineLevel: 'level-4' }],
+    ['processingTime.amount', { processingTime: { amount: 0, unit: 'working_day' } }],
+    ['processingTime.unit', { processingTime: { amount: 1, unit: 'week' } }],
+    ['timeZone', { timeZone: 'Mars/Olympus_Mons' }],
+    ['occurredAt', { occurredAt: new Date('not a date') }],
+    ['dueAt', { dueAt: '2025-03-06T10:00:00Z' }],
+    ['calendarVersion', { calendarVersion: '' }],
+  ])('rejects an impossible %s', (field, patch) => {
+    spec
+      .given([])
+      .when(corrupt(cmd.receive(), patch))
+      .thenThrows(InvalidCommand, (e) => expect(e.field).toBe(field));
+  });
+});

@@ -1,0 +1,219 @@
+/**
+ * Dossier events: facts, past tense, `{ type, data }`, timestamps as ISO-8601 strings
+ * (`Date.toISOString()`). Events are never edited; a new shape gets a new schema version
+ * and an upcaster, so every type exports its current `schemaVersion`.
+ */
+import type {
+  AlertKind,
+  Channel,
+  OnlineLevel,
+  Outcome,
+  ProcessingTime,
+  Rating,
+} from '../shared/types';
+import { assertNever } from './assert-never';
+
+/** An ISO-8601 instant as produced by `Date.prototype.toISOString()`. */
+export type IsoInstant = string;
+
+/** Emmett-style event envelope: the store adds metadata (recordedAt, actor, version) around it. */
+export type DomainEvent<Type extends string, Data extends object> = Readonly<{
+  type: Type;
+  data: Readonly<Data>;
+}>;
+
+export interface Applicant {
+  name: string;
+  idNumber?: string;
+  phone?: string;
+  email?: string;
+  address?: string;
+}
+
+export type DossierReceived = DomainEvent<
+  'DossierReceived',
+  {
+    dossierId: string;
+    code: string;
+    unitCode: string;
+    procedureCode: string;
+    procedureName?: string;
+    field: string;
+    channel: Channel;
+    onlineLevel: OnlineLevel;
+    applicant: Applicant;
+    processingTime: ProcessingTime;
+    timeZone: string;
+    receivedAt: IsoInstant;
+    /** Legal due time, computed by the application at reception and frozen here. */
+    dueAt: IsoInstant;
+    calendarVersion: string;
+  }
+>;
+
+export type DossierAssigned = DomainEvent<
+  'DossierAssigned',
+  {
+    assignee: string;
+    assigneeName?: string;
+    department?: string;
+    assignedAt: IsoInstant;
+    previousAssignee?: string;
+  }
+>;
+
+/** The clock stops until the complete dossier arrives (Nghị định 61/2018 Art. 19.4). */
+export type SupplementRequested = DomainEvent<
+  'SupplementRequested',
+  { reason: string; requestedAt: IsoInstant }
+>;
+
+/** The clock restarts from zero at `receivedAt`; `dueAt` is the new legal due time. */
+export type SupplementReceived = DomainEvent<
+  'SupplementReceived',
+  { receivedAt: IsoInstant; dueAt: IsoInstant; calendarVersion: string; previousDueAt: IsoInstant }
+>;
+
+/** Apology and re-appointment, at most once per dossier (Nghị định 61/2018 Art. 19.9). */
+export type ApologyIssued = DomainEvent<
+  'ApologyIssued',
+  {
+    reason: string;
+    newDueAt: IsoInstant;
+    letterNumber?: string;
+    issuedAt: IsoInstant;
+    previousDueAt: IsoInstant;
+  }
+>;
+
+export type DossierResolved = DomainEvent<
+  'DossierResolved',
+  { outcome: Outcome; note?: string; resolvedAt: IsoInstant }
+>;
+
+export type DossierWithdrawn = DomainEvent<'DossierWithdrawn', { reason: string; withdrawnAt: IsoInstant }>;
+
+export type SatisfactionRated = DomainEvent<'SatisfactionRated', { rating: Rating; ratedAt: IsoInstant }>;
+
+/** Common payload of the three deadline alerts; `dueAt` is the due time the alert is about. */
+export interface DeadlineAlertData<K extends AlertKind> {
+  kind: K;
+  dueAt: IsoInstant;
+  raisedAt: IsoInstant;
+  unitCode: string;
+  assignee?: string;
+}
+
+export type DeadlineWarningRaised = DomainEvent<'DeadlineWarningRaised', DeadlineAlertData<'near-deadline'>>;
+export type ApologyCutoffReached = DomainEvent<'ApologyCutoffReached', DeadlineAlertData<'apology-cutoff'>>;
+export type DossierOverdue = DomainEvent<'DossierOverdue', DeadlineAlertData<'overdue'>>;
+
+export type DeadlineAlertEvent = DeadlineWarningRaised | ApologyCutoffReached | DossierOverdue;
+
+export type DossierEvent =
+  | DossierReceived
+  | DossierAssigned
+  | SupplementRequested
+  | SupplementReceived
+  | ApologyIssued
+  | DossierResolved
+  | DossierWithdrawn
+  | SatisfactionRated
+  | DeadlineAlertEvent;
+
+export type DossierEventType = DossierEvent['type'];
+
+export const DOSSIER_EVENT_TYPES = [
+  'DossierReceived',
+  'DossierAssigned',
+  'SupplementRequested',
+  'SupplementReceived',
+  'ApologyIssued',
+  'DossierResolved',
+  'DossierWithdrawn',
+  'SatisfactionRated',
+  'DeadlineWarningRaised',
+  'ApologyCutoffReached',
+  'DossierOverdue',
+] as const satisfies readonly DossierEventType[];
+
+// Compile-time proof that the list above names every member of the union.
+type MissingEventTypes = Exclude<DossierEventType, (typeof DOSSIER_EVENT_TYPES)[number]>;
+const _allEventTypesListed: [MissingEventTypes] extends [never] ? true : MissingEventTypes = true;
+void _allEventTypesListed;
+
+export function isDossierEventType(type: string): type is DossierEventType {
+  return (DOSSIER_EVENT_TYPES as readonly string[]).includes(type);
+}
+
+/* Schema versions, one per event type (bump + upcaster when a payload changes). */
+export const DossierReceivedSchemaVersion = 1;
+export const DossierAssignedSchemaVersion = 1;
+export const SupplementRequestedSchemaVersion = 1;
+export const SupplementReceivedSchemaVersion = 1;
+export const ApologyIssuedSchemaVersion = 1;
+export const DossierResolvedSchemaVersion = 1;
+export const DossierWithdrawnSchemaVersion = 1;
+export const SatisfactionRatedSchemaVersion = 1;
+export const DeadlineWarningRaisedSchemaVersion = 1;
+export const ApologyCutoffReachedSchemaVersion = 1;
+export const DossierOverdueSchemaVersion = 1;
+
+export const DOSSIER_EVENT_SCHEMA_VERSIONS: Readonly<Record<DossierEventType, number>> = {
+  DossierReceived: DossierReceivedSchemaVersion,
+  DossierAssigned: DossierAssignedSchemaVersion,
+  SupplementRequested: SupplementRequestedSchemaVersion,
+  SupplementReceived: SupplementReceivedSchemaVersion,
+  ApologyIssued: ApologyIssuedSchemaVersion,
+  DossierResolved: DossierResolvedSchemaVersion,
+  DossierWithdrawn: DossierWithdrawnSchemaVersion,
+  SatisfactionRated: SatisfactionRatedSchemaVersion,
+  DeadlineWarningRaised: DeadlineWarningRaisedSchemaVersion,
+  ApologyCutoffReached: ApologyCutoffReachedSchemaVersion,
+  DossierOverdue: DossierOverdueSchemaVersion,
+};
+
+/** Which alert event records which alert kind. */
+export const ALERT_EVENT_TYPE_BY_KIND = {
+  'near-deadline': 'DeadlineWarningRaised',
+  'apology-cutoff': 'ApologyCutoffReached',
+  overdue: 'DossierOverdue',
+} as const satisfies Record<AlertKind, DeadlineAlertEvent['type']>;
+
+export function isDeadlineAlertEvent(event: DossierEvent): event is DeadlineAlertEvent {
+  return event.type === 'DeadlineWarningRaised' || event.type === 'ApologyCutoffReached' || event.type === 'DossierOverdue';
+}
+
+export const DOSSIER_STREAM_PREFIX = 'dossier-';
+export function dossierStreamName(id: string): string {
+  return DOSSIER_STREAM_PREFIX + id;
+}
+
+/** Business time of an event (its `occurredAt`), read from the event's own timestamp field. */
+export function eventOccurredAt(event: DossierEvent): IsoInstant {
+  switch (event.type) {
+    case 'DossierReceived':
+      return event.data.receivedAt;
+    case 'DossierAssigned':
+      return event.data.assignedAt;
+    case 'SupplementRequested':
+      return event.data.requestedAt;
+    case 'SupplementReceived':
+      return event.data.receivedAt;
+    case 'ApologyIssued':
+      return event.data.issuedAt;
+    case 'DossierResolved':
+      return event.data.resolvedAt;
+    case 'DossierWithdrawn':
+      return event.data.withdrawnAt;
+    case 'SatisfactionRated':
+      return event.data.ratedAt;
+    case 'DeadlineWarningRaised':
+    case 'ApologyCutoffReached':
+    case 'DossierOverdue':
+      return event.data.raisedAt;
+    default:
+      return assertNever(event);
+  }
+}
+
