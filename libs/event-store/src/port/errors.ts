@@ -19,7 +19,7 @@ export class WrongExpectedRevisionError extends Error {
 /** The store could not be reached or did not answer in time. Safe to retry reads. */
 export class EventStoreUnavailableError extends Error {
   readonly code = 'event-store-unavailable';
-  constructor(message: string, readonly cause?: unknown) {
+  constructor(message: string, override readonly cause?: unknown) {
     super(message);
     this.name = 'EventStoreUnavailableError';
   }

@@ -1,0 +1,24 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig, ConfigModule, EventStoreModule, HealthModule, LoggingModule, QueuesModule } from '@motcua/platform';
+import { WorkerModule } from '../../worker/src/worker.module';
+
+/**
+ * The HTTP app. With the embedded store (PGlite: one process per data directory) it also runs
+ * the worker in the same process, so `npm start` is the whole service.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule.forRoot(config),
+        EventStoreModule,
+        QueuesModule,
+        HealthModule,
+        ...(config.runWorker ? [WorkerModule] : []),
+      ],
+    };
+  }
+}

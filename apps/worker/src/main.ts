@@ -1,0 +1,19 @@
+import 'reflect-metadata';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { closeOnSignals, ConfigModule, EventStoreModule, exitOnConfigError, loadConfig, LoggingModule } from '@motcua/platform';
+import { WorkerModule } from './worker.module';
+
+/** The worker alone (PostgreSQL or EventStoreDB deployments): projections and timers, no HTTP. */
+async function bootstrap(): Promise<void> {
+  const config = loadConfig(process.env, 'worker');
+  @Module({ imports: [ConfigModule.forRoot(config), LoggingModule.forRoot(config), EventStoreModule, WorkerModule] })
+  class WorkerRootModule {}
+  const app = await NestFactory.createApplicationContext(WorkerRootModule, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  closeOnSignals(app, config.shutdownTimeoutSeconds);
+  await app.init();
+}
+
+bootstrap().catch(exitOnConfigError);

@@ -1,0 +1,100 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import { JobsOptions, Processor, Queue, QueueEvents, Worker, WorkerOptions } from 'bullmq';
+import IORedis, { Redis } from 'ioredis';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../tokens';
+
+/**
+ * The one place that owns BullMQ options (Novu's pattern): connections, default job options,
+ * retention, and the shutdown order — workers are closed (finishing their current job) before
+ * the queues, and the Redis connections last.
+ *
+ * Redis holds only derived state (timers, delivery retries): losing it loses nothing that a sweep
+ * cannot rebuild from the event store.
+ */
+export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  removeOnComplete: true,
+  removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1_000 },
+};
+
+export interface WorkerSettings {
+  concurrency?: number;
+  /** How long a job may run before BullMQ considers it stalled and gives it to another worker. */
+  lockDurationMs?: number;
+}
+
+@Injectable()
+export class Queues implements BeforeApplicationShutdown {
+  private readonly logger = new Logger('Queues');
+  private readonly queues = new Map<string, Queue>();
+  private readonly workers: Worker[] = [];
+  private readonly connections: Redis[] = [];
+  private closed = false;
+  /** What happened at shutdown, in order (tests assert workers close before queues). */
+  readonly shutdownLog: string[] = [];
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  /** A new Redis connection for BullMQ (blocking commands need their own). */
+  connection(): Redis {
+    const c = new IORedis(this.config.redisUrl, {
+      maxRetriesPerRequest: null,
+      enableReadyCheck: true,
+      retryStrategy: (times) => Math.min(times * 200, 5_000),
+    });
+    c.on('error', (err) => this.logger.warn(`redis: ${err.message}`));
+    this.connections.push(c);
+    return c;
+  }
+
+  queue<T = unknown>(name: string): Queue<T> {
+    let q = this.queues.get(name);
+    if (!q) {
+      q = new Queue(name, { connection: this.connection(), defaultJobOptions: DEFAULT_JOB_OPTIONS });
+      q.on('error', (err) => this.logger.warn(`queue ${name}: ${err.message}`));
+      this.queues.set(name, q);
+    }
+    return q as unknown as Queue<T>;
+  }
+
+  worker<T = unknown>(name: string, processor: Processor<T>, settings: WorkerSettings = {}): Worker<T> {
+    const options: WorkerOptions = {
+      connection: this.connection(),
+      concurrency: settings.concurrency ?? 8,
+      lockDuration: settings.lockDurationMs ?? 30_000,
+      maxStalledCount: 3,
+      autorun: true,
+    };
+    const w = new Worker<T>(name, processor, options);
+    w.on('error', (err) => this.logger.warn(`worker ${name}: ${err.message}`));
+    w.on('failed', (job, err) => this.logger.warn(`job ${name}/${job?.id} failed: ${err.message}`));
+    this.workers.push(w as unknown as Worker);
+    return w;
+  }
+
+  queueEvents(name: string): QueueEvents {
+    const e = new QueueEvents(name, { connection: this.connection() });
+    this.connections.push(e as unknown as Redis);
+    return e;
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.close();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all(this.workers.map((w) => w.close().then(() => this.shutdownLog.push(`worker:${w.name}`))));
+    await Promise.all(
+      [...this.queues.values()].map((q) => q.close().then(() => this.shutdownLog.push(`queue:${q.name}`))),
+    );
+    await Promise.all(
+      this.connections.map((c) => (typeof c.quit === 'function' ? c.quit().catch(() => c.disconnect()) : (c as unknown as QueueEvents).close())),
+    );
+    this.shutdownLog.push('connections');
+    this.logger.log(`closed ${this.workers.length} workers, then ${this.queues.size} queues`);
+  }
+}
