@@ -1,0 +1,72 @@
+/**
+ * Architecture rules checked in CI (`npm run depcruise`, part of `npm test`).
+ * The domain and the event-store port stay framework-free (domain-driven-hexagon's rule):
+ * no Nest, no database driver, no bullmq/ioredis, no gRPC client, no adapters.
+ */
+const FORBIDDEN_IN_CORE = [
+  '^@nestjs/',
+  '^pg$',
+  '^pg-',
+  '^@electric-sql/',
+  '^@eventstore/',
+  '^@kurrent/',
+  '^bullmq',
+  '^ioredis',
+  '^redis$',
+  '^fastify',
+  '^class-validator',
+  '^class-transformer',
+];
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'domain-is-framework-free',
+      severity: 'error',
+      comment: 'libs/domain holds the rules: it may not import a framework, a driver, a queue or any other lib of ours',
+      from: { path: '^libs/domain/' },
+      to: {
+        dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'],
+        path: FORBIDDEN_IN_CORE.map((p) => `node_modules/${p.replace(/^\^/, '')}`),
+      },
+    },
+    {
+      name: 'domain-imports-no-other-lib',
+      severity: 'error',
+      from: { path: '^libs/domain/' },
+      to: { path: '^(libs/(?!domain/)|apps/)' },
+    },
+    {
+      name: 'event-store-port-is-framework-free',
+      severity: 'error',
+      comment: 'the event store port (interfaces, errors, positions) must not depend on a framework or a driver',
+      from: { path: '^libs/event-store/src/(port|subscription)/' },
+      to: { path: FORBIDDEN_IN_CORE.map((p) => `node_modules/${p.replace(/^\^/, '')}`) },
+    },
+    {
+      name: 'event-store-port-imports-no-adapter',
+      severity: 'error',
+      from: { path: '^libs/event-store/src/(port|subscription)/' },
+      to: { path: '^(libs/event-store/src/adapters/|libs/sql/|libs/platform/|apps/)' },
+    },
+    {
+      name: 'libs-do-not-import-apps',
+      severity: 'error',
+      from: { path: '^libs/' },
+      to: { path: '^apps/' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: { path: '^libs/(domain|event-store)/' },
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(\\.spec\\.ts$|__tests__/)' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['require', 'node', 'default'] },
+  },
+};
