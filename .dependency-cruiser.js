@@ -50,6 +50,13 @@ module.exports = {
       to: { path: '^(libs/event-store/src/adapters/|libs/sql/|libs/platform/|apps/)' },
     },
     {
+      name: 'application-is-framework-free',
+      severity: 'error',
+      comment: 'libs/application (use cases) depends on the domain and the event-store port only',
+      from: { path: '^libs/application/' },
+      to: { path: FORBIDDEN_IN_CORE.map((p) => `node_modules/${p.replace(/^\^/, '')}`).concat(['^libs/(sql|platform)/', '^libs/event-store/src/adapters/', '^apps/']) },
+    },
+    {
       name: 'libs-do-not-import-apps',
       severity: 'error',
       from: { path: '^libs/' },

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AppConfig, ConfigModule, EventStoreModule, HealthModule, LoggingModule, QueuesModule } from '@motcua/platform';
+import { AppConfig, AuthModule, authOptionsFromConfig, ConfigModule, EventStoreModule, HealthModule, LoggingModule, QueuesModule } from '@motcua/platform';
+import { ApiModule } from './api.module';
 import { WorkerModule } from '../../worker/src/worker.module';
 
 /**
@@ -16,7 +17,9 @@ export class AppModule {
         LoggingModule.forRoot(config),
         EventStoreModule,
         QueuesModule,
+        AuthModule.forRoot(authOptionsFromConfig(config)),
         HealthModule,
+        ApiModule,
         ...(config.runWorker ? [WorkerModule] : []),
       ],
     };

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { AppConfig } from '@motcua/platform';
+import { AppConfig, createValidationPipe, ProblemFilter } from '@motcua/platform';
 import { AppModule } from './app.module';
 
 export const API_PREFIX = 'api/v1';
@@ -22,6 +22,13 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   });
   app.useLogger(app.get(Logger));
   app.setGlobalPrefix(API_PREFIX);
+  app.useGlobalFilters(new ProblemFilter());
+  app.useGlobalPipes(createValidationPipe());
+  // NDJSON imports arrive as text; they may be larger than ordinary JSON bodies.
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addContentTypeParser(['application/x-ndjson', 'application/ndjson'], { parseAs: 'string', bodyLimit: config.importBodyLimitBytes }, (_req, body, done) => done(null, body));
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

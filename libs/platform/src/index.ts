@@ -7,3 +7,5 @@ export * from './queues/queues.module';
 export * from './health/health.module';
 export * from './logging/logging.module';
 export * from './bootstrap';
+export * from './auth';
+export * from './http';

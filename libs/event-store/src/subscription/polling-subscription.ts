@@ -3,8 +3,22 @@ import { SubscribeAllOptions } from '../port/options';
 import { Position } from '../port/position';
 import { Subscription, SubscriptionHandler } from '../port/subscription';
 
+export interface ScanPage {
+  events: RecordedEvent[];
+  /** The last position examined (matching or not); undefined if nothing was examined. */
+  scannedTo: Position | undefined;
+  /** True when the scan reached the end of what is visible now. */
+  reachedEnd: boolean;
+}
+
 export interface PollingSource {
   readAll(options: { fromPosition?: Position; limit: number; filter?: SubscribeAllOptions['filter'] }): Promise<RecordedEvent[]>;
+  /**
+   * Optional: reads the next window of the log and returns the matching events plus how far it
+   * looked, so that a filtered subscription moves past events it does not want instead of
+   * scanning them again on every poll.
+   */
+  scan?(options: { fromPosition?: Position; limit: number; filter?: SubscribeAllOptions['filter'] }): Promise<ScanPage>;
   /** Registers a callback run after each local append; returns the unregister function. */
   onAppended(listener: () => void): () => void;
 }
@@ -15,6 +29,8 @@ export interface PollingConfig {
   /** First retry delay after a failed read; doubles up to maxBackoffMs. */
   minBackoffMs: number;
   maxBackoffMs: number;
+  /** Delay between a local append and the poll it triggers (batches bursts). */
+  wakeDelayMs?: number;
 }
 
 export const DEFAULT_POLLING: PollingConfig = { idleMs: 50, minBackoffMs: 100, maxBackoffMs: 5_000 };
@@ -30,6 +46,7 @@ export class PollingSubscription implements Subscription {
   private _caughtUp = false;
   private stopping = false;
   private wake: (() => void) | undefined;
+  private wakeTimer: NodeJS.Timeout | undefined;
   private readonly unlisten: () => void;
   private resolveCaughtUp!: () => void;
   readonly caughtUp: Promise<void>;
@@ -43,7 +60,14 @@ export class PollingSubscription implements Subscription {
   ) {
     this._position = options.fromPosition;
     this.caughtUp = new Promise((r) => (this.resolveCaughtUp = r));
-    this.unlisten = source.onAppended(() => this.wake?.());
+    // A burst of local appends wakes the loop once, a few ms later, instead of once per append.
+    this.unlisten = source.onAppended(() => {
+      if (this.wakeTimer || !this.wake) return;
+      this.wakeTimer = setTimeout(() => {
+        this.wakeTimer = undefined;
+        this.wake?.();
+      }, this.config.wakeDelayMs ?? 5);
+    });
     this.stopped = this.run();
   }
 
@@ -67,13 +91,14 @@ export class PollingSubscription implements Subscription {
     let failure: unknown;
     try {
       while (!this.stopping) {
-        let batch: RecordedEvent[];
+        let page: ScanPage;
         try {
-          batch = await this.source.readAll({
-            fromPosition: this._position,
-            limit: batchSize,
-            filter: this.options.filter,
-          });
+          const request = { fromPosition: this._position, limit: batchSize, filter: this.options.filter };
+          if (this.source.scan) page = await this.source.scan(request);
+          else {
+            const events = await this.source.readAll(request);
+            page = { events, scannedTo: events[events.length - 1]?.position, reachedEnd: events.length < batchSize };
+          }
           backoff = this.config.minBackoffMs;
         } catch (err) {
           if (this.stopping) break;
@@ -82,11 +107,9 @@ export class PollingSubscription implements Subscription {
           backoff = Math.min(backoff * 2, this.config.maxBackoffMs);
           continue;
         }
-        if (batch.length > 0) {
-          await this.handler.handle(batch);
-          this._position = batch[batch.length - 1].position;
-        }
-        if (batch.length < batchSize) {
+        if (page.events.length > 0) await this.handler.handle(page.events);
+        if (page.scannedTo) this._position = page.scannedTo;
+        if (page.reachedEnd) {
           if (!this._caughtUp) {
             this._caughtUp = true;
             this.resolveCaughtUp();
@@ -101,6 +124,7 @@ export class PollingSubscription implements Subscription {
       failure = err;
     } finally {
       this.unlisten();
+      if (this.wakeTimer) clearTimeout(this.wakeTimer);
       this.resolveCaughtUp(); // never leave a waiter hanging on a stopped subscription
       this.handler.onStopped?.(failure);
     }

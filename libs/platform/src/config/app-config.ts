@@ -20,6 +20,7 @@ export interface AppConfig {
   /** Seconds allowed for a graceful shutdown before the process exits anyway. */
   shutdownTimeoutSeconds: number;
   bodyLimitBytes: number;
+  importBodyLimitBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -96,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: 'all' | '
     logLevel,
     shutdownTimeoutSeconds: int('SHUTDOWN_TIMEOUT_SECONDS', env.SHUTDOWN_TIMEOUT_SECONDS, 20, 1, 600, problems),
     bodyLimitBytes: int('BODY_LIMIT_BYTES', env.BODY_LIMIT_BYTES, 1_048_576, 1024, 1_073_741_824, problems),
+    importBodyLimitBytes: int('IMPORT_BODY_LIMIT_BYTES', env.IMPORT_BODY_LIMIT_BYTES, 64 * 1_048_576, 1024, 1_073_741_824, problems),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { EventStore } from '@motcua/event-store';
+import { Public } from '../auth/decorators';
 import { Queues } from '../queues/queues';
 import { EVENT_STORE } from '../tokens';
 
@@ -12,6 +13,7 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 /** Liveness (`/health/live`) and readiness (`/health`): event store and Redis answer. */
+@Public()
 @Controller('health')
 export class HealthController {
   private redis?: ReturnType<Queues['connection']>;

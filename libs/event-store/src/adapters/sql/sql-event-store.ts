@@ -14,7 +14,7 @@ import {
 } from '../../port/options';
 import { Position } from '../../port/position';
 import { Subscription, SubscriptionHandler } from '../../port/subscription';
-import { AppendNotifier, DEFAULT_POLLING, PollingConfig, PollingSubscription } from '../../subscription/polling-subscription';
+import { AppendNotifier, DEFAULT_POLLING, PollingConfig, PollingSubscription, ScanPage } from '../../subscription/polling-subscription';
 
 interface EventRow {
   global_position: string;
@@ -32,7 +32,8 @@ const COLUMNS = `global_position::text AS global_position, transaction_id::text 
   event_id::text AS event_id, stream_id, revision::text AS revision, type, data, metadata, recorded_at`;
 
 /** Only rows of transactions below the oldest running one: see infra/migrations/0001_event_store.sql. */
-const VISIBLE = `e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())`;
+// Evaluated once per statement (an InitPlan); pg_current_snapshot() is the statement's own snapshot.
+const VISIBLE = `e.transaction_id < (SELECT pg_snapshot_xmin(pg_current_snapshot()))`;
 
 function toRecorded(row: EventRow): RecordedEvent {
   return {
@@ -159,11 +160,48 @@ export class SqlEventStore implements EventStore {
 
   subscribeAll(options: SubscribeAllOptions, handler: SubscriptionHandler): Subscription {
     return new PollingSubscription(
-      { readAll: (o) => this.readAll(o), onAppended: (l) => this.notifier.onAppended(l) },
+      { readAll: (o) => this.readAll(o), scan: (o) => this.scan(o), onAppended: (l) => this.notifier.onAppended(l) },
       options,
       handler,
       this.options.polling ?? DEFAULT_POLLING,
     );
+  }
+
+  /**
+   * One window of the log after `fromPosition` (at most `limit * 10` rows, by the primary key),
+   * returning the rows that match the filter in full and how far the window reached.
+   */
+  async scan(options: { fromPosition?: Position; limit: number; filter?: AllFilter }): Promise<ScanPage> {
+    if (!options.filter?.streamPrefixes?.length && !options.filter?.eventTypes?.length) {
+      const events = await this.readAll(options);
+      return { events, scannedTo: events[events.length - 1]?.position, reachedEnd: events.length < options.limit };
+    }
+    const params: unknown[] = [];
+    const where = [VISIBLE, ...this.afterClause(options.fromPosition, params)];
+    const match = this.filterClauses(options.filter, params).join(' AND ');
+    const window = options.limit * 10;
+    params.push(window);
+    const { rows } = await this.driver.query<EventRow & { matches: boolean }>(
+      `SELECT e.global_position::text AS global_position, e.transaction_id::text AS transaction_id, (${match}) AS matches,
+              CASE WHEN ${match} THEN e.event_id::text END AS event_id, e.stream_id, e.revision::text AS revision, e.type,
+              CASE WHEN ${match} THEN e.data END AS data, CASE WHEN ${match} THEN e.metadata END AS metadata, e.recorded_at
+       FROM es_events e WHERE ${where.join(' AND ')} ORDER BY e.transaction_id, e.global_position LIMIT $${params.length}`,
+      params,
+    );
+    const events: RecordedEvent[] = [];
+    for (const row of rows) {
+      if (!row.matches) continue;
+      events.push(toRecorded(row));
+      if (events.length >= options.limit) {
+        return { events, scannedTo: events[events.length - 1].position, reachedEnd: false };
+      }
+    }
+    const last = rows[rows.length - 1];
+    return {
+      events,
+      scannedTo: last ? { commit: BigInt(last.transaction_id), prepare: BigInt(last.global_position) } : undefined,
+      reachedEnd: rows.length < window,
+    };
   }
 
   async ping(): Promise<void> {

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { ApplicationModule } from './common/application.module';
+import { DOSSIER_HANDLERS } from './dossiers/commands';
+import { DossiersController } from './dossiers/dossiers.controller';
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+import { ImportsController } from './imports/imports.controller';
+import { REFERENCE_HANDLERS, ReferenceController } from './reference/reference.controller';
+
+/** HTTP routes of api-v1: controllers dispatch on the CQRS buses to the application services. */
+@Module({
+  imports: [CqrsModule.forRoot(), ApplicationModule],
+  controllers: [ReferenceController, DossiersController, ImportsController],
+  providers: [...DOSSIER_HANDLERS, ...REFERENCE_HANDLERS, { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
+})
+export class ApiModule {}

@@ -1,0 +1,28 @@
+import { Global, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { DossierService, ReferenceService } from '@motcua/application';
+import { EventStore } from '@motcua/event-store';
+import { EVENT_STORE } from '@motcua/platform';
+
+/** Starts the reference-data fold before the app serves requests; stops it on shutdown. */
+@Injectable()
+export class ReferenceLifecycle implements OnModuleInit, OnApplicationShutdown {
+  constructor(private readonly reference: ReferenceService) {}
+  async onModuleInit(): Promise<void> {
+    await this.reference.start();
+  }
+  async onApplicationShutdown(): Promise<void> {
+    await this.reference.stop();
+  }
+}
+
+/** The framework-free application services, provided to controllers and CQRS handlers. */
+@Global()
+@Module({
+  providers: [
+    { provide: ReferenceService, useFactory: (store: EventStore) => new ReferenceService(store), inject: [EVENT_STORE] },
+    { provide: DossierService, useFactory: (store: EventStore, ref: ReferenceService) => new DossierService(store, ref), inject: [EVENT_STORE, ReferenceService] },
+    ReferenceLifecycle,
+  ],
+  exports: [ReferenceService, DossierService],
+})
+export class ApplicationModule {}

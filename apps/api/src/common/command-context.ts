@@ -1,0 +1,39 @@
+import { randomUUID } from 'node:crypto';
+import { FastifyRequest } from 'fastify';
+import { Actor, CommandContext, Role } from '@motcua/application';
+import { BadRequestProblem, Principal } from '@motcua/platform';
+
+export function actorOf(p: Principal): Actor {
+  return { id: p.sub, name: p.name, roles: p.roles as Role[], units: p.units };
+}
+
+/** Parses `If-Match: "3"` (or W/"3", or 3). */
+function ifMatchVersion(header: string | string[] | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const raw = Array.isArray(header) ? header[0] : header;
+  const m = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(raw);
+  if (!m) throw new BadRequestProblem(`If-Match must be a dossier version such as "3", got ${raw}`);
+  return Number(m[1]);
+}
+
+/** Builds the application's command context from the request, the token and the body. */
+export function commandContext(
+  req: FastifyRequest,
+  principal: Principal,
+  body: { occurredAt?: string; expectedVersion?: number } = {},
+): CommandContext {
+  const fromHeader = ifMatchVersion(req.headers['if-match']);
+  if (fromHeader !== undefined && body.expectedVersion !== undefined && fromHeader !== body.expectedVersion) {
+    throw new BadRequestProblem(`If-Match (${fromHeader}) and expectedVersion (${body.expectedVersion}) disagree`);
+  }
+  const key = req.headers['idempotency-key'];
+  return {
+    actor: actorOf(principal),
+    correlationId: String(req.id),
+    causationId: randomUUID(),
+    now: new Date(),
+    occurredAt: body.occurredAt ? new Date(body.occurredAt) : undefined,
+    expectedVersion: fromHeader ?? body.expectedVersion,
+    idempotencyKey: typeof key === 'string' ? key : undefined,
+  };
+}

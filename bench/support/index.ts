@@ -1,0 +1,6 @@
+export * from './timing';
+export * from './stats';
+export * from './markdown';
+export * from './machine';
+export * from './databases';
+export * from './report';

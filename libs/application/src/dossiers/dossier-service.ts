@@ -1,0 +1,275 @@
+import { randomUUID } from 'node:crypto';
+import {
+  computeDueAt,
+  decide,
+  DOSSIER_EVENT_SCHEMA_VERSIONS,
+  DossierCommand,
+  DossierEvent,
+  dossierStreamName,
+  DossierState,
+  ExistingDossier,
+  foldDossier,
+  initialDossierState,
+  Applicant,
+  Channel,
+  Outcome,
+  Rating,
+  AlertKind,
+  DomainError,
+} from '@motcua/domain';
+import { EventStore, EventToAppend, RecordedEvent, WrongExpectedRevisionError } from '@motcua/event-store/port';
+import { CommandContext } from '../context';
+import { AccessDeniedError, DuplicateError, NotFoundError, RuleViolationError, VersionConflictError } from '../errors';
+import { ReferenceService } from '../reference/reference-service';
+import { DossierCodeAllocator } from './code-allocator';
+import { DossierView, toView } from './view';
+
+export interface ReceiveInput {
+  id?: string;
+  unitCode: string;
+  procedureCode: string;
+  channel: Channel;
+  applicant: Applicant;
+}
+
+/** The dossier commands after reception, as the API names them. */
+export type DossierAction =
+  | { action: 'assign'; assignee: string; assigneeName?: string; department?: string }
+  | { action: 'request-supplement'; reason: string }
+  | { action: 'receive-supplement' }
+  | { action: 'apologise'; reason: string; newDueAt: Date; letterNumber?: string }
+  | { action: 'resolve'; outcome: Outcome; note?: string }
+  | { action: 'withdraw'; reason: string }
+  | { action: 'rate'; rating: Rating }
+  | { action: 'raise-alert'; kind: AlertKind; dueAt: Date };
+
+export interface CommandResult {
+  view: DossierView;
+  /** Events appended by this command (0 for a no-op such as a repeated reassignment). */
+  appended: number;
+  created?: boolean;
+}
+
+export interface HistoryEntry {
+  type: string;
+  version: number;
+  occurredAt: string;
+  recordedAt: string;
+  /** Business time more than 5 minutes before the time it was recorded (back-office entry). */
+  backdated: boolean;
+  actor: RecordedEvent['metadata']['actor'];
+  correlationId: string;
+  data: unknown;
+}
+
+const BACKDATED_MS = 5 * 60_000;
+const MAX_RETRIES = 5;
+
+/**
+ * Application service for dossiers: loads the stream, asks the decider, appends with the revision
+ * it read (optimistic concurrency). Thin and framework-free; the HTTP layer and the import both
+ * call it.
+ */
+export class DossierService {
+  private readonly codes: DossierCodeAllocator;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly reference: ReferenceService,
+  ) {
+    this.codes = new DossierCodeAllocator(store);
+  }
+
+  async load(id: string): Promise<{ state: DossierState; events: RecordedEvent[] }> {
+    const events = await this.store.readStream(dossierStreamName(id));
+    return { state: foldDossier(events.map(toDomain)), events };
+  }
+
+  async receive(input: ReceiveInput, ctx: CommandContext): Promise<CommandResult> {
+    const id = input.id ?? randomUUID();
+    const occurredAt = ctx.occurredAt ?? ctx.now;
+    const unit = this.reference.data.units.get(input.unitCode);
+    if (!unit) throw new RuleViolationError('unknown-unit', `Unit "${input.unitCode}" does not exist`);
+    this.assertAccess(ctx, input.unitCode);
+    const day = occurredAt.toISOString().slice(0, 10);
+    if ((unit.validFrom && day < unit.validFrom) || (unit.validTo && day > unit.validTo)) {
+      throw new RuleViolationError('unit-not-valid', `Unit "${unit.code}" is not in operation on ${day} (valid ${unit.validFrom ?? '…'} to ${unit.validTo ?? '…'})`);
+    }
+    const procedure = this.reference.data.procedures.get(input.procedureCode);
+    if (!procedure) throw new RuleViolationError('unknown-procedure', `Procedure "${input.procedureCode}" does not exist`);
+
+    const existing = await this.load(id);
+    if (existing.state.status !== 'none') {
+      const s = existing.state;
+      if (s.unitCode === input.unitCode && s.procedureCode === input.procedureCode && s.applicant.name === input.applicant.name && s.channel === input.channel) {
+        return { view: toView(s, ctx.now), appended: 0, created: false };
+      }
+      throw new DuplicateError(`Dossier id ${id} is already used by dossier ${s.code}`);
+    }
+    const wt = this.reference.data.workingTime(unit.code);
+    const { dueAt, calendarVersion } = computeDueAt(wt, occurredAt, procedure.processingTime);
+    // Decide before allocating, so that a refused reception does not consume a code.
+    const command = (code: string): DossierCommand => ({
+      type: 'ReceiveDossier',
+      data: {
+        dossierId: id,
+        occurredAt,
+        code,
+        unitCode: unit.code,
+        procedureCode: procedure.code,
+        procedureName: procedure.name,
+        field: procedure.field,
+        channel: input.channel,
+        onlineLevel: procedure.onlineLevel,
+        applicant: input.applicant,
+        processingTime: procedure.processingTime,
+        timeZone: unit.timeZone,
+        dueAt,
+        calendarVersion,
+      },
+    });
+    decide(command(`${unit.code}-000000-0000`), initialDossierState, ctx.now);
+    const code = await this.codes.allocate(unit.code, unit.timeZone, occurredAt, id, ctx);
+    const events = decide(command(code), initialDossierState, ctx.now);
+    try {
+      await this.append(id, events, 'no-stream', ctx);
+    } catch (err) {
+      if (err instanceof WrongExpectedRevisionError) throw new DuplicateError(`Dossier id ${id} was received concurrently`);
+      throw err;
+    }
+    const state = foldDossier(events) as ExistingDossier;
+    return { view: toView(state, ctx.now, unit.timingMode), appended: events.length, created: true };
+  }
+
+  async execute(id: string, action: DossierAction, ctx: CommandContext): Promise<CommandResult> {
+    for (let attempt = 0; ; attempt++) {
+      const { state } = await this.load(id);
+      if (state.status === 'none') throw new NotFoundError(`Dossier ${id} does not exist`);
+      this.assertAccess(ctx, state.unitCode);
+      if (ctx.expectedVersion !== undefined && ctx.expectedVersion !== state.version) {
+        throw new VersionConflictError(
+          `Dossier ${state.code} is at version ${state.version}, not ${ctx.expectedVersion}: reload it and try again`,
+          state.version,
+        );
+      }
+      const command = this.toCommand(id, action, state, ctx);
+      const events = decide(command, state, ctx.now);
+      if (events.length === 0) return { view: toView(state, ctx.now, this.timingMode(state)), appended: 0 };
+      try {
+        await this.append(id, events, BigInt(state.version - 1), ctx);
+      } catch (err) {
+        if (!(err instanceof WrongExpectedRevisionError)) throw err;
+        const current = typeof err.actual === 'bigint' ? Number(err.actual) + 1 : 0;
+        if (ctx.expectedVersion !== undefined || attempt >= MAX_RETRIES) {
+          throw new VersionConflictError(`Dossier ${state.code} changed meanwhile (now version ${current}): reload it and try again`, current);
+        }
+        continue; // someone else wrote first: decide again on the new state
+      }
+      const next = events.reduce((s, e) => foldDossier([e], s), state as DossierState) as ExistingDossier;
+      return { view: toView(next, ctx.now, this.timingMode(next)), appended: events.length };
+    }
+  }
+
+  /** State as of a moment: by business time (`occurred`) or by when it was recorded. */
+  async getDossier(id: string, ctx: CommandContext, asOf?: { at: Date; by: 'occurred' | 'recorded' }): Promise<DossierView> {
+    const { events } = await this.load(id);
+    if (events.length === 0) throw new NotFoundError(`Dossier ${id} does not exist`);
+    const first = foldDossier([toDomain(events[0])]) as ExistingDossier;
+    this.assertAccess(ctx, first.unitCode);
+    let selected = events;
+    if (asOf) {
+      const t = asOf.at.getTime();
+      selected = events.filter((e) => Date.parse(asOf.by === 'recorded' ? e.recordedAt : e.metadata.occurredAt) <= t);
+      if (selected.length === 0) throw new NotFoundError(`Dossier ${first.code} did not exist yet at ${asOf.at.toISOString()} (${asOf.by} time)`);
+    }
+    const state = foldDossier(selected.map(toDomain)) as ExistingDossier;
+    return toView(state, asOf?.at ?? ctx.now, this.timingMode(state));
+  }
+
+  async history(id: string, ctx: CommandContext): Promise<{ id: string; code: string; events: HistoryEntry[] }> {
+    const { events, state } = await this.load(id);
+    if (state.status === 'none') throw new NotFoundError(`Dossier ${id} does not exist`);
+    this.assertAccess(ctx, state.unitCode);
+    return {
+      id,
+      code: state.code,
+      events: events.map((e) => ({
+        type: e.type,
+        version: Number(e.revision) + 1,
+        occurredAt: e.metadata.occurredAt,
+        recordedAt: e.recordedAt,
+        backdated: Date.parse(e.recordedAt) - Date.parse(e.metadata.occurredAt) > BACKDATED_MS,
+        actor: e.metadata.actor,
+        correlationId: e.metadata.correlationId,
+        data: e.data,
+      })),
+    };
+  }
+
+  private toCommand(id: string, a: DossierAction, state: ExistingDossier, ctx: CommandContext): DossierCommand {
+    const base = { dossierId: id, occurredAt: ctx.occurredAt ?? ctx.now };
+    switch (a.action) {
+      case 'assign': {
+        // An officer may only take a dossier for themself; supervisors assign anyone.
+        const roles = ctx.actor.roles;
+        if (!roles.includes('supervisor') && !roles.includes('admin') && a.assignee !== ctx.actor.id) {
+          throw new AccessDeniedError(`An officer may only assign a dossier to themself (${ctx.actor.id}), not to ${a.assignee}`);
+        }
+        return { type: 'AssignDossier', data: { ...base, assignee: a.assignee, assigneeName: a.assigneeName, department: a.department } };
+      }
+      case 'request-supplement':
+        return { type: 'RequestSupplement', data: { ...base, reason: a.reason } };
+      case 'receive-supplement': {
+        // The processing time restarts from zero once the complete dossier arrives (Art. 19.4).
+        const wt = this.reference.data.units.has(state.unitCode) ? this.reference.data.workingTime(state.unitCode) : undefined;
+        if (!wt) throw new RuleViolationError('unknown-unit', `Unit "${state.unitCode}" no longer exists`);
+        const due = computeDueAt(wt, base.occurredAt, state.processingTime);
+        return { type: 'ReceiveSupplement', data: { ...base, newDueAt: due.dueAt, calendarVersion: due.calendarVersion } };
+      }
+      case 'apologise':
+        return { type: 'IssueApology', data: { ...base, reason: a.reason, newDueAt: a.newDueAt, letterNumber: a.letterNumber } };
+      case 'resolve':
+        return { type: 'ResolveDossier', data: { ...base, outcome: a.outcome, note: a.note } };
+      case 'withdraw':
+        return { type: 'WithdrawDossier', data: { ...base, reason: a.reason } };
+      case 'rate':
+        return { type: 'RateSatisfaction', data: { ...base, rating: a.rating } };
+      case 'raise-alert':
+        return { type: 'RaiseDeadlineAlert', data: { ...base, kind: a.kind, dueAt: a.dueAt } };
+    }
+  }
+
+  private timingMode(state: ExistingDossier): 'exact' | 'day' {
+    return this.reference.data.units.get(state.unitCode)?.timingMode ?? 'exact';
+  }
+
+  private assertAccess(ctx: CommandContext, unitCode: string): void {
+    if (ctx.actor.id.startsWith('system:')) return;
+    if (!this.reference.data.isWithin(unitCode, ctx.actor.units)) {
+      throw new AccessDeniedError(`Your units (${ctx.actor.units.join(', ') || 'none'}) do not include unit ${unitCode}`);
+    }
+  }
+
+  private async append(id: string, events: DossierEvent[], expected: bigint | 'no-stream', ctx: CommandContext): Promise<void> {
+    const toAppend: EventToAppend[] = events.map((e) => ({
+      id: randomUUID(),
+      type: e.type,
+      data: e.data,
+      metadata: {
+        actor: { id: ctx.actor.id, name: ctx.actor.name, roles: [...ctx.actor.roles] },
+        correlationId: ctx.correlationId,
+        causationId: ctx.causationId,
+        occurredAt: (e.type.endsWith('Raised') || e.type === 'ApologyCutoffReached' || e.type === 'DossierOverdue' ? ctx.now : ctx.occurredAt ?? ctx.now).toISOString(),
+        schemaVersion: DOSSIER_EVENT_SCHEMA_VERSIONS[e.type],
+        ...(ctx.idempotencyKey ? { idempotencyKey: ctx.idempotencyKey } : {}),
+      },
+    }));
+    await this.store.append(dossierStreamName(id), toAppend, { expectedRevision: expected });
+  }
+}
+
+function toDomain(e: RecordedEvent): DossierEvent {
+  return { type: e.type, data: e.data } as DossierEvent;
+}
+
+export { DomainError };

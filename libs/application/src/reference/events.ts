@@ -1,0 +1,40 @@
+import type { OfficeHours, ProcessingTime, OnlineLevel, UnitLevel, LocalDate } from '@motcua/domain';
+
+/** Reference data is event-sourced too, so that history (and old reports) can be replayed. */
+export interface UnitDefinition {
+  code: string;
+  name: string;
+  level: UnitLevel;
+  parentCode?: string;
+  timeZone: string;
+  officeHours: OfficeHours;
+  validFrom?: LocalDate;
+  validTo?: LocalDate;
+  /** Timing class by date only (a unit policy some provinces use). */
+  timingMode?: 'exact' | 'day';
+}
+
+export interface ProcedureDefinition {
+  code: string;
+  name: string;
+  field: string;
+  processingTime: ProcessingTime;
+  onlineLevel: OnlineLevel;
+}
+
+export interface CalendarYearDefinition {
+  year: number;
+  holidays: LocalDate[];
+  workingDays: LocalDate[];
+}
+
+export type ReferenceEvent =
+  | { type: 'UnitDefined'; data: UnitDefinition }
+  | { type: 'ProcedureDefined'; data: ProcedureDefinition }
+  | { type: 'WorkingCalendarSet'; data: CalendarYearDefinition };
+
+export const REFERENCE_SCHEMA_VERSION = 1;
+export const REFERENCE_STREAM_PREFIXES = ['unit-', 'procedure-', 'calendar-'];
+export const unitStream = (code: string) => `unit-${code}`;
+export const procedureStream = (code: string) => `procedure-${code}`;
+export const calendarStream = (year: number) => `calendar-${year}`;

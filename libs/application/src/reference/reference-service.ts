@@ -1,0 +1,209 @@
+import { randomUUID } from 'node:crypto';
+import { validateOfficeHours, validateProcessingTime, validateYearCalendar, YearCalendar, DEFAULT_OFFICE_HOURS, DEFAULT_TIME_ZONE } from '@motcua/domain';
+import { EventStore, EventToAppend, RecordedEvent, Subscription } from '@motcua/event-store/port';
+import { canonicalJson } from '../canonical-json';
+import { CommandContext } from '../context';
+import { AccessDeniedError, NotFoundError, RuleViolationError } from '../errors';
+import {
+  calendarStream,
+  CalendarYearDefinition,
+  procedureStream,
+  ProcedureDefinition,
+  REFERENCE_SCHEMA_VERSION,
+  REFERENCE_STREAM_PREFIXES,
+  ReferenceEvent,
+  unitStream,
+  UnitDefinition,
+} from './events';
+import { ProcedureRecord, ReferenceData, UnitRecord } from './reference-data';
+
+export type UnitInput = Omit<UnitDefinition, 'code' | 'timeZone' | 'officeHours'> & {
+  timeZone?: string;
+  officeHours?: UnitDefinition['officeHours'];
+};
+export type ProcedureInput = Omit<ProcedureDefinition, 'code' | 'onlineLevel'> & { onlineLevel?: ProcedureDefinition['onlineLevel'] };
+
+const LEVEL_RANK = { province: 0, district: 1, commune: 2 } as const;
+
+function metadata(ctx: CommandContext) {
+  return {
+    actor: { id: ctx.actor.id, name: ctx.actor.name, roles: [...ctx.actor.roles] },
+    correlationId: ctx.correlationId,
+    causationId: ctx.causationId,
+    occurredAt: (ctx.occurredAt ?? ctx.now).toISOString(),
+    schemaVersion: REFERENCE_SCHEMA_VERSION,
+  };
+}
+
+/**
+ * Writes reference data (admin) as events and keeps an in-memory fold of it, fed by a
+ * subscription so that several API instances see each other's edits.
+ */
+export class ReferenceService {
+  readonly data = new ReferenceData();
+  private subscription?: Subscription;
+
+  constructor(private readonly store: EventStore) {}
+
+  /** Loads everything, then follows new reference events. Resolves once caught up. */
+  async start(): Promise<void> {
+    this.subscription = this.store.subscribeAll(
+      { filter: { streamPrefixes: REFERENCE_STREAM_PREFIXES }, batchSize: 1000 },
+      { handle: (events) => events.forEach((e) => this.applyRecorded(e)) },
+    );
+    await this.subscription.caughtUp;
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.stop();
+  }
+
+  private applyRecorded(e: RecordedEvent): void {
+    this.data.apply({ type: e.type, data: e.data } as ReferenceEvent, Number(e.revision));
+  }
+
+  private async write(stream: string, event: ReferenceEvent, ctx: CommandContext): Promise<number> {
+    const toAppend: EventToAppend = { id: randomUUID(), type: event.type, data: event.data, metadata: metadata(ctx) };
+    const r = await this.store.append(stream, [toAppend]);
+    const revision = Number(r.nextExpectedRevision);
+    this.data.apply(event, revision);
+    return revision;
+  }
+
+  // ---- units -------------------------------------------------------------------------------
+
+  async putUnit(code: string, input: UnitInput, ctx: CommandContext): Promise<{ unit: UnitRecord; created: boolean }> {
+    const def: UnitDefinition = {
+      code,
+      name: input.name.trim(),
+      level: input.level,
+      parentCode: input.parentCode || undefined,
+      timeZone: input.timeZone ?? DEFAULT_TIME_ZONE,
+      officeHours: input.officeHours ?? DEFAULT_OFFICE_HOURS,
+      validFrom: input.validFrom,
+      validTo: input.validTo,
+      timingMode: input.timingMode,
+    };
+    this.validateUnit(def, ctx);
+    const existing = this.data.units.get(code);
+    if (existing && sameUnit(existing, def)) return { unit: existing, created: false };
+    await this.write(unitStream(code), { type: 'UnitDefined', data: def }, ctx);
+    return { unit: this.data.units.get(code)!, created: !existing };
+  }
+
+  private validateUnit(def: UnitDefinition, ctx: CommandContext): void {
+    if (!/^[\w.-]{1,40}$/.test(def.code)) {
+      throw new RuleViolationError('invalid-unit-code', `Unit code "${def.code}" may only contain letters, digits, ".", "-" and "_" (at most 40)`);
+    }
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: def.timeZone });
+    } catch {
+      throw new RuleViolationError('invalid-time-zone', `Unknown time zone "${def.timeZone}" (use an IANA name such as Asia/Ho_Chi_Minh)`);
+    }
+    try {
+      validateOfficeHours(def.officeHours);
+    } catch (err) {
+      throw new RuleViolationError('invalid-office-hours', (err as Error).message);
+    }
+    if (def.validFrom && def.validTo && def.validTo < def.validFrom) {
+      throw new RuleViolationError('invalid-validity', `validTo ${def.validTo} is before validFrom ${def.validFrom}`);
+    }
+    if (def.parentCode) {
+      const parent = this.data.units.get(def.parentCode);
+      if (!parent) throw new RuleViolationError('unknown-parent', `Parent unit "${def.parentCode}" does not exist: create it first`);
+      if (def.parentCode === def.code || this.data.ancestors(def.parentCode).includes(def.code)) {
+        throw new RuleViolationError('unit-cycle', `Unit "${def.code}" cannot be placed under its own descendant "${def.parentCode}"`);
+      }
+      if (LEVEL_RANK[parent.level] >= LEVEL_RANK[def.level]) {
+        throw new RuleViolationError('invalid-level', `A ${def.level} cannot be placed under a ${parent.level} ("${parent.code}")`);
+      }
+    } else if (def.level !== 'province') {
+      // a district or commune may stand alone only if the caller is not scoped below it
+    }
+    // An admin scoped to some units may only define units inside them (or new roots if unscoped).
+    if (ctx.actor.units.length > 0) {
+      const anchor = def.parentCode ?? def.code;
+      const inside = this.data.units.has(def.code) ? this.data.isWithin(def.code, ctx.actor.units) : this.data.isWithin(anchor, ctx.actor.units);
+      if (!inside) throw new AccessDeniedError(`Your units (${ctx.actor.units.join(', ')}) do not include unit ${def.code}`);
+    }
+  }
+
+  getUnit(code: string): UnitRecord {
+    const u = this.data.units.get(code);
+    if (!u) throw new NotFoundError(`Unit ${code} does not exist`);
+    return u;
+  }
+
+  listUnits(): UnitRecord[] {
+    return [...this.data.units.values()].sort((a, b) => a.code.localeCompare(b.code));
+  }
+
+  // ---- procedures --------------------------------------------------------------------------
+
+  async putProcedure(code: string, input: ProcedureInput, ctx: CommandContext): Promise<{ procedure: ProcedureRecord; created: boolean }> {
+    if (!/^[\w.-]{1,60}$/.test(code)) {
+      throw new RuleViolationError('invalid-procedure-code', `Procedure code "${code}" may only contain letters, digits, ".", "-" and "_" (at most 60)`);
+    }
+    const def: ProcedureDefinition = {
+      code,
+      name: input.name.trim(),
+      field: input.field.trim(),
+      processingTime: { amount: input.processingTime.amount, unit: input.processingTime.unit },
+      onlineLevel: input.onlineLevel ?? 'none',
+    };
+    try {
+      validateProcessingTime(def.processingTime);
+    } catch (err) {
+      throw new RuleViolationError('invalid-processing-time', (err as Error).message);
+    }
+    const existing = this.data.procedures.get(code);
+    if (existing && canonicalJson(strip(existing)) === canonicalJson(def)) return { procedure: existing, created: false };
+    await this.write(procedureStream(code), { type: 'ProcedureDefined', data: def }, ctx);
+    return { procedure: this.data.procedures.get(code)!, created: !existing };
+  }
+
+  getProcedure(code: string): ProcedureRecord {
+    const p = this.data.procedures.get(code);
+    if (!p) throw new NotFoundError(`Procedure ${code} does not exist`);
+    return p;
+  }
+
+  listProcedures(): ProcedureRecord[] {
+    return [...this.data.procedures.values()].sort((a, b) => a.code.localeCompare(b.code));
+  }
+
+  // ---- calendar ----------------------------------------------------------------------------
+
+  async putCalendar(year: number, input: Omit<CalendarYearDefinition, 'year'>, ctx: CommandContext): Promise<YearCalendar> {
+    const def: CalendarYearDefinition = {
+      year,
+      holidays: [...new Set(input.holidays)].sort(),
+      workingDays: [...new Set(input.workingDays)].sort(),
+    };
+    const probe: YearCalendar = { ...def, version: 'probe', source: 'admin' };
+    try {
+      validateYearCalendar(probe);
+    } catch (err) {
+      throw new RuleViolationError('invalid-calendar', (err as Error).message);
+    }
+    await this.write(calendarStream(year), { type: 'WorkingCalendarSet', data: def }, ctx);
+    return this.data.calendarFor(year);
+  }
+
+  getCalendar(year: number): YearCalendar {
+    if (!Number.isInteger(year) || year < 1901 || year > 2099) {
+      throw new RuleViolationError('invalid-year', `Year ${year} is outside 1901–2099`);
+    }
+    return this.data.calendarFor(year);
+  }
+}
+
+function strip(p: ProcedureRecord): ProcedureDefinition {
+  const { version: _v, ...rest } = p;
+  return rest;
+}
+
+function sameUnit(a: UnitRecord, b: UnitDefinition): boolean {
+  const { version: _v, history: _h, ...rest } = a;
+  return canonicalJson(rest) === canonicalJson(b);
+}

@@ -1,0 +1,266 @@
+import { randomUUID } from 'node:crypto';
+import { Harness } from '../../support/api-harness';
+
+const PROVINCE = '000.00.00.H29';
+const DISTRICT = '000.00.27.H29';
+const WARD_A = '000.27.01.H29';
+const WARD_B = '000.27.02.H29';
+const BIRTH = '1.001612'; // 3 working days, Hộ tịch
+const HOUR = '1.000001'; // 1 working hour
+const HALF = '1.000002'; // half a day
+
+/**
+ * End-to-end over HTTP against the real app (dossier issue): run against PGlite and PostgreSQL.
+ */
+export function dossierApiSuite(name: string, start: () => Promise<Harness>) {
+  describe(`dossier API end to end (${name})`, () => {
+    let h: Harness;
+    let admin: string, clerkA: string, clerkB: string, officerA: string, supervisor: string, auditor: string;
+
+    async function eventCount(): Promise<number> {
+      return h.store.countAfter(undefined, { streamPrefixes: ['dossier-'] });
+    }
+
+    beforeAll(async () => {
+      h = await start();
+      admin = await h.token({ sub: 'admin-1', name: 'Quản trị', roles: ['admin'], units: [PROVINCE] });
+      clerkA = await h.token({ sub: 'clerk-a', name: 'Lê Thị Thu', roles: ['clerk'], units: [WARD_A] });
+      clerkB = await h.token({ sub: 'clerk-b', name: 'Phạm Văn Bình', roles: ['clerk'], units: [WARD_B] });
+      officerA = await h.token({ sub: 'officer-a', name: 'Trần Minh', roles: ['officer'], units: [WARD_A] });
+      supervisor = await h.token({ sub: 'sup-1', name: 'Võ Thanh', roles: ['supervisor'], units: [DISTRICT] });
+      auditor = await h.token({ sub: 'aud-1', roles: ['auditor'], units: [PROVINCE] });
+      const put = async (url: string, body: unknown) => {
+        const r = await h.request('PUT', url, { token: admin, body });
+        expect([200, 201]).toContain(r.status);
+        return r;
+      };
+      await put(`/units/${PROVINCE}`, { name: 'TP. Hồ Chí Minh', level: 'province' });
+      await put(`/units/${DISTRICT}`, { name: 'Quận 1', level: 'district', parentCode: PROVINCE });
+      await put(`/units/${WARD_A}`, { name: 'Phường Bến Nghé', level: 'commune', parentCode: DISTRICT });
+      await put(`/units/${WARD_B}`, { name: 'Phường Đa Kao', level: 'commune', parentCode: DISTRICT });
+      await put(`/procedures/${BIRTH}`, { name: 'Đăng ký khai sinh', field: 'Hộ tịch', processingTime: { amount: 3, unit: 'working_day' }, onlineLevel: 'full' });
+      await put(`/procedures/${HOUR}`, { name: 'Chứng thực bản sao', field: 'Chứng thực', processingTime: { amount: 1, unit: 'working_hour' } });
+      await put(`/procedures/${HALF}`, { name: 'Xác nhận tình trạng hôn nhân', field: 'Hộ tịch', processingTime: { amount: 1, unit: 'half_day' } });
+    }, 120_000);
+    afterAll(async () => h?.close());
+
+    const receive = (token: string, body: Record<string, unknown>, headers?: Record<string, string>) =>
+      h.request('POST', '/dossiers', { token, body: { unitCode: WARD_A, procedureCode: BIRTH, channel: 'direct', applicant: { name: 'Nguyễn Văn An', idNumber: '079203001234', phone: '0901234567' }, ...body }, headers });
+
+    it('serves reference data and the calendar (official years and the fallback)', async () => {
+      const units = await h.request('GET', '/units', { token: clerkA });
+      expect(units.status).toBe(200);
+      expect(units.body.items.map((u: { code: string }) => u.code)).toEqual(expect.arrayContaining([PROVINCE, DISTRICT, WARD_A, WARD_B]));
+      const cal = await h.request('GET', '/calendar/2025', { token: clerkA });
+      expect(cal.body).toMatchObject({ year: 2025, source: 'official', workingDays: ['2025-04-26'] });
+      expect(cal.body.holidays).toEqual(expect.arrayContaining(['2025-04-30', '2025-05-01', '2025-05-02']));
+      const fb = await h.request('GET', '/calendar/2031', { token: clerkA });
+      expect(fb.body.source).toBe('fallback');
+      expect(fb.body.note).toMatch(/no official data/i);
+      const unit = await h.request('PUT', `/units/X-1`, { token: admin, body: { name: 'X', level: 'commune', parentCode: 'NOPE' } });
+      expect(unit.status).toBe(422);
+      expect(unit.headers['content-type']).toMatch(/application\/problem\+json/);
+    });
+
+    it('runs a full lifecycle with legal due times, history and asOf', async () => {
+      // Fri 25 Apr 2025 10:00 (+07): 3 working days → Tue 29 Apr 17:00 (26 Apr is a make-up Saturday)
+      const r = await receive(clerkA, { occurredAt: '2025-04-25T10:00:00+07:00' });
+      expect(r.status).toBe(201);
+      const d = r.body;
+      expect(d.code).toMatch(new RegExp(`^${WARD_A.replace(/\./g, '\\.')}-250425-\\d{4}$`));
+      expect(d.status).toBe('received');
+      expect(d.version).toBe(1);
+      expect(new Date(d.dueAt).toISOString()).toBe('2025-04-29T10:00:00.000Z');
+      const id = d.id;
+
+      const a = await h.request('POST', `/dossiers/${id}/assign`, { token: officerA, body: { assignee: 'officer-a', occurredAt: '2025-04-25T11:00:00+07:00' } });
+      expect(a.status).toBe(200);
+      expect(a.body).toMatchObject({ status: 'assigned', assignee: 'officer-a', version: 2 });
+      const sr = await h.request('POST', `/dossiers/${id}/request-supplement`, { token: officerA, body: { reason: 'Thiếu bản sao giấy chứng sinh', occurredAt: '2025-04-28T09:00:00+07:00' } });
+      expect(sr.body.status).toBe('awaiting-supplement');
+      // supplement arrives Mon 5 May 08:00: the clock restarts from zero → Thu 8 May 17:00
+      const rs = await h.request('POST', `/dossiers/${id}/receive-supplement`, { token: clerkA, body: { occurredAt: '2025-05-05T08:00:00+07:00' } });
+      expect(rs.status).toBe(200);
+      expect(new Date(rs.body.dueAt).toISOString()).toBe('2025-05-08T10:00:00.000Z');
+      const ap = await h.request('POST', `/dossiers/${id}/apologise`, { token: supervisor, body: { reason: 'Cần xác minh thêm', newDueAt: '2025-05-12T17:00:00+07:00', occurredAt: '2025-05-07T10:00:00+07:00' } });
+      expect(ap.status).toBe(200);
+      expect(new Date(ap.body.dueAt).toISOString()).toBe('2025-05-12T10:00:00.000Z');
+      expect(new Date(ap.body.originalDueAt).toISOString()).toBe('2025-05-08T10:00:00.000Z');
+      const again = await h.request('POST', `/dossiers/${id}/apologise`, { token: supervisor, body: { reason: 'lần hai', newDueAt: '2025-05-20T17:00:00+07:00', occurredAt: '2025-05-07T11:00:00+07:00' } });
+      expect(again.status).toBe(422);
+      expect(again.body.detail).toMatch(/once|only one|re-appoint/i);
+      const res = await h.request('POST', `/dossiers/${id}/resolve`, { token: officerA, body: { outcome: 'approved', occurredAt: '2025-05-09T09:00:00+07:00' } });
+      expect(res.body).toMatchObject({ status: 'resolved', outcome: 'approved', timing: 'late' });
+      const rate = await h.request('POST', `/dossiers/${id}/rate`, { token: clerkA, body: { rating: 'satisfied', occurredAt: '2025-05-09T09:30:00+07:00' } });
+      expect(rate.body.rating).toBe('satisfied');
+
+      const hist = await h.request('GET', `/dossiers/${id}/history`, { token: auditor });
+      expect(hist.status).toBe(200);
+      expect(hist.body.events.map((e: { type: string }) => e.type)).toEqual([
+        'DossierReceived', 'DossierAssigned', 'SupplementRequested', 'SupplementReceived', 'ApologyIssued', 'DossierResolved', 'SatisfactionRated',
+      ]);
+      const first = hist.body.events[0];
+      expect(first.actor).toMatchObject({ id: 'clerk-a', name: 'Lê Thị Thu' });
+      expect(new Date(first.occurredAt).toISOString()).toBe('2025-04-25T03:00:00.000Z');
+      expect(Date.parse(first.recordedAt)).toBeGreaterThan(Date.now() - 600_000);
+      expect(first.backdated).toBe(true);
+      expect(hist.body.events.map((e: { version: number }) => e.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+
+      const past = await h.request('GET', `/dossiers/${id}?asOf=2025-04-28T12:00:00%2B07:00`, { token: auditor });
+      expect(past.body).toMatchObject({ status: 'awaiting-supplement', version: 3 });
+      const byRecorded = await h.request('GET', `/dossiers/${id}?asOf=2020-01-01T00:00:00Z&by=recorded`, { token: auditor });
+      expect(byRecorded.status).toBe(404);
+      const now = await h.request('GET', `/dossiers/${id}`, { token: clerkA });
+      expect(now.body).toMatchObject({ status: 'resolved', version: 7 });
+    });
+
+    it('computes the worked due times: lunch break, half day, Sunday, Tết', async () => {
+      const due = async (procedureCode: string, occurredAt: string) => {
+        const r = await receive(clerkA, { procedureCode, occurredAt });
+        expect(r.status).toBe(201);
+        return new Date(r.body.dueAt).toISOString();
+      };
+      expect(await due(HOUR, '2025-04-24T11:10:00+07:00')).toBe('2025-04-24T06:40:00.000Z'); // 13:40
+      expect(await due(HALF, '2025-04-24T16:30:00+07:00')).toBe('2025-04-25T04:00:00.000Z'); // 11:00 next day
+      expect(await due(BIRTH, '2025-04-20T09:00:00+07:00')).toBe('2025-04-23T10:00:00.000Z'); // Sunday → Wed 17:00
+      expect(await due(BIRTH, '2024-02-08T09:00:00+07:00')).toBe('2024-02-19T10:00:00.000Z'); // Tết → Mon 19 Feb
+    });
+
+    it('answers 409 with the current version on a stale expectedVersion or If-Match', async () => {
+      const id = (await receive(clerkA, {})).body.id;
+      const stale = await h.request('POST', `/dossiers/${id}/assign`, { token: officerA, body: { assignee: 'officer-a', expectedVersion: 5 } });
+      expect(stale.status).toBe(409);
+      expect(stale.body.currentVersion).toBe(1);
+      const ok = await h.request('POST', `/dossiers/${id}/assign`, { token: officerA, body: { assignee: 'officer-a' }, headers: { 'if-match': '"1"' } });
+      expect(ok.status).toBe(200);
+      const staleHeader = await h.request('POST', `/dossiers/${id}/withdraw`, { token: clerkA, body: { reason: 'Công dân rút' }, headers: { 'if-match': '"1"' } });
+      expect(staleHeader.status).toBe(409);
+      expect(staleHeader.body.currentVersion).toBe(2);
+    });
+
+    it('honours Idempotency-Key and client ids: a retry appends nothing', async () => {
+      const key = randomUUID();
+      const first = await receive(clerkA, {}, { 'idempotency-key': key });
+      expect(first.status).toBe(201);
+      const before = await eventCount();
+      const retry = await receive(clerkA, {}, { 'idempotency-key': key });
+      expect(retry.status).toBe(201);
+      expect(retry.body).toEqual(first.body);
+      expect(await eventCount()).toBe(before);
+      const other = await receive(clerkA, { channel: 'online' }, { 'idempotency-key': key });
+      expect(other.status).toBe(422);
+
+      const id = randomUUID();
+      const c1 = await receive(clerkA, { id });
+      const c2 = await receive(clerkA, { id });
+      expect(c2.body.code).toBe(c1.body.code);
+      const count = await eventCount();
+      await receive(clerkA, { id });
+      expect(await eventCount()).toBe(count);
+      const k2 = randomUUID();
+      const r1 = await h.request('POST', `/dossiers/${id}/assign`, { token: officerA, body: { assignee: 'officer-a' }, headers: { 'idempotency-key': k2 } });
+      const n = await eventCount();
+      const r2 = await h.request('POST', `/dossiers/${id}/assign`, { token: officerA, body: { assignee: 'officer-a' }, headers: { 'idempotency-key': k2 } });
+      expect(r2.body).toEqual(r1.body);
+      expect(await eventCount()).toBe(n);
+    });
+
+    it('allows and refuses each role per the matrix, and scopes users to their units', async () => {
+      const id = (await receive(clerkA, {})).body.id;
+      const post = (token: string | undefined, path: string, body: unknown) => h.request('POST', `/dossiers/${id}/${path}`, { token, body });
+      expect((await h.request('GET', `/dossiers/${id}`, {})).status).toBe(401);
+      expect((await h.request('GET', `/dossiers/${id}`, { token: 'not-a-jwt' })).status).toBe(401);
+      expect((await receive(officerA, {})).status).toBe(403); // officers do not receive
+      expect((await receive(auditor, {})).status).toBe(403);
+      expect((await post(clerkA, 'resolve', { outcome: 'approved' })).status).toBe(403); // clerks do not resolve
+      expect((await post(officerA, 'apologise', { reason: 'x', newDueAt: '2099-01-01T00:00:00Z' })).status).toBe(403);
+      expect((await post(officerA, 'assign', { assignee: 'someone-else' })).status).toBe(403); // assign to self only
+      expect((await post(clerkB, 'withdraw', { reason: 'x' })).status).toBe(403); // another commune's dossier
+      expect((await h.request('GET', `/dossiers/${id}`, { token: clerkB })).status).toBe(403);
+      expect((await receive(clerkB, { unitCode: WARD_A })).status).toBe(403);
+      expect((await h.request('PUT', `/procedures/X1`, { token: clerkA, body: { name: 'x', field: 'y', processingTime: { amount: 1, unit: 'working_day' } } })).status).toBe(403);
+      expect((await h.request('POST', '/imports', { token: clerkA, raw: '', headers: { 'content-type': 'application/x-ndjson' } })).status).toBe(403);
+      expect((await post(auditor, 'withdraw', { reason: 'x' })).status).toBe(403);
+      expect((await h.request('GET', `/dossiers/${id}/history`, { token: auditor })).status).toBe(200);
+      expect((await post(supervisor, 'assign', { assignee: 'officer-a' })).status).toBe(200); // a supervisor of the district
+      expect((await post(officerA, 'resolve', { outcome: 'refused', note: 'Không đủ điều kiện' })).status).toBe(200);
+      expect((await post(clerkA, 'rate', { rating: 'neutral' })).status).toBe(200);
+    });
+
+    it('turns bad input into a problem+json 4xx and writes nothing', async () => {
+      const id = (await receive(clerkA, {})).body.id;
+      await h.request('POST', `/dossiers/${id}/withdraw`, { token: clerkA, body: { reason: 'Công dân rút hồ sơ' } });
+      const before = await eventCount();
+      const cases: [string, string, unknown, number, string?][] = [
+        ['POST', '/dossiers', { unitCode: WARD_A, procedureCode: BIRTH, channel: 'fax', applicant: { name: 'A' } }, 400],
+        ['POST', '/dossiers', { unitCode: WARD_A, procedureCode: BIRTH, channel: 'direct' }, 400],
+        ['POST', '/dossiers', { unitCode: WARD_A, procedureCode: BIRTH, channel: 'direct', applicant: { name: '' } }, 400],
+        ['POST', '/dossiers', { unitCode: WARD_A, procedureCode: BIRTH, channel: 'direct', applicant: { name: 'A' }, occurredAt: '2025-04-25T10:00:00' }, 400],
+        ['POST', '/dossiers', { unitCode: WARD_A, procedureCode: BIRTH, channel: 'direct', applicant: { name: 'A' }, extra: 1 }, 400],
+        ['POST', '/dossiers', { unitCode: WARD_A, procedureCode: 'NOPE', channel: 'direct', applicant: { name: 'A' } }, 422],
+        ['POST', '/dossiers', { unitCode: WARD_A, procedureCode: BIRTH, channel: 'direct', applicant: { name: 'A' }, occurredAt: '2099-01-01T00:00:00Z' }, 422],
+        ['POST', `/dossiers/${id}/resolve`, { outcome: 'approved' }, 422],
+        ['POST', `/dossiers/${id}/resolve`, { outcome: 'maybe' }, 400],
+        ['POST', `/dossiers/${randomUUID()}/resolve`, { outcome: 'approved' }, 404],
+        ['POST', `/dossiers/not-a-uuid/resolve`, { outcome: 'approved' }, 400],
+      ];
+      for (const [method, url, body, status] of cases) {
+        const token = url.endsWith('/resolve') ? supervisor : clerkA;
+        const r = await h.request(method, url, { token, body });
+        expect({ url, body, status: r.status }).toEqual({ url, body, status });
+        expect(r.headers['content-type']).toMatch(/application\/problem\+json/);
+        expect(r.body).toMatchObject({ status, title: expect.any(String), detail: expect.any(String) });
+      }
+      const malformed = await h.request('POST', '/dossiers', { token: clerkA, raw: '{"unitCode": ', headers: { 'content-type': 'application/json' } });
+      expect(malformed.status).toBe(400);
+      expect(malformed.headers['content-type']).toMatch(/application\/problem\+json/);
+      const fresh = (await receive(clerkA, { occurredAt: '2025-06-02T10:00:00+07:00' })).body.id;
+      const n = await eventCount();
+      const backdated = await h.request('POST', `/dossiers/${fresh}/withdraw`, { token: clerkA, body: { reason: 'x', occurredAt: '2025-06-01T10:00:00+07:00' } });
+      expect(backdated.status).toBe(422);
+      expect(await eventCount()).toBe(n);
+      expect(n).toBe(before + 1);
+      const missingErrors = await h.request('POST', '/dossiers', { token: clerkA, body: { unitCode: WARD_A, procedureCode: BIRTH, channel: 'direct', applicant: {} } });
+      expect(missingErrors.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'applicant.name' })]));
+    });
+
+    it('gives 50 concurrent receptions in one unit and day 50 distinct consecutive codes', async () => {
+      const ok = await Promise.all(Array.from({ length: 50 }, () => receive(clerkB, { unitCode: WARD_B, occurredAt: '2025-03-03T09:00:00+07:00' })));
+      expect(ok.map((r) => r.status)).toEqual(Array(50).fill(201));
+      const seqs = ok.map((r) => Number(r.body.code.slice(-4))).sort((a, b) => a - b);
+      expect(seqs).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+      expect(new Set(ok.map((r) => r.body.code)).size).toBe(50);
+      expect(ok[0].body.code).toMatch(/^000\.27\.02\.H29-250303-\d{4}$/);
+    }, 120_000);
+
+    it('imports 10k NDJSON lines and reports exactly the bad lines', async () => {
+      const lines: string[] = [];
+      const bad = new Map<number, number>();
+      const ids: string[] = [];
+      for (let i = 0; lines.length < 10_000; i++) {
+        const id = randomUUID();
+        ids.push(id);
+        lines.push(JSON.stringify({ command: 'receive', dossierId: id, unitCode: WARD_A, procedureCode: BIRTH, channel: i % 3 === 0 ? 'online' : 'direct', applicant: { name: `Công dân ${i}` }, occurredAt: '2025-03-04T08:00:00+07:00' }));
+        lines.push(JSON.stringify({ command: 'resolve', dossierId: id, outcome: 'approved', occurredAt: '2025-03-05T08:00:00+07:00' }));
+      }
+      const mark = (lineNo: number, text: string, status: number) => {
+        lines[lineNo - 1] = text;
+        bad.set(lineNo, status);
+      };
+      mark(17, '{"command": "receive", "dossierId": ', 400); // malformed JSON
+      bad.set(18, 404); // so its resolve finds no dossier
+      mark(101, JSON.stringify({ command: 'teleport', dossierId: ids[60] }), 400);
+      bad.set(102, 404);
+      mark(2001, JSON.stringify({ command: 'receive', dossierId: ids[1000], unitCode: WARD_A, procedureCode: 'NOPE', channel: 'direct', applicant: { name: 'X' } }), 422);
+      bad.set(2002, 404); // its resolve then finds no dossier
+      mark(5000, JSON.stringify({ command: 'resolve', dossierId: ids[2499], outcome: 'approved', occurredAt: '2025-03-01T08:00:00+07:00' }), 422); // before reception
+      const before = await eventCount();
+      const r = await h.request('POST', '/imports', { token: admin, raw: lines.join('\n') + '\n', headers: { 'content-type': 'application/x-ndjson' } });
+      expect(r.status).toBe(200);
+      expect(r.body.rejected).toBe(bad.size);
+      expect(r.body.accepted).toBe(10_000 - bad.size);
+      expect(r.body.errors.map((e: { line: number; status: number }) => [e.line, e.status])).toEqual([...bad.entries()].sort((a, b) => a[0] - b[0]));
+      expect(await eventCount()).toBe(before + r.body.accepted);
+    }, 300_000);
+  });
+}
