@@ -1,9 +1,10 @@
 import { INestApplicationContext, Logger } from '@nestjs/common';
 import { ConfigError } from './config/app-config';
+import { AuthConfigError } from './auth/jwt-verifier';
 
 /** Prints a configuration error as a clear message (no stack) and exits 1; rethrows anything else. */
 export function exitOnConfigError(err: unknown): never {
-  if (err instanceof ConfigError) {
+  if (err instanceof ConfigError || err instanceof AuthConfigError) {
     process.stderr.write(`${err.message}\n`);
     process.exit(1);
   }

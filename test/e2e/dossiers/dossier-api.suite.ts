@@ -47,6 +47,21 @@ export function dossierApiSuite(name: string, start: () => Promise<Harness>) {
     const receive = (token: string, body: Record<string, unknown>, headers?: Record<string, string>) =>
       h.request('POST', '/dossiers', { token, body: { unitCode: WARD_A, procedureCode: BIRTH, channel: 'direct', applicant: { name: 'Nguyễn Văn An', idNumber: '079203001234', phone: '0901234567' }, ...body }, headers });
 
+    it('publishes an OpenAPI document describing every route, without a token', async () => {
+      const doc = await h.request('GET', '/docs/openapi.json');
+      expect(doc.status).toBe(200);
+      const paths = Object.keys(doc.body.paths);
+      for (const p of [
+        '/api/v1/units/{code}', '/api/v1/units', '/api/v1/procedures/{code}', '/api/v1/procedures', '/api/v1/calendar/{year}',
+        '/api/v1/dossiers', '/api/v1/dossiers/{id}', '/api/v1/dossiers/{id}/history', '/api/v1/dossiers/{id}/assign',
+        '/api/v1/dossiers/{id}/request-supplement', '/api/v1/dossiers/{id}/receive-supplement', '/api/v1/dossiers/{id}/apologise',
+        '/api/v1/dossiers/{id}/resolve', '/api/v1/dossiers/{id}/withdraw', '/api/v1/dossiers/{id}/rate', '/api/v1/imports', '/api/v1/health',
+      ]) expect(paths).toContain(p);
+      expect(doc.body.paths['/api/v1/dossiers'].post.requestBody).toBeDefined();
+      const ui = await h.request('GET', '/docs');
+      expect(ui.status).toBe(200);
+    });
+
     it('serves reference data and the calendar (official years and the fallback)', async () => {
       const units = await h.request('GET', '/units', { token: clerkA });
       expect(units.status).toBe(200);

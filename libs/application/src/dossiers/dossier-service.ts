@@ -16,6 +16,7 @@ import {
   Rating,
   AlertKind,
   DomainError,
+  localDateOf,
 } from '@motcua/domain';
 import { EventStore, EventToAppend, RecordedEvent, WrongExpectedRevisionError } from '@motcua/event-store/port';
 import { CommandContext } from '../context';
@@ -91,7 +92,7 @@ export class DossierService {
     const unit = this.reference.data.units.get(input.unitCode);
     if (!unit) throw new RuleViolationError('unknown-unit', `Unit "${input.unitCode}" does not exist`);
     this.assertAccess(ctx, input.unitCode);
-    const day = occurredAt.toISOString().slice(0, 10);
+    const day = localDateOf(occurredAt, unit.timeZone);
     if ((unit.validFrom && day < unit.validFrom) || (unit.validTo && day > unit.validTo)) {
       throw new RuleViolationError('unit-not-valid', `Unit "${unit.code}" is not in operation on ${day} (valid ${unit.validFrom ?? '…'} to ${unit.validTo ?? '…'})`);
     }
