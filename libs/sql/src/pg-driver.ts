@@ -48,23 +48,47 @@ export class PgDriver implements SqlDriver {
     return this.base.exec(sql);
   }
 
-  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  /**
+   * A checked-out client has no error listener of the pool's: without ours, a connection the
+   * server terminates (restart, failover) would crash the process with an uncaught error. The
+   * failure then surfaces as the rejected query instead.
+   */
+  private async checkout(): Promise<{ client: PoolClient; done: (destroy?: boolean) => void }> {
     const client = await this.pool.connect();
+    let failed = false;
+    const onError = () => {
+      failed = true;
+    };
+    client.on('error', onError);
+    return {
+      client,
+      done: (destroy = false) => {
+        client.off('error', onError);
+        client.release(destroy || failed);
+      },
+    };
+  }
+
+  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    const { client, done } = await this.checkout();
+    let broken = false;
     try {
       await client.query('BEGIN');
       const result = await fn(executor(client));
       await client.query('COMMIT');
       return result;
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
       throw err;
     } finally {
-      client.release();
+      done(broken);
     }
   }
 
   async withSession<T>(fn: (session: SqlExecutor) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const { client, done } = await this.checkout();
     let broken = false;
     try {
       return await fn(executor(client));
@@ -73,7 +97,7 @@ export class PgDriver implements SqlDriver {
       throw err;
     } finally {
       // A session that failed may hold session state (locks): destroy rather than reuse it.
-      client.release(broken);
+      done(broken);
     }
   }
 

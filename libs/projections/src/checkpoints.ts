@@ -1,0 +1,57 @@
+import { parsePosition, Position, positionToString } from '@motcua/event-store/port';
+import { SqlExecutor } from '@motcua/sql';
+
+/** Checkpoint rows (infra/migrations/0003_projections.sql). `-1/-1` = nothing applied yet. */
+export interface Checkpoint {
+  /** undefined: nothing applied yet (subscribe from the start). */
+  position: Position | undefined;
+  eventsHandled: number;
+}
+
+const NONE = '-1/-1';
+
+interface Row {
+  position: string;
+  events_handled: string;
+}
+
+function toCheckpoint(row: Row | undefined): Checkpoint {
+  if (!row || row.position === NONE) return { position: undefined, eventsHandled: Number(row?.events_handled ?? 0) };
+  return { position: parsePosition(row.position), eventsHandled: Number(row.events_handled) };
+}
+
+/** Reads a checkpoint without locking (start position, status). */
+export async function readCheckpoint(db: SqlExecutor, name: string): Promise<Checkpoint> {
+  const { rows } = await db.query<Row>(
+    `SELECT position, events_handled::text AS events_handled FROM projection_checkpoints WHERE name = $1`,
+    [name],
+  );
+  return toCheckpoint(rows[0]);
+}
+
+/**
+ * Inside a transaction: creates the row if needed and locks it until commit. Two transactions for
+ * the same projection (a duplicate delivery, a leader that lost its lease mid-batch) queue here,
+ * and the second sees the first one's committed checkpoint. The insert is DO NOTHING, never an
+ * upsert, so that the second cannot apply events and then overwrite a row it did not read.
+ */
+export async function lockCheckpoint(tx: SqlExecutor, name: string): Promise<Checkpoint> {
+  await tx.query(
+    `INSERT INTO projection_checkpoints (name, position) VALUES ($1, '${NONE}') ON CONFLICT (name) DO NOTHING`,
+    [name],
+  );
+  const { rows } = await tx.query<Row>(
+    `SELECT position, events_handled::text AS events_handled FROM projection_checkpoints WHERE name = $1 FOR UPDATE`,
+    [name],
+  );
+  return toCheckpoint(rows[0]);
+}
+
+/** Inside the same transaction as `lockCheckpoint`: moves the checkpoint past `handled` events. */
+export async function advanceCheckpoint(tx: SqlExecutor, name: string, to: Position, handled: number): Promise<void> {
+  await tx.query(
+    `UPDATE projection_checkpoints SET position = $2, events_handled = events_handled + $3::bigint, updated_at = now()
+     WHERE name = $1`,
+    [name, positionToString(to), handled],
+  );
+}

@@ -1,0 +1,5 @@
+export * from './projection';
+export * from './checkpoints';
+export * from './apply-batch';
+export * from './lease';
+export * from './runner';

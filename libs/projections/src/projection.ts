@@ -1,0 +1,50 @@
+import { AllFilter, RecordedEvent } from '@motcua/event-store/port';
+import { SqlExecutor } from '@motcua/sql';
+
+/**
+ * A read model kept up to date from the event log. `apply` writes it with SQL on the given
+ * transaction, which is the one that also moves the projection's checkpoint: the events take
+ * effect exactly once (both commit or neither). `apply` must not open its own connections.
+ */
+export interface Projection {
+  /** Unique and stable: the checkpoint's key. Renaming it replays the log into the read model. */
+  name: string;
+  /** Only these events are delivered (and counted in the lag). Default: every event. */
+  filter?: AllFilter;
+  /** The read-model tables this projection owns (for a future rebuild). */
+  tables?: string[];
+  /** Applies events (global order, never seen before by this projection) inside `tx`. */
+  apply(tx: SqlExecutor, events: RecordedEvent[]): Promise<void>;
+}
+
+/** Nest's `Logger` fits this shape; the default writes nothing. */
+export interface ProjectionLogger {
+  log(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export const SILENT_LOGGER: ProjectionLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
+
+export interface ProjectionStatus {
+  name: string;
+  /** The checkpoint (`positionToString`), undefined before the first event was applied. */
+  position: string | undefined;
+  eventsHandled: number;
+  /** Events (matching the filter) after the checkpoint. */
+  eventsBehind: number;
+  /** Age of the oldest event not projected yet (store time vs now); 0 when caught up. */
+  secondsBehind: number;
+  caughtUp: boolean;
+  /** True when this runner instance holds the lease (the one projecting). */
+  leader: boolean;
+  /** True while this instance has a live subscription for the projection. */
+  running: boolean;
+  /** The last failure (apply, checkpoint or subscription), cleared by the next applied batch. */
+  lastError: string | undefined;
+}
+
+export interface RunnerStatus {
+  leader: boolean;
+  projections: ProjectionStatus[];
+}
