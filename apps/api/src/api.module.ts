@@ -7,11 +7,12 @@ import { DossiersController } from './dossiers/dossiers.controller';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { ImportsController } from './imports/imports.controller';
 import { REFERENCE_HANDLERS, ReferenceController } from './reference/reference.controller';
+import { QUERY_CONTROLLERS } from './statistics/statistics.controller';
 
 /** HTTP routes of api-v1: controllers dispatch on the CQRS buses to the application services. */
 @Module({
   imports: [CqrsModule.forRoot(), ApplicationModule],
-  controllers: [ReferenceController, DossiersController, ImportsController],
+  controllers: [ReferenceController, DossiersController, ImportsController, ...QUERY_CONTROLLERS],
   providers: [...DOSSIER_HANDLERS, ...REFERENCE_HANDLERS, { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
 })
 export class ApiModule {}

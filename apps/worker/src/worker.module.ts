@@ -1,5 +1,10 @@
-import { Injectable, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
-import { QueuesModule } from '@motcua/platform';
+import { Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
+import { defaultApologyCutoff, ReferenceService, type ApologyCutoffFn } from '@motcua/application';
+import { apologyCutoff } from '@motcua/domain';
+import { EventStore } from '@motcua/event-store';
+import { EVENT_STORE, QueuesModule, SQL_DRIVER } from '@motcua/platform';
+import { dossierSummaryProjection, ProjectionRunner } from '@motcua/projections';
+import { SqlDriver } from '@motcua/sql';
 
 /**
  * Background work: projections (read models) and deadline timers run here. In the embedded
@@ -13,5 +18,37 @@ class WorkerStatus implements OnApplicationBootstrap {
   }
 }
 
-@Module({ imports: [QueuesModule], providers: [WorkerStatus] })
+/**
+ * Runs the read-model projections from bootstrap; stops them in `onModuleDestroy`, which Nest
+ * calls before any `onApplicationShutdown` (where the event store and SQL driver close).
+ */
+@Injectable()
+export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Projections');
+  readonly runner: ProjectionRunner;
+
+  constructor(
+    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(SQL_DRIVER) driver: SqlDriver,
+    @Optional() reference?: ReferenceService,
+  ) {
+    // With the reference data in process (embedded app), the apology cut-off uses the unit's office
+    // hours and the admin's calendars; the standalone worker uses the unit's zone and shipped calendars.
+    const cutoff: ApologyCutoffFn = (facts, dueAt) => {
+      if (reference?.data.units.has(facts.unitCode)) return apologyCutoff(reference.data.workingTime(facts.unitCode), dueAt);
+      return defaultApologyCutoff(facts, dueAt);
+    };
+    this.runner = new ProjectionRunner({ store, driver, projections: [dossierSummaryProjection({ apologyCutoff: cutoff })], logger: this.logger });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.runner.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.runner.stop();
+  }
+}
+
+@Module({ imports: [QueuesModule], providers: [WorkerStatus, ProjectionsService], exports: [ProjectionsService] })
 export class WorkerModule {}

@@ -7,3 +7,4 @@ export * from './reference/reference-service';
 export * from './dossiers/code-allocator';
 export * from './dossiers/view';
 export * from './dossiers/dossier-service';
+export * from './reports';

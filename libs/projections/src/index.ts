@@ -3,3 +3,4 @@ export * from './checkpoints';
 export * from './apply-batch';
 export * from './lease';
 export * from './runner';
+export * from './read-models';

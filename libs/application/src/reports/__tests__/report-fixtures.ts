@@ -1,0 +1,303 @@
+/**
+ * Random report worlds for the property tests (pure report, projection + SQL): a unit tree,
+ * procedures, and dossier streams over two years (receptions, assignments, supplements,
+ * apologies, resolutions, withdrawals, ratings, deadline alerts), with business times on day
+ * boundaries and ties; plus the brute-force oracle that folds raw events (`foldDossier`).
+ */
+import fc from 'fast-check';
+import {
+  addDays,
+  apologyCutoff,
+  createWorkingTimeContext,
+  eventOccurredAt,
+  foldDossier,
+  instantAt,
+  isOpenDossier,
+  timingClass,
+  type Channel,
+  type DossierEvent,
+  type DossierState,
+  type Rating,
+} from '@motcua/domain';
+import type { ReportCounts } from '../report';
+
+export const TZ = 'Asia/Ho_Chi_Minh';
+const DAY = 86_400_000;
+const MIN = 60_000;
+/** Local midnight, 1 Jan 2024 (UTC+7). */
+const T0 = Date.UTC(2024, 0, 1) - 7 * 3_600_000;
+const DAYS = 730;
+
+export interface WorldUnit {
+  code: string;
+  name: string;
+  parentCode?: string;
+}
+export interface WorldDossier {
+  id: string;
+  events: DossierEvent[];
+}
+export interface World {
+  units: WorldUnit[];
+  dossiers: WorldDossier[];
+  /** Report unit and period. */
+  root: string;
+  from: string;
+  to: string;
+}
+
+const PROCEDURES = [
+  { code: 'P1', name: 'Đăng ký khai sinh', field: 'Hộ tịch' },
+  { code: 'P2', name: 'Cấp giấy phép xây dựng', field: 'Xây dựng' },
+  { code: 'P3', name: 'Đăng ký kinh doanh hộ', field: 'Kinh tế' },
+  { code: 'P4', name: 'Trích lục hộ tịch', field: 'Hộ tịch' },
+];
+
+const localDate = (epochDay: number) => addDays('2024-01-01', epochDay);
+
+/** A time of day in minutes: midnight, office closing, or anything. */
+const minuteOfDay = fc.oneof(fc.constant(0), fc.constant(17 * 60), fc.constant(7 * 60 + 30), fc.integer({ min: 0, max: 1439 }));
+const instant = fc.tuple(fc.integer({ min: -20, max: DAYS + 20 }), minuteOfDay).map(([d, m]) => T0 + d * DAY + m * MIN);
+/** A gap between steps: none (ties), minutes, or days. */
+const gap = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 600 }).map((m) => m * MIN), fc.integer({ min: 1, max: 60 }).map((d) => d * DAY), fc.integer({ min: 1, max: 30 }).map((d) => d * DAY - (7 * 60 + 30) * MIN));
+const duration = fc.oneof(fc.integer({ min: 1, max: 30 }).map((d) => d * DAY), fc.integer({ min: 30, max: 2000 }).map((m) => m * MIN));
+
+type Step =
+  | { kind: 'assign'; gap: number }
+  | { kind: 'supplement'; gap: number; wait: number; due: number; arrives: boolean }
+  | { kind: 'apology'; gap: number; extra: number }
+  | { kind: 'alert'; gap: number };
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  fc.record({ kind: fc.constant('assign' as const), gap }),
+  fc.record({ kind: fc.constant('supplement' as const), gap, wait: gap, due: duration, arrives: fc.constantFrom(true, true, false) }),
+  fc.record({ kind: fc.constant('apology' as const), gap, extra: duration }),
+  fc.record({ kind: fc.constant('alert' as const), gap }),
+);
+
+const dossierSpec = fc.record({
+  unit: fc.nat(),
+  procedure: fc.integer({ min: 0, max: PROCEDURES.length - 1 }),
+  channel: fc.constantFrom<Channel>('direct', 'online', 'postal'),
+  receivedAt: instant,
+  due: duration,
+  steps: fc.array(step, { maxLength: 5 }),
+  end: fc.constantFrom('resolve', 'resolve', 'resolve', 'withdraw', 'open' as const),
+  endGap: gap,
+  endAt: fc.constantFrom('gap', 'gap', 'atDue', 'beforeDue'),
+  rating: fc.option(fc.tuple(fc.constantFrom<Rating>('satisfied', 'neutral', 'dissatisfied'), gap), { nil: undefined }),
+});
+
+type DossierSpec = typeof dossierSpec extends fc.Arbitrary<infer T> ? T : never;
+
+const unitTree = fc.array(fc.nat(), { minLength: 0, maxLength: 7 }).map((parents): WorldUnit[] => {
+  const units: WorldUnit[] = [{ code: 'U0', name: 'Tỉnh U0' }];
+  parents.forEach((p, i) => units.push({ code: `U${i + 1}`, name: `Đơn vị U${i + 1}`, parentCode: units[p % units.length].code }));
+  return units;
+});
+
+function buildDossier(index: number, units: WorldUnit[], s: DossierSpec): WorldDossier {
+  const id = `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`;
+  const unit = units[s.unit % units.length];
+  const proc = PROCEDURES[s.procedure];
+  let t = s.receivedAt;
+  let due = t + s.due;
+  let apologised = false;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const events: DossierEvent[] = [
+    {
+      type: 'DossierReceived',
+      data: {
+        dossierId: id,
+        code: `${unit.code}-${index}`,
+        unitCode: unit.code,
+        procedureCode: proc.code,
+        procedureName: proc.name,
+        field: proc.field,
+        channel: s.channel,
+        onlineLevel: 'none',
+        applicant: { name: 'Nguyễn Văn A' },
+        processingTime: { amount: 3, unit: 'working_day' },
+        timeZone: TZ,
+        receivedAt: iso(t),
+        dueAt: iso(due),
+        calendarVersion: 'test',
+      },
+    },
+  ];
+  let stoppedForever = false;
+  for (const st of s.steps) {
+    t += st.gap;
+    switch (st.kind) {
+      case 'assign':
+        events.push({ type: 'DossierAssigned', data: { assignee: `officer-${index % 3}`, assignedAt: iso(t) } });
+        break;
+      case 'supplement':
+        if (stoppedForever) break;
+        events.push({ type: 'SupplementRequested', data: { reason: 'thiếu giấy tờ', requestedAt: iso(t) } });
+        if (!st.arrives) {
+          stoppedForever = true;
+          break;
+        }
+        t += st.wait;
+        const previousDueAt = iso(due);
+        due = t + st.due;
+        events.push({ type: 'SupplementReceived', data: { receivedAt: iso(t), dueAt: iso(due), calendarVersion: 'test', previousDueAt } });
+        break;
+      case 'apology':
+        if (apologised || stoppedForever) break;
+        apologised = true;
+        events.push({ type: 'ApologyIssued', data: { reason: 'quá tải', newDueAt: iso(due + st.extra), issuedAt: iso(t), previousDueAt: iso(due) } });
+        break;
+      case 'alert':
+        // alerts are stamped with the clock's `now`: anything after the reception
+        events.push({ type: 'DossierOverdue', data: { kind: 'overdue', dueAt: iso(due), raisedAt: iso(t + st.gap * 3), unitCode: unit.code } });
+        break;
+    }
+  }
+  t += s.endGap;
+  if (s.endAt === 'atDue') t = Math.max(t, due);
+  else if (s.endAt === 'beforeDue') t = Math.max(t, due - 60 * MIN);
+  if (s.end === 'resolve') {
+    events.push({ type: 'DossierResolved', data: { outcome: index % 5 === 0 ? 'refused' : 'approved', resolvedAt: iso(t) } });
+    if (s.rating) events.push({ type: 'SatisfactionRated', data: { rating: s.rating[0], ratedAt: iso(t + s.rating[1]) } });
+  } else if (s.end === 'withdraw') {
+    events.push({ type: 'DossierWithdrawn', data: { reason: 'rút hồ sơ', withdrawnAt: iso(t) } });
+  }
+  return { id, events };
+}
+
+export function worldArb(maxDossiers = 40, minDossiers = 0): fc.Arbitrary<World> {
+  return unitTree.chain((units) =>
+    fc
+      .record({
+        specs: fc.array(dossierSpec, { minLength: minDossiers, maxLength: maxDossiers, size: 'medium' }),
+        root: fc.integer({ min: 0, max: units.length - 1 }),
+        fromDay: fc.integer({ min: -10, max: DAYS + 10 }),
+        length: fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 500 })),
+      })
+      .map(({ specs, root, fromDay, length }) => ({
+        units,
+        dossiers: specs.map((s, i) => buildDossier(i, units, s)),
+        root: units[root].code,
+        from: localDate(fromDay),
+        to: localDate(fromDay + length),
+      })),
+  );
+}
+
+export function subtreeOf(units: WorldUnit[], root: string): string[] {
+  const out = [root];
+  for (let i = 0; i < out.length; i++) for (const u of units) if (u.parentCode === out[i]) out.push(u.code);
+  return out;
+}
+
+/* ---------------- the oracle: fold raw events, as of each instant ---------------- */
+
+function stateAt(events: readonly DossierEvent[], atMs: number): DossierState {
+  return foldDossier(events.filter((e) => Date.parse(eventOccurredAt(e)) < atMs));
+}
+
+/** Half-up percentage by integer quotient and remainder (independent of `percent`). */
+export function oraclePercent(part: number, whole: number): number | null {
+  if (whole === 0) return null;
+  const scaled = part * 10000;
+  let q = Math.floor(scaled / whole);
+  if (2 * (scaled - q * whole) >= whole) q += 1;
+  return q / 100;
+}
+
+const ctx = createWorkingTimeContext({ timeZone: TZ });
+
+/** The report counts by brute force: replay each dossier's events up to the period's edges. */
+export function oracleCounts(world: Pick<World, 'dossiers'>, units: readonly string[], from: string, to: string, rowFilter?: (unitCode: string) => boolean): ReportCounts {
+  const startMs = instantAt(from, '00:00', TZ).getTime();
+  const endMs = instantAt(addDays(to, 1), '00:00', TZ).getTime();
+  const c: ReportCounts = {
+    newInPeriod: 0, carriedOver: 0, direct: 0, online: 0, postal: 0, early: 0, onTime: 0, late: 0, withinTime: 0, overdue: 0,
+    withdrawn: 0, apologiesRequired: 0, apologiesIssued: 0, apologiesIssuedInTime: 0, satisfied: 0, neutral: 0, dissatisfied: 0,
+  };
+  for (const d of world.dossiers) {
+    const rec = d.events[0];
+    if (rec.type !== 'DossierReceived' || !units.includes(rec.data.unitCode)) continue;
+    if (rowFilter && !rowFilter(rec.data.unitCode)) continue;
+    for (const e of d.events) {
+      if (e.type !== 'SatisfactionRated') continue;
+      const t = Date.parse(e.data.ratedAt);
+      if (t >= startMs && t < endMs) c[e.data.rating]++;
+    }
+    const s0 = stateAt(d.events, startMs);
+    const s1 = stateAt(d.events, endMs);
+    if (s1.status === 'none') continue;
+    if (s0.status === 'resolved' || s0.status === 'withdrawn') continue;
+    if (s0.status === 'none') {
+      c.newInPeriod++;
+      c[s1.channel]++;
+    } else c.carriedOver++;
+    let late = false;
+    if (s1.status === 'resolved') {
+      const cls = timingClass(new Date(s1.resolvedAt), new Date(s1.dueAt), s1.timeZone);
+      if (cls === 'early') c.early++;
+      else if (cls === 'on-time') c.onTime++;
+      else {
+        c.late++;
+        late = true;
+      }
+    } else if (s1.status === 'withdrawn') c.withdrawn++;
+    else if (isOpenDossier(s1)) {
+      if (s1.status !== 'awaiting-supplement' && endMs > Date.parse(s1.dueAt)) {
+        c.overdue++;
+        late = true;
+      } else c.withinTime++;
+    }
+    if (late) {
+      c.apologiesRequired++;
+      if (s1.apology) {
+        c.apologiesIssued++;
+        if (Date.parse(s1.apology.issuedAt) <= apologyCutoff(ctx, new Date(s1.apology.previousDueAt)).getTime()) c.apologiesIssuedInTime++;
+      }
+    }
+  }
+  return c;
+}
+
+/** The report JSON blocks from oracle counts, with rates by `oraclePercent`. */
+export function oracleBlocks(c: ReportCounts) {
+  const received = c.newInPeriod + c.carriedOver;
+  const resolved = c.early + c.onTime + c.late;
+  const pending = c.withinTime + c.overdue;
+  const responses = c.satisfied + c.neutral + c.dissatisfied;
+  return {
+    received: { total: received, newInPeriod: c.newInPeriod, carriedOver: c.carriedOver, byChannel: { direct: c.direct, online: c.online, postal: c.postal } },
+    resolved: {
+      total: resolved, early: c.early, onTime: c.onTime, late: c.late,
+      rate: oraclePercent(resolved, received),
+      withinDeadlineRate: oraclePercent(c.early + c.onTime, resolved),
+      earlyRate: oraclePercent(c.early, resolved),
+      lateRate: oraclePercent(c.late, resolved),
+    },
+    pending: { total: pending, withinTime: c.withinTime, overdue: c.overdue, rate: oraclePercent(pending, received) },
+    withdrawn: c.withdrawn,
+    apologies: { required: c.apologiesRequired, issued: c.apologiesIssued, issuedInTime: c.apologiesIssuedInTime, coverageRate: oraclePercent(c.apologiesIssued, c.apologiesRequired) },
+    satisfaction: {
+      responses, satisfied: c.satisfied, neutral: c.neutral, dissatisfied: c.dissatisfied,
+      satisfiedRate: oraclePercent(c.satisfied, responses),
+      neutralRate: oraclePercent(c.neutral, responses),
+      dissatisfiedRate: oraclePercent(c.dissatisfied, responses),
+    },
+  };
+}
+
+/** Oracle rows for groupBy=unit: each direct child of root (its subtree), and root's own dossiers. */
+export function oracleUnitRows(world: World) {
+  const sub = subtreeOf(world.units, world.root);
+  const rows: { key: string; own?: true; blocks: ReturnType<typeof oracleBlocks> }[] = [];
+  const own = oracleCounts(world, [world.root], world.from, world.to);
+  const nonEmpty = (c: ReportCounts) => Object.values(c).some((n) => n > 0);
+  if (nonEmpty(own)) rows.push({ key: world.root, own: true, blocks: oracleBlocks(own) });
+  for (const child of world.units.filter((u) => u.parentCode === world.root)) {
+    const c = oracleCounts(world, subtreeOf(world.units, child.code).filter((u) => sub.includes(u)), world.from, world.to);
+    if (nonEmpty(c)) rows.push({ key: child.code, blocks: oracleBlocks(c) });
+  }
+  return rows.sort((a, b) => (!!a.own === !!b.own ? (a.key < b.key ? -1 : 1) : a.own ? -1 : 1));
+}

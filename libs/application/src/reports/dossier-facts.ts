@@ -1,0 +1,169 @@
+/**
+ * Dossier facts: the flat per-dossier summary that the work lists and the official report read
+ * (the `dossier_summary` read model holds exactly these fields, plus the clock history in
+ * `dossier_clock`). Derived from the dossier's events, idempotently by stream version.
+ * Framework-free.
+ */
+import {
+  apologyCutoff,
+  createWorkingTimeContext,
+  timingClass,
+  type Channel,
+  type DossierEvent,
+  type DossierStatus,
+  type OnlineLevel,
+  type Outcome,
+  type Rating,
+  type TimingClass,
+} from '@motcua/domain';
+
+/** One change of the legal clock: reception, supplement requested (stopped), supplement received. */
+export interface ClockEntry {
+  version: number;
+  at: string;
+  /** Legal due time in force from `at`. */
+  dueAt: string;
+  stopped: boolean;
+}
+
+export interface DossierFacts {
+  id: string;
+  code: string;
+  unitCode: string;
+  procedureCode: string;
+  procedureName?: string;
+  field: string;
+  channel: Channel;
+  onlineLevel: OnlineLevel;
+  timeZone: string;
+  receivedAt: string;
+  /** Legal due time at reception. */
+  originalDueAt: string;
+  /** Legal due time in force (reception or last supplement received). Never the apology's re-appointed one. */
+  dueAt: string;
+  appointedDueAt?: string;
+  effectiveDueAt: string;
+  /** Awaiting supplement since (clock stopped); undefined while the clock runs. */
+  clockStoppedAt?: string;
+  apologyIssuedAt?: string;
+  /** The legal due time the apology was about, and the apology cut-off for it. */
+  apologyDueAt?: string;
+  apologyCutoffAt?: string;
+  resolvedAt?: string;
+  outcome?: Outcome;
+  /** Timing class at resolution, against the legal due in force then. */
+  timing?: TimingClass;
+  withdrawnAt?: string;
+  rating?: Rating;
+  ratedAt?: string;
+  assignee?: string;
+  status: DossierStatus;
+  version: number;
+  clock: ClockEntry[];
+}
+
+/** The apology cut-off of a dossier's due time (working days and office hours of its unit). */
+export type ApologyCutoffFn = (facts: Pick<DossierFacts, 'unitCode' | 'timeZone'>, dueAt: Date) => Date;
+
+const defaultContexts = new Map<string, ReturnType<typeof createWorkingTimeContext>>();
+/** Default: the unit's time zone, default office hours, the shipped calendars. */
+export const defaultApologyCutoff: ApologyCutoffFn = (facts, dueAt) => {
+  let ctx = defaultContexts.get(facts.timeZone);
+  if (!ctx) defaultContexts.set(facts.timeZone, (ctx = createWorkingTimeContext({ timeZone: facts.timeZone })));
+  return apologyCutoff(ctx, dueAt);
+};
+
+const OPEN: readonly DossierStatus[] = ['received', 'assigned', 'awaiting-supplement'];
+
+/**
+ * Applies one event at stream `version` (1-based). Returns the facts unchanged (same object)
+ * when the version was already applied, or when there are no facts yet and the event is not a
+ * reception. Never mutates its input.
+ */
+export function applyToFacts(
+  facts: DossierFacts | undefined,
+  event: DossierEvent,
+  version: number,
+  dossierId: string,
+  cutoff: ApologyCutoffFn = defaultApologyCutoff,
+): DossierFacts | undefined {
+  if (facts && version <= facts.version) return facts;
+  if (event.type === 'DossierReceived') {
+    if (facts) return facts;
+    const d = event.data;
+    return {
+      id: d.dossierId ?? dossierId,
+      code: d.code,
+      unitCode: d.unitCode,
+      procedureCode: d.procedureCode,
+      procedureName: d.procedureName,
+      field: d.field,
+      channel: d.channel,
+      onlineLevel: d.onlineLevel,
+      timeZone: d.timeZone,
+      receivedAt: d.receivedAt,
+      originalDueAt: d.dueAt,
+      dueAt: d.dueAt,
+      effectiveDueAt: d.dueAt,
+      status: 'received',
+      version,
+      clock: [{ version, at: d.receivedAt, dueAt: d.dueAt, stopped: false }],
+    };
+  }
+  if (!facts) return undefined;
+  const f: DossierFacts = { ...facts, version };
+  const open = OPEN.includes(f.status);
+  switch (event.type) {
+    case 'DossierAssigned':
+      f.assignee = event.data.assignee;
+      if (f.status === 'received') f.status = 'assigned';
+      break;
+    case 'SupplementRequested':
+      f.clockStoppedAt = event.data.requestedAt;
+      f.clock = [...f.clock, { version, at: event.data.requestedAt, dueAt: f.dueAt, stopped: true }];
+      if (open) f.status = 'awaiting-supplement';
+      break;
+    case 'SupplementReceived':
+      f.dueAt = event.data.dueAt;
+      f.appointedDueAt = undefined;
+      f.effectiveDueAt = event.data.dueAt;
+      f.clockStoppedAt = undefined;
+      f.clock = [...f.clock, { version, at: event.data.receivedAt, dueAt: event.data.dueAt, stopped: false }];
+      if (f.status === 'awaiting-supplement') f.status = f.assignee === undefined ? 'received' : 'assigned';
+      break;
+    case 'ApologyIssued':
+      f.apologyIssuedAt = event.data.issuedAt;
+      f.apologyDueAt = event.data.previousDueAt;
+      f.apologyCutoffAt = cutoff(f, new Date(event.data.previousDueAt)).toISOString();
+      f.appointedDueAt = event.data.newDueAt;
+      f.effectiveDueAt = event.data.newDueAt;
+      break;
+    case 'DossierResolved':
+      if (!open) break;
+      f.status = 'resolved';
+      f.resolvedAt = event.data.resolvedAt;
+      f.outcome = event.data.outcome;
+      f.timing = timingClass(new Date(event.data.resolvedAt), new Date(f.dueAt), f.timeZone);
+      break;
+    case 'DossierWithdrawn':
+      if (!open) break;
+      f.status = 'withdrawn';
+      f.withdrawnAt = event.data.withdrawnAt;
+      break;
+    case 'SatisfactionRated':
+      f.rating = event.data.rating;
+      f.ratedAt = event.data.ratedAt;
+      break;
+    default:
+      // deadline alerts: only the version moves
+      break;
+  }
+  return f;
+}
+
+/** Facts of one dossier from its whole stream (versions 1..n). */
+export function factsFromEvents(events: readonly DossierEvent[], dossierId: string, cutoff?: ApologyCutoffFn): DossierFacts | undefined {
+  let f: DossierFacts | undefined;
+  events.forEach((e, i) => (f = applyToFacts(f, e, i + 1, dossierId, cutoff)));
+  return f;
+}

@@ -1,0 +1,129 @@
+/**
+ * The `dossier_summary` read model (infra/migrations/0004_dossier_summary.sql): one row per
+ * dossier for the work lists and the official report, plus the legal clock's history in
+ * `dossier_clock`. Each batch loads the rows it touches, applies the events in memory with
+ * `applyToFacts` (the same derivation the pure report reads) and writes them back. Idempotent by
+ * stream version: an event at or below a row's version changes nothing, so a redelivered batch
+ * or an overlapping replay is harmless even outside the runner's exactly-once checkpoint.
+ */
+import { ApologyCutoffFn, applyToFacts, defaultApologyCutoff, DossierFacts, ClockEntry } from '@motcua/application';
+import { DOSSIER_STREAM_PREFIX, isDeadlineAlertEvent, isDossierEventType, type DossierEvent } from '@motcua/domain';
+import { RecordedEvent } from '@motcua/event-store/port';
+import { SqlExecutor } from '@motcua/sql';
+import { Projection } from '../projection';
+
+export const DOSSIER_SUMMARY_PROJECTION = 'dossier-summary';
+
+export interface DossierSummaryOptions {
+  /** The apology cut-off for a unit (its office hours and the calendars in force). Default: unit's zone, default hours, shipped calendars. */
+  apologyCutoff?: ApologyCutoffFn;
+}
+
+/** Column ↔ field, in table order. */
+const COLUMNS: [column: string, field: keyof DossierFacts, type: 'text' | 'timestamptz' | 'integer'][] = [
+  ['id', 'id', 'text'],
+  ['code', 'code', 'text'],
+  ['unit_code', 'unitCode', 'text'],
+  ['procedure_code', 'procedureCode', 'text'],
+  ['procedure_name', 'procedureName', 'text'],
+  ['field', 'field', 'text'],
+  ['channel', 'channel', 'text'],
+  ['online_level', 'onlineLevel', 'text'],
+  ['time_zone', 'timeZone', 'text'],
+  ['received_at', 'receivedAt', 'timestamptz'],
+  ['original_due_at', 'originalDueAt', 'timestamptz'],
+  ['due_at', 'dueAt', 'timestamptz'],
+  ['appointed_due_at', 'appointedDueAt', 'timestamptz'],
+  ['effective_due_at', 'effectiveDueAt', 'timestamptz'],
+  ['clock_stopped_at', 'clockStoppedAt', 'timestamptz'],
+  ['apology_issued_at', 'apologyIssuedAt', 'timestamptz'],
+  ['apology_due_at', 'apologyDueAt', 'timestamptz'],
+  ['apology_cutoff_at', 'apologyCutoffAt', 'timestamptz'],
+  ['resolved_at', 'resolvedAt', 'timestamptz'],
+  ['outcome', 'outcome', 'text'],
+  ['timing', 'timing', 'text'],
+  ['withdrawn_at', 'withdrawnAt', 'timestamptz'],
+  ['rating', 'rating', 'text'],
+  ['rated_at', 'ratedAt', 'timestamptz'],
+  ['assignee', 'assignee', 'text'],
+  ['status', 'status', 'text'],
+  ['version', 'version', 'integer'],
+];
+
+export const DOSSIER_SUMMARY_SELECT = COLUMNS.map(([c]) => c).join(', ');
+
+function iso(v: unknown): string | undefined {
+  if (v === null || v === undefined) return undefined;
+  return (v instanceof Date ? v : new Date(String(v))).toISOString();
+}
+
+/** A `dossier_summary` row as facts (without its clock history). */
+export function factsFromRow(row: Record<string, unknown>): DossierFacts {
+  const f: Record<string, unknown> = { clock: [] };
+  for (const [column, field, type] of COLUMNS) {
+    const v = row[column];
+    if (v === null || v === undefined) continue;
+    f[field] = type === 'timestamptz' ? iso(v) : type === 'integer' ? Number(v) : v;
+  }
+  return f as unknown as DossierFacts;
+}
+
+const UPSERT = `
+INSERT INTO dossier_summary (${DOSSIER_SUMMARY_SELECT})
+SELECT ${DOSSIER_SUMMARY_SELECT} FROM jsonb_to_recordset($1::jsonb) AS x(${COLUMNS.map(([c, , t]) => `${c} ${t}`).join(', ')})
+ON CONFLICT (id) DO UPDATE SET ${COLUMNS.filter(([c]) => c !== 'id')
+  .map(([c]) => `${c} = EXCLUDED.${c}`)
+  .join(', ')}
+WHERE dossier_summary.version < EXCLUDED.version`;
+
+const INSERT_CLOCK = `
+INSERT INTO dossier_clock (dossier_id, version, at, due_at, stopped)
+SELECT dossier_id, version, at, due_at, stopped
+FROM jsonb_to_recordset($1::jsonb) AS x(dossier_id text, version integer, at timestamptz, due_at timestamptz, stopped boolean)
+ON CONFLICT (dossier_id, version) DO NOTHING`;
+
+export function dossierSummaryProjection(options: DossierSummaryOptions = {}): Projection {
+  const cutoff = options.apologyCutoff ?? defaultApologyCutoff;
+  return {
+    name: DOSSIER_SUMMARY_PROJECTION,
+    // alerts too: they change nothing but the row's version (= the stream's version)
+    filter: { streamPrefixes: [DOSSIER_STREAM_PREFIX] },
+    tables: ['dossier_summary', 'dossier_clock'],
+    async apply(tx: SqlExecutor, events: RecordedEvent[]): Promise<void> {
+      const byId = new Map<string, RecordedEvent[]>();
+      for (const e of events) {
+        if (!e.stream.startsWith(DOSSIER_STREAM_PREFIX) || !isDossierEventType(e.type)) continue;
+        const id = e.stream.slice(DOSSIER_STREAM_PREFIX.length);
+        byId.set(id, [...(byId.get(id) ?? []), e]);
+      }
+      if (byId.size === 0) return;
+      const ids = [...byId.keys()];
+      const { rows } = await tx.query(`SELECT ${DOSSIER_SUMMARY_SELECT} FROM dossier_summary WHERE id = ANY($1::text[])`, [ids]);
+      const current = new Map(rows.map((r) => [String(r.id), factsFromRow(r)]));
+      const upserts: Record<string, unknown>[] = [];
+      const clock: (ClockEntry & { dossierId: string })[] = [];
+      for (const [id, list] of byId) {
+        const before = current.get(id);
+        let f = before;
+        for (const e of list) {
+          const event = { type: e.type, data: e.data } as DossierEvent;
+          if (isDeadlineAlertEvent(event)) {
+            if (f && Number(e.revision) + 1 > f.version) f = { ...f, version: Number(e.revision) + 1 };
+            continue;
+          }
+          f = applyToFacts(f, event, Number(e.revision) + 1, id, cutoff);
+        }
+        if (!f || f === before) continue;
+        const known = new Set(before?.clock.map((c) => c.version));
+        for (const c of f.clock) if (!known.has(c.version) && (!before || c.version > before.version)) clock.push({ ...c, dossierId: id });
+        const row: Record<string, unknown> = {};
+        for (const [column, field] of COLUMNS) row[column] = f[field] ?? null;
+        upserts.push(row);
+      }
+      if (upserts.length > 0) await tx.query(UPSERT, [JSON.stringify(upserts)]);
+      if (clock.length > 0) {
+        await tx.query(INSERT_CLOCK, [JSON.stringify(clock.map((c) => ({ dossier_id: c.dossierId, version: c.version, at: c.at, due_at: c.dueAt, stopped: c.stopped })))]);
+      }
+    },
+  };
+}

@@ -1,0 +1,191 @@
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import { DossierFacts, factsFromEvents } from '@motcua/application';
+import { dossierStreamName, eventOccurredAt } from '@motcua/domain';
+import { EventStore, RecordedEvent } from '@motcua/event-store/port';
+import { SqlEventStore } from '@motcua/event-store';
+import { migrate, SqlDriver } from '@motcua/sql';
+import { freshPglite, freshPostgres } from '../../../../test/support/databases';
+import { oracleBlocks, oracleCounts, oracleUnitRows, subtreeOf, worldArb, type World } from '../../../application/src/reports/__tests__/report-fixtures';
+import { ProjectionRunner } from '../runner';
+import { waitCaughtUp } from '../__tests__/support';
+import { DOSSIER_SUMMARY_SELECT, dossierSummaryProjection, factsFromRow } from './dossier-summary.projection';
+import { queryReport } from './dossier-report';
+import { decodeCursor, queryWorkList } from './dossier-worklist';
+
+interface Backend {
+  driver: SqlDriver;
+  close(): Promise<void>;
+}
+
+const backends: [string, () => Promise<Backend>][] = [
+  ['pglite', async () => { const driver = await freshPglite(); return { driver, close: () => driver.close() }; }],
+  ['postgres', async () => { const pg = await freshPostgres('summary', 4); return { driver: pg.driver, close: () => pg.drop() }; }],
+];
+
+/** The world's events as the store would deliver them: streams interleaved, order kept within each. */
+function recorded(world: World, seed: number): RecordedEvent[] {
+  const queues = world.dossiers.map((d) => d.events.map((e, i) => ({ d, e, i })));
+  const out: RecordedEvent[] = [];
+  let x = seed >>> 0 || 1;
+  let n = 0;
+  while (queues.some((q) => q.length > 0)) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    const live = queues.filter((q) => q.length > 0);
+    const { d, e, i } = live[x % live.length].shift()!;
+    n++;
+    out.push({
+      id: randomUUID(),
+      stream: dossierStreamName(d.id),
+      revision: BigInt(i),
+      position: { commit: 1n, prepare: BigInt(n) },
+      type: e.type,
+      data: e.data,
+      metadata: { actor: { id: 'test' }, correlationId: 'c', causationId: 'c', occurredAt: eventOccurredAt(e), schemaVersion: 1 },
+      recordedAt: new Date().toISOString(),
+    });
+  }
+  return out;
+}
+
+function parentsOf(world: World) {
+  const parent = new Map(world.units.map((u) => [u.code, u.parentCode]));
+  return (c: string) => parent.get(c);
+}
+
+function strip(report: Awaited<ReturnType<typeof queryReport>>) {
+  const { rows, unitCode: _u, from: _f, to: _t, ...blocks } = report;
+  return { blocks, rows: rows.map(({ key, own, name: _n, ...b }) => ({ key, ...(own ? { own } : {}), blocks: b })) };
+}
+
+async function loadFacts(db: SqlDriver): Promise<Map<string, DossierFacts>> {
+  const { rows } = await db.query(`SELECT ${DOSSIER_SUMMARY_SELECT} FROM dossier_summary`);
+  const clock = await db.query<{ dossier_id: string; version: number; at: Date | string; due_at: Date | string; stopped: boolean }>(
+    `SELECT dossier_id, version, at, due_at, stopped FROM dossier_clock ORDER BY dossier_id, version`,
+  );
+  const out = new Map(rows.map((r) => [String(r.id), factsFromRow(r)]));
+  for (const c of clock.rows) {
+    out.get(c.dossier_id)?.clock.push({ version: Number(c.version), at: new Date(c.at).toISOString(), dueAt: new Date(c.due_at).toISOString(), stopped: c.stopped });
+  }
+  return out;
+}
+
+const clean = (f: DossierFacts) => JSON.parse(JSON.stringify(f)) as DossierFacts;
+
+describe.each(backends)('dossier_summary projection and the SQL report on %s', (_name, open) => {
+  let b: Backend;
+  beforeAll(async () => {
+    b = await open();
+    await migrate(b.driver);
+  }, 60_000);
+  afterAll(async () => {
+    await b?.close();
+  });
+
+  it('projects each dossier idempotently and the SQL report equals the brute-force oracle field by field', async () => {
+    const projection = dossierSummaryProjection();
+    await fc.assert(
+      fc.asyncProperty(worldArb(30), fc.integer(), fc.integer({ min: 1, max: 25 }), fc.nat(), async (world, seed, batchSize, again) => {
+        await b.driver.exec('DELETE FROM dossier_summary; DELETE FROM dossier_clock;');
+        const events = recorded(world, seed);
+        const batches: RecordedEvent[][] = [];
+        for (let i = 0; i < events.length; i += batchSize) batches.push(events.slice(i, i + batchSize));
+        // a batch delivered twice (and out of turn) changes nothing
+        if (batches.length > 0) batches.push(batches[again % batches.length]);
+        for (const batch of batches) await b.driver.transaction((tx) => projection.apply(tx, batch));
+
+        const facts = await loadFacts(b.driver);
+        expect(facts.size).toBe(world.dossiers.length);
+        for (const d of world.dossiers) {
+          expect(clean(facts.get(d.id)!)).toEqual(clean(factsFromEvents(d.events, d.id)!));
+        }
+
+        const units = subtreeOf(world.units, world.root);
+        const report = await queryReport(b.driver, { unitCode: world.root, units, from: world.from, to: world.to, groupBy: 'unit', parentOf: parentsOf(world) });
+        const got = strip(report);
+        expect(got.blocks).toEqual(oracleBlocks(oracleCounts(world, units, world.from, world.to)));
+        expect(got.rows).toEqual(oracleUnitRows(world));
+
+        const r = report;
+        expect(r.received.total).toBe(r.received.newInPeriod + r.received.carriedOver);
+        expect(r.received.total).toBe(r.resolved.total + r.pending.total + r.withdrawn);
+        expect(r.resolved.early + r.resolved.onTime + r.resolved.late).toBe(r.resolved.total);
+        expect(r.pending.withinTime + r.pending.overdue).toBe(r.pending.total);
+
+        const byField = await queryReport(b.driver, { unitCode: world.root, units, from: world.from, to: world.to, groupBy: 'field' });
+        expect(strip(byField).blocks).toEqual(got.blocks);
+        expect(byField.rows.reduce((a, row) => a + row.received.total, 0)).toBe(r.received.total);
+        expect(byField.rows.reduce((a, row) => a + row.satisfaction.responses, 0)).toBe(r.satisfaction.responses);
+      }),
+      { numRuns: 40 },
+    );
+  }, 240_000);
+
+  it('pages work lists by due time with a cursor, filtered by status, overdue, due date and assignee', async () => {
+    await b.driver.exec('DELETE FROM dossier_summary; DELETE FROM dossier_clock;');
+    const [world] = fc.sample(worldArb(60, 40), { numRuns: 1, seed: 7 });
+    await b.driver.transaction((tx) => dossierSummaryProjection().apply(tx, recorded(world, 1)));
+    const all = world.dossiers.map((d) => factsFromEvents(d.events, d.id)!);
+    expect(all.length).toBeGreaterThanOrEqual(40);
+    const units = world.units.map((u) => u.code);
+    const now = new Date('2025-01-01T00:00:00Z');
+    const collect = async (q: Partial<Parameters<typeof queryWorkList>[1]>) => {
+      const out: string[] = [];
+      let cursor: string | undefined;
+      for (;;) {
+        const page = await queryWorkList(b.driver, { units, limit: 7, now, ...q, cursor });
+        out.push(...page.items.map((i) => i.id));
+        if (!page.nextCursor) return out;
+        cursor = page.nextCursor;
+        decodeCursor(cursor);
+      }
+    };
+    const order = (xs: DossierFacts[]) =>
+      xs.sort((a, c) => Date.parse(a.effectiveDueAt) - Date.parse(c.effectiveDueAt) || (a.id < c.id ? -1 : 1)).map((f) => f.id);
+    expect(await collect({})).toEqual(order([...all]));
+    const isOverdue = (f: DossierFacts) => (f.status === 'received' || f.status === 'assigned') && Date.parse(f.effectiveDueAt) < now.getTime();
+    expect(await collect({ overdue: true })).toEqual(order(all.filter(isOverdue)));
+    expect(await collect({ overdue: false })).toEqual(order(all.filter((f) => !isOverdue(f))));
+    expect(await collect({ statuses: ['resolved', 'withdrawn'] })).toEqual(order(all.filter((f) => f.status === 'resolved' || f.status === 'withdrawn')));
+    expect(await collect({ assignee: 'officer-1', dueBefore: now })).toEqual(order(all.filter((f) => f.assignee === 'officer-1' && Date.parse(f.effectiveDueAt) < now.getTime())));
+    expect(await collect({ units: [world.root] })).toEqual(order(all.filter((f) => f.unitCode === world.root)));
+  });
+
+  it('runs under the ProjectionRunner from a real event store (backdated events, live appends)', async () => {
+    await b.driver.exec('DELETE FROM dossier_summary; DELETE FROM dossier_clock;');
+    const store: EventStore = await SqlEventStore.create(b.driver);
+    const [world] = fc.sample(worldArb(150, 100), { numRuns: 1, seed: 11 });
+    const append = async (w: World, part: 'first' | 'rest') => {
+      for (const d of w.dossiers) {
+        const half = Math.ceil(d.events.length / 2);
+        const list = part === 'first' ? d.events.slice(0, half) : d.events.slice(half);
+        if (list.length === 0) continue;
+        await store.append(
+          dossierStreamName(d.id),
+          list.map((e) => ({ id: randomUUID(), type: e.type, data: e.data, metadata: { actor: { id: 'test' }, correlationId: 'c', causationId: 'c', occurredAt: eventOccurredAt(e), schemaVersion: 1 } })),
+        );
+      }
+    };
+    await append(world, 'first');
+    const runner = new ProjectionRunner({ store, driver: b.driver, projections: [dossierSummaryProjection()], leaseKey: `test:${randomUUID()}`, batchSize: 37 });
+    await runner.start();
+    try {
+      await waitCaughtUp(runner);
+      await append(world, 'rest');
+      await waitCaughtUp(runner);
+      expect(world.dossiers.length).toBeGreaterThan(20);
+      const count = await b.driver.query<{ n: number }>(`SELECT count(*)::int AS n FROM dossier_summary`);
+      expect(count.rows[0].n).toBe(world.dossiers.length);
+      const facts = await loadFacts(b.driver);
+      for (const d of world.dossiers) expect(clean(facts.get(d.id)!)).toEqual(clean(factsFromEvents(d.events, d.id)!));
+      const units = subtreeOf(world.units, world.root);
+      for (const [from, to] of [[world.from, world.to], ['2024-01-01', '2025-12-31'], ['2024-07-01', '2024-09-30']]) {
+        const got = strip(await queryReport(b.driver, { unitCode: world.root, units, from, to, groupBy: 'unit', parentOf: parentsOf(world) }));
+        expect(got.blocks).toEqual(oracleBlocks(oracleCounts(world, units, from, to)));
+        expect(got.rows).toEqual(oracleUnitRows({ ...world, from, to }));
+      }
+    } finally {
+      await runner.stop();
+    }
+  }, 120_000);
+});

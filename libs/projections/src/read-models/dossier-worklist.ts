@@ -1,0 +1,120 @@
+/**
+ * Work lists (`GET /dossiers`): dossiers of some units from `dossier_summary`, by the due time
+ * the desk works against (`effective_due_at`: the apology's re-appointed due, else the legal
+ * one), then id; keyset paging with an opaque cursor.
+ */
+import type { DossierStatus } from '@motcua/domain';
+import { SqlExecutor } from '@motcua/sql';
+import { DOSSIER_SUMMARY_SELECT, factsFromRow } from './dossier-summary.projection';
+
+export interface WorkListQuery {
+  units: readonly string[];
+  statuses?: readonly DossierStatus[];
+  /** true: open, clock running and past its due time at `now`; false: anything else. */
+  overdue?: boolean;
+  /** Due (effective) strictly before this instant. */
+  dueBefore?: Date;
+  assignee?: string;
+  cursor?: string;
+  limit: number;
+  now: Date;
+}
+
+export interface WorkListItem {
+  id: string;
+  code: string;
+  unitCode: string;
+  procedureCode: string;
+  procedureName?: string;
+  field: string;
+  channel: string;
+  status: DossierStatus;
+  assignee?: string;
+  receivedAt: string;
+  dueAt: string;
+  appointedDueAt?: string;
+  effectiveDueAt: string;
+  resolvedAt?: string;
+  withdrawnAt?: string;
+  overdue: boolean;
+  version: number;
+}
+
+export interface WorkListPage {
+  items: WorkListItem[];
+  nextCursor: string | null;
+}
+
+export class InvalidCursor extends Error {
+  constructor() {
+    super('cursor is not one this service handed out');
+    this.name = 'InvalidCursor';
+  }
+}
+
+export function encodeCursor(dueAt: string, id: string): string {
+  return Buffer.from(JSON.stringify([dueAt, id]), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string): [string, string] {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string' && Number.isFinite(Date.parse(v[0]))) {
+      return [v[0], v[1]];
+    }
+  } catch {
+    /* fall through */
+  }
+  throw new InvalidCursor();
+}
+
+const OVERDUE = `(status IN ('received', 'assigned') AND effective_due_at < $2)`;
+
+export async function queryWorkList(db: SqlExecutor, q: WorkListQuery): Promise<WorkListPage> {
+  const params: unknown[] = [[...q.units], q.now.toISOString()];
+  const where = ['unit_code = ANY($1::text[])'];
+  const add = (sql: (n: string) => string, v: unknown) => {
+    params.push(v);
+    where.push(sql(`$${params.length}`));
+  };
+  if (q.statuses && q.statuses.length > 0) add((n) => `status = ANY(${n}::text[])`, [...q.statuses]);
+  if (q.overdue === true) where.push(OVERDUE);
+  if (q.overdue === false) where.push(`NOT ${OVERDUE}`);
+  if (q.dueBefore) add((n) => `effective_due_at < ${n}::timestamptz`, q.dueBefore.toISOString());
+  if (q.assignee !== undefined) add((n) => `assignee = ${n}`, q.assignee);
+  if (q.cursor !== undefined) {
+    const [due, id] = decodeCursor(q.cursor);
+    params.push(due, id);
+    where.push(`(effective_due_at, id) > ($${params.length - 1}::timestamptz, $${params.length})`);
+  }
+  params.push(q.limit + 1);
+  const { rows } = await db.query(
+    `SELECT ${DOSSIER_SUMMARY_SELECT}, ${OVERDUE} AS overdue FROM dossier_summary WHERE ${where.join(' AND ')}
+     ORDER BY effective_due_at, id LIMIT $${params.length}`,
+    params,
+  );
+  const page = rows.slice(0, q.limit).map((r): WorkListItem => {
+    const f = factsFromRow(r);
+    return {
+      id: f.id,
+      code: f.code,
+      unitCode: f.unitCode,
+      procedureCode: f.procedureCode,
+      ...(f.procedureName !== undefined ? { procedureName: f.procedureName } : {}),
+      field: f.field,
+      channel: f.channel,
+      status: f.status,
+      ...(f.assignee !== undefined ? { assignee: f.assignee } : {}),
+      receivedAt: f.receivedAt,
+      dueAt: f.dueAt,
+      ...(f.appointedDueAt !== undefined ? { appointedDueAt: f.appointedDueAt } : {}),
+      effectiveDueAt: f.effectiveDueAt,
+      ...(f.resolvedAt !== undefined ? { resolvedAt: f.resolvedAt } : {}),
+      ...(f.withdrawnAt !== undefined ? { withdrawnAt: f.withdrawnAt } : {}),
+      overdue: r.overdue === true,
+      version: f.version,
+    };
+  });
+  const last = page[page.length - 1];
+  return { items: page, nextCursor: rows.length > q.limit && last ? encodeCursor(last.effectiveDueAt, last.id) : null };
+}

@@ -1,0 +1,3 @@
+export * from './dossier-summary.projection';
+export * from './dossier-report';
+export * from './dossier-worklist';
