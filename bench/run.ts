@@ -34,6 +34,8 @@ import {
   postgresVersion,
   writeSection,
 } from './support';
+import { httpBenchDefinition } from './http.bench';
+import { importBenchDefinition } from './import.bench';
 interface BenchDefinition {
   /** Name for --only and the section markers. */
   name: string;
@@ -41,6 +43,8 @@ interface BenchDefinition {
   run(opts: { quick: boolean }): Promise<BenchRow[]>;
   /** How it was measured: Markdown bullet points under the table. */
   method(quick: boolean): string[];
+  /** The results table, for rows of another shape (default: benchTable). */
+  table?(rows: readonly unknown[]): string;
 }
 
 const BENCHES: BenchDefinition[] = [
@@ -68,6 +72,8 @@ const BENCHES: BenchDefinition[] = [
       ];
     },
   },
+  httpBenchDefinition,
+  importBenchDefinition,
 ];
 
 function parseArgs(argv: string[]): { quick: boolean; only?: string[]; write: boolean } {
@@ -153,7 +159,7 @@ async function main(): Promise<void> {
       await environment(args.quick, loadBefore),
       `- Whole benchmark: ${seconds.toFixed(0)} s`,
       '',
-      benchTable(rows),
+      (bench.table ?? benchTable)(rows),
       '',
       ...bench.method(args.quick).map((line) => `- ${line}`),
     ].join('\n');
