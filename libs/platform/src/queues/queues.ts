@@ -1,4 +1,4 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { JobsOptions, Processor, Queue, QueueEvents, Worker, WorkerOptions } from 'bullmq';
 import IORedis, { Redis } from 'ioredis';
 import { AppConfig } from '../config/app-config';
@@ -19,6 +19,16 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   backoff: { type: 'exponential', delay: 1_000 },
 };
 
+/** Options of the wrapper itself (Nest token QUEUES_OPTIONS, or the constructor in tests). */
+export interface QueuesOptions {
+  /**
+   * BullMQ key prefix (default: env QUEUE_PREFIX, else BullMQ's `bull`). Tests and benchmarks use a
+   * unique one so that they never see (or wipe) each other's queues.
+   */
+  prefix?: string;
+}
+export const QUEUES_OPTIONS = Symbol('QUEUES_OPTIONS');
+
 export interface WorkerSettings {
   concurrency?: number;
   /** How long a job may run before BullMQ considers it stalled and gives it to another worker. */
@@ -35,7 +45,15 @@ export class Queues implements BeforeApplicationShutdown {
   /** What happened at shutdown, in order (tests assert workers close before queues). */
   readonly shutdownLog: string[] = [];
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  /** The BullMQ key prefix of every queue and worker made here. */
+  readonly prefix: string;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() @Inject(QUEUES_OPTIONS) options?: QueuesOptions,
+  ) {
+    this.prefix = options?.prefix || process.env.QUEUE_PREFIX?.trim() || 'bull';
+  }
 
   /** A new Redis connection for BullMQ (blocking commands need their own). */
   connection(): Redis {
@@ -49,10 +67,11 @@ export class Queues implements BeforeApplicationShutdown {
     return c;
   }
 
-  queue<T = unknown>(name: string): Queue<T> {
+  /** The queue `name` (one per name); `jobOptions` override the default job options of this queue (first call wins). */
+  queue<T = unknown>(name: string, jobOptions: JobsOptions = {}): Queue<T> {
     let q = this.queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: this.connection(), defaultJobOptions: DEFAULT_JOB_OPTIONS });
+      q = new Queue(name, { connection: this.connection(), prefix: this.prefix, defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, ...jobOptions } });
       q.on('error', (err) => this.logger.warn(`queue ${name}: ${err.message}`));
       this.queues.set(name, q);
     }
@@ -62,6 +81,7 @@ export class Queues implements BeforeApplicationShutdown {
   worker<T = unknown>(name: string, processor: Processor<T>, settings: WorkerSettings = {}): Worker<T> {
     const options: WorkerOptions = {
       connection: this.connection(),
+      prefix: this.prefix,
       concurrency: settings.concurrency ?? 8,
       lockDuration: settings.lockDurationMs ?? 30_000,
       maxStalledCount: 3,
@@ -75,9 +95,18 @@ export class Queues implements BeforeApplicationShutdown {
   }
 
   queueEvents(name: string): QueueEvents {
-    const e = new QueueEvents(name, { connection: this.connection() });
+    const e = new QueueEvents(name, { connection: this.connection(), prefix: this.prefix });
     this.connections.push(e as unknown as Redis);
     return e;
+  }
+
+  /**
+   * A repeatable job (BullMQ job scheduler): `name` with `data` every `everyMs`, first run at once.
+   * Idempotent (an upsert by `id`), so callers may re-assert it at any time, e.g. after Redis was
+   * wiped. Job options are the wrapper's defaults.
+   */
+  async scheduler<T>(queueName: string, id: string, everyMs: number, name: string, data: T): Promise<void> {
+    await (this.queue<T>(queueName) as Queue).upsertJobScheduler(id, { every: everyMs }, { name, data, opts: DEFAULT_JOB_OPTIONS } as never);
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -1,0 +1,3 @@
+export * from './config';
+export * from './schedule';
+export * from './deadline-timers';

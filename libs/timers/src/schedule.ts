@@ -1,0 +1,51 @@
+import { apologyCutoff, type AlertKind, type NearDeadlinePolicy, nearDeadlineAt, type OpenDossier, type WorkingTimeContext } from '@motcua/domain';
+
+/** The payload of a timer job: tiny, and enough to recognise a stale one. */
+export interface TimerData {
+  dossierId: string;
+  kind: AlertKind;
+  /** The effective due time (ISO) the timer was scheduled for. */
+  dueAt: string;
+  /** When it is meant to fire (epoch ms): BullMQ's `job.delay` is not reliable in a processor. */
+  fireAt: number;
+}
+
+export const TIMER_JOB = 'alert';
+export const SWEEP_JOB = 'sweep';
+export const ALERT_KINDS: readonly AlertKind[] = ['near-deadline', 'apology-cutoff', 'overdue'];
+
+/**
+ * Deterministic job id per dossier, kind and due-time version: re-adding a timer is a no-op, and
+ * a timer for an older due time is recognisably stale. (BullMQ custom ids must not contain ':'.)
+ */
+export function timerJobId(dossierId: string, kind: AlertKind, dueAtMs: number): string {
+  return `${dossierId}.${kind}.${dueAtMs}`;
+}
+
+/** When each alert is due for the effective due time in force, against the unit's working time. */
+export function alertTimes(dossier: OpenDossier, ctx: WorkingTimeContext, policy: NearDeadlinePolicy): Record<AlertKind, number> {
+  const due = new Date(dossier.effectiveDueAt);
+  return {
+    'near-deadline': nearDeadlineAt(ctx, new Date(dossier.clockStartedAt), due, policy).getTime(),
+    'apology-cutoff': apologyCutoff(ctx, due).getTime(),
+    overdue: due.getTime(),
+  };
+}
+
+/** Whether the dossier's clock runs (open, not awaiting a supplement): only then do alerts fire. */
+export function clockRunning(status: string): boolean {
+  return status === 'received' || status === 'assigned';
+}
+
+/** The timers a dossier needs now: one per alert kind not yet raised for the due time in force. */
+export function pendingTimers(dossier: OpenDossier, ctx: WorkingTimeContext, policy: NearDeadlinePolicy): TimerData[] {
+  if (!clockRunning(dossier.status)) return [];
+  const dueMs = Date.parse(dossier.effectiveDueAt);
+  const times = alertTimes(dossier, ctx, policy);
+  return ALERT_KINDS.filter((kind) => !dossier.alerts.some((a) => a.kind === kind && Date.parse(a.dueAt) === dueMs)).map((kind) => ({
+    dossierId: dossier.id,
+    kind,
+    dueAt: new Date(dueMs).toISOString(),
+    fireAt: times[kind],
+  }));
+}

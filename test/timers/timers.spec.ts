@@ -1,0 +1,147 @@
+import { Job } from 'bullmq';
+import { dossierStreamName } from '@motcua/domain';
+import { DeadlineTimers, TimerData, timerJobId, TIMER_JOB } from '@motcua/timers';
+import { adminCtx, alertsOf, receiveDueAt, seedDossiers, sleep, TimersFixture, timersFixture, UNIT, waitFor } from './support';
+
+/** Deadline timers against the real Redis and PostgreSQL (unique BullMQ prefix and schema per fixture). */
+describe('deadline timers (BullMQ, real Redis)', () => {
+  let f: TimersFixture;
+  let timers: DeadlineTimers;
+  beforeAll(async () => {
+    f = await timersFixture('a');
+    timers = f.timers();
+    await timers.start();
+  });
+  afterAll(async () => f.close());
+
+  it('(a) a dossier coming due raises apology-cutoff, near-deadline and overdue in the order of their times, each once', async () => {
+    const { id, dueAt } = await receiveDueAt(f, Date.now() + 12_000);
+    const expected = (await timers.timersOf(id)).sort((a, b) => a.fireAt - b.fireAt);
+    expect(expected.map((t) => t.kind)).toEqual(['apology-cutoff', 'near-deadline', 'overdue']);
+    expect(expected[2].fireAt).toBe(dueAt);
+    expect(dueAt - expected[1].fireAt).toBeGreaterThan(5_000); // 99.8 % of one working hour
+    await waitFor(async () => (await alertsOf(f.store, id)).length >= 3, 30_000, 'three alerts');
+    await sleep(1_500);
+    await timers.sweep(); // nothing missing: the sweep adds nothing back
+    await sleep(500);
+    const alerts = await alertsOf(f.store, id);
+    expect(alerts.map((e) => e.type)).toEqual(['ApologyCutoffReached', 'DeadlineWarningRaised', 'DossierOverdue']);
+    alerts.forEach((e, i) => {
+      expect(Date.parse(e.recordedAt)).toBeGreaterThanOrEqual(expected[i].fireAt);
+      // the cut-off (end of the previous working day) was past at scheduling: it fired at once
+      if (i > 0) expect(Date.parse(e.recordedAt) - expected[i].fireAt).toBeLessThan(3_000);
+      expect(e.metadata.actor.id).toBe('system:timers');
+      expect((e.data as { dueAt: string }).dueAt).toBe(new Date(dueAt).toISOString());
+    });
+  }, 60_000);
+
+  it('(b) resolve / withdraw stop alerts; a supplement or re-appointment moves the timers and the stale ones append nothing', async () => {
+    const due = Date.now() + 9_000;
+    const [resolved, withdrawn, supplemented, apologised] = await Promise.all([0, 1, 2, 3].map(() => receiveDueAt(f, due)));
+    // wait until the scheduler has added the timers (the cut-off, already past, fires at once)
+    await waitFor(async () => (await f.queues.queue('deadline-timers').getJob(timerJobId(apologised.id, 'overdue', apologised.dueAt))) !== undefined, 10_000, 'timers scheduled');
+    const officer = { assignee: 'officer-1' };
+    await f.dossiers.execute(resolved.id, { action: 'resolve', outcome: 'approved' }, adminCtx());
+    await f.dossiers.execute(withdrawn.id, { action: 'withdraw', reason: 'citizen withdrew' }, adminCtx());
+    await f.dossiers.execute(supplemented.id, { action: 'request-supplement', reason: 'missing copy' }, adminCtx());
+    await f.dossiers.execute(supplemented.id, { action: 'receive-supplement' }, adminCtx());
+    const newDue = Date.now() + 20_000;
+    await f.dossiers.execute(apologised.id, { action: 'apologise', reason: 'site visit needed', newDueAt: new Date(newDue) }, adminCtx());
+    void officer;
+    // the old timers fire (stale) at `due`; the re-appointed overdue at newDue
+    await waitFor(async () => (await alertsOf(f.store, apologised.id)).some((e) => e.type === 'DossierOverdue'), 40_000, 're-appointed overdue');
+    await sleep(1_000);
+    const q = f.queues.queue<TimerData>('deadline-timers');
+    for (const d of [resolved, withdrawn, supplemented, apologised]) {
+      // the stale old-due near-deadline and overdue timers ran (completed jobs are removed)
+      expect(await q.getJob(timerJobId(d.id, 'overdue', d.dueAt))).toBeUndefined();
+      const events = await f.store.readStream(dossierStreamName(d.id));
+      const lastStep = events.map((e) => e.type).findLastIndex((t) => !['DeadlineWarningRaised', 'ApologyCutoffReached', 'DossierOverdue'].includes(t));
+      const alertsAfter = events.slice(lastStep + 1).filter((e) => (e.data as { dueAt?: string }).dueAt === new Date(d.dueAt).toISOString());
+      expect(alertsAfter).toEqual([]); // nothing for the old due after the step that changed it
+    }
+    // the supplement moved the timers to the new due (one working hour from now)
+    const s = (await f.dossiers.load(supplemented.id)).state as { effectiveDueAt: string };
+    const sDue = Date.parse(s.effectiveDueAt);
+    expect(sDue).toBeGreaterThan(due + 30 * 60_000);
+    expect(await q.getJob(timerJobId(supplemented.id, 'overdue', sDue))).toBeDefined();
+    expect(await q.getJob(timerJobId(supplemented.id, 'near-deadline', sDue))).toBeDefined();
+    // the re-appointed dossier: alerts for the new due, each once
+    const apologyAlerts = (await alertsOf(f.store, apologised.id)).filter((e) => (e.data as { dueAt: string }).dueAt === new Date(newDue).toISOString());
+    expect(apologyAlerts.map((e) => e.type).sort()).toEqual(['ApologyCutoffReached', 'DeadlineWarningRaised', 'DossierOverdue']);
+    expect(Date.parse(apologyAlerts.find((e) => e.type === 'DossierOverdue')!.recordedAt)).toBeGreaterThanOrEqual(newDue);
+  }, 90_000);
+
+  it('(c) the same job processed twice (a stalled job run again, even concurrently) appends one alert', async () => {
+    const { id, dueAt } = await receiveDueAt(f, Date.now() - 1_000 + 3_600_000); // due in an hour
+    const data: TimerData = { dossierId: id, kind: 'overdue', dueAt: new Date(dueAt).toISOString(), fireAt: Date.now() - 1 };
+    const job = { id: timerJobId(id, 'overdue', dueAt), name: TIMER_JOB, data } as Job<TimerData>;
+    const [r1, r2] = await Promise.all([timers.process(job), timers.process(job)]);
+    const r3 = await timers.process(job);
+    expect([r1, r2, r3].map((r) => (r as { appended: number }).appended).sort()).toEqual([0, 0, 1]);
+    expect((await alertsOf(f.store, id)).filter((e) => e.type === 'DossierOverdue')).toHaveLength(1);
+    // a stale job (another due time) appends nothing
+    const stale = { ...job, data: { ...data, dueAt: new Date(dueAt - 60_000).toISOString() } } as Job<TimerData>;
+    expect(await timers.process(stale)).toEqual({ appended: 0 });
+  });
+});
+
+describe('sweep after Redis is wiped (1,000 open dossiers)', () => {
+  let f: TimersFixture;
+  beforeAll(async () => {
+    f = await timersFixture('d');
+  });
+  afterAll(async () => f.close());
+
+  it('(d) restores every timer and raises every alert that came due during the outage, exactly once', async () => {
+    const wt = f.reference.data.workingTime(UNIT);
+    const soonDue = Date.now() + 25_000;
+    const laterDue = Date.now() + 3_600_000;
+    const ids = await seedDossiers(f.store, wt, 1000, (i) => (i < 500 ? soonDue : laterDue));
+    const soon = new Set(ids.slice(0, 500));
+    // schedule only (no worker): every timer is in Redis
+    const scheduler = f.timers({ runWorker: false });
+    await scheduler.start();
+    const q = f.queues.queue<TimerData>('deadline-timers');
+    await waitFor(async () => (await q.getJobCountByTypes('delayed', 'wait')) === 3000, 30_000, '3000 timers');
+    await waitFor(async () => (await f.projections.status()).projections.every((p) => p.caughtUp), 30_000, 'dossier_summary caught up');
+    // the outage: Redis loses everything of this queue (FLUSHALL, limited to our prefix)
+    expect(await f.wipeRedis()).toBeGreaterThan(3000);
+    expect(await q.getJobCountByTypes('delayed', 'wait')).toBe(0);
+    await scheduler.stop();
+    await waitFor(async () => Date.now() > soonDue + 500, 40_000, 'the soon dossiers to come due');
+    // back: a worker and the sweep
+    const timers = f.timers();
+    await timers.start();
+    const r = await timers.sweep();
+    expect(r.dossiers).toBe(1000);
+    expect(r.readded).toBe(3000);
+    expect(r.firedNow).toBe(500 * 3 + 500); // every timer of the soon ones, the past cut-offs of the later ones
+    const pool = f.pg.driver;
+    const countAlerts = async () =>
+      Number((await pool.query<{ n: string }>(`SELECT count(*)::text AS n FROM es_events WHERE type IN ('DeadlineWarningRaised','ApologyCutoffReached','DossierOverdue')`)).rows[0].n);
+    await waitFor(async () => (await countAlerts()) >= 2000, 60_000, '2000 alerts');
+    await sleep(1_000);
+    // all timers back: the later dossiers' near-deadline and overdue timers, by id
+    const delayed = (await q.getJobs(['delayed'], 0, -1)).filter((j) => j.name === TIMER_JOB);
+    expect(delayed).toHaveLength(1000); // (besides the repeatable sweep's next run)
+    const laterIds = ids.slice(500);
+    const jobs = await Promise.all(laterIds.map((id) => q.getJob(timerJobId(id, 'overdue', laterDue))));
+    expect(jobs.every((j) => j !== undefined)).toBe(true);
+    // a second sweep finds nothing missing
+    const again = await timers.sweep();
+    expect(again.readded).toBe(0);
+    await sleep(500);
+    expect(await countAlerts()).toBe(2000);
+    const { rows } = await pool.query<{ stream_id: string; type: string; n: string }>(
+      `SELECT stream_id, type, count(*)::text AS n FROM es_events WHERE type IN ('DeadlineWarningRaised','ApologyCutoffReached','DossierOverdue') GROUP BY stream_id, type`,
+    );
+    expect(rows.every((x) => x.n === '1')).toBe(true);
+    const perStream = new Map<string, string[]>();
+    for (const x of rows) perStream.set(x.stream_id, [...(perStream.get(x.stream_id) ?? []), x.type]);
+    for (const id of ids) {
+      const types = (perStream.get(dossierStreamName(id)) ?? []).sort();
+      expect(types).toEqual(soon.has(id) ? ['ApologyCutoffReached', 'DeadlineWarningRaised', 'DossierOverdue'] : ['ApologyCutoffReached']);
+    }
+  }, 180_000);
+});
