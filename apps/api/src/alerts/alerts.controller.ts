@@ -1,0 +1,287 @@
+import { randomUUID } from 'node:crypto';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ReferenceService } from '@motcua/application';
+import { EventStore, WrongExpectedRevisionError } from '@motcua/event-store';
+import {
+  AppConfig,
+  APP_CONFIG,
+  AuthenticationError,
+  BadRequestProblem,
+  CurrentUser,
+  EVENT_STORE,
+  extractBearerToken,
+  ForbiddenProblem,
+  JwtVerifier,
+  NotFoundProblem,
+  Principal,
+  Public,
+  Queues,
+  Role,
+  Roles,
+  SQL_DRIVER,
+  UnauthorizedProblem,
+} from '@motcua/platform';
+import {
+  ALERT_ACKNOWLEDGED,
+  AlertAcknowledgedData,
+  AlertAcknowledgedSchemaVersion,
+  alertsAfter,
+  alertStreamName,
+  AlertView,
+  deleteUnitWebhook,
+  getAlert,
+  getUnitWebhooks,
+  InvalidAlertCursor,
+  isAlertId,
+  putUnitWebhook,
+  queryAlerts,
+  webhookQueueName,
+} from '@motcua/projections';
+import { SqlDriver } from '@motcua/sql';
+import { WebhookJob, webhookJobOptions } from '../../../worker/src/alerts/alerts-outlet';
+import { AlertsHub, SseClient } from './alerts-hub';
+import { AlertListQueryDto, AlertStreamQueryDto, PutWebhookDto } from './dto';
+
+const READERS: Role[] = ['supervisor', 'officer', 'admin', 'clerk', 'auditor'];
+const ACKNOWLEDGERS: Role[] = ['supervisor', 'officer', 'admin'];
+
+/** `unitCode`'s subtree (which the caller must hold: else 403; unknown: 404), or all the caller's units. */
+function scope(reference: ReferenceService, user: Principal, unitCode: string | undefined): string[] {
+  const data = reference.data;
+  if (unitCode !== undefined) {
+    if (!data.units.has(unitCode)) throw new NotFoundProblem(`unknown unit ${unitCode}`, { extra: { unitCode } });
+    if (!data.isWithin(unitCode, user.units)) {
+      throw new ForbiddenProblem(`your units (${user.units.join(', ') || 'none'}) do not include unit ${unitCode}`, { extra: { unitCode } });
+    }
+    return data.subtree(unitCode);
+  }
+  return [...new Set(user.units.flatMap((u) => (data.units.has(u) ? data.subtree(u) : [u])))];
+}
+
+function assertWithin(reference: ReferenceService, user: Principal, unitCode: string): void {
+  if (user.units.includes(unitCode) || reference.data.isWithin(unitCode, user.units)) return;
+  throw new ForbiddenProblem(`your units (${user.units.join(', ') || 'none'}) do not include unit ${unitCode}`, { extra: { unitCode } });
+}
+
+@ApiTags('alerts')
+@ApiBearerAuth()
+@Controller('alerts')
+export class AlertsController {
+  constructor(
+    @Inject(ReferenceService) private readonly reference: ReferenceService,
+    @Inject(SQL_DRIVER) private readonly sql: SqlDriver,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(JwtVerifier) private readonly verifier: JwtVerifier,
+    @Inject(AlertsHub) private readonly hub: AlertsHub,
+  ) {}
+
+  @Get()
+  @Roles(...READERS)
+  @ApiOperation({ summary: 'Deadline alerts of the caller’s units (or of `unitCode`’s subtree), newest first, paged with a cursor' })
+  async list(@Query() q: AlertListQueryDto, @CurrentUser() user: Principal) {
+    const units = scope(this.reference, user, q.unitCode);
+    try {
+      return await queryAlerts(this.sql, { units, state: q.state, kind: q.kind, dossierId: q.dossierId, cursor: q.cursor, limit: q.limit ? Number(q.limit) : 50 });
+    } catch (err) {
+      if (err instanceof InvalidAlertCursor) throw new BadRequestProblem(err.message, { errors: [{ field: 'cursor', message: err.message }] });
+      throw err;
+    }
+  }
+
+  /**
+   * Server-Sent Events of new alerts for the caller's units. Browsers' EventSource cannot send an
+   * Authorization header: this route (only) also takes the token as `?access_token=`.
+   */
+  @Get('stream')
+  @Public() // authenticated below: header or ?access_token=
+  @ApiProduces('text/event-stream')
+  @ApiOperation({
+    summary:
+      'Server-Sent Events of new alerts for the caller’s units: `id:` the alert id, `event: alert`, `data:` the alert as JSON; a comment every 15 s. ' +
+      'Token in the Authorization header or, for EventSource, as ?access_token=. Last-Event-ID replays what was missed.',
+  })
+  async stream(@Query() q: AlertStreamQueryDto, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const user = await this.authenticate(req.headers.authorization, q.access_token);
+    if (!READERS.some((r) => user.roles.includes(r))) throw new ForbiddenProblem(`This action needs one of the roles ${READERS.join(', ')}`);
+    const units = q.unitCode !== undefined ? (scope(this.reference, user, q.unitCode), [q.unitCode]) : user.units;
+    const header = req.headers['last-event-id'];
+    const lastEventId = q.lastEventId ?? (typeof header === 'string' && header !== '' ? header : undefined);
+
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+      'x-correlation-id': String(req.id),
+    });
+    res.write(`retry: 3000\n: connected ${new Date().toISOString()}\n\n`);
+    const client: SseClient = { units, res, sent: new Set(), pending: lastEventId ? [] : undefined };
+    const remove = this.hub.add(client);
+    req.raw.on('close', remove);
+    res.on('close', remove);
+    if (lastEventId) {
+      try {
+        const scoped = scope(this.reference, user, undefined);
+        const missed = isAlertId(lastEventId) ? await alertsAfter(this.sql, lastEventId, q.unitCode ? this.reference.data.subtree(q.unitCode) : scoped) : [];
+        const pending = client.pending ?? [];
+        client.pending = undefined;
+        for (const a of missed) this.hub.send(client, a);
+        client.pending = pending;
+      } catch {
+        /* replay is best effort: live alerts still flow */
+      }
+      this.hub.flushPending(client);
+    }
+  }
+
+  private async authenticate(header: string | string[] | undefined, queryToken: string | undefined): Promise<Principal> {
+    if (!this.verifier.configured) throw new UnauthorizedProblem('authentication is not configured');
+    try {
+      const token = extractBearerToken(header) ?? queryToken;
+      if (!token) throw new UnauthorizedProblem('missing token: send Authorization: Bearer <JWT>, or ?access_token=<JWT> on this route');
+      return await this.verifier.verify(token);
+    } catch (err) {
+      if (err instanceof AuthenticationError) throw new UnauthorizedProblem(`invalid token: ${err.reason}`, { invalidToken: true });
+      throw err;
+    }
+  }
+
+  @Post(':id/acknowledge')
+  @HttpCode(200)
+  @Roles(...ACKNOWLEDGERS)
+  @ApiOperation({ summary: 'Acknowledge an alert (records AlertAcknowledged once; repeating answers the same state)' })
+  async acknowledge(@Param('id') id: string, @Req() req: FastifyRequest, @CurrentUser() user: Principal): Promise<AlertView> {
+    const alert = isAlertId(id) ? await getAlert(this.sql, id) : undefined;
+    if (!alert) throw new NotFoundProblem(`unknown alert ${id}`, { extra: { alertId: id } });
+    assertWithin(this.reference, user, alert.unitCode);
+    if (alert.state === 'acknowledged') return alert;
+    const stream = alertStreamName(id);
+    const data: AlertAcknowledgedData = { alertId: id, dossierId: alert.dossierId, by: user.sub, ...(user.name ? { byName: user.name } : {}), at: new Date().toISOString() };
+    try {
+      await this.store.append(
+        stream,
+        [
+          {
+            id: randomUUID(),
+            type: ALERT_ACKNOWLEDGED,
+            data,
+            metadata: {
+              actor: { id: user.sub, ...(user.name ? { name: user.name } : {}), roles: user.roles },
+              correlationId: String(req.id),
+              causationId: randomUUID(),
+              occurredAt: data.at,
+              schemaVersion: AlertAcknowledgedSchemaVersion,
+            },
+          },
+        ],
+        { expectedRevision: 'no-stream' },
+      );
+      return { ...alert, state: 'acknowledged', acknowledgedBy: data.by, acknowledgedAt: data.at };
+    } catch (err) {
+      if (!(err instanceof WrongExpectedRevisionError)) throw err;
+      // acknowledged already (by a concurrent request, not projected yet): answer that acknowledgement
+      const [first] = await this.store.readStream(stream, { limit: 1 });
+      const d = first?.data as AlertAcknowledgedData | undefined;
+      return { ...alert, state: 'acknowledged', ...(d ? { acknowledgedBy: d.by, acknowledgedAt: d.at } : {}) };
+    }
+  }
+}
+
+/** Per-unit webhook of alerts (admin): the URL and the signing secret (never returned). */
+@ApiTags('alerts')
+@ApiBearerAuth()
+@Controller('units')
+export class UnitWebhooksController {
+  constructor(
+    @Inject(ReferenceService) private readonly reference: ReferenceService,
+    @Inject(SQL_DRIVER) private readonly sql: SqlDriver,
+  ) {}
+
+  private check(user: Principal, code: string): void {
+    if (!this.reference.data.units.has(code)) throw new NotFoundProblem(`unknown unit ${code}`, { extra: { unitCode: code } });
+    assertWithin(this.reference, user, code);
+  }
+
+  @Put(':code/webhook')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Set the unit’s alert webhook: each new alert of the unit is POSTed as JSON, signed X-Motcua-Signature: sha256=<hex HMAC-SHA256 of the body>' })
+  async put(@Param('code') code: string, @Body() body: PutWebhookDto, @CurrentUser() user: Principal) {
+    this.check(user, code);
+    const { secret: _s, ...w } = await putUnitWebhook(this.sql, { unitCode: code, url: body.url, secret: body.secret, updatedBy: user.sub });
+    return w;
+  }
+
+  @Get(':code/webhook')
+  @Roles('admin')
+  @ApiOperation({ summary: 'The unit’s alert webhook (without its secret)' })
+  async get(@Param('code') code: string, @CurrentUser() user: Principal) {
+    this.check(user, code);
+    const [hook] = await getUnitWebhooks(this.sql, [code]);
+    if (!hook) throw new NotFoundProblem(`unit ${code} has no webhook`);
+    const { secret: _s, ...w } = hook;
+    return w;
+  }
+
+  @Delete(':code/webhook')
+  @HttpCode(204)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Remove the unit’s alert webhook' })
+  async remove(@Param('code') code: string, @CurrentUser() user: Principal): Promise<void> {
+    this.check(user, code);
+    if (!(await deleteUnitWebhook(this.sql, code))) throw new NotFoundProblem(`unit ${code} has no webhook`);
+  }
+}
+
+/** Webhook deliveries that failed every attempt (BullMQ failed jobs, kept 30 days). */
+@ApiTags('alerts')
+@ApiBearerAuth()
+@Controller('admin/webhooks')
+export class WebhookDeadLetterController {
+  constructor(
+    @Inject(ReferenceService) private readonly reference: ReferenceService,
+    @Inject(Queues) private readonly queues: Queues,
+    @Inject(AlertsHub) private readonly hub: AlertsHub,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  private async queue() {
+    return this.queues.queue<WebhookJob>(webhookQueueName(await this.hub.namespace()), webhookJobOptions(this.config));
+  }
+
+  @Get('dead-letter')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Alert webhook deliveries that failed every attempt, newest first (the admin’s units)' })
+  async deadLetter(@CurrentUser() user: Principal) {
+    const jobs = await (await this.queue()).getFailed(0, 999);
+    const items = jobs
+      .filter((j) => j && (user.units.includes(j.data.unitCode) || this.reference.data.isWithin(j.data.unitCode, user.units)))
+      .map((j) => ({
+        id: String(j.id),
+        unitCode: j.data.unitCode,
+        alertId: j.data.alert.id,
+        alert: j.data.alert,
+        attempts: j.attemptsMade,
+        failedReason: j.failedReason,
+        queuedAt: new Date(j.timestamp).toISOString(),
+        failedAt: j.finishedOn ? new Date(j.finishedOn).toISOString() : undefined,
+      }))
+      .sort((a, b) => (b.failedAt ?? '').localeCompare(a.failedAt ?? ''));
+    return { items };
+  }
+
+  @Post('dead-letter/:id/retry')
+  @HttpCode(202)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Deliver a dead-lettered webhook again (a new round of attempts)' })
+  async retry(@Param('id') id: string, @CurrentUser() user: Principal) {
+    const job = await (await this.queue()).getJob(id);
+    if (!job || !(await job.isFailed())) throw new NotFoundProblem(`no failed delivery ${id}`);
+    assertWithin(this.reference, user, job.data.unitCode);
+    await job.retry('failed');
+    return { id, state: 'queued' };
+  }
+}

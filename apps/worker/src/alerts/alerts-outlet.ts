@@ -1,0 +1,137 @@
+import { createHmac } from 'node:crypto';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import type { JobsOptions, Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { AppConfig, APP_CONFIG, Queues, SQL_DRIVER } from '@motcua/platform';
+import { alertNamespace, alertsChannelName, AlertView, getUnitWebhooks, webhookQueueName } from '@motcua/projections';
+import { SqlDriver } from '@motcua/sql';
+
+/** A webhook delivery job: the alert, for the webhook of `unitCode` (its URL and secret are read at delivery). */
+export interface WebhookJob {
+  unitCode: string;
+  alert: AlertView;
+}
+
+export const WEBHOOK_SIGNATURE_HEADER = 'X-Motcua-Signature';
+
+/** `sha256=<hex HMAC-SHA256 of the body with the unit's secret>`. */
+export function signWebhookBody(body: string, secret: string): string {
+  return 'sha256=' + createHmac('sha256', secret).update(body, 'utf8').digest('hex');
+}
+
+/** Retries with exponential backoff; after the last attempt the job stays failed (the dead letter) for 30 days. */
+export function webhookJobOptions(config: Pick<AppConfig, 'webhookAttempts' | 'webhookBackoffMs'>): JobsOptions {
+  return {
+    attempts: config.webhookAttempts,
+    backoff: { type: 'exponential', delay: config.webhookBackoffMs },
+    removeOnComplete: { age: 24 * 3600, count: 1000 },
+    removeOnFail: { age: 30 * 24 * 3600, count: 10_000 },
+  };
+}
+
+/** The database's alert namespace (channel and queue names), read once. */
+export function namespaceOnce(sql: SqlDriver): () => Promise<string> {
+  let ns: Promise<string> | undefined;
+  return () => {
+    ns ??= alertNamespace(sql).catch((err) => {
+      ns = undefined;
+      throw err;
+    });
+    return ns;
+  };
+}
+
+const DELIVERY_TIMEOUT_MS = 10_000;
+
+/**
+ * What happens to an alert once the `alerts` projection has durably inserted it (called after the
+ * batch committed, once per new alert): published on the Redis channel every API instance listens
+ * to (live SSE), and queued for the webhook of its unit when one is configured. A crash between
+ * the commit and this call loses the live notice (the alert stays in GET /alerts).
+ */
+@Injectable()
+export class AlertsOutlet {
+  private readonly logger = new Logger('AlertsOutlet');
+  private publisher: Redis | undefined;
+  readonly namespace: () => Promise<string>;
+
+  constructor(
+    @Inject(SQL_DRIVER) private readonly sql: SqlDriver,
+    @Inject(Queues) private readonly queues: Queues,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.namespace = namespaceOnce(sql);
+  }
+
+  async committed(alerts: AlertView[]): Promise<void> {
+    if (alerts.length === 0) return;
+    let ns: string;
+    try {
+      ns = await this.namespace();
+    } catch (err) {
+      this.logger.error(`alerts not published: ${(err as Error).message}`);
+      return;
+    }
+    try {
+      this.publisher ??= this.queues.connection();
+      const channel = alertsChannelName(ns);
+      for (const a of alerts) await this.publisher.publish(channel, JSON.stringify(a));
+    } catch (err) {
+      this.logger.error(`alerts not published on Redis: ${(err as Error).message}`);
+    }
+    try {
+      const hooks = new Set((await getUnitWebhooks(this.sql, [...new Set(alerts.map((a) => a.unitCode))])).map((w) => w.unitCode));
+      const jobs = alerts
+        .filter((a) => hooks.has(a.unitCode))
+        .map((a) => ({ name: 'deliver', data: { unitCode: a.unitCode, alert: a } satisfies WebhookJob, opts: { jobId: `${a.id}.${a.unitCode}` } }));
+      if (jobs.length > 0) await this.queues.queue<WebhookJob>(webhookQueueName(ns), webhookJobOptions(this.config)).addBulk(jobs);
+    } catch (err) {
+      this.logger.error(`webhook deliveries not queued: ${(err as Error).message}`);
+    }
+  }
+}
+
+/** Delivers queued webhooks: POST the alert JSON, signed; a non-2xx answer or a network error is retried (BullMQ backoff). */
+@Injectable()
+export class WebhookDelivery implements OnApplicationBootstrap {
+  private readonly logger = new Logger('WebhookDelivery');
+
+  constructor(
+    @Inject(SQL_DRIVER) private readonly sql: SqlDriver,
+    @Inject(Queues) private readonly queues: Queues,
+    @Inject(AlertsOutlet) private readonly outlet: AlertsOutlet,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const ns = await this.outlet.namespace();
+    this.queues.worker<WebhookJob>(webhookQueueName(ns), (job) => this.deliver(job), { concurrency: 4 });
+  }
+
+  async deliver(job: Job<WebhookJob>): Promise<{ status: number } | { skipped: string }> {
+    const [hook] = await getUnitWebhooks(this.sql, [job.data.unitCode]);
+    if (!hook) return { skipped: `unit ${job.data.unitCode} has no webhook any more` };
+    const body = JSON.stringify(job.data.alert);
+    let res: Response;
+    try {
+      res = await fetch(hook.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'motcua-webhooks/1',
+          [WEBHOOK_SIGNATURE_HEADER]: signWebhookBody(body, hook.secret),
+          'X-Motcua-Event': 'alert',
+          'X-Motcua-Delivery': String(job.id),
+        },
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+      });
+    } catch (err) {
+      throw new Error(`POST ${hook.url} failed: ${(err as Error).message}`);
+    }
+    await res.arrayBuffer().catch(() => undefined);
+    if (res.status < 200 || res.status >= 300) throw new Error(`POST ${hook.url} answered HTTP ${res.status}`);
+    this.logger.log(`webhook ${job.id} delivered to unit ${job.data.unitCode} (HTTP ${res.status})`);
+    return { status: res.status };
+  }
+}
