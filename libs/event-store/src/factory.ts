@@ -3,6 +3,7 @@ import { MemoryEventStore } from './adapters/memory/memory-event-store';
 import { SqlEventStore } from './adapters/sql/sql-event-store';
 import { parseEventStoreUrl } from './config';
 import { EventStore } from './port/event-store';
+import { HashChainingEventStore } from './integrity/hash-chaining-event-store';
 
 export interface OpenedEventStore {
   store: EventStore;
@@ -10,8 +11,16 @@ export interface OpenedEventStore {
   driver?: SqlDriver;
 }
 
-/** Opens the adapter EVENT_STORE_URL selects and applies pending migrations. */
-export async function openEventStore(url: string | undefined): Promise<OpenedEventStore> {
+/**
+ * Opens the adapter EVENT_STORE_URL selects, applies pending migrations and (by default) wraps it
+ * in the hash chain that makes every stream tamper-evident.
+ */
+export async function openEventStore(url: string | undefined, options: { hashChain?: boolean } = {}): Promise<OpenedEventStore> {
+  const opened = await openAdapter(url);
+  return options.hashChain === false ? opened : { ...opened, store: new HashChainingEventStore(opened.store) };
+}
+
+async function openAdapter(url: string | undefined): Promise<OpenedEventStore> {
   const target = parseEventStoreUrl(url);
   switch (target.kind) {
     case 'memory':

@@ -4,3 +4,4 @@ export * from './factory';
 export * from './adapters/memory/memory-event-store';
 export * from './adapters/sql/sql-event-store';
 export * from './subscription/polling-subscription';
+export * from './integrity';

@@ -1,0 +1,68 @@
+import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { FastifyReply, FastifyRequest } from 'fastify';
+import { AnchorService, AuditService, DossierService } from '@motcua/application';
+import { BadRequestProblem, CurrentUser, Principal, Roles } from '@motcua/platform';
+import { commandContext } from '../common/command-context';
+import { validCalendarDate } from '../common/validators';
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('audit')
+export class AuditController {
+  constructor(
+    private readonly audit: AuditService,
+    private readonly anchors: AnchorService,
+    private readonly dossiers: DossierService,
+  ) {}
+
+  @Get('anchors/:day')
+  @Roles('auditor', 'admin')
+  @ApiOperation({ summary: 'Check a day’s anchor: the Merkle root of every event recorded that (UTC) day, recomputed and compared' })
+  checkAnchor(@Param('day') day: string) {
+    if (!validCalendarDate(day)) throw new BadRequestProblem('day must be a date YYYY-MM-DD');
+    return this.anchors.check(day);
+  }
+
+  @Post('anchors/:day')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Anchor a finished day (the worker does it daily); idempotent' })
+  async anchor(@Param('day') day: string) {
+    if (!validCalendarDate(day)) throw new BadRequestProblem('day must be a date YYYY-MM-DD');
+    try {
+      return await this.anchors.anchor(day, new Date());
+    } catch (err) {
+      if ((err as Error).message.includes('not over yet')) throw new BadRequestProblem((err as Error).message);
+      throw err;
+    }
+  }
+
+  @Get('verify')
+  @Roles('auditor', 'admin')
+  @ApiQuery({ name: 'stream', required: false, description: 'e.g. dossier-<id>; without it the whole log is walked' })
+  @ApiOperation({ summary: 'Walk the hash chain of a stream (or of every stream) and name the first broken link' })
+  async verify(@Req() req: FastifyRequest, @CurrentUser() u: Principal, @Query('stream') stream?: string) {
+    if (stream !== undefined && !/^[\w.|:-]{1,200}$/.test(stream)) throw new BadRequestProblem('stream must be a stream name such as dossier-<uuid>');
+    // a dossier's stream is scoped like the dossier: 404 unknown, 403 outside the caller's units
+    const dossier = stream && /^dossier-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.exec(stream);
+    if (dossier) await this.dossiers.getDossier(dossier[1], commandContext(req, u));
+    return stream ? this.audit.verifyStream(stream) : this.audit.verifyAll();
+  }
+
+  @Get('export')
+  @Roles('auditor', 'admin')
+  @ApiProduces('application/x-ndjson')
+  @ApiOperation({ summary: 'NDJSON export of a unit subtree’s dossier streams with their hashes, re-verifiable offline (`npm run cli -- verify --file`)' })
+  async export(@Query('unitCode') unitCode: string, @Query('from') from: string, @Query('to') to: string, @Req() req: FastifyRequest, @Res() res: FastifyReply, @CurrentUser() u: Principal) {
+    if (!unitCode) throw new BadRequestProblem('unitCode is required');
+    if (!validCalendarDate(from ?? '') || !validCalendarDate(to ?? '')) throw new BadRequestProblem('from and to must be dates YYYY-MM-DD');
+    if (from > to) throw new BadRequestProblem('from must not be after to');
+    const lines: string[] = [];
+    for await (const line of this.audit.exportUnit(unitCode, from, to, commandContext(req, u))) lines.push(line);
+    res
+      .header('Content-Type', 'application/x-ndjson; charset=utf-8')
+      .header('Content-Disposition', `attachment; filename="motcua-export-${unitCode.replace(/[^\w.-]/g, '_')}-${from}-${to}.ndjson"`)
+      .send(lines.join(''));
+  }
+}

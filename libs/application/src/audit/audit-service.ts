@@ -1,0 +1,140 @@
+import { createHash } from 'node:crypto';
+import { dossierStreamName } from '@motcua/domain';
+import { BrokenLink, createChainVerifier, EventStore, Position, RecordedEvent } from '@motcua/event-store/audit-api';
+import { CommandContext } from '../context';
+import { AccessDeniedError, NotFoundError } from '../errors';
+import { ReferenceService } from '../reference/reference-service';
+
+export interface VerifyReport {
+  ok: boolean;
+  stream?: string;
+  checked: number;
+  streams: number;
+  firstBroken?: BrokenLink;
+}
+
+export const EXPORT_FORMAT = 'motcua-audit-export';
+
+/** Tamper evidence: walks hash chains in the store, exports them, re-verifies exports offline. */
+export class AuditService {
+  constructor(
+    private readonly store: EventStore,
+    private readonly reference?: ReferenceService,
+  ) {}
+
+  async verifyStream(stream: string): Promise<VerifyReport> {
+    const verifier = createChainVerifier();
+    const events = await this.store.readStream(stream);
+    if (events.length === 0) throw new NotFoundError(`Stream ${stream} does not exist`);
+    for (const e of events) verifier.add(e);
+    return { ok: !verifier.firstBroken, stream, checked: verifier.checked, streams: 1, firstBroken: verifier.firstBroken };
+  }
+
+  /** The whole log in global order (each stream's events come in revision order). */
+  async verifyAll(onProgress?: (checked: number) => void, pageSize = 5_000): Promise<VerifyReport> {
+    const verifier = createChainVerifier();
+    let from: Position | undefined;
+    for (;;) {
+      const page = await this.store.readAll({ fromPosition: from, limit: pageSize });
+      for (const e of page) verifier.add(e);
+      onProgress?.(verifier.checked);
+      if (page.length < pageSize) break;
+      from = page[page.length - 1].position;
+    }
+    return { ok: !verifier.firstBroken, checked: verifier.checked, streams: verifier.streams, firstBroken: verifier.firstBroken };
+  }
+
+  /**
+   * NDJSON export of the dossier streams of a unit subtree received in [from, to] (local dates of
+   * reception): a header line, one line per event (with its hashes), and a closing line holding
+   * the sha256 of every line before it, so that one changed byte anywhere is detected.
+   */
+  async *exportUnit(unitCode: string, from: string, to: string, ctx: CommandContext): AsyncGenerator<string> {
+    const ref = this.reference;
+    if (!ref) throw new Error('AuditService needs reference data to export a unit');
+    if (!ref.data.units.has(unitCode)) throw new NotFoundError(`Unit ${unitCode} does not exist`);
+    if (!ctx.actor.id.startsWith('system:') && !ref.data.isWithin(unitCode, ctx.actor.units)) {
+      throw new AccessDeniedError(`Your units (${ctx.actor.units.join(', ') || 'none'}) do not include unit ${unitCode}`);
+    }
+    const units = new Set(ref.data.subtree(unitCode));
+    const ids: string[] = [];
+    let pos: Position | undefined;
+    for (;;) {
+      const page = await this.store.readAll({ fromPosition: pos, limit: 5_000, filter: { eventTypes: ['DossierReceived'] } });
+      for (const e of page) {
+        const d = e.data as { dossierId: string; unitCode: string; receivedAt: string; timeZone?: string };
+        const day = localDay(d.receivedAt, d.timeZone ?? 'Asia/Ho_Chi_Minh');
+        if (units.has(d.unitCode) && day >= from && day <= to) ids.push(d.dossierId);
+      }
+      if (page.length < 5_000) break;
+      pos = page[page.length - 1].position;
+    }
+    const digest = createHash('sha256');
+    const emit = (obj: unknown) => {
+      const line = JSON.stringify(obj);
+      digest.update(line + '\n');
+      return line + '\n';
+    };
+    yield emit({ format: EXPORT_FORMAT, version: 1, unitCode, from, to, exportedAt: new Date().toISOString(), exportedBy: ctx.actor.id, streams: ids.length });
+    let events = 0;
+    for (const id of ids) {
+      for (const e of await this.store.readStream(dossierStreamName(id))) {
+        events++;
+        yield emit(toLine(e));
+      }
+    }
+    yield JSON.stringify({ end: true, events, sha256: digest.digest('hex') }) + '\n';
+  }
+}
+
+function toLine(e: RecordedEvent) {
+  return { stream: e.stream, revision: e.revision.toString(), id: e.id, type: e.type, data: e.data, metadata: e.metadata, recordedAt: e.recordedAt };
+}
+
+const fmt = new Map<string, Intl.DateTimeFormat>();
+function localDay(iso: string, tz: string): string {
+  let f = fmt.get(tz);
+  if (!f) fmt.set(tz, (f = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  return f.format(new Date(iso));
+}
+
+/**
+ * Re-verifies an export offline: the closing digest over every line, then each stream's chain.
+ */
+export function verifyExport(text: string): VerifyReport & { digestOk: boolean; reason?: string } {
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  const fail = (reason: string) => ({ ok: false, digestOk: false, checked: 0, streams: 0, reason });
+  if (lines.length < 2) return fail('not a motcua export: too short');
+  let header: { format?: string };
+  let closing: { end?: boolean; sha256?: string; events?: number };
+  try {
+    header = JSON.parse(lines[0]);
+    closing = JSON.parse(lines[lines.length - 1]);
+  } catch {
+    return fail('not a motcua export: a header or closing line is not JSON');
+  }
+  if (header.format !== EXPORT_FORMAT || !closing.end) return fail('not a motcua export (format or closing line missing)');
+  const digest = createHash('sha256');
+  for (const line of lines.slice(0, -1)) digest.update(line + '\n');
+  const digestOk = digest.digest('hex') === closing.sha256;
+  const verifier = createChainVerifier();
+  for (let i = 1; i < lines.length - 1; i++) {
+    let e: ReturnType<typeof toLine>;
+    try {
+      e = JSON.parse(lines[i]);
+    } catch {
+      return { ...fail(`line ${i + 1} is not JSON`), checked: verifier.checked };
+    }
+    verifier.add({ ...e, revision: BigInt(e.revision) } as never);
+  }
+  const ok = digestOk && !verifier.firstBroken && closing.events === verifier.checked;
+  return {
+    ok,
+    digestOk,
+    checked: verifier.checked,
+    streams: verifier.streams,
+    firstBroken: verifier.firstBroken,
+    reason: ok ? undefined : !digestOk ? 'the file was changed after export (digest mismatch)' : verifier.firstBroken ? verifier.firstBroken.reason : 'event count mismatch',
+  };
+}
