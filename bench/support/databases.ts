@@ -8,6 +8,28 @@ import { PgDriver, PgliteDriver } from '@motcua/sql';
 export const BENCH_DATABASE_URL =
   process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
+/** Stores still open: dropped if the run is interrupted (Ctrl-C, CI timeout) so none leak. */
+const live = new Set<() => Promise<void>>();
+let signalsHooked = false;
+
+function track(drop: () => Promise<void>): () => Promise<void> {
+  if (!signalsHooked) {
+    signalsHooked = true;
+    for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+      process.once(signal, () => {
+        const timeout = new Promise((resolve) => setTimeout(resolve, 5_000).unref());
+        void Promise.race([Promise.allSettled([...live].map((d) => d())), timeout]).finally(() => process.exit(code));
+      });
+    }
+  }
+  const once = async () => {
+    if (!live.delete(once)) return;
+    await drop();
+  };
+  live.add(once);
+  return once;
+}
+
 export function withSearchPath(url: string, schema: string): string {
   const u = new URL(url);
   u.searchParams.set('options', `-c search_path=${schema}`);
@@ -42,10 +64,10 @@ export async function freshPostgres(label: string, poolSize: number): Promise<Be
   return {
     driver,
     schema,
-    async drop() {
+    drop: track(async () => {
       await driver.close().catch(() => undefined);
       await adminExec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    },
+    }),
   };
 }
 
@@ -88,15 +110,19 @@ export interface BenchPglite {
 /** A file-backed PGlite in a fresh temporary directory (as users run it, not in memory). */
 export async function freshPglite(label: string): Promise<BenchPglite> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `motcua-bench-${label}-`));
-  const driver = await PgliteDriver.open(dir);
-  return {
-    driver,
-    dir,
-    async drop() {
-      await driver.close().catch(() => undefined);
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  let driver: PgliteDriver | undefined;
+  // Tracked before opening: an interruption during the (slow) first open still removes the directory.
+  const drop = track(async () => {
+    await driver?.close().catch(() => undefined);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  try {
+    driver = await PgliteDriver.open(dir);
+  } catch (err) {
+    await drop();
+    throw err;
+  }
+  return { driver, dir, drop };
 }
 
 /** The PostgreSQL version inside PGlite and its durability settings (PGlite runs with fsync=off). */

@@ -4,3 +4,4 @@ export * from './apply-batch';
 export * from './lease';
 export * from './runner';
 export * from './read-models';
+export * from './rebuild';

@@ -2,7 +2,7 @@ import { SqlDriver, SqlExecutor } from '@motcua/sql';
 import { ProjectionLogger } from './projection';
 
 export interface LeaseOptions {
-  /** Advisory-lock key (hashed with hashtextextended). */
+  /** Advisory-lock key, hashed with the current schema (instances on other schemas of the database do not compete). */
   key: string;
   /** How often a standby tries to take the lease. */
   retryMs: number;
@@ -64,7 +64,7 @@ export class Lease {
 
   private async tryLead(session: SqlExecutor, cb: LeaseCallbacks): Promise<void> {
     const { rows } = await session.query<{ ok: boolean }>(
-      `SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok`,
+      `SELECT pg_try_advisory_lock(hashtextextended($1 || '@' || current_schema(), 0)) AS ok`,
       [this.options.key],
     );
     if (!rows[0]?.ok) return;
@@ -80,7 +80,7 @@ export class Lease {
     }
     // Healthy end (stop): unlock, so that the connection goes back to the pool without the lock.
     const unlocked = await session.query<{ ok: boolean }>(
-      `SELECT pg_advisory_unlock(hashtextextended($1, 0)) AS ok`,
+      `SELECT pg_advisory_unlock(hashtextextended($1 || '@' || current_schema(), 0)) AS ok`,
       [this.options.key],
     );
     if (!unlocked.rows[0]?.ok) throw new Error('advisory lock was not held at release');

@@ -13,9 +13,20 @@ export interface Projection {
   filter?: AllFilter;
   /** The read-model tables this projection owns (for a future rebuild). */
   tables?: string[];
-  /** Applies events (global order, never seen before by this projection) inside `tx`. */
-  apply(tx: SqlExecutor, events: RecordedEvent[]): Promise<void>;
+  /**
+   * Applies events (global order, never seen before by this projection) inside `tx`. It may
+   * return an `AfterCommit` callback: it runs once the batch's transaction has committed (never
+   * after a rollback), e.g. to publish what the batch made durable.
+   */
+  apply(tx: SqlExecutor, events: RecordedEvent[]): Promise<void | AfterCommit>;
 }
+
+/**
+ * Work to do after a batch committed (at most once: a crash between the commit and this call
+ * skips it). Awaited before the next batch; a failure is ignored (the batch stays applied), so
+ * it should report its own errors.
+ */
+export type AfterCommit = () => Promise<void> | void;
 
 /** Nest's `Logger` fits this shape; the default writes nothing. */
 export interface ProjectionLogger {

@@ -1,0 +1,121 @@
+/**
+ * `POST /admin/projections/{name}/rebuild` (admin): rebuilds a read model in the service process
+ * (replay into shadow tables, then an atomic swap; see libs/projections/src/rebuild.ts) while the
+ * API keeps answering from the current tables. The only way on the embedded store (PGlite: the
+ * service owns the data directory); on PostgreSQL the CLI can also rebuild directly. Answers 202 at
+ * once; `GET` on the same path reports the progress and the outcome.
+ */
+import { Controller, Get, HttpCode, Inject, Injectable, Logger, Module, OnModuleDestroy, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { defaultApologyCutoff, ReferenceService } from '@motcua/application';
+import { apologyCutoff } from '@motcua/domain';
+import { EventStore } from '@motcua/event-store';
+import { ConflictProblem, EVENT_STORE, NotFoundProblem, Roles, SQL_DRIVER } from '@motcua/platform';
+import { DOSSIER_SUMMARY_PROJECTION, dossierSummaryProjection, Projection, rebuildProjection, RebuildProgress, RebuildResult } from '@motcua/projections';
+import { SqlDriver } from '@motcua/sql';
+
+export interface RebuildStatus {
+  projection: string;
+  state: 'idle' | 'running' | 'done' | 'failed';
+  startedAt?: string;
+  finishedAt?: string;
+  progress?: RebuildProgress;
+  result?: RebuildResult;
+  error?: string;
+}
+
+/** The rebuildable projections, built as the in-process worker builds them. */
+export function rebuildableProjections(reference: ReferenceService | undefined): Record<string, () => Projection> {
+  return {
+    [DOSSIER_SUMMARY_PROJECTION]: () =>
+      dossierSummaryProjection({
+        apologyCutoff: (facts, dueAt) =>
+          reference?.data.units.has(facts.unitCode) ? apologyCutoff(reference.data.workingTime(facts.unitCode), dueAt) : defaultApologyCutoff(facts, dueAt),
+      }),
+  };
+}
+
+@Injectable()
+export class ProjectionRebuilds implements OnModuleDestroy {
+  private readonly logger = new Logger('Rebuild');
+  private readonly statuses = new Map<string, RebuildStatus>();
+  private readonly running = new Map<string, { abort: AbortController; done: Promise<unknown> }>();
+  private readonly projections: Record<string, () => Projection>;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(SQL_DRIVER) private readonly driver: SqlDriver,
+    reference: ReferenceService,
+  ) {
+    this.projections = rebuildableProjections(reference);
+  }
+
+  names(): string[] {
+    return Object.keys(this.projections);
+  }
+
+  status(name: string): RebuildStatus {
+    this.known(name);
+    return this.statuses.get(name) ?? { projection: name, state: 'idle' };
+  }
+
+  /** Starts a rebuild in the background; returns its status at once. */
+  start(name: string): RebuildStatus {
+    const make = this.known(name);
+    if (this.running.has(name)) throw new ConflictProblem(`a rebuild of ${name} is already running`, { extra: { projection: name } });
+    const status: RebuildStatus = { projection: name, state: 'running', startedAt: new Date().toISOString() };
+    this.statuses.set(name, status);
+    const abort = new AbortController();
+    const done = rebuildProjection({
+      store: this.store,
+      driver: this.driver,
+      projection: make(),
+      signal: abort.signal,
+      logger: this.logger,
+      onProgress: (p) => (status.progress = p),
+    }).then(
+      (result) => Object.assign(status, { state: 'done', result, finishedAt: new Date().toISOString() }),
+      (err: unknown) => Object.assign(status, { state: 'failed', error: err instanceof Error ? err.message : String(err), finishedAt: new Date().toISOString() }),
+    );
+    this.running.set(name, { abort, done: done.finally(() => this.running.delete(name)) });
+    return { ...status };
+  }
+
+  /** Before the store closes: stop a running rebuild (its shadow tables are dropped). */
+  async onModuleDestroy(): Promise<void> {
+    for (const r of this.running.values()) r.abort.abort();
+    await Promise.all([...this.running.values()].map((r) => r.done));
+  }
+
+  private known(name: string): () => Projection {
+    // own names only: `__proto__`, `constructor`... are not projections (was a 500)
+    const make = Object.hasOwn(this.projections, name) ? this.projections[name] : undefined;
+    if (!make) throw new NotFoundProblem(`unknown projection ${name} (known: ${this.names().join(', ')})`, { extra: { projection: name } });
+    return make;
+  }
+}
+
+@ApiTags('admin')
+@ApiBearerAuth()
+@Controller('admin/projections')
+export class ProjectionsAdminController {
+  constructor(private readonly rebuilds: ProjectionRebuilds) {}
+
+  @Post(':name/rebuild')
+  @HttpCode(202)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Rebuild a read model from the whole event log without downtime (runs in the background)' })
+  rebuild(@Param('name') name: string): RebuildStatus {
+    return this.rebuilds.start(name);
+  }
+
+  @Get(':name/rebuild')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Progress and outcome of the last rebuild of a read model' })
+  rebuildStatus(@Param('name') name: string): RebuildStatus {
+    return this.rebuilds.status(name);
+  }
+}
+
+@Module({ controllers: [ProjectionsAdminController], providers: [ProjectionRebuilds], exports: [ProjectionRebuilds] })
+export class AdminModule {}
