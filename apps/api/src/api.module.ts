@@ -1,9 +1,13 @@
 import { Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AdminModule } from './admin/projections.controller';
+import { AlertsModule } from './alerts/alerts.module';
+import { AuditController } from './audit/audit.controller';
 import { ApplicationModule } from './common/application.module';
 import { DOSSIER_HANDLERS } from './dossiers/commands';
 import { DossiersController } from './dossiers/dossiers.controller';
+import { FormsController } from './forms/forms.controller';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { ImportsController } from './imports/imports.controller';
 import { REFERENCE_HANDLERS, ReferenceController } from './reference/reference.controller';
@@ -11,8 +15,8 @@ import { QUERY_CONTROLLERS } from './statistics/statistics.controller';
 
 /** HTTP routes of api-v1: controllers dispatch on the CQRS buses to the application services. */
 @Module({
-  imports: [CqrsModule.forRoot(), ApplicationModule],
-  controllers: [ReferenceController, DossiersController, ImportsController, ...QUERY_CONTROLLERS],
+  imports: [CqrsModule.forRoot(), ApplicationModule, AlertsModule, AdminModule],
+  controllers: [AuditController, ReferenceController, DossiersController, ImportsController, ...QUERY_CONTROLLERS, FormsController],
   providers: [...DOSSIER_HANDLERS, ...REFERENCE_HANDLERS, { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
 })
 export class ApiModule {}

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AppConfig, AuthModule, authOptionsFromConfig, ConfigModule, EventStoreModule, HealthModule, LoggingModule, QueuesModule } from '@motcua/platform';
+import { AppConfig, AuthModule, authOptionsFromConfig, ConfigModule, EventStoreModule, HealthModule, LoggingModule, MetricsModule, QueuesModule } from '@motcua/platform';
 import { ApiModule } from './api.module';
 import { WorkerModule } from '../../worker/src/worker.module';
 
@@ -19,6 +19,7 @@ export class AppModule {
         QueuesModule,
         AuthModule.forRoot(authOptionsFromConfig(config)),
         HealthModule,
+        MetricsModule,
         ApiModule,
         ...(config.runWorker ? [WorkerModule] : []),
       ],

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { AppConfig, createValidationPipe, ProblemFilter } from '@motcua/platform';
+import { AppConfig, createValidationPipe, installRateLimit, instrumentHttp, JwtVerifier, Metrics, problemClientError, ProblemFilter, problemFrameworkErrors } from '@motcua/platform';
 import { AppModule } from './app.module';
 
 export const API_PREFIX = 'api/v1';
@@ -16,14 +16,25 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     // The request id is the correlation id: taken from X-Correlation-Id when given, else new.
     requestIdHeader: 'x-correlation-id',
     genReqId: () => randomUUID(),
+    // router errors (bad percent-encoding, over-long path parameter) as problem+json too
+    frameworkErrors: problemFrameworkErrors,
+    clientErrorHandler: problemClientError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
+  // Operations: request metrics, and a per-token (else per-IP) rate limit; health and metrics are exempt.
+  const fastify = app.getHttpAdapter().getInstance();
+  instrumentHttp(fastify, app.get(Metrics), `/${API_PREFIX}`);
+  await installRateLimit(fastify, app.get(JwtVerifier), {
+    perMinute: config.rateLimitPerMinute,
+    exempt: (path) => /^\/api\/v1\/(health|metrics)(\/|$)/.test(path),
+  });
   app.setGlobalPrefix(API_PREFIX);
   app.useGlobalFilters(new ProblemFilter());
   app.useGlobalPipes(createValidationPipe());
+  await (await import('./admin/queues-dashboard')).mountQueuesDashboard(app); // bull-board for admins (own auth hook)
   // NDJSON imports arrive as text; they may be larger than ordinary JSON bodies.
   app
     .getHttpAdapter()

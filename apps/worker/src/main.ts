@@ -2,13 +2,13 @@ import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { closeOnSignals, ConfigModule, EventStoreModule, exitOnConfigError, loadConfig, LoggingModule } from '@motcua/platform';
+import { closeOnSignals, ConfigModule, EventStoreModule, exitOnConfigError, loadConfig, LoggingModule, MetricsModule } from '@motcua/platform';
 import { WorkerModule } from './worker.module';
 
 /** The worker alone (PostgreSQL or EventStoreDB deployments): projections and timers, no HTTP. */
 async function bootstrap(): Promise<void> {
   const config = loadConfig(process.env, 'worker');
-  @Module({ imports: [ConfigModule.forRoot(config), LoggingModule.forRoot(config), EventStoreModule, WorkerModule] })
+  @Module({ imports: [ConfigModule.forRoot(config), LoggingModule.forRoot(config), MetricsModule, EventStoreModule, WorkerModule] })
   class WorkerRootModule {}
   const app = await NestFactory.createApplicationContext(WorkerRootModule, { bufferLogs: true });
   app.useLogger(app.get(Logger));

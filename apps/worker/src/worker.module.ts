@@ -2,9 +2,12 @@ import { Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnModuleDes
 import { defaultApologyCutoff, ReferenceService, type ApologyCutoffFn } from '@motcua/application';
 import { apologyCutoff } from '@motcua/domain';
 import { EventStore } from '@motcua/event-store';
-import { EVENT_STORE, QueuesModule, SQL_DRIVER } from '@motcua/platform';
-import { dossierSummaryProjection, ProjectionRunner } from '@motcua/projections';
+import { EVENT_STORE, PROJECTION_STATUS, QueuesModule, SQL_DRIVER } from '@motcua/platform';
+import { alertsProjection, dossierSummaryProjection, ProjectionRunner } from '@motcua/projections';
 import { SqlDriver } from '@motcua/sql';
+import { AlertsOutlet } from './alerts/alerts-outlet';
+import { AlertsWorkerModule } from './alerts/alerts-worker.module';
+import { TimersModule } from './timers/timers.module';
 
 /**
  * Background work: projections (read models) and deadline timers run here. In the embedded
@@ -30,6 +33,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
     @Inject(SQL_DRIVER) driver: SqlDriver,
+    @Inject(AlertsOutlet) alerts: AlertsOutlet,
     @Optional() reference?: ReferenceService,
   ) {
     // With the reference data in process (embedded app), the apology cut-off uses the unit's office
@@ -38,7 +42,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
       if (reference?.data.units.has(facts.unitCode)) return apologyCutoff(reference.data.workingTime(facts.unitCode), dueAt);
       return defaultApologyCutoff(facts, dueAt);
     };
-    this.runner = new ProjectionRunner({ store, driver, projections: [dossierSummaryProjection({ apologyCutoff: cutoff })], logger: this.logger });
+    this.runner = new ProjectionRunner({ store, driver, projections: [dossierSummaryProjection({ apologyCutoff: cutoff }), alertsProjection({ onCommitted: (a) => alerts.committed(a) })], logger: this.logger });
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -50,5 +54,8 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
   }
 }
 
-@Module({ imports: [QueuesModule], providers: [WorkerStatus, ProjectionsService], exports: [ProjectionsService] })
+/** The runner's lag, read by /health and /metrics (PROJECTION_STATUS). */
+const projectionStatus = { provide: PROJECTION_STATUS, useFactory: (p: ProjectionsService) => ({ status: () => p.runner.status() }), inject: [ProjectionsService] };
+
+@Module({ imports: [QueuesModule, AlertsWorkerModule, TimersModule], providers: [WorkerStatus, ProjectionsService, projectionStatus], exports: [ProjectionsService, PROJECTION_STATUS] })
 export class WorkerModule {}

@@ -9,3 +9,5 @@ export * from './logging/logging.module';
 export * from './bootstrap';
 export * from './auth';
 export * from './http';
+export * from './metrics';
+export * from './limits/rate-limit';

@@ -1,5 +1,5 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { DossierService, ReferenceService } from '@motcua/application';
+import { AnchorService, AuditService, DossierService, ReferenceService } from '@motcua/application';
 import { EventStore } from '@motcua/event-store';
 import { EVENT_STORE } from '@motcua/platform';
 
@@ -21,8 +21,10 @@ export class ReferenceLifecycle implements OnModuleInit, OnApplicationShutdown {
   providers: [
     { provide: ReferenceService, useFactory: (store: EventStore) => new ReferenceService(store), inject: [EVENT_STORE] },
     { provide: DossierService, useFactory: (store: EventStore, ref: ReferenceService) => new DossierService(store, ref), inject: [EVENT_STORE, ReferenceService] },
+    { provide: AuditService, useFactory: (store: EventStore, ref: ReferenceService) => new AuditService(store, ref), inject: [EVENT_STORE, ReferenceService] },
+    { provide: AnchorService, useFactory: (store: EventStore) => new AnchorService(store), inject: [EVENT_STORE] },
     ReferenceLifecycle,
   ],
-  exports: [ReferenceService, DossierService],
+  exports: [ReferenceService, DossierService, AuditService, AnchorService],
 })
 export class ApplicationModule {}

@@ -1,9 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { FastifyRequest } from 'fastify';
 import { Actor, CommandContext, Role } from '@motcua/application';
-import { BadRequestProblem, Principal } from '@motcua/platform';
+import { BadRequestProblem, ForbiddenProblem, Principal } from '@motcua/platform';
 
+/**
+ * The actor of a request. Subjects `system:<component>` name the service's own components (timers,
+ * anchors), which the application trusts beyond unit scopes: a token cannot claim one.
+ */
 export function actorOf(p: Principal): Actor {
+  if (p.sub.startsWith('system:')) throw new ForbiddenProblem(`the subject "${p.sub}" is reserved for the service's own components`);
   return { id: p.sub, name: p.name, roles: p.roles as Role[], units: p.units };
 }
 

@@ -3,7 +3,7 @@ import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } fr
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, Observable, of } from 'rxjs';
 import { canonicalJson } from '@motcua/application';
-import { BadRequestProblem, ConflictProblem, Principal, SQL_DRIVER, UnprocessableProblem } from '@motcua/platform';
+import { BadRequestProblem, ConflictProblem, MAX_INPUT_DEPTH, nestedDeeperThan, Principal, SQL_DRIVER, UnprocessableProblem } from '@motcua/platform';
 import { SqlDriver } from '@motcua/sql';
 
 const KEY_RE = /^[\x21-\x7e]{1,200}$/;
@@ -28,6 +28,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const key = Array.isArray(header) ? header[0] : header;
     if (!KEY_RE.test(key)) throw new BadRequestProblem('Idempotency-Key must be 1–200 visible ASCII characters');
     const actor = req.user?.sub ?? 'anonymous';
+    // runs before the validation pipe: canonicalJson recurses, a very deep body overflowed the stack (500)
+    if (nestedDeeperThan(req.body, MAX_INPUT_DEPTH)) throw new BadRequestProblem(`The request body is nested more than ${MAX_INPUT_DEPTH} levels deep.`);
     const hash = createHash('sha256')
       .update(`${req.method} ${req.url}\n${typeof req.body === 'string' ? req.body : canonicalJson(req.body ?? null)}`)
       .digest('hex');

@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { DossierAction, ReceiveInput } from '@motcua/application';
+import { MAX_INPUT_DEPTH, nestedDeeperThan } from '@motcua/platform';
 import { ApologiseDto, AssignDto, CommandBaseDto, EmptyCommandDto, RateDto, ReasonDto, ReceiveDossierDto, ResolveDto } from '../dossiers/dto';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -45,6 +46,7 @@ export function parseImportLine(text: string): ParsedLine {
     throw new LineError(400, 'not valid JSON');
   }
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new LineError(400, 'each line must be a JSON object');
+  if (nestedDeeperThan(raw, MAX_INPUT_DEPTH)) throw new LineError(400, `nested more than ${MAX_INPUT_DEPTH} levels deep`);
   const { command, dossierId, ...body } = raw as Record<string, unknown>;
   if (typeof command !== 'string' || !(command in DTO_BY_COMMAND)) {
     throw new LineError(400, `command must be one of ${IMPORT_COMMANDS.join(', ')}`);

@@ -64,6 +64,15 @@ export class PutUnitDto {
   @IsLocalDate()
   validTo?: string;
 
+  @ApiPropertyOptional({
+    example: '2025-07-01',
+    description:
+      'This definition (e.g. a new parentCode) is in force from this date; reports over earlier periods keep the previous one. Absent: corrects the definition in force.',
+  })
+  @IsOptional()
+  @IsLocalDate()
+  effectiveFrom?: string;
+
   @ApiPropertyOptional({ enum: ['exact', 'day'], description: 'Timing class by exact time (default) or by date only' })
   @IsOptional()
   @IsIn(['exact', 'day'])

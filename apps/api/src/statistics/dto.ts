@@ -23,7 +23,12 @@ export class StatisticsQueryDto {
   @IsIn(['unit', 'field', 'procedure'])
   groupBy?: 'unit' | 'field' | 'procedure';
 
-  @ApiPropertyOptional({ description: 'Answer as the system would have at that moment (not supported yet: 400)' })
+  @ApiPropertyOptional({ enum: ['json', 'csv'], description: 'json (default) or csv (Biểu 06 columns; also chosen by `Accept: text/csv`)' })
+  @IsOptional()
+  @IsIn(['json', 'csv'])
+  format?: 'json' | 'csv';
+
+  @ApiPropertyOptional({ description: 'Answer exactly as the system would have at that moment: events recorded later (e.g. backdated entries made afterwards) are ignored. Computed by replaying the dossier streams (slower than the read model)' })
   @IsOptional()
   @IsIsoInstant()
   asRecordedAt?: string;

@@ -2,8 +2,13 @@
 import { CliCommand } from '../command';
 import { tokenCommand } from './token.command';
 import { importCommand } from './import.command';
+import { rebuildCommand } from './rebuild.command';
+import { verifyCommand } from './verify.command';
 
 export const COMMANDS: readonly CliCommand[] = [
   tokenCommand,
   importCommand,
+  rebuildCommand,
+  verifyCommand,
+  require('./simulate.command').simulateCommand as CliCommand, // simulate: a realistic province and a year of dossiers
 ];

@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import { parseEventStoreUrl, EventStoreTarget, redact } from '@motcua/event-store';
 
 /** Validated configuration of both apps. Every variable is documented in the README. */
@@ -21,6 +22,21 @@ export interface AppConfig {
   shutdownTimeoutSeconds: number;
   bodyLimitBytes: number;
   importBodyLimitBytes: number;
+  /** Alert webhooks: delivery attempts before a job is dead-lettered, and the first retry delay (doubling). */
+  webhookAttempts: number;
+  webhookBackoffMs: number;
+  /** Readiness: a projection more than this many events behind makes `/health` answer 503 (HEALTH_MAX_LAG_EVENTS). */
+  healthMaxLagEvents: number;
+  /** Readiness: a projection whose oldest unprocessed event is older than this (HEALTH_MAX_LAG_SECONDS). */
+  healthMaxLagSeconds: number;
+  /** Readiness: deadline timers waiting or overdue above this count (HEALTH_MAX_TIMER_BACKLOG). */
+  healthMaxTimerBacklog: number;
+  /** BullMQ queue of the deadline timers (TIMERS_QUEUE; the timers library reads the same variable). */
+  timersQueue: string;
+  /** Bearer token that `/metrics` requires (METRICS_TOKEN); without one, `/metrics` answers only loopback clients. */
+  metricsToken: string | undefined;
+  /** Requests per minute per token (JWT `sub`) or, without a token, per client IP (RATE_LIMIT_PER_MINUTE; 0 = off). */
+  rateLimitPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -80,6 +96,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: 'all' | '
   }
   const jwtSecret = env.JWT_SECRET || undefined;
   if (jwtSecret !== undefined && jwtSecret.length < 32) problems.push('JWT_SECRET must be at least 32 characters (HS256 key)');
+  const jwtPublicKey = env.JWT_PUBLIC_KEY || undefined;
+  if (jwtPublicKey !== undefined) {
+    const pem = jwtPublicKey.includes('\\n') ? jwtPublicKey.replace(/\\n/g, '\n') : jwtPublicKey;
+    if (!/-----BEGIN ((RSA )?PUBLIC KEY|CERTIFICATE)-----[\s\S]+-----END ((RSA )?PUBLIC KEY|CERTIFICATE)-----/.test(pem)) {
+      problems.push('JWT_PUBLIC_KEY must be a PEM public key ("-----BEGIN PUBLIC KEY-----" … "-----END PUBLIC KEY-----"; "\\n" escapes are accepted)');
+    } else {
+      try {
+        const key = createPublicKey(pem);
+        const ec256 = key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
+        if (key.asymmetricKeyType !== 'rsa' && !ec256) problems.push('JWT_PUBLIC_KEY must be an RSA key (RS256) or a P-256 EC key (ES256)');
+      } catch (err) {
+        problems.push(`JWT_PUBLIC_KEY is not a readable PEM public key: ${(err as Error).message}`);
+      }
+    }
+  }
+  const jwksUrl = env.JWKS_URL || undefined;
+  if (jwksUrl !== undefined) {
+    let ok = false;
+    try {
+      ok = ['http:', 'https:'].includes(new URL(jwksUrl).protocol);
+    } catch {
+      /* not a URL */
+    }
+    if (!ok) problems.push(`JWKS_URL "${redact(jwksUrl)}" must be an http:// or https:// URL`);
+  }
+  const metricsToken = env.METRICS_TOKEN || undefined;
+  if (metricsToken !== undefined && (metricsToken.length < 16 || /\s/.test(metricsToken))) {
+    problems.push('METRICS_TOKEN must be at least 16 characters without spaces');
+  }
+  const timersQueue = env.TIMERS_QUEUE?.trim() || 'deadline-timers';
+  if (!/^[A-Za-z0-9._-]+$/.test(timersQueue)) problems.push(`TIMERS_QUEUE="${env.TIMERS_QUEUE}" may only contain letters, digits, ".", "_" and "-"`);
   const logLevel = (env.LOG_LEVEL?.trim() || 'info') as AppConfig['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL="${env.LOG_LEVEL}" must be one of ${LOG_LEVELS.join(', ')}`);
   const config: AppConfig = {
@@ -92,12 +139,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: 'all' | '
     runWorker,
     runApi: role !== 'worker',
     jwtSecret,
-    jwtPublicKey: env.JWT_PUBLIC_KEY || undefined,
-    jwksUrl: env.JWKS_URL || undefined,
+    jwtPublicKey,
+    jwksUrl,
     logLevel,
     shutdownTimeoutSeconds: int('SHUTDOWN_TIMEOUT_SECONDS', env.SHUTDOWN_TIMEOUT_SECONDS, 20, 1, 600, problems),
     bodyLimitBytes: int('BODY_LIMIT_BYTES', env.BODY_LIMIT_BYTES, 1_048_576, 1024, 1_073_741_824, problems),
     importBodyLimitBytes: int('IMPORT_BODY_LIMIT_BYTES', env.IMPORT_BODY_LIMIT_BYTES, 64 * 1_048_576, 1024, 1_073_741_824, problems),
+    webhookAttempts: int('WEBHOOK_ATTEMPTS', env.WEBHOOK_ATTEMPTS, 8, 1, 100, problems),
+    webhookBackoffMs: int('WEBHOOK_BACKOFF_MS', env.WEBHOOK_BACKOFF_MS, 5_000, 1, 3_600_000, problems),
+    healthMaxLagEvents: int('HEALTH_MAX_LAG_EVENTS', env.HEALTH_MAX_LAG_EVENTS, 10_000, 0, 1_000_000_000, problems),
+    healthMaxLagSeconds: int('HEALTH_MAX_LAG_SECONDS', env.HEALTH_MAX_LAG_SECONDS, 300, 0, 31_536_000, problems),
+    healthMaxTimerBacklog: int('HEALTH_MAX_TIMER_BACKLOG', env.HEALTH_MAX_TIMER_BACKLOG, 10_000, 0, 1_000_000_000, problems),
+    timersQueue,
+    metricsToken,
+    rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', env.RATE_LIMIT_PER_MINUTE, 1_200, 0, 10_000_000, problems),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

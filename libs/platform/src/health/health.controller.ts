@@ -1,9 +1,12 @@
 import { Controller, Get, Inject } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { EventStore } from '@motcua/event-store';
 import { Public } from '../auth/decorators';
+import { AppConfig } from '../config/app-config';
+import { projectionStatusOf } from '../metrics/metrics.module';
 import { Queues } from '../queues/queues';
-import { EVENT_STORE } from '../tokens';
+import { APP_CONFIG, EVENT_STORE } from '../tokens';
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([
@@ -12,7 +15,29 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   ]);
 }
 
-/** Liveness (`/health/live`) and readiness (`/health`): event store and Redis answer. */
+/** A delayed timer counts as overdue when its time passed more than this long ago (a worker promotes due ones at once). */
+export const TIMER_OVERDUE_GRACE_MS = 1_000;
+
+/** Waiting jobs and delayed jobs whose time has passed, of one BullMQ queue (BullMQ 5 key layout). */
+export async function timerBacklog(
+  redis: { llen(key: string): Promise<number>; zcount(key: string, min: string | number, max: string | number): Promise<number> },
+  prefix: string,
+  queue: string,
+  now = Date.now(),
+): Promise<{ waiting: number; overdue: number }> {
+  // Delayed scores are `fireAt * 0x1000 + counter`.
+  const [waiting, overdue] = await Promise.all([
+    redis.llen(`${prefix}:${queue}:wait`),
+    redis.zcount(`${prefix}:${queue}:delayed`, '-inf', (now - TIMER_OVERDUE_GRACE_MS + 1) * 0x1000 - 1),
+  ]);
+  return { waiting, overdue };
+}
+
+/**
+ * Liveness (`/health/live`: the process answers) and readiness (`/health`): the event store and
+ * Redis answer, the projections are not too far behind (when the worker runs in this process) and
+ * the deadline-timer backlog is small. Every indicator reports its figures, up or down.
+ */
 @Public()
 @Controller('health')
 export class HealthController {
@@ -23,11 +48,18 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly queues: Queues,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(ModuleRef) private readonly moduleRef: ModuleRef,
   ) {}
 
   @Get('live')
   live() {
     return { status: 'ok' };
+  }
+
+  private connection() {
+    this.redis ??= this.queues.connection();
+    return this.redis;
   }
 
   @Get()
@@ -46,13 +78,47 @@ export class HealthController {
       async () => {
         const i = this.indicators.check('redis');
         try {
-          this.redis ??= this.queues.connection();
-          await withTimeout(this.redis.ping(), 2_000, 'redis');
+          await withTimeout(this.connection().ping(), 2_000, 'redis');
           return i.up();
         } catch (err) {
           return i.down({ message: (err as Error).message });
         }
       },
+      () => this.projections(),
+      () => this.timers(),
     ]);
+  }
+
+  private async projections() {
+    const i = this.indicators.check('projections');
+    const limits = { maxEventsBehind: this.config.healthMaxLagEvents, maxSecondsBehind: this.config.healthMaxLagSeconds };
+    const source = projectionStatusOf(this.moduleRef);
+    if (!source) return i.up({ inProcess: false, ...limits });
+    try {
+      const { projections } = await withTimeout(source.status(), 3_000, 'projection status');
+      const figures: Record<string, { eventsBehind: number; secondsBehind: number }> = {};
+      const behind: string[] = [];
+      for (const p of projections) {
+        const secondsBehind = Math.round(p.secondsBehind * 10) / 10;
+        figures[p.name] = { eventsBehind: p.eventsBehind, secondsBehind };
+        if (p.eventsBehind > limits.maxEventsBehind || p.secondsBehind > limits.maxSecondsBehind) behind.push(p.name);
+      }
+      const data = { inProcess: true, ...limits, projections: figures };
+      return behind.length ? i.down({ ...data, message: `too far behind: ${behind.join(', ')}` }) : i.up(data);
+    } catch (err) {
+      return i.down({ inProcess: true, ...limits, message: (err as Error).message });
+    }
+  }
+
+  private async timers() {
+    const i = this.indicators.check('timers');
+    const max = this.config.healthMaxTimerBacklog;
+    try {
+      const { waiting, overdue } = await withTimeout(timerBacklog(this.connection(), this.queues.prefix, this.config.timersQueue), 2_000, 'redis');
+      const data = { queue: this.config.timersQueue, waiting, overdue, backlog: waiting + overdue, maxBacklog: max };
+      return waiting + overdue > max ? i.down({ ...data, message: `timer backlog ${waiting + overdue} is above ${max}` }) : i.up(data);
+    } catch (err) {
+      return i.down({ queue: this.config.timersQueue, maxBacklog: max, message: (err as Error).message });
+    }
   }
 }

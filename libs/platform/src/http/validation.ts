@@ -2,7 +2,7 @@
  * Request validation (class-validator DTOs) with failures as a 400 problem listing each field
  * by its dotted path.
  */
-import { ValidationError, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
 import { BadRequestProblem, FieldError, problemType } from './problem';
 
 function join(prefix: string, property: string): string {
@@ -32,9 +32,37 @@ export function validationProblem(errors: readonly ValidationError[]): BadReques
   return new BadRequestProblem(detail, { title: 'Invalid request', type: problemType('validation'), errors: fields });
 }
 
+/** Deepest nesting of arrays/objects a request body or query may have (the DTOs need 3). */
+export const MAX_INPUT_DEPTH = 32;
+
+/** True when `value` nests deeper than `limit` (iterative: a hostile body cannot overflow the stack here). */
+export function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop() as [unknown, number];
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/**
+ * class-transformer and class-validator recurse into every nested object: a body nested some
+ * thousands of levels deep overflowed the stack (a 500). Such input is refused first, as a 400.
+ */
+class DepthCheckedValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (nestedDeeperThan(value, MAX_INPUT_DEPTH)) {
+      throw new BadRequestProblem(`The request ${metadata.type === 'body' ? 'body' : metadata.type} is nested more than ${MAX_INPUT_DEPTH} levels deep.`);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /** Global pipe: strips nothing silently (unknown fields are a 400), transforms to DTO instances. */
 export function createValidationPipe(options: ValidationPipeOptions = {}): ValidationPipe {
-  return new ValidationPipe({
+  return new DepthCheckedValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

@@ -14,7 +14,45 @@ export const REDACTED_PATHS = [
   '*.applicant',
   '*.*.idNumber',
   '*.*.phone',
+  '*.*.applicant',
+  '*.*.*.idNumber',
+  '*.*.*.phone',
 ];
+
+/** Query parameters whose values are never logged (credentials, identity and phone numbers). */
+const SECRET_QUERY = /([?&](?:access_token|token|id_?number|idnumber|cccd|cmnd|phone|tel|mobile|applicant[^=&#]*)=)[^&#]*/gi;
+
+/**
+ * Runs of 9 to 12 digits, possibly split by spaces, dots or `%20` (CMND/CCCD numbers, Vietnamese
+ * phone numbers, with an optional `+`), not part of a longer word, UUID or number.
+ */
+const NUMBER_LIKE = /(?<![\p{L}\p{N}_-])\+?\d(?:(?:%20|[ .])?\d){8,11}(?![\p{L}\p{N}_-])/gu;
+
+/** Masks identity- and phone-number-like digit runs in free text (log messages, error messages, URLs). */
+export function scrubNumbers(text: string): string {
+  return text.replace(NUMBER_LIKE, '[redacted]');
+}
+
+/**
+ * Hides a token passed in the query (`?access_token=`, accepted by GET /alerts/stream for
+ * EventSource), the values of identity/phone query parameters, and number-like runs in the path.
+ */
+export function redactUrl(url: string | undefined): string | undefined {
+  return url === undefined ? undefined : scrubNumbers(url.replace(SECRET_QUERY, '$1[redacted]'));
+}
+
+/** pino `err` serializer: type, message and stack, with number-like runs masked (messages may quote input). */
+export function serializeError(err: unknown): unknown {
+  if (!(err instanceof Error)) return typeof err === 'string' ? scrubNumbers(err) : err;
+  const e = err as Error & { code?: unknown; statusCode?: unknown };
+  return {
+    type: e.name,
+    message: scrubNumbers(e.message ?? ''),
+    ...(e.stack ? { stack: scrubNumbers(e.stack) } : {}),
+    ...(e.code !== undefined ? { code: e.code } : {}),
+    ...(e.statusCode !== undefined ? { statusCode: e.statusCode } : {}),
+  };
+}
 
 /** JSON logs (pino) with a correlation id per request (taken from `X-Correlation-Id` or new). */
 @Module({})
@@ -27,6 +65,13 @@ export class LoggingModule {
           pinoHttp: {
             level: config.logLevel,
             redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+            // Every message string (Nest's logger passes its text as the message) is scrubbed too.
+            hooks: {
+              logMethod(args, method) {
+                for (let i = 0; i < args.length; i++) if (typeof args[i] === 'string') args[i] = scrubNumbers(args[i] as string);
+                return method.apply(this, args as Parameters<typeof method>);
+              },
+            },
             // Fastify already gave the request its id (X-Correlation-Id or a new UUID).
             genReqId: (req, res) => {
               const id = String(req.id ?? randomUUID());
@@ -35,8 +80,9 @@ export class LoggingModule {
             },
             customProps: (req) => ({ correlationId: req.id }),
             serializers: {
-              req: (req) => ({ id: req.id, method: req.method, url: req.url }),
+              req: (req) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
               res: (res) => ({ statusCode: res.statusCode }),
+              err: serializeError,
             },
           },
         }),

@@ -1,0 +1,83 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { ConfigError, loadConfig } from './app-config';
+
+function problemsOf(env: NodeJS.ProcessEnv, role: 'all' | 'api' | 'worker' = 'all'): string[] {
+  try {
+    loadConfig(env, role);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).problems;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('has working defaults, including the operations settings', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      port: 3000,
+      healthMaxLagEvents: 10_000,
+      healthMaxLagSeconds: 300,
+      healthMaxTimerBacklog: 10_000,
+      timersQueue: 'deadline-timers',
+      metricsToken: undefined,
+      rateLimitPerMinute: 1200,
+      bodyLimitBytes: 1_048_576,
+    });
+  });
+
+  it('names every bad variable at once, each with a clear message', () => {
+    const env = {
+      EVENT_STORE_URL: 'mysql://nope',
+      READ_MODEL_URL: 'mysql://x',
+      REDIS_URL: 'http://redis',
+      PORT: 'abc',
+      RUN_WORKER: 'maybe',
+      JWT_SECRET: 'short',
+      JWT_PUBLIC_KEY: 'not a pem',
+      JWKS_URL: 'ftp://keys.example/jwks.json',
+      LOG_LEVEL: 'loud',
+      SHUTDOWN_TIMEOUT_SECONDS: '0',
+      BODY_LIMIT_BYTES: '10',
+      IMPORT_BODY_LIMIT_BYTES: '-1',
+      WEBHOOK_ATTEMPTS: '1000',
+      WEBHOOK_BACKOFF_MS: '1.5',
+      HEALTH_MAX_LAG_EVENTS: 'many',
+      HEALTH_MAX_LAG_SECONDS: '-5',
+      HEALTH_MAX_TIMER_BACKLOG: 'x',
+      METRICS_TOKEN: 'short',
+      RATE_LIMIT_PER_MINUTE: 'fast',
+      TIMERS_QUEUE: 'bad queue name',
+    };
+    const problems = problemsOf(env);
+    const text = problems.join('\n');
+    for (const name of Object.keys(env)) expect(text).toContain(name);
+    // one line per variable, and the value or the rule is in it
+    expect(text).toMatch(/PORT="abc" must be a whole number from 0 to 65535/);
+    expect(text).toMatch(/RATE_LIMIT_PER_MINUTE="fast" must be a whole number/);
+    expect(text).toMatch(/JWT_PUBLIC_KEY must be a PEM public key/);
+    expect(text).toMatch(/JWKS_URL "ftp:\/\/keys.example\/jwks.json" must be an http:\/\/ or https:\/\/ URL/);
+    expect(text).toMatch(/METRICS_TOKEN must be at least 16 characters/);
+    expect(problems.length).toBeGreaterThanOrEqual(Object.keys(env).length);
+    // the thrown message lists them all
+    expect(() => loadConfig(env)).toThrow(/Invalid configuration:\n {2}- /);
+  });
+
+  it('accepts RSA and P-256 public keys (also with \\n escapes) and an https JWKS URL; refuses other keys', () => {
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const ec = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    expect(loadConfig({ JWT_PUBLIC_KEY: rsa }).jwtPublicKey).toBe(rsa);
+    expect(loadConfig({ JWT_PUBLIC_KEY: ec.replace(/\n/g, '\\n') }).jwtPublicKey).toBeDefined();
+    expect(loadConfig({ JWKS_URL: 'https://idp.example/.well-known/jwks.json' }).jwksUrl).toBe('https://idp.example/.well-known/jwks.json');
+    const ed = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    expect(problemsOf({ JWT_PUBLIC_KEY: ed })).toEqual(['JWT_PUBLIC_KEY must be an RSA key (RS256) or a P-256 EC key (ES256)']);
+    const garbled = '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----';
+    expect(problemsOf({ JWT_PUBLIC_KEY: garbled })[0]).toMatch(/^JWT_PUBLIC_KEY is not a readable PEM public key/);
+    expect(problemsOf({ JWKS_URL: 'not a url' })).toEqual(['JWKS_URL "not a url" must be an http:// or https:// URL']);
+  });
+
+  it('reads the operations settings', () => {
+    const c = loadConfig({ HEALTH_MAX_LAG_EVENTS: '5', HEALTH_MAX_LAG_SECONDS: '7', HEALTH_MAX_TIMER_BACKLOG: '9', METRICS_TOKEN: 'a-metrics-token-0123', RATE_LIMIT_PER_MINUTE: '0', TIMERS_QUEUE: 'timers-2' });
+    expect(c).toMatchObject({ healthMaxLagEvents: 5, healthMaxLagSeconds: 7, healthMaxTimerBacklog: 9, metricsToken: 'a-metrics-token-0123', rateLimitPerMinute: 0, timersQueue: 'timers-2' });
+  });
+});

@@ -1,0 +1,4 @@
+export * from './metrics';
+export * from './http-metrics';
+export * from './metrics.controller';
+export * from './metrics.module';

@@ -1,0 +1,33 @@
+import { Global, Inject, Module, OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { PROJECTION_STATUS } from '../tokens';
+import { Metrics, ProjectionStatusSource } from './metrics';
+import { MetricsController } from './metrics.controller';
+
+/** Resolves the projection runner's status when the worker runs in this process (else undefined). */
+export function projectionStatusOf(moduleRef: ModuleRef): ProjectionStatusSource | undefined {
+  try {
+    return moduleRef.get<ProjectionStatusSource>(PROJECTION_STATUS, { strict: false });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The process's one Prometheus registry (`Metrics`, injectable anywhere) and `GET /metrics`. The
+ * HTTP hooks are added by `instrumentHttp` (create-app); the worker apps import the module too and
+ * observe timers.
+ */
+@Global()
+@Module({ providers: [{ provide: Metrics, useFactory: () => new Metrics() }], controllers: [MetricsController], exports: [Metrics] })
+export class MetricsModule implements OnModuleInit {
+  constructor(
+    @Inject(Metrics) private readonly metrics: Metrics,
+    @Inject(ModuleRef) private readonly moduleRef: ModuleRef,
+  ) {}
+
+  onModuleInit(): void {
+    let source: ProjectionStatusSource | undefined;
+    this.metrics.projectionSource = () => (source ??= projectionStatusOf(this.moduleRef));
+  }
+}

@@ -1,0 +1,94 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** What the projection runner reports (ProjectionRunner.status()), as far as health and metrics need it. */
+export interface ProjectionLag {
+  name: string;
+  eventsBehind: number;
+  secondsBehind: number;
+}
+export interface ProjectionStatusSource {
+  status(): Promise<{ projections: ProjectionLag[] }>;
+}
+
+/** Seconds buckets of request durations (5 ms … 10 s). */
+const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** Seconds buckets of timer lateness (alert raised minus the timer's fire time): 10 ms … 1 h. */
+const LATENESS_BUCKETS = [0.01, 0.05, 0.1, 0.5, 1, 2, 5, 15, 30, 60, 300, 900, 3600];
+
+/**
+ * The one Prometheus registry of a process (owned by `MetricsModule`; a registry per instance, so
+ * several apps in one test process never collide) and every metric the service exports.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly commands: Counter<'command' | 'outcome'>;
+  readonly versionConflicts: Counter;
+  readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  readonly projectionLagEvents: Gauge<'projection'>;
+  readonly projectionLagSeconds: Gauge<'projection'>;
+  readonly alertsRaised: Counter<'kind'>;
+  readonly timerLateness: Histogram<'kind'>;
+  /** Resolved at scrape time (the projection runner lives in the worker module, when it runs here). */
+  projectionSource: () => ProjectionStatusSource | undefined = () => undefined;
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    const registers = [this.registry];
+    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
+    this.commands = new Counter({
+      name: 'motcua_commands_total',
+      help: 'Dossier commands (HTTP and imports) by command and outcome (ok, invalid, unauthenticated, forbidden, not-found, conflict, domain-error, too-large, rate-limited, error)',
+      labelNames: ['command', 'outcome'],
+      registers,
+    });
+    this.versionConflicts = new Counter({ name: 'motcua_version_conflicts_total', help: 'Commands refused with 409 because the dossier changed meanwhile (optimistic concurrency)', registers });
+    this.httpDuration = new Histogram({
+      name: 'motcua_http_request_duration_seconds',
+      help: 'HTTP request duration by method, route template and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: HTTP_BUCKETS,
+      registers,
+    });
+    this.projectionLagEvents = new Gauge({ name: 'motcua_projection_lag_events', help: 'Events a projection has not applied yet', labelNames: ['projection'], registers });
+    this.projectionLagSeconds = new Gauge({
+      name: 'motcua_projection_lag_seconds',
+      help: 'Age of the oldest event a projection has not applied yet (0 when caught up)',
+      labelNames: ['projection'],
+      registers,
+    });
+    this.alertsRaised = new Counter({ name: 'motcua_alerts_raised_total', help: 'Deadline alerts raised by the timers, by kind', labelNames: ['kind'], registers });
+    this.timerLateness = new Histogram({
+      name: 'motcua_timer_lateness_seconds',
+      help: "Alert raised time minus the timer's fire time",
+      labelNames: ['kind'],
+      buckets: LATENESS_BUCKETS,
+      registers,
+    });
+  }
+
+  /** A timer raised an alert (appended an event) `latenessSeconds` after its time. */
+  alertRaised(kind: string, latenessSeconds: number): void {
+    this.alertsRaised.inc({ kind });
+    this.timerLateness.observe({ kind }, Math.max(0, latenessSeconds));
+  }
+
+  /** Refreshes the projection-lag gauges (when the runner is in this process), then renders the text exposition. */
+  async render(): Promise<string> {
+    const source = this.projectionSource();
+    if (source) {
+      try {
+        const { projections } = await source.status();
+        for (const p of projections) {
+          this.projectionLagEvents.set({ projection: p.name }, p.eventsBehind);
+          this.projectionLagSeconds.set({ projection: p.name }, p.secondsBehind);
+        }
+      } catch {
+        /* the store is down: keep the last figures; /health says why */
+      }
+    }
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}
