@@ -164,7 +164,7 @@ async function measureAppend(
   const operations = opsPerWriter * writers;
   const note =
     writers > 1 && target === 'pglite'
-      ? 'one connection: the 8 writers are serialised'
+      ? `one connection: the ${writers} writers are serialised`
       : writers > 1
         ? `pool of ${Math.max(8, writers)} connections`
         : '';

@@ -36,6 +36,8 @@ import {
 } from './support';
 import { httpBenchDefinition } from './http.bench';
 import { importBenchDefinition } from './import.bench';
+import { projectionsBenchDefinition } from './projections.bench';
+import { statisticsBenchDefinition } from './statistics.bench';
 interface BenchDefinition {
   /** Name for --only and the section markers. */
   name: string;
@@ -74,6 +76,12 @@ const BENCHES: BenchDefinition[] = [
   },
   httpBenchDefinition,
   importBenchDefinition,
+  statisticsBenchDefinition,
+  require('./timers.bench').timersBenchDefinition, // timers: scheduling rate, Redis bytes/timer, alert lateness
+  require('./peers/emmett.bench').emmettBenchDefinition, // peer-emmett: append throughput, ours vs Emmett
+  require('./peers/pgboss.bench').pgBossBenchDefinition, // peer-pgboss: timers, BullMQ vs pg-boss
+  require('./peers/import-sim.bench').importSimBenchDefinition, // import-district-month: 45,730 simulated dossiers
+  projectionsBenchDefinition,
 ];
 
 function parseArgs(argv: string[]): { quick: boolean; only?: string[]; write: boolean } {

@@ -205,7 +205,9 @@ export function eventStoreContract(name: string, open: () => Promise<EventStore>
       );
       await sub.stopped;
       expect((stoppedWith as Error).message).toBe('projection bug');
-      expect(sub.position).toBeUndefined();
+      // the position may have moved past other streams' events, never onto the failed batch
+      const [first] = await collect(p);
+      expect(sub.position === undefined || comparePositions(sub.position, first.position) < 0).toBe(true);
     });
 
     it('8 concurrent writers on one stream with expected revisions: exactly one wins each revision', async () => {

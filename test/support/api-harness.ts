@@ -15,7 +15,7 @@ export interface Harness {
 
 /** The real app in process (fastify inject), on the given event store URL, with Redis for queues. */
 export async function startHarness(eventStoreUrl: string, extraEnv: Record<string, string> = {}): Promise<Harness> {
-  const config = loadConfig({ EVENT_STORE_URL: eventStoreUrl, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent', ...extraEnv }, 'api');
+  const config = loadConfig({ EVENT_STORE_URL: eventStoreUrl, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0', ...extraEnv }, 'api');
   const app = await createApp({ ...config, runWorker: false });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

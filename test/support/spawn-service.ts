@@ -16,7 +16,8 @@ export interface RunningService {
 export async function startService(env: Record<string, string>, timeoutMs = 60_000): Promise<RunningService> {
   const child = spawn(process.execPath, [API_MAIN], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
+    // Rate limiting off unless a test asks for it (load and end-to-end tests send many requests per token).
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -230,7 +230,7 @@ export class DossierService {
       case 'apologise':
         return { type: 'IssueApology', data: { ...base, reason: a.reason, newDueAt: a.newDueAt, letterNumber: a.letterNumber } };
       case 'resolve':
-        return { type: 'ResolveDossier', data: { ...base, outcome: a.outcome, note: a.note } };
+        return { type: 'ResolveDossier', data: { ...base, outcome: a.outcome, note: a.note, timingMode: this.timingMode(state) } };
       case 'withdraw':
         return { type: 'WithdrawDossier', data: { ...base, reason: a.reason } };
       case 'rate':

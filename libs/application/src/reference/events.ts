@@ -10,6 +10,12 @@ export interface UnitDefinition {
   officeHours: OfficeHours;
   validFrom?: LocalDate;
   validTo?: LocalDate;
+  /**
+   * This definition (e.g. a new parent) is in force from this local date; reports over earlier
+   * periods keep the previous definition (reference/unit-tree.ts). Absent: a correction of the
+   * definition in force.
+   */
+  effectiveFrom?: LocalDate;
   /** Timing class by date only (a unit policy some provinces use). */
   timingMode?: 'exact' | 'day';
 }

@@ -83,6 +83,7 @@ export class ReferenceService {
       validFrom: input.validFrom,
       validTo: input.validTo,
       timingMode: input.timingMode,
+      ...(input.effectiveFrom !== undefined && { effectiveFrom: input.effectiveFrom }),
     };
     this.validateUnit(def, ctx);
     const existing = this.data.units.get(code);

@@ -143,7 +143,8 @@ export function applyToFacts(
       f.status = 'resolved';
       f.resolvedAt = event.data.resolvedAt;
       f.outcome = event.data.outcome;
-      f.timing = timingClass(new Date(event.data.resolvedAt), new Date(f.dueAt), f.timeZone);
+      // the unit's timing policy frozen into the event at resolution (day mode: by date only)
+      f.timing = timingClass(new Date(event.data.resolvedAt), new Date(f.dueAt), f.timeZone, event.data.timingMode ?? 'exact');
       break;
     case 'DossierWithdrawn':
       if (!open) break;

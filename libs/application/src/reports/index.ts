@@ -1,2 +1,4 @@
 export * from './dossier-facts';
 export * from './report';
+export * from './report-csv';
+export * from './replay-report';

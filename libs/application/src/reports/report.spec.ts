@@ -108,6 +108,19 @@ describe('the official report, pure function', () => {
     expect(mid.pending).toEqual({ total: 1, withinTime: 1, overdue: 0, rate: 100 });
   });
 
+  it('day mode (unit policy frozen into DossierResolved): classified by date only', () => {
+    const base = { dossierId: 'd', code: 'X', unitCode: 'U', procedureCode: 'P', field: 'F', channel: 'direct' as const, onlineLevel: 'none' as const, applicant: { name: 'A' }, processingTime: { amount: 1, unit: 'working_day' as const }, timeZone: 'Asia/Ho_Chi_Minh', calendarVersion: 'v' };
+    const received = { type: 'DossierReceived' as const, data: { ...base, receivedAt: '2025-03-03T02:00:00.000Z', dueAt: '2025-03-04T10:00:00.000Z' } };
+    // 4 March 20:00 local: after the due time (17:00) but on the due day
+    const evening = '2025-03-04T13:00:00.000Z';
+    const exact = factsFromEvents([received, { type: 'DossierResolved', data: { outcome: 'approved', resolvedAt: evening } }], 'd')!;
+    const day = factsFromEvents([received, { type: 'DossierResolved', data: { outcome: 'approved', resolvedAt: evening, timingMode: 'day' } }], 'd')!;
+    const nextDay = factsFromEvents([received, { type: 'DossierResolved', data: { outcome: 'approved', resolvedAt: '2025-03-04T17:00:00.000Z', timingMode: 'day' } }], 'd')!;
+    expect([exact.timing, day.timing, nextDay.timing]).toEqual(['late', 'on-time', 'late']);
+    const r = computeReport([exact, day, nextDay], { unitCode: 'U', units: ['U'], from: '2025-03-01', to: '2025-03-31' });
+    expect(r.resolved).toMatchObject({ total: 3, onTime: 1, late: 2 });
+  });
+
   it('rejects a malformed period and one that ends before it starts', () => {
     expect(() => computeReport([], { unitCode: 'U', units: [], from: '2025-02-30', to: '2025-03-01' })).toThrow(/from must be a date/);
     expect(() => computeReport([], { unitCode: 'U', units: [], from: '2025-03-02', to: '2025-03-01' })).toThrow(/before it starts/);

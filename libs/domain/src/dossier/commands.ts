@@ -51,7 +51,7 @@ export type IssueApology = DomainCommand<
   { reason: string; newDueAt: Date; letterNumber?: string }
 >;
 
-export type ResolveDossier = DomainCommand<'ResolveDossier', { outcome: Outcome; note?: string }>;
+export type ResolveDossier = DomainCommand<'ResolveDossier', { outcome: Outcome; note?: string; /** The unit's timing policy now (frozen into the event). */ timingMode?: 'exact' | 'day' }>;
 
 export type WithdrawDossier = DomainCommand<'WithdrawDossier', { reason: string }>;
 

@@ -88,7 +88,16 @@ export type ApologyIssued = DomainEvent<
 
 export type DossierResolved = DomainEvent<
   'DossierResolved',
-  { outcome: Outcome; note?: string; resolvedAt: IsoInstant }
+  {
+    outcome: Outcome;
+    note?: string;
+    resolvedAt: IsoInstant;
+    /**
+     * The unit's timing policy at resolution, frozen here: `'day'` classifies early / on time /
+     * late by date only. Absent (all older events): exact time.
+     */
+    timingMode?: 'day';
+  }
 >;
 
 export type DossierWithdrawn = DomainEvent<'DossierWithdrawn', { reason: string; withdrawnAt: IsoInstant }>;

@@ -9,6 +9,11 @@ export interface ScanPage {
   scannedTo: Position | undefined;
   /** True when the scan reached the end of what is visible now. */
   reachedEnd: boolean;
+  /**
+   * True when events were committed after the scanned window but cannot be delivered yet, because
+   * an older transaction is still running (their order is not final). Not caught up: poll again soon.
+   */
+  hidden?: boolean;
 }
 
 export interface PollingSource {
@@ -31,6 +36,8 @@ export interface PollingConfig {
   maxBackoffMs: number;
   /** Delay between a local append and the poll it triggers (batches bursts). */
   wakeDelayMs?: number;
+  /** Re-poll delay while committed events are hidden behind an older running transaction. */
+  hiddenRetryMs?: number;
 }
 
 export const DEFAULT_POLLING: PollingConfig = { idleMs: 50, minBackoffMs: 100, maxBackoffMs: 5_000 };
@@ -109,7 +116,9 @@ export class PollingSubscription implements Subscription {
         }
         if (page.events.length > 0) await this.handler.handle(page.events);
         if (page.scannedTo) this._position = page.scannedTo;
-        if (page.reachedEnd) {
+        if (page.reachedEnd && page.hidden) {
+          await this.sleep(this.config.hiddenRetryMs ?? 10);
+        } else if (page.reachedEnd) {
           if (!this._caughtUp) {
             this._caughtUp = true;
             this.resolveCaughtUp();

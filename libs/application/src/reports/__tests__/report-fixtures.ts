@@ -236,7 +236,9 @@ export function oracleCounts(world: Pick<World, 'dossiers'>, units: readonly str
     } else c.carriedOver++;
     let late = false;
     if (s1.status === 'resolved') {
-      const cls = timingClass(new Date(s1.resolvedAt), new Date(s1.dueAt), s1.timeZone);
+      const resolvedEvent = d.events.find((e) => e.type === 'DossierResolved' && e.data.resolvedAt === s1.resolvedAt);
+      const mode = resolvedEvent?.type === 'DossierResolved' ? (resolvedEvent.data.timingMode ?? 'exact') : 'exact';
+      const cls = timingClass(new Date(s1.resolvedAt), new Date(s1.dueAt), s1.timeZone, mode);
       if (cls === 'early') c.early++;
       else if (cls === 'on-time') c.onTime++;
       else {

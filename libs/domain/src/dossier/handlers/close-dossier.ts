@@ -17,7 +17,12 @@ export function resolveDossier(command: ResolveDossier, state: DossierState, now
   return [
     {
       type: 'DossierResolved',
-      data: { outcome, ...(note !== undefined && { note }), resolvedAt: occurredAt.toISOString() },
+      data: {
+        outcome,
+        ...(note !== undefined && { note }),
+        resolvedAt: occurredAt.toISOString(),
+        ...(command.data.timingMode === 'day' && { timingMode: 'day' as const }),
+      },
     },
   ];
 }

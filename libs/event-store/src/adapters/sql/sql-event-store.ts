@@ -61,7 +61,7 @@ export class SqlEventStore implements EventStore {
 
   constructor(
     readonly driver: SqlDriver,
-    private readonly options: { polling?: PollingConfig; ownsDriver?: boolean } = {},
+    private readonly options: { polling?: PollingConfig; ownsDriver?: boolean; visibilityWaitMs?: number } = {},
   ) {
     this.kind = driver.kind;
   }
@@ -128,7 +128,34 @@ export class SqlEventStore implements EventStore {
     return rows.length ? BigInt(rows[0].revision) : undefined;
   }
 
+  /**
+   * Events of every stream in global order. Events committed by the time of the call but still
+   * behind an older running transaction (anywhere in the cluster) cannot be returned yet without
+   * breaking the order: a page that is not full waits (up to `visibilityWaitMs`) for them.
+   */
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const deadline = Date.now() + (this.options.visibilityWaitMs ?? 2_000);
+    for (;;) {
+      const events = await this.readVisible(options);
+      if (options.limit !== undefined && events.length >= options.limit) return events;
+      const after = events.length ? events[events.length - 1].position : options.fromPosition;
+      if (Date.now() >= deadline || !(await this.hiddenAfter(after))) return events;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  /** True if some committed event after `position` is not visible yet (an older transaction runs). */
+  private async hiddenAfter(position: Position | undefined): Promise<boolean> {
+    const params: unknown[] = [];
+    const after = this.afterClause(position, params);
+    const { rows } = await this.driver.query<{ hidden: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM es_events e WHERE e.transaction_id >= (SELECT pg_snapshot_xmin(pg_current_snapshot()))${after.length ? ` AND ${after.join(' AND ')}` : ''}) AS hidden`,
+      params,
+    );
+    return rows[0].hidden;
+  }
+
+  private async readVisible(options: ReadAllOptions): Promise<RecordedEvent[]> {
     const params: unknown[] = [];
     const where = [VISIBLE, ...this.afterClause(options.fromPosition, params), ...this.filterClauses(options.filter, params)];
     let sql = `SELECT ${COLUMNS} FROM es_events e WHERE ${where.join(' AND ')} ORDER BY e.transaction_id, e.global_position`;
@@ -173,8 +200,10 @@ export class SqlEventStore implements EventStore {
    */
   async scan(options: { fromPosition?: Position; limit: number; filter?: AllFilter }): Promise<ScanPage> {
     if (!options.filter?.streamPrefixes?.length && !options.filter?.eventTypes?.length) {
-      const events = await this.readAll(options);
-      return { events, scannedTo: events[events.length - 1]?.position, reachedEnd: events.length < options.limit };
+      const events = await this.readVisible(options);
+      const scannedTo = events[events.length - 1]?.position;
+      const reachedEnd = events.length < options.limit;
+      return { events, scannedTo, reachedEnd, hidden: reachedEnd && (await this.hiddenAfter(scannedTo ?? options.fromPosition)) };
     }
     const params: unknown[] = [];
     const where = [VISIBLE, ...this.afterClause(options.fromPosition, params)];
@@ -197,11 +226,9 @@ export class SqlEventStore implements EventStore {
       }
     }
     const last = rows[rows.length - 1];
-    return {
-      events,
-      scannedTo: last ? { commit: BigInt(last.transaction_id), prepare: BigInt(last.global_position) } : undefined,
-      reachedEnd: rows.length < window,
-    };
+    const scannedTo = last ? { commit: BigInt(last.transaction_id), prepare: BigInt(last.global_position) } : undefined;
+    const reachedEnd = rows.length < window;
+    return { events, scannedTo, reachedEnd, hidden: reachedEnd && (await this.hiddenAfter(scannedTo ?? options.fromPosition)) };
   }
 
   async ping(): Promise<void> {

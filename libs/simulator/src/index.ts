@@ -1,0 +1,5 @@
+export * from './rng';
+export * from './catalogue';
+export * from './province';
+export * from './people';
+export * from './simulate';
