@@ -9,6 +9,44 @@ import { DeadlineTimers, parseNearDeadlinePolicies, TimersConfig } from '@motcua
 import { freshPostgres, TestPostgres } from '../support/databases';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/**
+ * A Redis server of the test's own (redis-server on a free loopback port, nothing on disk), so that
+ * a test can run a real FLUSHALL without wiping what other test files keep in the shared Redis.
+ */
+export async function privateRedis(): Promise<{ url: string; stop(): Promise<void> }> {
+  const net = await import('node:net');
+  const { spawn } = await import('node:child_process');
+  const port = await new Promise<number>((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const p = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(p));
+    });
+  });
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const url = `redis://127.0.0.1:${port}`;
+  const probe = new IORedis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  for (let i = 0; ; i++) {
+    try {
+      await probe.connect();
+      await probe.ping();
+      break;
+    } catch {
+      if (i > 100) throw new Error(`redis-server on port ${port} did not start`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  probe.disconnect();
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
 export const UNIT = 'T01';
 export const PROC_1H = 'P-1H';
 
@@ -52,12 +90,14 @@ export interface TimersFixture {
   redis: IORedis;
   projections: ProjectionRunner;
   timers(opts?: { runWorker?: boolean }): DeadlineTimers;
-  /** Deletes every key of this fixture's BullMQ prefix (what FLUSHALL does to it). */
+  /** FLUSHALL on the fixture's private Redis, or, on the shared one, deletes every key of its prefix. */
   wipeRedis(): Promise<number>;
   close(): Promise<void>;
 }
 
-export async function timersFixture(label: string, policy = 'fraction:0.998'): Promise<TimersFixture> {
+export async function timersFixture(label: string, policy = 'fraction:0.998', opts: { privateRedis?: boolean } = {}): Promise<TimersFixture> {
+  const own = opts.privateRedis ? await privateRedis() : undefined;
+  const redisUrl = own?.url ?? REDIS_URL;
   const pg = await freshPostgres(`tm_${label}`, 20);
   const store = await SqlEventStore.create(pg.driver);
   const reference = new ReferenceService(store);
@@ -65,13 +105,18 @@ export async function timersFixture(label: string, policy = 'fraction:0.998'): P
   await seedReference(reference);
   const dossiers = new DossierService(store, reference);
   const prefix = `motcua-test-${label}-${randomBytes(4).toString('hex')}`;
-  const queues = new Queues(loadConfig({ EVENT_STORE_URL: 'memory://', REDIS_URL }, 'api'), { prefix });
+  const queues = new Queues(loadConfig({ EVENT_STORE_URL: 'memory://', REDIS_URL: redisUrl }, 'api'), { prefix });
   const config: TimersConfig = { queueName: 'deadline-timers', sweepEveryMs: 60_000, concurrency: 8, policies: parseNearDeadlinePolicies(policy) };
-  const redis = new IORedis(REDIS_URL, { maxRetriesPerRequest: null });
+  const redis = new IORedis(redisUrl, { maxRetriesPerRequest: null });
   const projections = new ProjectionRunner({ store, driver: pg.driver, projections: [dossierSummaryProjection()], leaseKey: `summary-${prefix}` });
   await projections.start();
   const made: DeadlineTimers[] = [];
   const wipeRedis = async () => {
+    if (own) {
+      const n = await redis.dbsize();
+      await redis.flushall(); // the real thing: this Redis is ours alone
+      return n;
+    }
     let n = 0;
     let cursor = '0';
     do {
@@ -106,6 +151,7 @@ export async function timersFixture(label: string, policy = 'fraction:0.998'): P
       await reference.stop();
       await store.close();
       await pg.drop();
+      await own?.stop();
     },
   };
 }

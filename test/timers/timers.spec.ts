@@ -89,7 +89,7 @@ describe('deadline timers (BullMQ, real Redis)', () => {
 describe('sweep after Redis is wiped (1,000 open dossiers)', () => {
   let f: TimersFixture;
   beforeAll(async () => {
-    f = await timersFixture('d');
+    f = await timersFixture('d', undefined, { privateRedis: true });
   });
   afterAll(async () => f.close());
 
@@ -105,7 +105,7 @@ describe('sweep after Redis is wiped (1,000 open dossiers)', () => {
     const q = f.queues.queue<TimerData>('deadline-timers');
     await waitFor(async () => (await q.getJobCountByTypes('delayed', 'wait')) === 3000, 30_000, '3000 timers');
     await waitFor(async () => (await f.projections.status()).projections.every((p) => p.caughtUp), 30_000, 'dossier_summary caught up');
-    // the outage: Redis loses everything of this queue (FLUSHALL, limited to our prefix)
+    // the outage: FLUSHALL on this test's own Redis server — every timer and the repeatable sweep are gone
     expect(await f.wipeRedis()).toBeGreaterThan(3000);
     expect(await q.getJobCountByTypes('delayed', 'wait')).toBe(0);
     await scheduler.stop();
