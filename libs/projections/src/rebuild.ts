@@ -70,6 +70,33 @@ export interface RebuildOptions {
   maxSwapAttempts?: number;
   /** Aborting stops the rebuild at its next batch (the shadow tables are dropped). */
   signal?: AbortSignal;
+  /**
+   * `verify`: build the shadow tables the same way, then compare them with the live ones at the same
+   * position instead of swapping, and drop them (the live tables are never touched).
+   */
+  mode?: 'swap' | 'verify';
+  /** verify: rows listed per table and side at most. Default 50. */
+  maxRowsShown?: number;
+}
+
+/** A difference between the live read model and a fresh rebuild of it. */
+export interface TableDifference {
+  table: string;
+  /** Rows (as JSON) present in the live table and not in the rebuild. */
+  onlyInLive: Record<string, unknown>[];
+  /** Rows present in the rebuild and not in the live table. */
+  onlyInRebuild: Record<string, unknown>[];
+  /** Total counts (the lists may be cut at maxRowsShown). */
+  liveCount: number;
+  rebuildCount: number;
+}
+
+export interface VerifyResult {
+  projection: string;
+  ok: boolean;
+  events: number;
+  position: string | undefined;
+  differences: TableDifference[];
 }
 
 export class RebuildInProgressError extends Error {
@@ -142,19 +169,36 @@ function shadowSchemaName(liveSchema: string, projection: string): string {
  * the new tables are live; on failure the shadow tables are dropped and the live ones are untouched.
  */
 export async function rebuildProjection(options: RebuildOptions): Promise<RebuildResult> {
+  return withRebuildLock({ ...options, mode: 'swap' }, (rb) => rb.run());
+}
+
+/**
+ * Rebuilds the projection into shadow tables exactly like `rebuildProjection`, then, at the live
+ * read model's position, lists every row that differs (EXCEPT ALL both ways) instead of swapping;
+ * the shadow tables are dropped and the live ones are never modified.
+ */
+export async function verifyProjection(options: Omit<RebuildOptions, 'mode'>): Promise<VerifyResult> {
+  return withRebuildLock({ ...options, mode: 'verify' }, async (rb) => {
+    const r = await rb.run();
+    const differences = rb.verified ?? [];
+    return { projection: r.projection, ok: differences.length === 0, events: r.events, position: r.position, differences };
+  });
+}
+
+async function withRebuildLock<T>(options: RebuildOptions, work: (rb: Rebuild) => Promise<T>): Promise<T> {
   const { projection, driver } = options;
   if (!projection.tables?.length) throw new Error(`projection ${projection.name} declares no tables: it cannot be rebuilt`);
   if (running.has(projection.name)) throw new RebuildInProgressError(projection.name);
   running.add(projection.name);
   try {
-    if (driver.kind === 'pglite') return await new Rebuild(options).run();
+    if (driver.kind === 'pglite') return await work(new Rebuild(options));
     // One session holds the advisory lock for the whole rebuild; the work uses other connections.
     return await driver.withSession(async (session) => {
       const key = `motcua:rebuild:${projection.name}`;
       const { rows } = await session.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(hashtextextended($1 || '@' || current_schema(), 0)) AS ok`, [key]);
       if (!rows[0]?.ok) throw new RebuildInProgressError(projection.name);
       try {
-        return await new Rebuild(options).run();
+        return await work(new Rebuild(options));
       } finally {
         await session.query(`SELECT pg_advisory_unlock(hashtextextended($1 || '@' || current_schema(), 0))`, [key]);
       }
@@ -165,6 +209,7 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
 }
 
 class Behind extends Error {}
+class Ahead extends Error {}
 
 class Rebuild {
   private readonly projection: Projection;
@@ -182,6 +227,7 @@ class Rebuild {
   private shadow = '';
   private liveSearchPath = '';
   private tables: LiveTable[] = [];
+  verified: TableDifference[] | undefined;
 
   constructor(private readonly options: RebuildOptions) {
     this.projection = options.projection;
@@ -207,6 +253,7 @@ class Rebuild {
       await this.catchUp();
       this.setPhase('swapping');
       const attempts = await this.swap();
+      if (this.options.mode === 'verify') await this.cleanUp();
       this.setPhase('done');
       const ms = Date.now() - this.started;
       this.logger.log(`rebuild ${name}: ${this.applied} events in ${(ms / 1000).toFixed(1)} s, swapped in`);
@@ -333,6 +380,11 @@ class Rebuild {
         // Rolled back: the in-transaction replay did not happen.
         this.applied = before.applied;
         this.position = before.position;
+        if (err instanceof Ahead && attempt < max) {
+          await new Promise((r) => setTimeout(r, 500));
+          continue;
+        }
+        if (err instanceof Ahead) throw new Error(`the live read model of ${this.projection.name} stays behind the log (is its projection runner running?): cannot compare at the same position`);
         if (!(err instanceof Behind) || attempt >= max) throw err;
         this.logger.log(`rebuild ${this.projection.name}: the live projection is ahead; catching up again (attempt ${attempt})`);
         await this.catchUp();
@@ -359,6 +411,15 @@ class Rebuild {
       }
       if (behind()) throw new Error(`rebuild of ${liveName} could not reach the live checkpoint ${positionToString(live.position!)}`);
     }
+    if (live.position !== undefined && this.position !== undefined && comparePositions(this.position, live.position) > 0 && this.options.mode === 'verify') {
+      // the rebuild is ahead of the live model (its runner is behind or stopped): compare at the
+      // same position only — wait for the live runner, up to the attempts allowed
+      throw new Ahead();
+    }
+    if (this.options.mode === 'verify') {
+      this.verified = await this.compare(tx);
+      return;
+    }
     // 3. Swap: lock the live tables in the readers' order, drop them, move the shadow tables in.
     const liveTables = this.tables.map((t) => `${ident(t.schema)}.${ident(t.name)}`);
     await tx.exec(`LOCK TABLE ${liveTables.join(', ')} IN ACCESS EXCLUSIVE MODE`);
@@ -373,6 +434,26 @@ class Rebuild {
       [liveName, this.position ? positionToString(this.position) : NONE, this.applied],
     );
     await tx.query(`DELETE FROM projection_checkpoints WHERE name = $1`, [this.checkpointName]);
+  }
+
+  /** Rows of each live table missing from the shadow one and vice versa (EXCEPT ALL both ways). */
+  private async compare(tx: SqlExecutor): Promise<TableDifference[]> {
+    const max = this.options.maxRowsShown ?? 50;
+    const out: TableDifference[] = [];
+    for (const t of this.tables) {
+      const live = `${ident(t.schema)}.${ident(t.name)}`;
+      const shadow = `${ident(this.shadow)}.${ident(t.name)}`;
+      const side = async (a: string, b: string) => {
+        const { rows } = await tx.query<{ row: Record<string, unknown>; n: string }>(
+          `WITH d AS (SELECT * FROM ${a} EXCEPT ALL SELECT * FROM ${b}) SELECT to_jsonb(d) AS row, count(*) OVER ()::text AS n FROM d LIMIT ${max}`,
+        );
+        return { rows: rows.map((r) => r.row), n: rows.length ? Number(rows[0].n) : 0 };
+      };
+      const l = await side(live, shadow);
+      const r = await side(shadow, live);
+      if (l.n || r.n) out.push({ table: t.name, onlyInLive: l.rows, onlyInRebuild: r.rows, liveCount: l.n, rebuildCount: r.n });
+    }
+    return out;
   }
 
   private async cleanUp(): Promise<void> {

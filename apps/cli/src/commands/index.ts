@@ -4,11 +4,13 @@ import { tokenCommand } from './token.command';
 import { importCommand } from './import.command';
 import { rebuildCommand } from './rebuild.command';
 import { verifyCommand } from './verify.command';
+import { verifyProjectionsCommand } from './verify-projections.command';
 
 export const COMMANDS: readonly CliCommand[] = [
   tokenCommand,
   importCommand,
   rebuildCommand,
   verifyCommand,
+  verifyProjectionsCommand,
   require('./simulate.command').simulateCommand as CliCommand, // simulate: a realistic province and a year of dossiers
 ];
