@@ -50,6 +50,21 @@ export interface BenchService {
   close(): Promise<void>;
 }
 
+/** Services still open: closed (temporary directory, schema, Redis keys) on Ctrl-C or SIGTERM too. */
+const openServices = new Set<BenchService>();
+let signalsHandled = false;
+
+function closeOnSignals(): void {
+  if (signalsHandled) return;
+  signalsHandled = true;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.error(`${signal}: closing ${openServices.size} benchmark service(s)…`);
+      void Promise.allSettled([...openServices].map((s) => s.close())).finally(() => process.exit(130));
+    });
+  }
+}
+
 async function adminSql(sql: string): Promise<void> {
   const { PgDriver } = await import('@motcua/sql');
   const admin = new PgDriver({ connectionString: BENCH_DATABASE_URL, max: 1, applicationName: 'motcua-bench' });
@@ -82,9 +97,23 @@ export async function startBenchService(target: BenchTarget, label: string): Pro
     url = withSearchPath(BENCH_DATABASE_URL, schema);
     cleanup = () => adminSql(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   }
+  // BullMQ keys (deadline timers) under a prefix of our own, deleted afterwards; the queues read it from
+  // the environment.
+  const prefix = `motcua-bench-${randomUUID().slice(0, 8)}`;
+  const previousPrefix = process.env.QUEUE_PREFIX;
+  process.env.QUEUE_PREFIX = prefix;
+  const dropStore = cleanup;
+  cleanup = async () => {
+    if (previousPrefix === undefined) delete process.env.QUEUE_PREFIX;
+    else process.env.QUEUE_PREFIX = previousPrefix;
+    await deleteRedisKeys(`${prefix}:*`).catch((err: unknown) => console.warn(`could not delete Redis keys ${prefix}:*: ${String(err)}`));
+    await dropStore();
+  };
   let app: NestFastifyApplication | undefined;
   try {
-    const config = loadConfig({ EVENT_STORE_URL: url, JWT_SECRET, LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', REDIS_URL: process.env.REDIS_URL }, 'api');
+    // No rate limit: the benchmark measures what the service can do, not the per-user quota.
+    const env = { EVENT_STORE_URL: url, JWT_SECRET, LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', REDIS_URL: process.env.REDIS_URL, RATE_LIMIT_PER_MINUTE: '0' };
+    const config = loadConfig(env, 'api');
     app = await createApp(config);
     await app.listen(0, '127.0.0.1');
     const address = app.getHttpServer().address();
@@ -131,17 +160,36 @@ export async function startBenchService(target: BenchTarget, label: string): Pro
         return n;
       },
       async close() {
+        if (!openServices.delete(svc)) return;
         if (trace) for (const [sql, n] of [...trace].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`sql ${String(n).padStart(8)}  ${sql}`);
         await app!.close();
         await cleanup();
       },
     };
     await seed(svc);
+    openServices.add(svc);
+    closeOnSignals();
     return svc;
   } catch (err) {
     await app?.close().catch(() => undefined);
     await cleanup();
     throw err;
+  }
+}
+
+async function deleteRedisKeys(pattern: string): Promise<void> {
+  const { default: Redis } = await import('ioredis');
+  const redis = new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
   }
 }
 
@@ -391,8 +439,10 @@ export function httpMethod(quick: boolean): string[] {
     `The real app (\`createApp\`: fastify, JWT auth, validation, problem+json, the event store) listens on ` +
       `127.0.0.1 in the benchmark process with \`LOG_LEVEL=silent\`; autocannon runs in a child process ` +
       `(its own event loop, on the other core), ${CONNECTIONS} connections, no pipelining.`,
-    `Stores: PGlite in a fresh temporary directory with the worker in the same process (as \`npm start\` ` +
-      `runs it); PostgreSQL in a fresh schema (dropped afterwards), api only (pool of 10 connections).`,
+    `Stores: PGlite in a fresh temporary directory with the worker (projections, deadline timers in Redis) in ` +
+      `the same process, as \`npm start\` runs it; PostgreSQL in a fresh schema (dropped afterwards), api only ` +
+      `(pool of 10 connections), as \`npm run start:api\` runs it. Rate limit off (\`RATE_LIMIT_PER_MINUTE=0\`); ` +
+      `BullMQ keys under a prefix of their own, deleted afterwards.`,
     `Each scenario runs ${seconds} s after an untimed ${warmupSeconds} s warm-up of the same scenario, on the ` +
       `same store (so later scenarios run on a store that already holds the earlier dossiers).`,
     `\`POST /dossiers\`: a supervisor's token, a new client-chosen UUID per request, round-robin over 20 wards ` +
@@ -402,17 +452,20 @@ export function httpMethod(quick: boolean): string[] {
     `Latencies are autocannon's (per request, as seen by the client). SQL/request: statements the process sent ` +
       `through its SQL driver during the timed run (requests, and on PGlite the in-process projections too), ` +
       `divided by the requests answered. \`BENCH_SQL_TRACE=1\` prints them by count.`,
-    `Where the time goes (CPU profile of the 20-ward \`POST /dossiers\` run, November 2026; not re-measured by ` +
-      `each run): the machine is saturated (server, PostgreSQL and autocannon share 2 cores) and a reception costs ` +
-      `about 3.5 ms of server CPU on PostgreSQL and 6.5 ms on PGlite, against 0.3 ms for \`/health/live\`. ` +
-      `It sends 4 statements (read the dossier stream, read the ward's daily code counter, append the counter, ` +
-      `append the dossier: 2 commits). PostgreSQL: the loopback \`writev\` of each statement costs ~0.3 ms of ` +
-      `kernel time on this VM (~1.3 ms a reception) plus ~0.5 ms in the pg client; PGlite: ~0.9 ms a statement ` +
-      `inside PGlite (WASM), ~3.7 ms a reception. The domain's \`requireTimeZone\` builds an ` +
-      `\`Intl.DateTimeFormat\` on every call (twice a reception): 0.35–0.57 ms, 7–9 % of the server's CPU; ` +
-      `caching valid zones would remove it. JWT verification, validation and Nest/fastify are each below 1 ms.`,
+    `Where the time goes (CPU profiles of the 20-ward \`POST /dossiers\` run, November 2026; not re-measured by ` +
+      `each run): server, PostgreSQL and autocannon share 2 cores and the server's core is saturated. A reception ` +
+      `costs ~3.6 ms of server CPU on PostgreSQL and ~11 ms on PGlite, against ~0.3 ms for \`/health/live\`. It ` +
+      `sends 6 statements: read the dossier stream, read the ward's daily code counter, and for each of its two ` +
+      `appends (counter, dossier) a read of the stream's last event for the hash chain, then \`es_append\` ` +
+      `(2 commits). PostgreSQL: ~1.4 ms a reception in the pg client, ~0.9 ms of it the loopback \`writev\` of ` +
+      `the statements. PGlite: ~6.8 ms a reception inside PGlite (WASM, ~0.9 ms a statement); the in-process ` +
+      `worker adds ~2 statements a reception (the deadline timer loads the dossier; projections). The domain's ` +
+      `\`requireTimeZone\` builds an \`Intl.DateTimeFormat\` on every call (twice a reception): 0.25–0.6 ms, ` +
+      `5–6 % of the server's CPU. JWT verification, validation and logging are each below 0.5 ms. The hash-chain ` +
+      `reads repeat what the command has just read (the whole dossier stream, the counter's last events): ` +
+      `handing that over would save 2 of the 6 statements.`,
     `One ward: every reception appends to the same code-counter stream. On PostgreSQL (10 pooled connections ` +
-      `in parallel) most attempts lose the optimistic race, back off and retry (~29 statements a reception, a p99 ` +
+      `in parallel) most attempts lose the optimistic race, back off and retry (tens of statements a reception, a p99 ` +
       `of seconds); PGlite runs one statement at a time, so the race is rarer there. Twenty wards spread the ` +
       `counters and keep retries rare.`,
   ];

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import Redis from 'ioredis';
 import { mintToken } from '@motcua/platform';
 import { ROOT, RunningService, startService } from '../support/spawn-service';
 
@@ -52,11 +53,13 @@ function closedPort(): Promise<number> {
 describe('CLI import against the running service (PGlite)', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-cli-import-'));
   const dataDir = path.join(dir, 'data');
+  // BullMQ keys (the embedded worker's deadline timers) under a prefix of this test's own, deleted at the end
+  const prefix = `motcua-test-cli-import-${randomBytes(4).toString('hex')}`;
   let service: RunningService | undefined;
 
   beforeAll(async () => {
     if (!fs.existsSync(CLI_MAIN)) throw new Error(`${CLI_MAIN} is missing: run npm run build first (npm test does)`);
-    service = await startService({ EVENT_STORE_URL: `pglite://${dataDir}`, JWT_SECRET: SECRET });
+    service = await startService({ EVENT_STORE_URL: `pglite://${dataDir}`, JWT_SECRET: SECRET, QUEUE_PREFIX: prefix });
     const admin = await mintToken({ sub: 'admin-1', name: 'Quản trị', roles: ['admin'], units: [PROVINCE] }, SECRET);
     const put = async (url: string, body: unknown) => {
       const res = await fetch(`${service!.baseUrl}${url}`, {
@@ -74,6 +77,17 @@ describe('CLI import against the running service (PGlite)', () => {
   afterAll(async () => {
     await service?.stop('SIGTERM');
     fs.rmSync(dir, { recursive: true, force: true });
+    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
+    try {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+        if (keys.length) await redis.del(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('streams 2,000 lines in chunks, reports the bad lines by their line in the file and exits 1', async () => {
