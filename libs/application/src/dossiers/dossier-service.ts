@@ -18,7 +18,7 @@ import {
   DomainError,
   localDateOf,
 } from '@motcua/domain';
-import { EventStore, EventToAppend, RecordedEvent, WrongExpectedRevisionError } from '@motcua/event-store/port';
+import { EventStore, EventToAppend, RecordedEvent, UnitOfWork, WrongExpectedRevisionError } from '@motcua/event-store/port';
 import { CommandContext } from '../context';
 import { AccessDeniedError, DuplicateError, NotFoundError, RuleViolationError, VersionConflictError } from '../errors';
 import { ReferenceService } from '../reference/reference-service';
@@ -79,6 +79,16 @@ export class DossierService {
     private readonly reference: ReferenceService,
   ) {
     this.codes = new DossierCodeAllocator(store);
+  }
+
+  /**
+   * A service whose commands write into a unit of work over this service's store (bulk import:
+   * many commands, one transaction), or undefined if the store cannot commit one atomically.
+   */
+  unitOfWork(): { dossiers: DossierService; uow: UnitOfWork } | undefined {
+    if (!UnitOfWork.supportedBy(this.store)) return undefined;
+    const uow = new UnitOfWork(this.store);
+    return { dossiers: new DossierService(uow, this.reference), uow };
   }
 
   async load(id: string): Promise<{ state: DossierState; events: RecordedEvent[] }> {

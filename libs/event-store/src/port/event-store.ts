@@ -1,5 +1,5 @@
 import { EventToAppend, RecordedEvent } from './events';
-import { AppendOptions, AppendResult, ReadAllOptions, ReadStreamOptions, SubscribeAllOptions } from './options';
+import { AppendOptions, AppendResult, ReadAllOptions, ReadStreamOptions, StreamAppend, SubscribeAllOptions } from './options';
 import { Position } from './position';
 import { Subscription, SubscriptionHandler } from './subscription';
 
@@ -16,6 +16,23 @@ export interface EventStore {
    * `expectedRevision` does not hold. Appending an empty list only checks the revision.
    */
   append(stream: string, events: EventToAppend[], options?: AppendOptions): Promise<AppendResult>;
+
+  /**
+   * Optional (adapters that can write several streams in one transaction: PGlite, PostgreSQL,
+   * memory). Appends every part in the given order, all or nothing: one failed expectation throws
+   * `WrongExpectedRevisionError` for that stream and writes nothing. A stream may appear more than
+   * once; each part's expectation then counts the parts before it. Bulk imports use it.
+   */
+  appendMany?(appends: StreamAppend[]): Promise<AppendResult>;
+
+  /**
+   * Optional: the last event of each of these streams (absent: no such stream), in one round
+   * trip. The hash chain uses it to find the predecessors of a multi-stream append.
+   */
+  readLastEvents?(streams: string[]): Promise<Map<string, RecordedEvent>>;
+
+  /** Optional: whole streams in one round trip (absent: no such stream). */
+  readStreams?(streams: string[]): Promise<Map<string, RecordedEvent[]>>;
 
   /** Events of one stream, forwards (default) or backwards. An unknown stream reads as empty. */
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;

@@ -1,9 +1,17 @@
+import { EventToAppend } from './events';
 import { Position } from './position';
 
 /** `any`: no check; `no-stream`: the stream must not exist; a number: the last event's revision. */
 export type ExpectedRevision = bigint | 'no-stream' | 'any' | 'stream-exists';
 
 export interface AppendOptions {
+  expectedRevision?: ExpectedRevision;
+}
+
+/** One stream's part of a multi-stream append (`EventStore.appendMany`). */
+export interface StreamAppend {
+  stream: string;
+  events: EventToAppend[];
   expectedRevision?: ExpectedRevision;
 }
 

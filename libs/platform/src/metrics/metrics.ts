@@ -23,6 +23,7 @@ export class Metrics {
   readonly registry = new Registry();
   readonly commands: Counter<'command' | 'outcome'>;
   readonly versionConflicts: Counter;
+  readonly importBatches: Counter<'mode'>;
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
   readonly projectionLagEvents: Gauge<'projection'>;
   readonly projectionLagSeconds: Gauge<'projection'>;
@@ -38,6 +39,12 @@ export class Metrics {
       name: 'motcua_commands_total',
       help: 'Dossier commands (HTTP and imports) by command and outcome (ok, invalid, unauthenticated, forbidden, not-found, conflict, domain-error, too-large, rate-limited, error)',
       labelNames: ['command', 'outcome'],
+      registers,
+    });
+    this.importBatches = new Counter({
+      name: 'motcua_import_batches_total',
+      help: 'Batches of import lines: committed in one transaction (batch), or applied line by line (line-by-line: the store has no multi-stream append, or another writer touched the batch\'s streams meanwhile)',
+      labelNames: ['mode'],
       registers,
     });
     this.versionConflicts = new Counter({ name: 'motcua_version_conflicts_total', help: 'Commands refused with 409 because the dossier changed meanwhile (optimistic concurrency)', registers });

@@ -7,8 +7,10 @@ import {
   AppendResult,
   ReadAllOptions,
   ReadStreamOptions,
+  StreamAppend,
   SubscribeAllOptions,
 } from '../../port/options';
+import { planAppendMany } from '../../port/append-many';
 import { comparePositions, Position } from '../../port/position';
 import { Subscription, SubscriptionHandler } from '../../port/subscription';
 import { AppendNotifier, PollingSubscription } from '../../subscription/polling-subscription';
@@ -68,6 +70,41 @@ export class MemoryEventStore implements EventStore {
       nextExpectedRevision: BigInt(list.length - 1),
       position: last?.position ?? { commit: 0n, prepare: 0n },
     };
+  }
+
+  async appendMany(appends: StreamAppend[]): Promise<AppendResult> {
+    planAppendMany(appends, (stream) => {
+      const list = this.streams.get(stream);
+      return list ? BigInt(list.length - 1) : undefined;
+    });
+    const ids = new Set<string>();
+    for (const e of appends.flatMap((a) => a.events)) {
+      if (this.ids.has(e.id) || ids.has(e.id)) throw new Error(`Duplicate event id ${e.id}`);
+      ids.add(e.id);
+    }
+    // append() runs to completion synchronously (no await inside), so nothing interleaves here.
+    const results = appends.map((a) => this.append(a.stream, a.events, { expectedRevision: 'any' }));
+    if (results.length === 0) return { nextExpectedRevision: -1n, position: this.log[this.log.length - 1]?.position ?? { commit: 0n, prepare: 0n } };
+    await Promise.all(results);
+    return results[results.length - 1];
+  }
+
+  async readLastEvents(streams: string[]): Promise<Map<string, RecordedEvent>> {
+    const out = new Map<string, RecordedEvent>();
+    for (const s of streams) {
+      const list = this.streams.get(s);
+      if (list?.length) out.set(s, clone(list[list.length - 1]));
+    }
+    return out;
+  }
+
+  async readStreams(streams: string[]): Promise<Map<string, RecordedEvent[]>> {
+    const out = new Map<string, RecordedEvent[]>();
+    for (const s of streams) {
+      const list = this.streams.get(s);
+      if (list?.length) out.set(s, list.map(clone));
+    }
+    return out;
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

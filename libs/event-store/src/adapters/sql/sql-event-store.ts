@@ -10,6 +10,7 @@ import {
   ExpectedRevision,
   ReadAllOptions,
   ReadStreamOptions,
+  StreamAppend,
   SubscribeAllOptions,
 } from '../../port/options';
 import { Position } from '../../port/position';
@@ -101,6 +102,61 @@ export class SqlEventStore implements EventStore {
       nextExpectedRevision: BigInt(r.revision!),
       position: { commit: BigInt(r.transaction_id!), prepare: BigInt(r.last_position!) },
     };
+  }
+
+  /** Several streams in one transaction and one round trip (`es_append_many`, migration 0006). */
+  async appendMany(appends: StreamAppend[]): Promise<AppendResult> {
+    const parts = appends.map((a) => ({
+      stream: a.stream,
+      expected: expectedText(a.expectedRevision ?? 'any'),
+      events: a.events.map((e) => ({ id: e.id ?? randomUUID(), type: e.type, data: e.data, metadata: e.metadata })),
+    }));
+    const { rows } = await this.driver.query<{
+      ok: boolean;
+      failed_stream: string | null;
+      revision: string | null;
+      transaction_id: string | null;
+      last_position: string | null;
+    }>(`SELECT ok, failed_stream, revision, transaction_id, last_position FROM es_append_many($1::jsonb)`, [JSON.stringify(parts)]);
+    const r = rows[0];
+    if (!r.ok) {
+      const failed = appends.find((a) => a.stream === r.failed_stream);
+      throw new WrongExpectedRevisionError(r.failed_stream!, failed?.expectedRevision ?? 'any', r.revision === null ? 'no-stream' : BigInt(r.revision));
+    }
+    const nextExpectedRevision = r.revision === null ? -1n : BigInt(r.revision);
+    if (r.transaction_id === null) {
+      const head = await this.headPosition();
+      return { nextExpectedRevision, position: head ?? { commit: 0n, prepare: 0n } };
+    }
+    this.notifier.notify();
+    return { nextExpectedRevision, position: { commit: BigInt(r.transaction_id), prepare: BigInt(r.last_position!) } };
+  }
+
+  async readLastEvents(streams: string[]): Promise<Map<string, RecordedEvent>> {
+    const out = new Map<string, RecordedEvent>();
+    if (streams.length === 0) return out;
+    const { rows } = await this.driver.query<EventRow>(
+      `SELECT ${COLUMNS} FROM unnest($1::text[]) AS s(id)
+       CROSS JOIN LATERAL (SELECT * FROM es_events x WHERE x.stream_id = s.id ORDER BY x.revision DESC LIMIT 1) e`,
+      [[...new Set(streams)]],
+    );
+    for (const row of rows) out.set(row.stream_id, toRecorded(row));
+    return out;
+  }
+
+  async readStreams(streams: string[]): Promise<Map<string, RecordedEvent[]>> {
+    const out = new Map<string, RecordedEvent[]>();
+    if (streams.length === 0) return out;
+    const { rows } = await this.driver.query<EventRow>(
+      `SELECT ${COLUMNS} FROM es_events e WHERE e.stream_id = ANY($1::text[]) ORDER BY e.stream_id, e.revision`,
+      [[...new Set(streams)]],
+    );
+    for (const row of rows) {
+      const list = out.get(row.stream_id) ?? [];
+      list.push(toRecorded(row));
+      out.set(row.stream_id, list);
+    }
+    return out;
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
