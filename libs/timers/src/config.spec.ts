@@ -21,7 +21,7 @@ describe('timers config and ids', () => {
     expect(id).toBe('d-1.overdue.1700000000000');
     expect(id).not.toContain(':');
     const t = { dossierId: 'd-1', kind: 'overdue' as const, dueAt: new Date(1_700_000_000_000).toISOString(), fireAt: 1_700_000_000_000 };
-    expect(timerJobOptions(t, 1_700_000_100_000)).toEqual({ jobId: id, delay: 0 });
-    expect(timerJobOptions(t, 1_699_999_990_000)).toEqual({ jobId: id, delay: 10_000 });
+    expect(timerJobOptions(t, 1_700_000_100_000)).toEqual({ jobId: id, delay: 0, timestamp: 1_700_000_100_000 });
+    expect(timerJobOptions(t, 1_699_999_990_000)).toEqual({ jobId: id, delay: 10_000, timestamp: 1_699_999_990_000 });
   });
 });

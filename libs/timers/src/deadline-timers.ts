@@ -298,9 +298,15 @@ export class DeadlineTimers {
   }
 }
 
-/** A timer's job options: its deterministic id and its delay (0 when its time has passed). */
+/**
+ * A timer's job options: its deterministic id, its delay (0 when its time has passed) and the
+ * `timestamp` the delay counts from. BullMQ fires a delayed job at `timestamp + delay`, and
+ * `timestamp` defaults to when the Job object is built: without it, a timer added in a later bulk
+ * of the same `addTimers` (or a later page of a sweep, which passes its start time) would fire
+ * late by the time the earlier bulks took.
+ */
 export function timerJobOptions(t: TimerData, now = Date.now()): JobsOptions {
-  return { jobId: timerJobId(t.dossierId, t.kind, Date.parse(t.dueAt)), delay: Math.max(0, t.fireAt - now) };
+  return { jobId: timerJobId(t.dossierId, t.kind, Date.parse(t.dueAt)), delay: Math.max(0, t.fireAt - now), timestamp: now };
 }
 
 async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
