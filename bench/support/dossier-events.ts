@@ -128,6 +128,41 @@ SELECT (e.v->>'id')::uuid, e.v->>'stream', (e.v->>'revision')::bigint, e.v->>'ty
 FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(v, ord)
 ORDER BY e.ord`;
 
+/** One new dossier stream: its id and its events, in order. */
+export interface NewDossierStream {
+  id: string;
+  events: DossierEvent[];
+}
+
+/**
+ * Writes new dossier streams (a SqlEventStore's tables, migrated) with one multi-row statement in
+ * one transaction: the rows `es_append` would write. Returns the number of events written.
+ */
+export async function insertDossierStreams(driver: SqlDriver, dossiers: readonly NewDossierStream[]): Promise<number> {
+  const rows: Record<string, unknown>[] = [];
+  dossiers.forEach(({ id, events }, n) => {
+    const correlationId = randomUUID();
+    events.forEach((e, revision) =>
+      rows.push({
+        id: randomUUID(),
+        stream: dossierStreamName(id),
+        revision,
+        type: e.type,
+        data: e.data,
+        metadata: {
+          actor: { id: `clerk-${n % 7}`, name: 'Cán bộ một cửa' },
+          correlationId,
+          causationId: randomUUID(),
+          occurredAt: eventOccurredAt(e),
+          schemaVersion: DOSSIER_EVENT_SCHEMA_VERSIONS[e.type],
+        },
+      }),
+    );
+  });
+  if (rows.length) await driver.transaction((tx) => tx.query(INSERT, [JSON.stringify(rows)]));
+  return rows.length;
+}
+
 /**
  * Appends `dossiers` new dossier streams (a SqlEventStore's tables, migrated) in chunks of
  * `chunk` dossiers per statement and transaction. Returns the number of events written.
@@ -137,29 +172,9 @@ export async function seedDossierEvents(driver: SqlDriver, dossiers: number, opt
   const offset = options.offset ?? 0;
   let written = 0;
   for (let done = 0; done < dossiers; done += chunk) {
-    const rows: Record<string, unknown>[] = [];
-    for (let n = done; n < Math.min(dossiers, done + chunk); n++) {
-      const { id, events } = dossierLifecycle(offset + n, options.units);
-      const correlationId = randomUUID();
-      events.forEach((e, revision) =>
-        rows.push({
-          id: randomUUID(),
-          stream: dossierStreamName(id),
-          revision,
-          type: e.type,
-          data: e.data,
-          metadata: {
-            actor: { id: `clerk-${n % 7}`, name: 'Cán bộ một cửa' },
-            correlationId,
-            causationId: randomUUID(),
-            occurredAt: eventOccurredAt(e),
-            schemaVersion: DOSSIER_EVENT_SCHEMA_VERSIONS[e.type],
-          },
-        }),
-      );
-    }
-    await driver.transaction((tx) => tx.query(INSERT, [JSON.stringify(rows)]));
-    written += rows.length;
+    const streams: NewDossierStream[] = [];
+    for (let n = done; n < Math.min(dossiers, done + chunk); n++) streams.push(dossierLifecycle(offset + n, options.units));
+    written += await insertDossierStreams(driver, streams);
     options.onChunk?.(written);
   }
   return written;
