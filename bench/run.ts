@@ -77,9 +77,9 @@ const BENCHES: BenchDefinition[] = [
   httpBenchDefinition,
   importBenchDefinition,
   statisticsBenchDefinition,
-  require('./timers.bench').timersBenchDefinition, // timers: scheduling rate, Redis bytes/timer, alert lateness
+  require('./timers.bench').timersBenchDefinition, // timers: end to end (scheduling subscription, alert lateness through DossierService, sweep after Redis loss)
   require('./peers/emmett.bench').emmettBenchDefinition, // peer-emmett: append throughput, ours vs Emmett
-  require('./peers/pgboss.bench').pgBossBenchDefinition, // peer-pgboss: timers, BullMQ vs pg-boss
+  require('./peers/pgboss.bench').pgBossBenchDefinition, // peer-pgboss: 400k timers, BullMQ vs pg-boss (scheduling rate, bytes/timer, lateness)
   require('./peers/import-sim.bench').importSimBenchDefinition, // import-district-month: 45,730 simulated dossiers
   projectionsBenchDefinition,
 ];
