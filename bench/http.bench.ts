@@ -484,9 +484,9 @@ export function sustained(rate: number, r: OpenLoopResult): boolean {
   return r.achievedPerSec >= SUSTAINED_SHARE * rate && r.p99Ms <= SUSTAINED_P99_MS;
 }
 
-/** Three significant digits: 1234 → 1230, 87.4 → 87. */
+/** Whole requests per second, three significant digits from 1,000 on: 87.4 → 87, 1234 → 1230. */
 function roundRate(x: number): number {
-  if (x < 10) return Math.max(1, Math.round(x));
+  if (x < 1000) return Math.max(1, Math.round(x));
   const unit = 10 ** (Math.floor(Math.log10(x)) - 2);
   return Math.max(1, Math.round(x / unit) * unit);
 }
@@ -723,7 +723,9 @@ export function httpMethod(quick: boolean): string[] {
       `(\`NestFactory\` + \`FastifyAdapter\` with its defaults, the same \`api/v1\` prefix, one controller ` +
       `answering \`{"status":"ok"}\`; no guards, pipes, filters, logger or store). \`bare ÷ this\` in the notes is ` +
       `the bare route's rate over the row's (closed loop against closed loop, maximum against maximum): the ` +
-      `cost of our framework stack (\`/health/live\`: metrics hook, rate-limit hook, request ids, filters; ` +
+      `cost of our framework stack (\`/health/live\`: request ids, the metrics and rate-limit hooks, ` +
+      `nestjs-pino's request logger (a Nest middleware, run through @fastify/middie, even when silent), the ` +
+      `global idempotency interceptor, the auth guard's public-route check, the exception filter; ` +
       `\`/procedures/{code}\`: the same plus JWT verification and the role guard, answered from memory) and of the command.`,
     `Stores: PGlite in a fresh temporary directory with the worker (projections, deadline timers in Redis) in ` +
       `the same process, as \`npm start\` runs it; PostgreSQL in a fresh schema (dropped afterwards), api only ` +
@@ -749,8 +751,8 @@ export function httpMethod(quick: boolean): string[] {
     `Maximum sustainable rate: the highest fixed rate at which, over a ${d.stepSeconds} s step, at least ` +
       `${SUSTAINED_SHARE * 100} % of the rate is achieved in 2xx answers and p99 ≤ ${fmtInt(SUSTAINED_P99_MS)} ms. ` +
       `Search: the first step at the closed-loop throughput, then ×1.5 while steps pass or ×0.7 while they fail, ` +
-      `then bisection, at most ${d.steps} steps and none once the bounds are within 4 %; rates rounded to 3 ` +
-      `significant digits. The notes list the steps (✓ sustained, ✗ not) and the lowest rate that failed.`,
+      `then bisection, at most ${d.steps} steps and none once the bounds are within 4 %; rates in whole ` +
+      `requests per second, 3 significant digits from 1,000 on. The notes list the steps (✓ sustained, ✗ not) and the lowest rate that failed.`,
     `\`POST /dossiers\`: a supervisor's token, a new client-chosen UUID per request, round-robin over 20 wards ` +
       `(each ward and day has its own code-counter stream) or all into one ward (every reception appends to the ` +
       `same counter stream). Mixed: each connection loops receive → assign → \`GET /dossiers/{id}\` → resolve on ` +
