@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { localDateOf } from '@motcua/domain';
-import { EventStore, WrongExpectedRevisionError } from '@motcua/event-store/port';
+import { EventStore, EventToAppend, StreamAppend, WrongExpectedRevisionError } from '@motcua/event-store/port';
 import { CommandContext } from '../context';
 import { VersionConflictError } from '../errors';
 
@@ -13,10 +13,68 @@ import { VersionConflictError } from '../errors';
  * dossier id gets its code back instead of a new one.
  */
 export class DossierCodeAllocator {
+  /** Last revision seen of recent counter streams (`undefined`: none yet), so as not to re-read them. */
+  private readonly heads = new Map<string, bigint | undefined>();
+
   constructor(
     private readonly store: EventStore,
     private readonly maxAttempts = 200,
+    private readonly maxHeads = 5_000,
   ) {}
+
+  /** Per counter stream, the tail of the queue of receptions planning a code (in this process). */
+  private readonly queues = new Map<string, Promise<void>>();
+
+  /**
+   * The next code of the unit's day, as an append to commit together with the dossier's own events
+   * (one multi-stream append). The caller commits `part` with the reception, then calls
+   * `settle('committed')`, or `settle('conflicted')` if the counter moved meanwhile (and plans
+   * again), or `settle('failed')`; it must call `settle` once whatever happens. The counter's head is
+   * remembered between receptions, so a steady stream of receptions reads it only once; receptions
+   * of one unit and day in this process take their turn (one commit each) instead of racing for
+   * the same number (another process can still race: the exact expected revision catches it).
+   */
+  async plan(unitCode: string, timeZone: string, receivedAt: Date, dossierId: string, ctx: CommandContext): Promise<PlannedCode> {
+    const day = localDateOf(receivedAt, timeZone); // YYYY-MM-DD
+    const yymmdd = day.slice(2, 4) + day.slice(5, 7) + day.slice(8, 10);
+    const stream = `code-counter-${unitCode}-${yymmdd}`;
+    const before = this.queues.get(stream) ?? Promise.resolve();
+    let release!: () => void;
+    const turn = new Promise<void>((r) => (release = r));
+    const tail = before.then(() => turn);
+    this.queues.set(stream, tail);
+    let settled = false;
+    const settle = (outcome: 'committed' | 'conflicted' | 'failed', next?: bigint) => {
+      if (settled) return;
+      settled = true;
+      if (outcome === 'committed') this.remember(stream, next!);
+      else this.heads.delete(stream);
+      release();
+      if (this.queues.get(stream) === tail) this.queues.delete(stream);
+    };
+    await before;
+    try {
+      let current: bigint | undefined;
+      if (this.heads.has(stream)) current = this.heads.get(stream);
+      else current = (await this.store.readStream(stream, { direction: 'backwards', limit: 1 }))[0]?.revision;
+      const seq = current === undefined ? 1 : Number(current) + 2;
+      const event = allocationEvent(dossierId, unitCode, day, seq, receivedAt, ctx);
+      return {
+        code: format(unitCode, yymmdd, seq),
+        part: { stream, events: [event], expectedRevision: current ?? 'no-stream' },
+        settle: (outcome) => settle(outcome, current === undefined ? 0n : current + 1n),
+      };
+    } catch (err) {
+      settle('failed');
+      throw err;
+    }
+  }
+
+  private remember(stream: string, revision: bigint): void {
+    this.heads.delete(stream);
+    this.heads.set(stream, revision);
+    if (this.heads.size > this.maxHeads) this.heads.delete(this.heads.keys().next().value!);
+  }
 
   async allocate(unitCode: string, timeZone: string, receivedAt: Date, dossierId: string, ctx: CommandContext): Promise<string> {
     const day = localDateOf(receivedAt, timeZone); // YYYY-MM-DD
@@ -29,24 +87,7 @@ export class DossierCodeAllocator {
       const current = existing[0]?.revision;
       const seq = current === undefined ? 1 : Number(current) + 2;
       try {
-        await this.store.append(
-          stream,
-          [
-            {
-              id: randomUUID(),
-              type: 'DossierCodeAllocated',
-              data: { dossierId, unitCode, day, sequence: seq },
-              metadata: {
-                actor: { id: ctx.actor.id, name: ctx.actor.name },
-                correlationId: ctx.correlationId,
-                causationId: ctx.causationId,
-                occurredAt: receivedAt.toISOString(),
-                schemaVersion: 1,
-              },
-            },
-          ],
-          { expectedRevision: current ?? 'no-stream' },
-        );
+        await this.store.append(stream, [allocationEvent(dossierId, unitCode, day, seq, receivedAt, ctx)], { expectedRevision: current ?? 'no-stream' });
         return format(unitCode, yymmdd, seq);
       } catch (err) {
         if (!(err instanceof WrongExpectedRevisionError)) throw err;
@@ -56,6 +97,28 @@ export class DossierCodeAllocator {
     }
     throw new VersionConflictError(`Could not allocate a dossier code for unit ${unitCode} on ${day}: too much contention, retry`, 0);
   }
+}
+
+export interface PlannedCode {
+  code: string;
+  part: StreamAppend;
+  /** Ends this reception's turn on the counter (call exactly once). */
+  settle(outcome: 'committed' | 'conflicted' | 'failed'): void;
+}
+
+function allocationEvent(dossierId: string, unitCode: string, day: string, sequence: number, receivedAt: Date, ctx: CommandContext): EventToAppend {
+  return {
+    id: randomUUID(),
+    type: 'DossierCodeAllocated',
+    data: { dossierId, unitCode, day, sequence },
+    metadata: {
+      actor: { id: ctx.actor.id, name: ctx.actor.name },
+      correlationId: ctx.correlationId,
+      causationId: ctx.causationId,
+      occurredAt: receivedAt.toISOString(),
+      schemaVersion: 1,
+    },
+  };
 }
 
 function format(unitCode: string, yymmdd: string, seq: number): string {

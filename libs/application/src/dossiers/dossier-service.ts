@@ -65,6 +65,7 @@ export interface HistoryEntry {
 
 const BACKDATED_MS = 5 * 60_000;
 const MAX_RETRIES = 5;
+const CODE_ATTEMPTS = 200;
 
 /**
  * Application service for dossiers: loads the stream, asks the decider, appends with the revision
@@ -109,17 +110,8 @@ export class DossierService {
     const procedure = this.reference.data.procedures.get(input.procedureCode);
     if (!procedure) throw new RuleViolationError('unknown-procedure', `Procedure "${input.procedureCode}" does not exist`);
 
-    const existing = await this.load(id);
-    if (existing.state.status !== 'none') {
-      const s = existing.state;
-      if (s.unitCode === input.unitCode && s.procedureCode === input.procedureCode && s.applicant.name === input.applicant.name && s.channel === input.channel) {
-        return { view: toView(s, ctx.now), appended: 0, created: false };
-      }
-      throw new DuplicateError(`Dossier id ${id} is already used by dossier ${s.code}`);
-    }
     const wt = this.reference.data.workingTime(unit.code);
     const { dueAt, calendarVersion } = computeDueAt(wt, occurredAt, procedure.processingTime);
-    // Decide before allocating, so that a refused reception does not consume a code.
     const command = (code: string): DossierCommand => ({
       type: 'ReceiveDossier',
       data: {
@@ -139,6 +131,41 @@ export class DossierService {
         calendarVersion,
       },
     });
+    const done = (events: DossierEvent[]): CommandResult => {
+      const state = foldDossier(events) as ExistingDossier;
+      return { view: toView(state, ctx.now, unit.timingMode), appended: events.length, created: true };
+    };
+
+    if (this.store.appendMany) {
+      // The code and the dossier in one transaction: no code is ever used up by a reception that
+      // did not happen, and (the counter's head being remembered) usually one statement in all.
+      decide(command(`${unit.code}-000000-0000`), initialDossierState, ctx.now); // refuse before anything else
+      for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt++) {
+        const planned = await this.codes.plan(unit.code, unit.timeZone, occurredAt, id, ctx);
+        let outcome: 'committed' | 'conflicted' | 'failed' = 'failed';
+        let clash = false;
+        let events: DossierEvent[] = [];
+        try {
+          events = decide(command(planned.code), initialDossierState, ctx.now);
+          await this.store.appendMany([planned.part, { stream: dossierStreamName(id), events: this.toAppend(events, ctx), expectedRevision: 'no-stream' }]);
+          outcome = 'committed';
+        } catch (err) {
+          if (!(err instanceof WrongExpectedRevisionError)) throw err;
+          if (err.stream === planned.part.stream) outcome = 'conflicted'; // another process took this number
+          else clash = true; // the dossier id exists (nothing was written; the counter is as it was)
+        } finally {
+          planned.settle(clash ? 'failed' : outcome);
+        }
+        if (outcome === 'committed') return done(events);
+        if (clash) return this.alreadyReceived(id, input, ctx);
+        await new Promise((r) => setTimeout(r, Math.random() * Math.min(2 + attempt * 2, 50)));
+      }
+      throw new VersionConflictError(`Could not allocate a dossier code for unit ${unit.code}: too much contention, retry`, 0);
+    }
+
+    const existing = await this.load(id);
+    if (existing.state.status !== 'none') return this.alreadyReceived(id, input, ctx, existing.state);
+    // Decide before allocating, so that a refused reception does not consume a code.
     decide(command(`${unit.code}-000000-0000`), initialDossierState, ctx.now);
     const code = await this.codes.allocate(unit.code, unit.timeZone, occurredAt, id, ctx);
     const events = decide(command(code), initialDossierState, ctx.now);
@@ -148,8 +175,17 @@ export class DossierService {
       if (err instanceof WrongExpectedRevisionError) throw new DuplicateError(`Dossier id ${id} was received concurrently`);
       throw err;
     }
-    const state = foldDossier(events) as ExistingDossier;
-    return { view: toView(state, ctx.now, unit.timingMode), appended: events.length, created: true };
+    return done(events);
+  }
+
+  /** A reception whose dossier id exists: the same reception again (a retry) or a clash. */
+  private async alreadyReceived(id: string, input: ReceiveInput, ctx: CommandContext, known?: DossierState): Promise<CommandResult> {
+    const s = known ?? (await this.load(id)).state;
+    if (s.status === 'none') throw new DuplicateError(`Dossier id ${id} was received concurrently`);
+    if (s.unitCode === input.unitCode && s.procedureCode === input.procedureCode && s.applicant.name === input.applicant.name && s.channel === input.channel) {
+      return { view: toView(s, ctx.now), appended: 0, created: false };
+    }
+    throw new DuplicateError(`Dossier id ${id} is already used by dossier ${s.code}`);
   }
 
   async execute(id: string, action: DossierAction, ctx: CommandContext): Promise<CommandResult> {
@@ -262,7 +298,11 @@ export class DossierService {
   }
 
   private async append(id: string, events: DossierEvent[], expected: bigint | 'no-stream', ctx: CommandContext): Promise<void> {
-    const toAppend: EventToAppend[] = events.map((e) => ({
+    await this.store.append(dossierStreamName(id), this.toAppend(events, ctx), { expectedRevision: expected });
+  }
+
+  private toAppend(events: DossierEvent[], ctx: CommandContext): EventToAppend[] {
+    return events.map((e) => ({
       id: randomUUID(),
       type: e.type,
       data: e.data,
@@ -275,7 +315,6 @@ export class DossierService {
         ...(ctx.idempotencyKey ? { idempotencyKey: ctx.idempotencyKey } : {}),
       },
     }));
-    await this.store.append(dossierStreamName(id), toAppend, { expectedRevision: expected });
   }
 }
 
