@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { DelayedError, Job, JobsOptions, Queue, Worker } from 'bullmq';
 import { DossierService, NotFoundError, ReferenceService, type Actor } from '@motcua/application';
-import { createWorkingTimeContext, DOSSIER_STREAM_PREFIX, isOpenDossier, type OpenDossier, type WorkingTimeContext } from '@motcua/domain';
+import { createWorkingTimeContext, DOSSIER_STREAM_PREFIX, isOpenDossier, type DossierState, type OpenDossier, type WorkingTimeContext } from '@motcua/domain';
 import { EventStore, RecordedEvent, Subscription } from '@motcua/event-store/port';
 import { Queues } from '@motcua/platform';
 import { advanceCheckpoint, lockCheckpoint, Lease, ProjectionLogger, readCheckpoint, SILENT_LOGGER } from '@motcua/projections';
@@ -180,7 +180,12 @@ export class DeadlineTimers {
 
   /** Re-reads each dossier and adds the timers it needs (existing ids are left alone). Returns them. */
   async scheduleDossiers(ids: readonly string[]): Promise<TimerData[]> {
-    const timers = (await mapLimit(ids, LOAD_CONCURRENCY, (id) => this.timersOf(id))).flat();
+    const timers: TimerData[] = [];
+    // the streams of up to 500 dossiers in one query (when the store can)
+    for (let i = 0; i < ids.length; i += 500) {
+      const states = await this.options.dossiers.loadStates(ids.slice(i, i + 500));
+      for (const state of states.values()) timers.push(...this.timersFor(state));
+    }
     await this.addTimers(timers);
     return timers;
   }
@@ -188,6 +193,10 @@ export class DeadlineTimers {
   /** The timers a dossier needs now, from its stream. */
   async timersOf(id: string): Promise<TimerData[]> {
     const { state } = await this.options.dossiers.load(id);
+    return this.timersFor(state);
+  }
+
+  private timersFor(state: DossierState): TimerData[] {
     if (!isOpenDossier(state)) return [];
     return pendingTimers(state, this.contextOf(state), policyFor(this.options.config.policies, state.unitCode, state.procedureCode));
   }

@@ -97,6 +97,18 @@ export class DossierService {
     return { state: foldDossier(events.map(toDomain)), events };
   }
 
+  /** The states of many dossiers, in one round trip when the store can (absent ids: status `none`). */
+  async loadStates(ids: readonly string[]): Promise<Map<string, DossierState>> {
+    const out = new Map<string, DossierState>();
+    if (this.store.readStreams) {
+      const streams = await this.store.readStreams(ids.map(dossierStreamName));
+      for (const id of ids) out.set(id, foldDossier((streams.get(dossierStreamName(id)) ?? []).map(toDomain)));
+    } else {
+      for (const id of ids) out.set(id, (await this.load(id)).state);
+    }
+    return out;
+  }
+
   async receive(input: ReceiveInput, ctx: CommandContext): Promise<CommandResult> {
     const id = input.id ?? randomUUID();
     const occurredAt = ctx.occurredAt ?? ctx.now;
