@@ -1,11 +1,11 @@
 /**
- * The official report (api-v1 "The report") counted in SQL over `dossier_summary` and
- * `dossier_clock`, with the same definitions as the pure `computeReport`
+ * The official report (api-v1 "The report") counted in SQL over `dossier_summary` (with the
+ * legal clock's history on the row), with the same definitions as the pure `computeReport`
  * (libs/application/src/reports/report.ts): the database counts per (unit, field, procedure),
  * this module sums them into the total and the `rows`, and `reportBlocks` derives the rates.
  */
 import { assembleReport, emptyCounts, addCounts, Report, ReportCounts, reportPeriod, RowKey, unitRowOf } from '@motcua/application';
-import { SqlExecutor } from '@motcua/sql';
+import type { SqlDriver, SqlExecutor } from '@motcua/sql';
 
 export type ReportGroupBy = 'unit' | 'field' | 'procedure';
 
@@ -27,63 +27,108 @@ export interface SqlReportOptions {
 /**
  * $1 units, $2 start of the period (inclusive), $3 its end (exclusive). "At the end of the
  * period" is the state after every event strictly before $3; the legal clock in force then is
- * the last `dossier_clock` entry before $3 (a supplement received resets the due time; a stopped
- * clock is never overdue).
+ * the last clock entry before $3 (a supplement received resets the due time; a stopped clock is
+ * never overdue), read from the row: the reception entry (received_at, original_due_at, running)
+ * when `clock_history_at` is NULL, else entry `width_bucket($3 - 1 µs, clock_history_at)` of the
+ * history (infra/migrations/0006_report_clock_history.sql). One scan of one table, no per-row
+ * lookup into `dossier_clock`.
+ *
+ * Each dossier falls in one category `cat` for the period, computed once per row:
+ *   pop = cat % 6        0 not in the population, 1..3 new by channel (direct, online, postal),
+ *                        4 carried over, 5 new with another channel
+ *   st  = cat / 6 % 7    0 not in the population, 1 early, 2 on time, 3 late, 4 withdrawn,
+ *                        5 pending within time, 6 pending overdue (the clock in force at the end)
+ *   ap  = cat / 42 % 3   apology issued before the end: 0 no, 1 yes, 2 yes and in time
+ *   rt  = cat / 126      rated inside the period: 0 no, 1 satisfied, 2 neutral, 3 dissatisfied
+ * The database counts dossiers per (unit, field, procedure, cat) with one hash aggregate and a
+ * single count (bench/statistics.bench.ts: 17 FILTER aggregates per row cost more than the whole
+ * scan), then folds the few thousand groups into the 17 counts. The `OFFSET 0` fence keeps `cat`
+ * a column of the subquery: grouping by the expression itself would make the planner estimate
+ * one group per row (from the timestamps in it) and sort millions of rows instead of hashing.
  */
-export const REPORT_SQL = `
-WITH d AS (
-  SELECT s.unit_code, s.field, s.procedure_code, s.procedure_name, s.channel, s.received_at, s.timing,
-         s.rating, s.rated_at, s.apology_issued_at, s.apology_cutoff_at,
-         s.resolved_at IS NOT NULL AND s.resolved_at >= $2 AND s.resolved_at < $3 AS res,
-         s.withdrawn_at IS NOT NULL AND s.withdrawn_at >= $2 AND s.withdrawn_at < $3 AS wd,
-         (s.resolved_at IS NULL OR s.resolved_at >= $2) AND (s.withdrawn_at IS NULL OR s.withdrawn_at >= $2) AS in_pop,
-         (s.resolved_at IS NULL OR s.resolved_at >= $3) AND (s.withdrawn_at IS NULL OR s.withdrawn_at >= $3) AS open_end,
-         c.due_at AS due_end, COALESCE(c.stopped, false) AS stopped_end
-  FROM dossier_summary s
-  LEFT JOIN LATERAL (
-    SELECT k.due_at, k.stopped FROM dossier_clock k
-    WHERE k.dossier_id = s.id AND k.at < $3
-      -- only dossiers still open at the end need the clock: a one-time filter per row skips the
-      -- index probe for the (many) closed ones (bench/statistics.bench.ts: about 2x on a province-year)
-      AND (s.resolved_at IS NULL OR s.resolved_at >= $3) AND (s.withdrawn_at IS NULL OR s.withdrawn_at >= $3)
-    ORDER BY k.at DESC, k.version DESC LIMIT 1
-  ) c ON true
-  WHERE s.unit_code = ANY($1::text[]) AND s.received_at < $3
-    AND (((s.resolved_at IS NULL OR s.resolved_at >= $2) AND (s.withdrawn_at IS NULL OR s.withdrawn_at >= $2))
-         OR (s.rated_at >= $2 AND s.rated_at < $3))
-), l AS (
-  SELECT d.*,
-         in_pop AND open_end AS pend,
-         in_pop AND ((res AND timing = 'late') OR (open_end AND NOT stopped_end AND due_end < $3)) AS late
-  FROM d
+export function reportSql(o: { procedureName: boolean }): string {
+  const name = o.procedureName ? 'max(procedure_name)' : 'NULL::text';
+  return `
+WITH g AS (
+  SELECT unit_code, field, procedure_code, cat, count(*) AS n, ${name} AS procedure_name
+  FROM (
+    SELECT s.unit_code, s.field, s.procedure_code, s.procedure_name,
+      CASE WHEN s.resolved_at < $2 OR s.withdrawn_at < $2 THEN 0 ELSE
+        CASE WHEN s.received_at < $2 THEN 4 WHEN s.channel = 'direct' THEN 1 WHEN s.channel = 'online' THEN 2
+             WHEN s.channel = 'postal' THEN 3 ELSE 5 END
+        + CASE WHEN s.resolved_at < $3 THEN CASE WHEN s.timing = 'early' THEN 6 WHEN s.timing = 'on-time' THEN 12 ELSE 18 END
+               WHEN s.withdrawn_at < $3 THEN 24
+               WHEN s.clock_history_at IS NULL THEN CASE WHEN s.original_due_at < $3 THEN 36 ELSE 30 END
+               WHEN NOT s.clock_history_stopped[width_bucket($3::timestamptz - interval '1 microsecond', s.clock_history_at)]
+                AND s.clock_history_due_at[width_bucket($3::timestamptz - interval '1 microsecond', s.clock_history_at)] < $3 THEN 36
+               ELSE 30 END
+      END
+      + CASE WHEN s.apology_issued_at < $3 THEN CASE WHEN s.apology_issued_at <= s.apology_cutoff_at THEN 84 ELSE 42 END ELSE 0 END
+      + CASE WHEN s.rated_at >= $2 AND s.rated_at < $3 THEN
+          CASE WHEN s.rating = 'satisfied' THEN 126 WHEN s.rating = 'neutral' THEN 252 WHEN s.rating = 'dissatisfied' THEN 378 ELSE 0 END
+        ELSE 0 END AS cat
+    FROM dossier_summary s
+    WHERE s.unit_code = ANY($1::text[]) AND s.received_at < $3
+      AND ((s.resolved_at < $2 OR s.withdrawn_at < $2) IS NOT TRUE OR (s.rated_at >= $2 AND s.rated_at < $3))
+    OFFSET 0
+  ) d
+  GROUP BY unit_code, field, procedure_code, cat
+), c AS (
+  SELECT unit_code, field, procedure_code, procedure_name, n, cat % 6 AS pop, cat / 6 % 7 AS st, cat / 42 % 3 AS ap, cat / 126 AS rt
+  FROM g
+  -- dossiers that count nowhere (an apology alone, out of the population) make no row
+  WHERE cat % 6 <> 0 OR cat >= 126
 )
 SELECT unit_code, field, procedure_code, max(procedure_name) AS procedure_name,
-  count(*) FILTER (WHERE in_pop AND received_at >= $2)::int AS "newInPeriod",
-  count(*) FILTER (WHERE in_pop AND received_at < $2)::int AS "carriedOver",
-  count(*) FILTER (WHERE in_pop AND received_at >= $2 AND channel = 'direct')::int AS "direct",
-  count(*) FILTER (WHERE in_pop AND received_at >= $2 AND channel = 'online')::int AS "online",
-  count(*) FILTER (WHERE in_pop AND received_at >= $2 AND channel = 'postal')::int AS "postal",
-  count(*) FILTER (WHERE in_pop AND res AND timing = 'early')::int AS "early",
-  count(*) FILTER (WHERE in_pop AND res AND timing = 'on-time')::int AS "onTime",
-  count(*) FILTER (WHERE in_pop AND res AND timing = 'late')::int AS "late",
-  count(*) FILTER (WHERE pend AND NOT late)::int AS "withinTime",
-  count(*) FILTER (WHERE pend AND late)::int AS "overdue",
-  count(*) FILTER (WHERE in_pop AND wd)::int AS "withdrawn",
-  count(*) FILTER (WHERE late)::int AS "apologiesRequired",
-  count(*) FILTER (WHERE late AND apology_issued_at < $3)::int AS "apologiesIssued",
-  count(*) FILTER (WHERE late AND apology_issued_at < $3 AND apology_issued_at <= apology_cutoff_at)::int AS "apologiesIssuedInTime",
-  count(*) FILTER (WHERE rated_at >= $2 AND rated_at < $3 AND rating = 'satisfied')::int AS "satisfied",
-  count(*) FILTER (WHERE rated_at >= $2 AND rated_at < $3 AND rating = 'neutral')::int AS "neutral",
-  count(*) FILTER (WHERE rated_at >= $2 AND rated_at < $3 AND rating = 'dissatisfied')::int AS "dissatisfied"
-FROM l
+  COALESCE(sum(n) FILTER (WHERE pop IN (1, 2, 3, 5)), 0)::int AS "newInPeriod",
+  COALESCE(sum(n) FILTER (WHERE pop = 4), 0)::int AS "carriedOver",
+  COALESCE(sum(n) FILTER (WHERE pop = 1), 0)::int AS "direct",
+  COALESCE(sum(n) FILTER (WHERE pop = 2), 0)::int AS "online",
+  COALESCE(sum(n) FILTER (WHERE pop = 3), 0)::int AS "postal",
+  COALESCE(sum(n) FILTER (WHERE st = 1), 0)::int AS "early",
+  COALESCE(sum(n) FILTER (WHERE st = 2), 0)::int AS "onTime",
+  COALESCE(sum(n) FILTER (WHERE st = 3), 0)::int AS "late",
+  COALESCE(sum(n) FILTER (WHERE st = 5), 0)::int AS "withinTime",
+  COALESCE(sum(n) FILTER (WHERE st = 6), 0)::int AS "overdue",
+  COALESCE(sum(n) FILTER (WHERE st = 4), 0)::int AS "withdrawn",
+  COALESCE(sum(n) FILTER (WHERE st IN (3, 6)), 0)::int AS "apologiesRequired",
+  COALESCE(sum(n) FILTER (WHERE st IN (3, 6) AND ap > 0), 0)::int AS "apologiesIssued",
+  COALESCE(sum(n) FILTER (WHERE st IN (3, 6) AND ap = 2), 0)::int AS "apologiesIssuedInTime",
+  COALESCE(sum(n) FILTER (WHERE rt = 1), 0)::int AS "satisfied",
+  COALESCE(sum(n) FILTER (WHERE rt = 2), 0)::int AS "neutral",
+  COALESCE(sum(n) FILTER (WHERE rt = 3), 0)::int AS "dissatisfied"
+FROM c
 GROUP BY unit_code, field, procedure_code`;
+}
+
+export const REPORT_SQL = reportSql({ procedureName: true });
+
+/**
+ * Planner settings for the report's transaction. JIT pays off on a large scan (tuple deforming and
+ * the CASE above compiled) but inlining and optimisation cost about half a second of compiling per
+ * query at 5M dossiers for no gain; `work_mem` keeps the hash aggregate (estimated at 200 groups
+ * per (unit, field, procedure)) in memory. PGlite has no JIT and ignores them.
+ */
+export const REPORT_SETTINGS = `SET LOCAL jit_inline_above_cost = -1; SET LOCAL jit_optimize_above_cost = -1; SET LOCAL work_mem = '64MB'`;
 
 type GroupRow = ReportCounts & { unit_code: string; field: string; procedure_code: string; procedure_name: string | null };
 
-/** Throws `InvalidReportPeriod` (from `reportPeriod`) on a malformed or reversed period. */
-export async function queryReport(db: SqlExecutor, o: SqlReportOptions): Promise<Report> {
+/**
+ * Throws `InvalidReportPeriod` (from `reportPeriod`) on a malformed or reversed period. The
+ * procedure names recorded at reception are read for `groupBy=procedure` only.
+ */
+export async function queryReport(db: SqlExecutor | SqlDriver, o: SqlReportOptions): Promise<Report> {
   const p = reportPeriod(o.from, o.to, o.timeZone);
-  const { rows } = await db.query<GroupRow>(REPORT_SQL, [[...o.units], new Date(p.startMs).toISOString(), new Date(p.endMs).toISOString()]);
+  const sql = reportSql({ procedureName: o.groupBy === 'procedure' });
+  const params = [[...o.units], new Date(p.startMs).toISOString(), new Date(p.endMs).toISOString()];
+  // on a driver, in a transaction of its own for the SET LOCALs; an executor may already be in one
+  const { rows } =
+    'transaction' in db
+      ? await db.transaction(async (tx) => {
+          await tx.exec(REPORT_SETTINGS);
+          return tx.query<GroupRow>(sql, params);
+        })
+      : await db.query<GroupRow>(sql, params);
   const unitKey =
     o.groupBy === 'unit' ? unitRowOf(o.unitCode, o.parentOf ?? (() => undefined), o.unitName ?? ((c) => c)) : undefined;
   let total = emptyCounts();

@@ -1,10 +1,12 @@
 /**
  * The `dossier_summary` read model (infra/migrations/0004_dossier_summary.sql): one row per
  * dossier for the work lists and the official report, plus the legal clock's history in
- * `dossier_clock`. Each batch loads the rows it touches, applies the events in memory with
- * `applyToFacts` (the same derivation the pure report reads) and writes them back. Idempotent by
- * stream version: an event at or below a row's version changes nothing, so a redelivered batch
- * or an overlapping replay is harmless even outside the runner's exactly-once checkpoint.
+ * `dossier_clock` (also copied onto the row as arrays once there is more than the reception entry,
+ * for the report: infra/migrations/0006_report_clock_history.sql). Each batch loads the rows it
+ * touches, applies the events in memory with `applyToFacts` (the same derivation the pure report
+ * reads) and writes them back. Idempotent by stream version: an event at or below a row's version
+ * changes nothing, so a redelivered batch or an overlapping replay is harmless even outside the
+ * runner's exactly-once checkpoint.
  */
 import { ApologyCutoffFn, applyToFacts, defaultApologyCutoff, DossierFacts, ClockEntry } from '@motcua/application';
 import { DOSSIER_STREAM_PREFIX, isDeadlineAlertEvent, isDossierEventType, type DossierEvent } from '@motcua/domain';
@@ -82,6 +84,25 @@ SELECT dossier_id, version, at, due_at, stopped
 FROM jsonb_to_recordset($1::jsonb) AS x(dossier_id text, version integer, at timestamptz, due_at timestamptz, stopped boolean)
 ON CONFLICT (dossier_id, version) DO NOTHING`;
 
+/**
+ * The clock history on the summary row (infra/migrations/0006_report_clock_history.sql), from
+ * `dossier_clock`, for dossiers with more than their reception entry: what the report reads.
+ */
+const SET_CLOCK_HISTORY = `
+UPDATE dossier_summary s
+SET clock_history_at = h.at, clock_history_due_at = h.due_at, clock_history_stopped = h.stopped
+FROM (
+  SELECT dossier_id,
+         array_agg(at ORDER BY at, version) AS at,
+         array_agg(due_at ORDER BY at, version) AS due_at,
+         array_agg(stopped ORDER BY at, version) AS stopped
+  FROM dossier_clock
+  WHERE dossier_id = ANY($1::text[])
+  GROUP BY dossier_id
+  HAVING count(*) > 1
+) h
+WHERE s.id = h.dossier_id`;
+
 export function dossierSummaryProjection(options: DossierSummaryOptions = {}): Projection {
   const cutoff = options.apologyCutoff ?? defaultApologyCutoff;
   return {
@@ -102,6 +123,8 @@ export function dossierSummaryProjection(options: DossierSummaryOptions = {}): P
       const current = new Map(rows.map((r) => [String(r.id), factsFromRow(r)]));
       const upserts: Record<string, unknown>[] = [];
       const clock: (ClockEntry & { dossierId: string })[] = [];
+      // dossiers whose clock gained an entry other than the reception one
+      const history = new Set<string>();
       for (const [id, list] of byId) {
         const before = current.get(id);
         let f = before;
@@ -115,7 +138,11 @@ export function dossierSummaryProjection(options: DossierSummaryOptions = {}): P
         }
         if (!f || f === before) continue;
         const known = new Set(before?.clock.map((c) => c.version));
-        for (const c of f.clock) if (!known.has(c.version) && (!before || c.version > before.version)) clock.push({ ...c, dossierId: id });
+        for (const c of f.clock) {
+          if (known.has(c.version) || (before && c.version <= before.version)) continue;
+          clock.push({ ...c, dossierId: id });
+          if (before || f.clock.length > 1) history.add(id);
+        }
         const row: Record<string, unknown> = {};
         for (const [column, field] of COLUMNS) row[column] = f[field] ?? null;
         upserts.push(row);
@@ -124,6 +151,8 @@ export function dossierSummaryProjection(options: DossierSummaryOptions = {}): P
       if (clock.length > 0) {
         await tx.query(INSERT_CLOCK, [JSON.stringify(clock.map((c) => ({ dossier_id: c.dossierId, version: c.version, at: c.at, due_at: c.dueAt, stopped: c.stopped })))]);
       }
+      // after the upsert (a dossier received in this batch has its row by now) and the clock entries
+      if (history.size > 0) await tx.query(SET_CLOCK_HISTORY, [[...history]]);
     },
   };
 }

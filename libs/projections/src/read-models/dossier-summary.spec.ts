@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { DossierFacts, factsFromEvents } from '@motcua/application';
-import { dossierStreamName, eventOccurredAt } from '@motcua/domain';
+import { dossierStreamName, eventOccurredAt, type DossierEvent } from '@motcua/domain';
 import { EventStore, RecordedEvent } from '@motcua/event-store/port';
 import { SqlEventStore } from '@motcua/event-store';
 import { migrate, SqlDriver } from '@motcua/sql';
@@ -120,6 +120,59 @@ describe.each(backends)('dossier_summary projection and the SQL report on %s', (
       { numRuns: 40 },
     );
   }, 240_000);
+
+  it('reads the clock in force at the end of the period from the row: the last entry strictly before it, ties by version', async () => {
+    await b.driver.exec('DELETE FROM dossier_summary; DELETE FROM dossier_clock;');
+    // the period ends at 2024-04-01 00:00 +07 = 2024-03-31T17:00:00.000Z
+    const end = '2024-03-31T17:00:00.000Z';
+    const received = (id: string): DossierEvent => ({
+      type: 'DossierReceived',
+      data: {
+        dossierId: id, code: `U0-${id}`, unitCode: 'U0', procedureCode: 'P1', procedureName: 'Đăng ký khai sinh', field: 'Hộ tịch',
+        channel: 'direct', onlineLevel: 'none', applicant: { name: 'Nguyễn Văn A' }, processingTime: { amount: 3, unit: 'working_day' },
+        timeZone: 'Asia/Ho_Chi_Minh', receivedAt: '2024-03-01T02:00:00.000Z', dueAt: '2024-03-05T10:00:00.000Z', calendarVersion: 'test',
+      },
+    });
+    const requested = (at: string): DossierEvent => ({ type: 'SupplementRequested', data: { reason: 'thiếu giấy tờ', requestedAt: at } });
+    const arrived = (at: string, dueAt: string): DossierEvent => ({
+      type: 'SupplementReceived',
+      data: { receivedAt: at, dueAt, calendarVersion: 'test', previousDueAt: '2024-03-05T10:00:00.000Z' },
+    });
+    const ids = [1, 2, 3, 4, 5].map((i) => `00000000-0000-4000-8000-00000000000${i}`);
+    const world: World = {
+      units: [{ code: 'U0', name: 'Tỉnh U0' }],
+      root: 'U0',
+      from: '2024-03-01',
+      to: '2024-03-31',
+      dossiers: [
+        // stopped exactly at the end: still running (and overdue) at the end
+        { id: ids[0], events: [received(ids[0]), requested(end)] },
+        // stopped and restarted at the same instant, new due before the end: the restart (higher version) is in force
+        { id: ids[1], events: [received(ids[1]), requested('2024-03-10T03:00:00.000Z'), arrived('2024-03-10T03:00:00.000Z', '2024-03-20T10:00:00.000Z')] },
+        // stopped for good
+        { id: ids[2], events: [received(ids[2]), requested('2024-03-10T03:00:00.000Z')] },
+        // stopped in the period, restarted after it: the stopped entry (not the last one) is in force
+        { id: ids[3], events: [received(ids[3]), requested('2024-03-10T03:00:00.000Z'), arrived('2024-04-05T03:00:00.000Z', '2024-04-06T10:00:00.000Z')] },
+        // restarted 1 ms before the end with a due time 1 ms before the end: overdue
+        { id: ids[4], events: [received(ids[4]), requested('2024-03-10T03:00:00.000Z'), arrived('2024-03-31T16:59:59.999Z', '2024-03-31T16:59:59.999Z')] },
+      ],
+    };
+    await b.driver.transaction((tx) => dossierSummaryProjection().apply(tx, recorded(world, 3)));
+
+    const history = await b.driver.query<{ id: string; same: boolean }>(`
+      SELECT s.id, s.clock_history_at IS NOT DISTINCT FROM h.at AND s.clock_history_due_at IS NOT DISTINCT FROM h.due_at
+             AND s.clock_history_stopped IS NOT DISTINCT FROM h.stopped AS same
+      FROM dossier_summary s LEFT JOIN (
+        SELECT dossier_id, array_agg(at ORDER BY at, version) AS at, array_agg(due_at ORDER BY at, version) AS due_at,
+               array_agg(stopped ORDER BY at, version) AS stopped
+        FROM dossier_clock GROUP BY dossier_id HAVING count(*) > 1
+      ) h ON h.dossier_id = s.id ORDER BY s.id`);
+    expect(history.rows).toEqual(ids.map((id) => ({ id, same: true })));
+
+    const report = await queryReport(b.driver, { unitCode: 'U0', units: ['U0'], from: world.from, to: world.to });
+    expect(report.pending).toMatchObject({ total: 5, overdue: 3, withinTime: 2 });
+    expect(strip(report).blocks).toEqual(oracleBlocks(oracleCounts(world, ['U0'], world.from, world.to)));
+  });
 
   it('pages work lists by due time with a cursor, filtered by status, overdue, due date and assignee', async () => {
     await b.driver.exec('DELETE FROM dossier_summary; DELETE FROM dossier_clock;');
