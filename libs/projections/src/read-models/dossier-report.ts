@@ -30,7 +30,7 @@ export interface SqlReportOptions {
  * the last clock entry before $3 (a supplement received resets the due time; a stopped clock is
  * never overdue), read from the row: the reception entry (received_at, original_due_at, running)
  * when `clock_history_at` is NULL, else entry `width_bucket($3 - 1 µs, clock_history_at)` of the
- * history (infra/migrations/0006_report_clock_history.sql). One scan of one table, no per-row
+ * history (infra/migrations/0007_report_clock_history.sql). One scan of one table, no per-row
  * lookup into `dossier_clock`.
  *
  * Each dossier falls in one category `cat` for the period, computed once per row:

@@ -2,7 +2,7 @@
  * The `dossier_summary` read model (infra/migrations/0004_dossier_summary.sql): one row per
  * dossier for the work lists and the official report, plus the legal clock's history in
  * `dossier_clock` (also copied onto the row as arrays once there is more than the reception entry,
- * for the report: infra/migrations/0006_report_clock_history.sql). Each batch loads the rows it
+ * for the report: infra/migrations/0007_report_clock_history.sql). Each batch loads the rows it
  * touches, applies the events in memory with `applyToFacts` (the same derivation the pure report
  * reads) and writes them back. Idempotent by stream version: an event at or below a row's version
  * changes nothing, so a redelivered batch or an overlapping replay is harmless even outside the
@@ -85,7 +85,7 @@ FROM jsonb_to_recordset($1::jsonb) AS x(dossier_id text, version integer, at tim
 ON CONFLICT (dossier_id, version) DO NOTHING`;
 
 /**
- * The clock history on the summary row (infra/migrations/0006_report_clock_history.sql), from
+ * The clock history on the summary row (infra/migrations/0007_report_clock_history.sql), from
  * `dossier_clock`, for dossiers with more than their reception entry: what the report reads.
  */
 const SET_CLOCK_HISTORY = `
