@@ -5,7 +5,7 @@
  * this module sums them into the total and the `rows`, and `reportBlocks` derives the rates.
  */
 import { assembleReport, emptyCounts, addCounts, Report, ReportCounts, reportPeriod, RowKey, unitRowOf } from '@motcua/application';
-import type { SqlDriver, SqlExecutor } from '@motcua/sql';
+import { SqlExecutor } from '@motcua/sql';
 
 export type ReportGroupBy = 'unit' | 'field' | 'procedure';
 
@@ -40,19 +40,25 @@ export interface SqlReportOptions {
  *                        5 pending within time, 6 pending overdue (the clock in force at the end)
  *   ap  = cat / 42 % 3   apology issued before the end: 0 no, 1 yes, 2 yes and in time
  *   rt  = cat / 126      rated inside the period: 0 no, 1 satisfied, 2 neutral, 3 dissatisfied
- * The database counts dossiers per (unit, field, procedure, cat) with one hash aggregate and a
- * single count (bench/statistics.bench.ts: 17 FILTER aggregates per row cost more than the whole
- * scan), then folds the few thousand groups into the 17 counts. The `OFFSET 0` fence keeps `cat`
- * a column of the subquery: grouping by the expression itself would make the planner estimate
- * one group per row (from the timestamps in it) and sort millions of rows instead of hashing.
+ * The database counts dossiers per (row key, cat) with one hash aggregate and a single count
+ * (17 FILTER aggregates per row cost more than the whole scan), then folds the groups into the 17
+ * counts. The row key is only what the report's rows need: the unit for groupBy=unit, the field,
+ * the procedure (with the name recorded at reception), or nothing: grouping by (unit, field,
+ * procedure, cat) makes tens of thousands of groups at a province's scale, and the hash table
+ * falling out of the CPU caches doubles the query's time (bench/statistics.bench.ts). The
+ * `OFFSET 0` fence keeps `cat` a column of the subquery: grouping by the expression itself would
+ * make the planner estimate one group per row (from the timestamps in it) and sort millions of
+ * rows instead of hashing them.
  */
-export function reportSql(o: { procedureName: boolean }): string {
-  const name = o.procedureName ? 'max(procedure_name)' : 'NULL::text';
+export function reportSql(o: { groupBy?: ReportGroupBy }): string {
+  const column = { unit: 'unit_code', field: 'field', procedure: 'procedure_code' } as const;
+  const key = o.groupBy ? column[o.groupBy] : undefined;
+  const select = (c: string) => (c === key ? c : `NULL::text AS ${c}`);
   return `
 WITH g AS (
-  SELECT unit_code, field, procedure_code, cat, count(*) AS n, ${name} AS procedure_name
+  SELECT ${key ? `${key}, ` : ''}cat, count(*) AS n, ${o.groupBy === 'procedure' ? 'max(procedure_name)' : 'NULL::text'} AS procedure_name
   FROM (
-    SELECT s.unit_code, s.field, s.procedure_code, s.procedure_name,
+    SELECT ${key ? `s.${key}, ` : ''}${o.groupBy === 'procedure' ? 's.procedure_name, ' : ''}
       CASE WHEN s.resolved_at < $2 OR s.withdrawn_at < $2 THEN 0 ELSE
         CASE WHEN s.received_at < $2 THEN 4 WHEN s.channel = 'direct' THEN 1 WHEN s.channel = 'online' THEN 2
              WHEN s.channel = 'postal' THEN 3 ELSE 5 END
@@ -72,14 +78,14 @@ WITH g AS (
       AND ((s.resolved_at < $2 OR s.withdrawn_at < $2) IS NOT TRUE OR (s.rated_at >= $2 AND s.rated_at < $3))
     OFFSET 0
   ) d
-  GROUP BY unit_code, field, procedure_code, cat
+  GROUP BY ${key ? `${key}, ` : ''}cat
 ), c AS (
-  SELECT unit_code, field, procedure_code, procedure_name, n, cat % 6 AS pop, cat / 6 % 7 AS st, cat / 42 % 3 AS ap, cat / 126 AS rt
+  SELECT ${key ? `${key}, ` : ''}procedure_name, n, cat % 6 AS pop, cat / 6 % 7 AS st, cat / 42 % 3 AS ap, cat / 126 AS rt
   FROM g
   -- dossiers that count nowhere (an apology alone, out of the population) make no row
   WHERE cat % 6 <> 0 OR cat >= 126
 )
-SELECT unit_code, field, procedure_code, max(procedure_name) AS procedure_name,
+SELECT ${select('unit_code')}, ${select('field')}, ${select('procedure_code')}, max(procedure_name) AS procedure_name,
   COALESCE(sum(n) FILTER (WHERE pop IN (1, 2, 3, 5)), 0)::int AS "newInPeriod",
   COALESCE(sum(n) FILTER (WHERE pop = 4), 0)::int AS "carriedOver",
   COALESCE(sum(n) FILTER (WHERE pop = 1), 0)::int AS "direct",
@@ -97,38 +103,22 @@ SELECT unit_code, field, procedure_code, max(procedure_name) AS procedure_name,
   COALESCE(sum(n) FILTER (WHERE rt = 1), 0)::int AS "satisfied",
   COALESCE(sum(n) FILTER (WHERE rt = 2), 0)::int AS "neutral",
   COALESCE(sum(n) FILTER (WHERE rt = 3), 0)::int AS "dissatisfied"
-FROM c
-GROUP BY unit_code, field, procedure_code`;
+FROM c${key ? `
+GROUP BY ${key}` : ''}`;
 }
 
-export const REPORT_SQL = reportSql({ procedureName: true });
+/** Grouped by unit (the API's default). */
+export const REPORT_SQL = reportSql({ groupBy: 'unit' });
 
-/**
- * Planner settings for the report's transaction. JIT pays off on a large scan (tuple deforming and
- * the CASE above compiled) but inlining and optimisation cost about half a second of compiling per
- * query at 5M dossiers for no gain; `work_mem` keeps the hash aggregate (estimated at 200 groups
- * per (unit, field, procedure)) in memory. PGlite has no JIT and ignores them.
- */
-export const REPORT_SETTINGS = `SET LOCAL jit_inline_above_cost = -1; SET LOCAL jit_optimize_above_cost = -1; SET LOCAL work_mem = '64MB'`;
-
+/** One row per value of the `groupBy` column (the others are NULL); a single row without `groupBy`. */
 type GroupRow = ReportCounts & { unit_code: string; field: string; procedure_code: string; procedure_name: string | null };
 
-/**
- * Throws `InvalidReportPeriod` (from `reportPeriod`) on a malformed or reversed period. The
- * procedure names recorded at reception are read for `groupBy=procedure` only.
- */
-export async function queryReport(db: SqlExecutor | SqlDriver, o: SqlReportOptions): Promise<Report> {
+/** Throws `InvalidReportPeriod` (from `reportPeriod`) on a malformed or reversed period. */
+export async function queryReport(db: SqlExecutor, o: SqlReportOptions): Promise<Report> {
   const p = reportPeriod(o.from, o.to, o.timeZone);
-  const sql = reportSql({ procedureName: o.groupBy === 'procedure' });
+  const sql = reportSql({ groupBy: o.groupBy });
   const params = [[...o.units], new Date(p.startMs).toISOString(), new Date(p.endMs).toISOString()];
-  // on a driver, in a transaction of its own for the SET LOCALs; an executor may already be in one
-  const { rows } =
-    'transaction' in db
-      ? await db.transaction(async (tx) => {
-          await tx.exec(REPORT_SETTINGS);
-          return tx.query<GroupRow>(sql, params);
-        })
-      : await db.query<GroupRow>(sql, params);
+  const { rows } = await db.query<GroupRow>(sql, params);
   const unitKey =
     o.groupBy === 'unit' ? unitRowOf(o.unitCode, o.parentOf ?? (() => undefined), o.unitName ?? ((c) => c)) : undefined;
   let total = emptyCounts();

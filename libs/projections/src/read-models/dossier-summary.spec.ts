@@ -116,6 +116,12 @@ describe.each(backends)('dossier_summary projection and the SQL report on %s', (
         expect(strip(byField).blocks).toEqual(got.blocks);
         expect(byField.rows.reduce((a, row) => a + row.received.total, 0)).toBe(r.received.total);
         expect(byField.rows.reduce((a, row) => a + row.satisfaction.responses, 0)).toBe(r.satisfaction.responses);
+        const byProcedure = await queryReport(b.driver, { unitCode: world.root, units, from: world.from, to: world.to, groupBy: 'procedure' });
+        expect(strip(byProcedure).blocks).toEqual(got.blocks);
+        expect(byProcedure.rows.reduce((a, row) => a + row.received.total, 0)).toBe(r.received.total);
+        expect(byProcedure.rows.reduce((a, row) => a + row.apologies.required, 0)).toBe(r.apologies.required);
+        const ungrouped = await queryReport(b.driver, { unitCode: world.root, units, from: world.from, to: world.to });
+        expect(strip(ungrouped)).toEqual({ blocks: got.blocks, rows: [] });
       }),
       { numRuns: 40 },
     );
