@@ -1,10 +1,9 @@
 import { EventStore } from '../port/event-store';
 import { WrongExpectedRevisionError } from '../port/errors';
 import { EventToAppend, RecordedEvent } from '../port/events';
-import { AllFilter, AppendOptions, AppendResult, ExpectedRevision, ReadAllOptions, ReadStreamOptions, StreamAppend, SubscribeAllOptions } from '../port/options';
+import { AppendOptions, AppendResult, ExpectedRevision, ReadStreamOptions, StreamAppend } from '../port/options';
 import { planAppendMany } from '../port/append-many';
-import { Position } from '../port/position';
-import { Subscription, SubscriptionHandler } from '../port/subscription';
+import { ForwardingEventStore } from '../port/forwarding-event-store';
 import { eventHash, GENESIS_HASH } from './hash';
 
 /**
@@ -20,8 +19,7 @@ import { eventHash, GENESIS_HASH } from './hash';
  * so a remembered one is never wrong; if the stream moved on, the exact expectation fails as it
  * should).
  */
-export class HashChainingEventStore implements EventStore {
-  readonly kind: string;
+export class HashChainingEventStore extends ForwardingEventStore {
 
   /** Multi-stream append, when the adapter has one (PGlite, PostgreSQL, memory). */
   readonly appendMany?: (appends: StreamAppend[]) => Promise<AppendResult>;
@@ -30,8 +28,8 @@ export class HashChainingEventStore implements EventStore {
   /** `stream\u0000revision` → that event's hash, for the most recently read or written heads. */
   private readonly knownHashes = new Map<string, string>();
 
-  constructor(readonly inner: EventStore, private readonly maxRetries = 50, private readonly maxKnownHashes = 20_000) {
-    this.kind = inner.kind;
+  constructor(inner: EventStore, private readonly maxRetries = 50, private readonly maxKnownHashes = 20_000) {
+    super(inner);
     if (inner.appendMany) this.appendMany = (appends) => this.chainMany(appends);
     if (inner.readLastEvents) this.readLastEvents = (streams) => inner.readLastEvents!(streams).then((m) => (m.forEach((e) => this.remember(e)), m));
     if (inner.readStreams) {
@@ -78,7 +76,7 @@ export class HashChainingEventStore implements EventStore {
     this.remember({ stream, revision, metadata: chained[chained.length - 1].metadata });
   }
 
-  async append(stream: string, events: EventToAppend[], options: AppendOptions = {}): Promise<AppendResult> {
+  override async append(stream: string, events: EventToAppend[], options: AppendOptions = {}): Promise<AppendResult> {
     const expected = options.expectedRevision ?? 'any';
     if (events.length === 0) return this.inner.append(stream, events, options);
     for (let attempt = 0; ; attempt++) {
@@ -161,32 +159,11 @@ export class HashChainingEventStore implements EventStore {
     }
   }
 
-  async readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+  override async readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     const events = await this.inner.readStream(stream, options);
     // Remember the newest event read: a following append at that revision needs no read.
     const newest = options?.direction === 'backwards' ? events[0] : events[events.length - 1];
     if (newest) this.remember(newest);
     return events;
-  }
-  streamRevision(stream: string): Promise<bigint | undefined> {
-    return this.inner.streamRevision(stream);
-  }
-  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
-    return this.inner.readAll(options);
-  }
-  headPosition(): Promise<Position | undefined> {
-    return this.inner.headPosition();
-  }
-  countAfter(position: Position | undefined, filter?: AllFilter): Promise<number> {
-    return this.inner.countAfter(position, filter);
-  }
-  subscribeAll(options: SubscribeAllOptions, handler: SubscriptionHandler): Subscription {
-    return this.inner.subscribeAll(options, handler);
-  }
-  ping(): Promise<void> {
-    return this.inner.ping();
-  }
-  close(): Promise<void> {
-    return this.inner.close();
   }
 }

@@ -5,4 +5,5 @@ export * from './options';
 export * from './subscription';
 export * from './event-store';
 export * from './append-many';
+export * from './forwarding-event-store';
 export * from './unit-of-work';

@@ -2,9 +2,9 @@ import { expectationHolds } from './append-many';
 import { WrongExpectedRevisionError } from './errors';
 import { EventStore } from './event-store';
 import { EventToAppend, RecordedEvent } from './events';
-import { AllFilter, AppendOptions, AppendResult, ReadAllOptions, ReadStreamOptions, StreamAppend, SubscribeAllOptions } from './options';
-import { Position, START } from './position';
-import { Subscription, SubscriptionHandler } from './subscription';
+import { ForwardingEventStore } from './forwarding-event-store';
+import { AppendOptions, AppendResult, ReadStreamOptions, StreamAppend } from './options';
+import { START } from './position';
 
 interface StreamView {
   /** Known events in revision order: stored ones (all, or only the newest) then pending ones. */
@@ -31,15 +31,14 @@ interface JournalEntry {
  * `WrongExpectedRevisionError` (and writes nothing) if another writer touched one of the streams
  * meanwhile. `savepoint`/`rollback` undo the appends of one command (a rejected import line).
  */
-export class UnitOfWork implements EventStore {
-  readonly kind: string;
+export class UnitOfWork extends ForwardingEventStore {
   private readonly streams = new Map<string, StreamView>();
   private parts: StreamAppend[] = [];
   private readonly journal: JournalEntry[] = [];
   private flushed = false;
 
-  constructor(private readonly inner: EventStore & Required<Pick<EventStore, 'appendMany'>>) {
-    this.kind = inner.kind;
+  constructor(private readonly batchStore: EventStore & Required<Pick<EventStore, 'appendMany'>>) {
+    super(batchStore);
   }
 
   /** True if `store` can commit a unit of work atomically. */
@@ -83,10 +82,10 @@ export class UnitOfWork implements EventStore {
     if (this.flushed) throw new Error('This unit of work was already flushed');
     this.flushed = true;
     if (this.parts.length === 0) return undefined;
-    return this.inner.appendMany(this.parts);
+    return this.batchStore.appendMany(this.parts);
   }
 
-  async append(stream: string, events: EventToAppend[], options: AppendOptions = {}): Promise<AppendResult> {
+  override async append(stream: string, events: EventToAppend[], options: AppendOptions = {}): Promise<AppendResult> {
     if (this.flushed) throw new Error('This unit of work was already flushed');
     const expected = options.expectedRevision ?? 'any';
     const view = await this.view(stream);
@@ -104,7 +103,7 @@ export class UnitOfWork implements EventStore {
     return { nextExpectedRevision: revision, position: START };
   }
 
-  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+  override async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const backwards = options.direction === 'backwards';
     const tailOnly = backwards && options.fromRevision === undefined && options.limit !== undefined;
     let view = this.streams.get(stream);
@@ -132,7 +131,7 @@ export class UnitOfWork implements EventStore {
     return result;
   }
 
-  async streamRevision(stream: string): Promise<bigint | undefined> {
+  override async streamRevision(stream: string): Promise<bigint | undefined> {
     return (await this.view(stream)).last;
   }
 
@@ -146,22 +145,9 @@ export class UnitOfWork implements EventStore {
     return view;
   }
 
-  // Log-wide reads see only what is stored: pending appends have no position yet.
-  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
-    return this.inner.readAll(options);
-  }
-  headPosition(): Promise<Position | undefined> {
-    return this.inner.headPosition();
-  }
-  countAfter(position: Position | undefined, filter?: AllFilter): Promise<number> {
-    return this.inner.countAfter(position, filter);
-  }
-  subscribeAll(options: SubscribeAllOptions, handler: SubscriptionHandler): Subscription {
-    return this.inner.subscribeAll(options, handler);
-  }
-  ping(): Promise<void> {
-    return this.inner.ping();
-  }
+  // Log-wide reads (readAll, headPosition, countAfter, subscribeAll) are forwarded: they see only
+  // what is stored, pending appends have no position yet.
+
   /** The unit of work does not own the store: closing it closes nothing. */
-  async close(): Promise<void> {}
+  override async close(): Promise<void> {}
 }
