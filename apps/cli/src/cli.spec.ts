@@ -2,6 +2,7 @@ import { JwtVerifier } from '@motcua/platform/auth';
 import { CliCommand, CliIo } from './command';
 import { COMMANDS } from './commands';
 import { runCli } from './dispatch';
+import { cliTokenLifetime } from './commands/token.command';
 
 const SECRET = 'cli-test-secret-that-is-long-enough-0123';
 
@@ -74,5 +75,8 @@ describe('token command', () => {
     const { iat, exp } = JSON.parse(Buffer.from(payload, 'base64url').toString());
     expect(exp - iat).toBe(86_400);
     expect((await cli([...args, '90 minutes'])).code).toBe(0);
+    // the tokens the CLI mints for itself (import, rebuild, simulate) shrink to fit too
+    expect(cliTokenLifetime({})).toBe(12 * 3600);
+    expect(cliTokenLifetime({ JWT_MAX_LIFETIME_SECONDS: '3600' })).toBe(3600);
   });
 });

@@ -14,7 +14,7 @@ function durationSeconds(text: string): number {
 }
 
 /** JWT_MAX_LIFETIME_SECONDS as the API reads it (default 24 h). */
-function maxLifetime(env: NodeJS.ProcessEnv): number {
+export function maxLifetime(env: NodeJS.ProcessEnv): number {
   const raw = env.JWT_MAX_LIFETIME_SECONDS?.trim();
   const n = raw ? Number(raw) : NaN;
   return Number.isInteger(n) && n > 0 ? n : DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
@@ -79,3 +79,8 @@ export const tokenCommand: CliCommand = {
     return 0;
   },
 };
+
+/** Lifetime of the tokens the CLI mints for itself (import, rebuild, simulate): 12 h, or less if the API accepts less. */
+export function cliTokenLifetime(env: NodeJS.ProcessEnv): number {
+  return Math.min(12 * 3600, maxLifetime(env));
+}
