@@ -85,6 +85,31 @@ describe('issue #12: reference-data scope, token lifetime, audit scope, import a
     for (const units of [[], ['*'], ['%']]) expect((await w.h.request('GET', '/audit/verify', { token: await w.token(['auditor'], units) })).status).toBe(403);
   });
 
+  it('another unit’s dossier: 404 exactly like an unknown id on every dossier route; its id taken: 409 without its code', async () => {
+    const d = await w.receive(A1);
+    const unknown = randomUUID();
+    const A2 = 'HX.01.02.H99';
+    for (const units of [[A2], [B1], [B], [], ['*'], ['%']]) {
+      const reader = await w.token(['clerk', 'officer', 'supervisor', 'auditor'], units);
+      for (const path of ['', '/history', '/forms/receipt.pdf', '/forms/control-sheet.pdf', '/forms/apology.pdf', `?asOf=${encodeURIComponent(new Date().toISOString())}`]) {
+        const [theirs, none] = [await w.h.request('GET', `/dossiers/${d.id}${path}`, { token: reader }), await w.h.request('GET', `/dossiers/${unknown}${path}`, { token: reader })];
+        expect({ units, path, status: theirs.status }).toEqual({ units, path, status: none.status });
+        expect(theirs.body.detail.replace(d.id, '<id>')).toBe(none.body.detail.replace(unknown, '<id>'));
+        expect(JSON.stringify(theirs.body)).not.toContain(d.code);
+      }
+      for (const action of ['withdraw', 'resolve', 'assign']) {
+        const body = action === 'withdraw' ? { reason: 'x' } : action === 'resolve' ? { outcome: 'approved' } : { assignee: 'x' };
+        const r = await w.h.request('POST', `/dossiers/${d.id}/${action}`, { token: reader, body });
+        expect({ units, action, status: r.status }).toEqual({ units, action, status: 404 });
+      }
+      if (units.length === 1 && /^HX\./.test(units[0]) && units[0] !== B) {
+        const r = await w.h.request('POST', '/dossiers', { token: reader, body: { id: d.id, unitCode: units[0], procedureCode: PROC, channel: 'direct', applicant: { name: 'Khách' } } });
+        expect(r.status).toBe(409);
+        expect(r.body.detail).toBe(`Dossier id ${d.id} is already taken: choose another id`);
+      }
+    }
+  });
+
   it('100k bad NDJSON lines: a small answer listing the first 1,000, every line counted, nothing written', async () => {
     const before = (await allEvents(w.h)).length;
     const bad = JSON.stringify({ command: 'receive', dossierId: randomUUID(), unitCode: A1, procedureCode: PROC, channel: 'carrier-pigeon', applicant: { name: 'x' } });
