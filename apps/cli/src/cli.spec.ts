@@ -2,6 +2,7 @@ import { JwtVerifier } from '@motcua/platform/auth';
 import { CliCommand, CliIo } from './command';
 import { COMMANDS } from './commands';
 import { runCli } from './dispatch';
+import { cliTokenLifetime } from './commands/token.command';
 
 const SECRET = 'cli-test-secret-that-is-long-enough-0123';
 
@@ -60,5 +61,22 @@ describe('token command', () => {
     expect((await cli(['token', '--roles', 'clerk', '--units', 'H29'])).err).toMatch(/--sub is required/);
     expect((await cli(['token', '--sub', 'u1', '--roles', 'clerk', '--units', 'H29', '--expires', 'soon'])).code).toBe(2);
     expect((await cli(['token', '--sub', 'u1', '--bogus'])).err).toMatch(/unknown option --bogus/);
+  });
+
+  it('mints only within the lifetime the API accepts (JWT_MAX_LIFETIME_SECONDS, default 24 h)', async () => {
+    const args = ['token', '--sub', 'u1', '--roles', 'clerk', '--units', 'H29', '--expires'];
+    expect(await cli([...args, '36500d'])).toMatchObject({ code: 2, err: expect.stringMatching(/--expires 36500d is 3153600000 s: it must be from 1 s to 86400 s \(JWT_MAX_LIFETIME_SECONDS\)/) });
+    expect((await cli([...args, '25h'])).code).toBe(2);
+    expect((await cli([...args, '2h'], { JWT_SECRET: SECRET, JWT_MAX_LIFETIME_SECONDS: '3600' })).code).toBe(2);
+    const day = await cli([...args, '24h']);
+    expect(day.code).toBe(0);
+    await expect(new JwtVerifier({ secret: SECRET }).verify(day.out.trim())).resolves.toMatchObject({ sub: 'u1' });
+    const [, payload] = day.out.trim().split('.');
+    const { iat, exp } = JSON.parse(Buffer.from(payload, 'base64url').toString());
+    expect(exp - iat).toBe(86_400);
+    expect((await cli([...args, '90 minutes'])).code).toBe(0);
+    // the tokens the CLI mints for itself (import, rebuild, simulate) shrink to fit too
+    expect(cliTokenLifetime({})).toBe(12 * 3600);
+    expect(cliTokenLifetime({ JWT_MAX_LIFETIME_SECONDS: '3600' })).toBe(3600);
   });
 });

@@ -5,6 +5,7 @@ export * from './reference/events';
 export * from './reference/reference-data';
 export * from './reference/reference-service';
 export * from './reference/unit-tree';
+export * from './reference/unit-access';
 export * from './dossiers/code-allocator';
 export * from './dossiers/view';
 export * from './dossiers/dossier-service';

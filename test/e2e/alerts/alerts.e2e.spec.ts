@@ -215,7 +215,7 @@ describe('deadline alerts end to end (PostgreSQL, Redis, two instances)', () => 
   });
 
   it('acknowledges once (idempotent), scoped to the caller’s units; the projection applies it', async () => {
-    expect((await call(b, 'POST', `/alerts/${encodeURIComponent(near1)}/acknowledge`, officerB)).status).toBe(403);
+    expect((await call(b, 'POST', `/alerts/${encodeURIComponent(near1)}/acknowledge`, officerB)).status).toBe(404); // another unit's alert: like an unknown one
     expect((await call(b, 'POST', `/alerts/${encodeURIComponent(near1)}/acknowledge`, clerkA)).status).toBe(403); // role
     expect((await call(b, 'POST', `/alerts/${d1}.overdue.1/acknowledge`, officerA)).status).toBe(404);
     expect((await call(b, 'POST', `/alerts/nonsense/acknowledge`, officerA)).status).toBe(404);

@@ -98,7 +98,7 @@ describe('deadline alerts on the embedded store (PGlite)', () => {
     }
     expect(items).toEqual([expect.objectContaining({ id, kind: 'apology-cutoff', unitCode: UNIT, assignee: 'officer-1', dueAt, raisedAt, state: 'open' })]);
     expect((await h.request('GET', '/alerts', { token: other })).body.items).toEqual([]);
-    expect((await h.request('POST', `/alerts/${id}/acknowledge`, { token: other })).status).toBe(403);
+    expect((await h.request('POST', `/alerts/${id}/acknowledge`, { token: other })).status).toBe(404);
     const ack = await h.request('POST', `/alerts/${id}/acknowledge`, { token: officer });
     expect(ack.status).toBe(200);
     expect(ack.body).toMatchObject({ id, state: 'acknowledged', acknowledgedBy: 'officer-1' });

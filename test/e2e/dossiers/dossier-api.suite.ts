@@ -202,8 +202,25 @@ export function dossierApiSuite(name: string, start: () => Promise<Harness>) {
       expect((await post(clerkA, 'resolve', { outcome: 'approved' })).status).toBe(403); // clerks do not resolve
       expect((await post(officerA, 'apologise', { reason: 'x', newDueAt: '2099-01-01T00:00:00Z' })).status).toBe(403);
       expect((await post(officerA, 'assign', { assignee: 'someone-else' })).status).toBe(403); // assign to self only
-      expect((await post(clerkB, 'withdraw', { reason: 'x' })).status).toBe(403); // another commune's dossier
-      expect((await h.request('GET', `/dossiers/${id}`, { token: clerkB })).status).toBe(403);
+      // another commune's dossier answers exactly like an unknown id (its existence is not revealed)
+      expect((await post(clerkB, 'withdraw', { reason: 'x' })).status).toBe(404);
+      const foreign = await h.request('GET', `/dossiers/${id}`, { token: clerkB });
+      expect(foreign.status).toBe(404);
+      expect(foreign.body.detail).toBe(`Dossier ${id} does not exist`);
+      expect((await h.request('GET', `/dossiers/${id}/history`, { token: clerkB })).status).toBe(404);
+      // reusing its id in the clerk's own commune: 409 saying the id is taken, never A's dossier code
+      const code = (await h.request('GET', `/dossiers/${id}`, { token: clerkA })).body.code as string;
+      const reuse = await receive(clerkB, { id, unitCode: WARD_B });
+      expect(reuse.status).toBe(409);
+      expect(reuse.body.detail).toBe(`Dossier id ${id} is already taken: choose another id`);
+      expect(JSON.stringify(reuse.body)).not.toContain(code);
+      const imported = await h.request('POST', '/imports', {
+        token: await h.token({ sub: 'admin-b', roles: ['admin'], units: [WARD_B] }),
+        raw: JSON.stringify({ command: 'receive', dossierId: id, unitCode: WARD_B, procedureCode: BIRTH, channel: 'direct', applicant: { name: 'Khách' } }) + '\n',
+        headers: { 'content-type': 'application/x-ndjson' },
+      });
+      expect(imported.body).toMatchObject({ accepted: 0, rejected: 1, errors: [{ line: 1, status: 409 }] });
+      expect(JSON.stringify(imported.body)).not.toContain(code);
       expect((await receive(clerkB, { unitCode: WARD_A })).status).toBe(403);
       expect((await h.request('PUT', `/procedures/X1`, { token: clerkA, body: { name: 'x', field: 'y', processingTime: { amount: 1, unit: 'working_day' } } })).status).toBe(403);
       expect((await h.request('POST', '/imports', { token: clerkA, raw: '', headers: { 'content-type': 'application/x-ndjson' } })).status).toBe(403);

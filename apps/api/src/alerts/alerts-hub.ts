@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
-import { ReferenceService } from '@motcua/application';
+import { coversUnit, ReferenceService } from '@motcua/application';
 import { Queues, SQL_DRIVER } from '@motcua/platform';
 import { alertsChannelName, AlertView } from '@motcua/projections';
 import { SqlDriver } from '@motcua/sql';
@@ -100,7 +100,7 @@ export class AlertsHub implements OnApplicationBootstrap, OnModuleDestroy, Befor
   private fanOut(a: AlertView): void {
     const data = this.reference.data;
     for (const c of this.clients) {
-      if (c.units.includes(a.unitCode) || data.isWithin(a.unitCode, c.units)) this.send(c, a);
+      if (coversUnit(data, { units: c.units }, a.unitCode)) this.send(c, a);
     }
   }
 

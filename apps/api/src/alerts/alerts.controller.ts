@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ReferenceService } from '@motcua/application';
+import { assertUnitAccess, coveredUnits, coversUnit, ReferenceService } from '@motcua/application';
 import { EventStore, WrongExpectedRevisionError } from '@motcua/event-store';
 import {
   AppConfig,
@@ -52,17 +52,10 @@ function scope(reference: ReferenceService, user: Principal, unitCode: string | 
   const data = reference.data;
   if (unitCode !== undefined) {
     if (!data.units.has(unitCode)) throw new NotFoundProblem(`unknown unit ${unitCode}`, { extra: { unitCode } });
-    if (!data.isWithin(unitCode, user.units)) {
-      throw new ForbiddenProblem(`your units (${user.units.join(', ') || 'none'}) do not include unit ${unitCode}`, { extra: { unitCode } });
-    }
+    assertUnitAccess(data, user, unitCode);
     return data.subtree(unitCode);
   }
-  return [...new Set(user.units.flatMap((u) => (data.units.has(u) ? data.subtree(u) : [u])))];
-}
-
-function assertWithin(reference: ReferenceService, user: Principal, unitCode: string): void {
-  if (user.units.includes(unitCode) || reference.data.isWithin(unitCode, user.units)) return;
-  throw new ForbiddenProblem(`your units (${user.units.join(', ') || 'none'}) do not include unit ${unitCode}`, { extra: { unitCode } });
+  return coveredUnits(data, user);
 }
 
 @ApiTags('alerts')
@@ -157,7 +150,8 @@ export class AlertsController {
   async acknowledge(@Param('id') id: string, @Req() req: FastifyRequest, @CurrentUser() user: Principal): Promise<AlertView> {
     const alert = isAlertId(id) ? await getAlert(this.sql, id) : undefined;
     if (!alert) throw new NotFoundProblem(`unknown alert ${id}`, { extra: { alertId: id } });
-    assertWithin(this.reference, user, alert.unitCode);
+    // another unit's alert answers like an unknown one
+    if (!coversUnit(this.reference.data, user, alert.unitCode)) throw new NotFoundProblem(`unknown alert ${id}`, { extra: { alertId: id } });
     if (alert.state === 'acknowledged') return alert;
     const stream = alertStreamName(id);
     const data: AlertAcknowledgedData = { alertId: id, dossierId: alert.dossierId, by: user.sub, ...(user.name ? { byName: user.name } : {}), at: new Date().toISOString() };
@@ -203,7 +197,7 @@ export class UnitWebhooksController {
 
   private check(user: Principal, code: string): void {
     if (!this.reference.data.units.has(code)) throw new NotFoundProblem(`unknown unit ${code}`, { extra: { unitCode: code } });
-    assertWithin(this.reference, user, code);
+    assertUnitAccess(this.reference.data, user, code);
   }
 
   @Put(':code/webhook')
@@ -258,7 +252,7 @@ export class WebhookDeadLetterController {
   async deadLetter(@CurrentUser() user: Principal) {
     const jobs = await (await this.queue()).getFailed(0, 999);
     const items = jobs
-      .filter((j) => j && (user.units.includes(j.data.unitCode) || this.reference.data.isWithin(j.data.unitCode, user.units)))
+      .filter((j) => j && coversUnit(this.reference.data, user, j.data.unitCode))
       .map((j) => ({
         id: String(j.id),
         unitCode: j.data.unitCode,
@@ -279,8 +273,7 @@ export class WebhookDeadLetterController {
   @ApiOperation({ summary: 'Deliver a dead-lettered webhook again (a new round of attempts)' })
   async retry(@Param('id') id: string, @CurrentUser() user: Principal) {
     const job = await (await this.queue()).getJob(id);
-    if (!job || !(await job.isFailed())) throw new NotFoundProblem(`no failed delivery ${id}`);
-    assertWithin(this.reference, user, job.data.unitCode);
+    if (!job || !(await job.isFailed()) || !coversUnit(this.reference.data, user, job.data.unitCode)) throw new NotFoundProblem(`no failed delivery ${id}`);
     await job.retry('failed');
     return { id, state: 'queued' };
   }

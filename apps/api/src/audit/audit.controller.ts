@@ -40,14 +40,17 @@ export class AuditController {
 
   @Get('verify')
   @Roles('auditor', 'admin')
-  @ApiQuery({ name: 'stream', required: false, description: 'e.g. dossier-<id>; without it the whole log is walked' })
-  @ApiOperation({ summary: 'Walk the hash chain of a stream (or of every stream) and name the first broken link' })
+  @ApiQuery({ name: 'stream', required: false, description: 'e.g. dossier-<id>; without it, the whole log (callers covering every root unit) or the streams of the caller’s units' })
+  @ApiOperation({ summary: 'Walk the hash chain of a stream (or of every stream in the caller’s scope) and name the first broken link' })
   async verify(@Req() req: FastifyRequest, @CurrentUser() u: Principal, @Query('stream') stream?: string) {
     if (stream !== undefined && !/^[\w.|:-]{1,200}$/.test(stream)) throw new BadRequestProblem('stream must be a stream name such as dossier-<uuid>');
-    // a dossier's stream is scoped like the dossier: 404 unknown, 403 outside the caller's units
-    const dossier = stream && /^dossier-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.exec(stream);
-    if (dossier) await this.dossiers.getDossier(dossier[1], commandContext(req, u));
-    return stream ? this.audit.verifyStream(stream) : this.audit.verifyAll();
+    const ctx = commandContext(req, u);
+    if (stream === undefined) return this.audit.verifyFor(ctx.actor);
+    // a dossier's stream is scoped like the dossier: 404 when unknown or outside the caller's units
+    const dossier = /^dossier-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.exec(stream);
+    if (dossier) await this.dossiers.getDossier(dossier[1], ctx);
+    else this.audit.assertMayVerifyStream(ctx.actor, stream);
+    return this.audit.verifyStream(stream);
   }
 
   @Get('export')

@@ -1,10 +1,10 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Req, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { FastifyRequest } from 'fastify';
-import { DossierService, ReferenceService } from '@motcua/application';
+import { assertUnitAccess, DossierService, ReferenceService } from '@motcua/application';
 import { instantAt } from '@motcua/domain';
 import { renderApology, renderControlSheet, renderReceipt, renderTrackingBook } from '@motcua/pdf';
-import { BadRequestProblem, CurrentUser, ForbiddenProblem, NotFoundProblem, Principal, Roles, SQL_DRIVER } from '@motcua/platform';
+import { BadRequestProblem, CurrentUser, NotFoundProblem, Principal, Roles, SQL_DRIVER } from '@motcua/platform';
 import { SqlDriver } from '@motcua/sql';
 import { commandContext } from '../common/command-context';
 import { apologyForm, controlSheetForm, receiptForm, RecordedStep, trackingBookForm, unitInfo } from './form-data';
@@ -29,7 +29,7 @@ function pdf(bytes: Buffer, filename: string): StreamableFile {
 
 /**
  * Printable forms of Thông tư 01/2018/TT-VPCP (api-v1 "Printable forms"). Unit scoping of the
- * dossier forms is enforced by DossierService (403 outside the caller's units, 404 unknown).
+ * dossier forms is enforced by DossierService (404 when unknown or outside the caller's units).
  */
 @ApiTags('forms')
 @ApiBearerAuth()
@@ -94,9 +94,7 @@ export class FormsController {
     }
     const data = this.reference.data;
     if (!data.units.has(code)) throw new NotFoundProblem(`unknown unit ${code}`, { extra: { unitCode: code } });
-    if (!data.isWithin(code, user.units)) {
-      throw new ForbiddenProblem(`your units (${user.units.join(', ') || 'none'}) do not include unit ${code}`, { extra: { unitCode: code } });
-    }
+    assertUnitAccess(data, user, code);
     const y = Number(year);
     const { timeZone } = unitInfo(data, code);
     const from = instantAt(`${year}-01-01`, '00:00', timeZone);

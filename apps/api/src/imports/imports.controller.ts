@@ -11,9 +11,19 @@ import { LineError, ParsedLine, parseImportLine } from './import-line';
 
 export interface ImportResult {
   accepted: number;
+  /** Every rejected line, listed or not. */
   rejected: number;
+  /** The first {@link MAX_LISTED_IMPORT_ERRORS} rejected lines. */
   errors: { line: number; status: number; detail: string }[];
+  /** Present when more lines were rejected than listed: true, and how many are not listed. */
+  errorsTruncated?: true;
+  omittedErrors?: number;
 }
+
+/** Rejected lines listed in an import's answer; the rest are only counted (a 100k-line bad file stays a small answer). */
+export const MAX_LISTED_IMPORT_ERRORS = 1_000;
+/** A listed error's detail is cut at this many characters. */
+const MAX_ERROR_DETAIL = 500;
 
 /** Lines decided together and committed in one transaction (when the store can). */
 export const IMPORT_BATCH_LINES = 250;
@@ -51,9 +61,15 @@ export async function runImport(
       if (o.ok) result.accepted++;
       else {
         result.rejected++;
-        result.errors.push({ line: o.line, status: o.status, detail: o.detail });
+        if (result.errors.length < MAX_LISTED_IMPORT_ERRORS) {
+          result.errors.push({ line: o.line, status: o.status, detail: o.detail.length > MAX_ERROR_DETAIL ? `${o.detail.slice(0, MAX_ERROR_DETAIL - 1)}…` : o.detail });
+        }
       }
     }
+  }
+  if (result.rejected > result.errors.length) {
+    result.errorsTruncated = true;
+    result.omittedErrors = result.rejected - result.errors.length;
   }
   return result;
 }

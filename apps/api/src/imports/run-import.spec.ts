@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DossierService, ReferenceService, SYSTEM_ACTOR } from '@motcua/application';
 import { HashChainingEventStore, MemoryEventStore, StreamAppend } from '@motcua/event-store';
-import { IMPORT_BATCH_LINES, runImport } from './imports.controller';
+import { IMPORT_BATCH_LINES, MAX_LISTED_IMPORT_ERRORS, runImport } from './imports.controller';
 
 const WARD = '000.27.01.H29';
 const BIRTH = '1.001612';
@@ -71,5 +71,18 @@ describe('runImport (batches of lines in one transaction)', () => {
     const codes = (await inner.readAll({ filter: { eventTypes: ['DossierReceived'] } })).map((e) => (e.data as { code: string }).code);
     expect(codes.map((c) => Number(c.slice(-4))).sort((a, b) => a - b)).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
     expect(store.kind).toBe('memory');
+  });
+
+  it('lists the first 1,000 rejected lines and only counts the rest', async () => {
+    const { dossiers } = await setup();
+    const id = randomUUID();
+    const lines = Array.from({ length: 3_000 }, (_, i) => (i === 1_500 ? receive(id, i) : `{"command": "nope", "n": ${i}}`));
+    const r = await runImport(dossiers, lines.join('\n'), base);
+    expect(r.accepted).toBe(1);
+    expect(r.rejected).toBe(2_999);
+    expect(r.errors.length).toBe(MAX_LISTED_IMPORT_ERRORS);
+    expect(r.errors[0]).toMatchObject({ line: 1, status: 400 });
+    expect(r.errors[MAX_LISTED_IMPORT_ERRORS - 1].line).toBe(MAX_LISTED_IMPORT_ERRORS);
+    expect(r).toMatchObject({ errorsTruncated: true, omittedErrors: 1_999 });
   });
 });

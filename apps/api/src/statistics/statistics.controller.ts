@@ -1,11 +1,11 @@
 import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { defaultApologyCutoff, InvalidReportPeriod, periodTree, ReferenceService, replayReport, reportCsvFilename, reportToCsv } from '@motcua/application';
+import { assertUnitAccess, coveredUnits, defaultApologyCutoff, InvalidReportPeriod, periodTree, ReferenceService, replayReport, reportCsvFilename, reportToCsv } from '@motcua/application';
 import { apologyCutoff } from '@motcua/domain';
 import { EventStore } from '@motcua/event-store/port';
 import { DEFAULT_TIME_ZONE, DossierStatus } from '@motcua/domain';
-import { BadRequestProblem, CurrentUser, EVENT_STORE, ForbiddenProblem, NotFoundProblem, Principal, Roles, SQL_DRIVER, UnprocessableProblem } from '@motcua/platform';
+import { BadRequestProblem, CurrentUser, EVENT_STORE, NotFoundProblem, Principal, Roles, SQL_DRIVER, UnprocessableProblem } from '@motcua/platform';
 import { InvalidCursor, queryReport, queryWorkList } from '@motcua/projections';
 import { SqlDriver } from '@motcua/sql';
 import { StatisticsQueryDto, WorkListQueryDto } from './dto';
@@ -17,12 +17,10 @@ function scope(reference: ReferenceService, user: Principal, unitCode: string | 
   const data = reference.data;
   if (unitCode !== undefined) {
     if (!data.units.has(unitCode)) throw new NotFoundProblem(`unknown unit ${unitCode}`, { extra: { unitCode } });
-    if (!data.isWithin(unitCode, user.units)) {
-      throw new ForbiddenProblem(`your units (${user.units.join(', ') || 'none'}) do not include unit ${unitCode}`, { extra: { unitCode } });
-    }
+    assertUnitAccess(data, user, unitCode);
     return data.subtree(unitCode);
   }
-  return [...new Set(user.units.flatMap((u) => (data.units.has(u) ? data.subtree(u) : [u])))];
+  return coveredUnits(data, user);
 }
 
 @ApiTags('statistics')

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import { MIN_SECRET_LENGTH, mintToken } from '@motcua/platform/auth';
 import { parseArgs, splitList } from '../args';
 import { CliCommand, CliIo, UsageError } from '../command';
+import { cliTokenLifetime } from './token.command';
 
 const DEFAULT_URL = 'http://127.0.0.1:3000/api/v1';
 const DEFAULT_CHUNK = 1000;
@@ -150,7 +151,7 @@ async function resolveToken(flags: Record<string, string | true>, env: NodeJS.Pr
   const units = typeof flags.units === 'string' ? splitList(flags.units) : [];
   if (!units.length) throw new UsageError('--units is required when the token is minted from JWT_SECRET (the unit codes the imported dossiers belong to)');
   const token = await mintToken(
-    { sub: 'cli-import', name: 'CLI import', roles: ['admin'], units, expiresIn: '12h', issuer: env.JWT_ISSUER || undefined, audience: env.JWT_AUDIENCE || undefined },
+    { sub: 'cli-import', name: 'CLI import', roles: ['admin'], units, expiresIn: cliTokenLifetime(env), issuer: env.JWT_ISSUER || undefined, audience: env.JWT_AUDIENCE || undefined },
     secret,
   );
   return { token, source: `minted from JWT_SECRET (admin "cli-import", units ${units.join(', ')})` };

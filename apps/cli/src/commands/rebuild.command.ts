@@ -13,6 +13,7 @@ import { DOSSIER_SUMMARY_PROJECTION, dossierSummaryProjection, Projection, rebui
 import { migrate, PgDriver, SqlDriver } from '@motcua/sql';
 import { parseArgs } from '../args';
 import { CliCommand, CliIo, UsageError } from '../command';
+import { cliTokenLifetime } from './token.command';
 
 const PROJECTIONS: Record<string, () => Projection> = {
   // As the standalone worker builds it (unit time zone, shipped calendars for the apology cut-off).
@@ -73,7 +74,7 @@ async function resolveToken(flags: Record<string, string | true>, env: NodeJS.Pr
   if (!secret) throw new UsageError('no credentials for --url: pass --token, set MOTCUA_TOKEN, or set JWT_SECRET to mint an admin token');
   if (secret.length < MIN_SECRET_LENGTH) throw new UsageError(`JWT_SECRET is ${secret.length} characters long; it must be at least ${MIN_SECRET_LENGTH}`);
   return mintToken(
-    { sub: 'cli-rebuild', name: 'CLI rebuild', roles: ['admin'], units: [], expiresIn: '12h', issuer: env.JWT_ISSUER || undefined, audience: env.JWT_AUDIENCE || undefined },
+    { sub: 'cli-rebuild', name: 'CLI rebuild', roles: ['admin'], units: [], expiresIn: cliTokenLifetime(env), issuer: env.JWT_ISSUER || undefined, audience: env.JWT_AUDIENCE || undefined },
     secret,
   );
 }

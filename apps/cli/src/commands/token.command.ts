@@ -1,9 +1,24 @@
 /** `token`: prints an HS256 JWT signed with JWT_SECRET, for calling the API by hand or in scripts. */
-import { isRole, MIN_SECRET_LENGTH, mintToken, ROLES } from '@motcua/platform/auth';
+import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, isRole, MIN_SECRET_LENGTH, mintToken, ROLES } from '@motcua/platform/auth';
 import { parseArgs, requiredFlag, splitList } from '../args';
 import { CliCommand, UsageError } from '../command';
 
-const DURATION = /^\d+ ?(s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks)$/i;
+const DURATION = /^(\d+) ?(s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks)$/i;
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
+
+/** Seconds of a duration that matches DURATION. */
+function durationSeconds(text: string): number {
+  const [, amount, unit] = DURATION.exec(text) as RegExpExecArray;
+  const u = unit.toLowerCase();
+  return Number(amount) * UNIT_SECONDS[u.startsWith('mi') || u === 'm' ? 'm' : u[0]];
+}
+
+/** JWT_MAX_LIFETIME_SECONDS as the API reads it (default 24 h). */
+export function maxLifetime(env: NodeJS.ProcessEnv): number {
+  const raw = env.JWT_MAX_LIFETIME_SECONDS?.trim();
+  const n = raw ? Number(raw) : NaN;
+  return Number.isInteger(n) && n > 0 ? n : DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
+}
 
 export const tokenCommand: CliCommand = {
   name: 'token',
@@ -13,7 +28,8 @@ export const tokenCommand: CliCommand = {
     '',
     `  --roles    one or more of ${ROLES.join(', ')}`,
     '  --units    unit codes the user works for (each grants its descendants)',
-    '  --expires  lifetime such as 30m, 8h, 7d (default 8h)',
+    '  --expires  lifetime such as 30m, 8h (default 8h); at most JWT_MAX_LIFETIME_SECONDS (default 24h),',
+    '             the longest lifetime the API accepts',
     '',
     'JWT_SECRET (at least 32 characters) must be the secret the API verifies with;',
     'JWT_ISSUER and JWT_AUDIENCE, when set, are written into the token.',
@@ -30,7 +46,12 @@ export const tokenCommand: CliCommand = {
     const units = splitList(requiredFlag(parsed, 'units'));
     if (!units.length) throw new UsageError('--units needs at least one unit code');
     const expires = typeof parsed.flags.expires === 'string' ? parsed.flags.expires.trim() : '8h';
-    if (!DURATION.test(expires)) throw new UsageError(`--expires "${expires}" is not a duration such as 30m, 8h or 7d`);
+    if (!DURATION.test(expires)) throw new UsageError(`--expires "${expires}" is not a duration such as 30m or 8h`);
+    const max = maxLifetime(io.env);
+    const seconds = durationSeconds(expires);
+    if (seconds < 1 || seconds > max) {
+      throw new UsageError(`--expires ${expires} is ${seconds} s: it must be from 1 s to ${max} s (JWT_MAX_LIFETIME_SECONDS), or the API refuses the token`);
+    }
     const name = typeof parsed.flags.name === 'string' && parsed.flags.name.trim() ? parsed.flags.name.trim() : undefined;
 
     const secret = io.env.JWT_SECRET;
@@ -48,7 +69,7 @@ export const tokenCommand: CliCommand = {
         name,
         roles: roles.filter(isRole),
         units,
-        expiresIn: expires,
+        expiresIn: seconds,
         issuer: io.env.JWT_ISSUER || undefined,
         audience: io.env.JWT_AUDIENCE || undefined,
       },
@@ -58,3 +79,8 @@ export const tokenCommand: CliCommand = {
     return 0;
   },
 };
+
+/** Lifetime of the tokens the CLI mints for itself (import, rebuild, simulate): 12 h, or less if the API accepts less. */
+export function cliTokenLifetime(env: NodeJS.ProcessEnv): number {
+  return Math.min(12 * 3600, maxLifetime(env));
+}

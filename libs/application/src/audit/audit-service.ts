@@ -4,6 +4,8 @@ import { BrokenLink, createChainVerifier, EventStore, Position, RecordedEvent } 
 import { CommandContext } from '../context';
 import { AccessDeniedError, NotFoundError } from '../errors';
 import { ReferenceService } from '../reference/reference-service';
+import { unitStream } from '../reference/events';
+import { assertUnitAccess, coveredUnits, coversEveryUnit, UnitScoped } from '../reference/unit-access';
 
 export interface VerifyReport {
   ok: boolean;
@@ -11,6 +13,9 @@ export interface VerifyReport {
   checked: number;
   streams: number;
   firstBroken?: BrokenLink;
+  /** `all`: the whole log; `units`: the dossier and unit streams of the caller's units (`units`). */
+  scope?: 'all' | 'units';
+  units?: string[];
 }
 
 export const EXPORT_FORMAT = 'motcua-audit-export';
@@ -45,30 +50,67 @@ export class AuditService {
   }
 
   /**
-   * NDJSON export of the dossier streams of a unit subtree received in [from, to] (local dates of
-   * reception): a header line, one line per event (with its hashes), and a closing line holding
-   * the sha256 of every line before it, so that one changed byte anywhere is detected.
+   * The walk a caller may ask for without naming a stream: the whole log when their units cover
+   * every root unit (the whole tree: province auditors of a one-province deployment), else the
+   * dossier streams received in their units' subtrees and those units' own streams. A caller
+   * whose units cover no existing unit (`[]`, `["*"]`) is refused (403).
    */
-  async *exportUnit(unitCode: string, from: string, to: string, ctx: CommandContext): AsyncGenerator<string> {
-    const ref = this.reference;
-    if (!ref) throw new Error('AuditService needs reference data to export a unit');
-    if (!ref.data.units.has(unitCode)) throw new NotFoundError(`Unit ${unitCode} does not exist`);
-    if (!ctx.actor.id.startsWith('system:') && !ref.data.isWithin(unitCode, ctx.actor.units)) {
-      throw new AccessDeniedError(`Your units (${ctx.actor.units.join(', ') || 'none'}) do not include unit ${unitCode}`);
+  async verifyFor(who: UnitScoped): Promise<VerifyReport> {
+    const ref = this.requireReference();
+    if (coversEveryUnit(ref.data, who)) return { ...(await this.verifyAll()), scope: 'all' };
+    const units = coveredUnits(ref.data, who).sort();
+    if (units.length === 0) throw new AccessDeniedError(`your units (${who.units.join(', ') || 'none'}) cover no unit: there is nothing you may verify`);
+    const verifier = createChainVerifier();
+    const streams = [...units.map(unitStream), ...(await this.dossierIdsOf(new Set(units))).map(dossierStreamName)];
+    for (const stream of streams) for (const e of await this.store.readStream(stream)) verifier.add(e);
+    return { ok: !verifier.firstBroken, checked: verifier.checked, streams: verifier.streams, firstBroken: verifier.firstBroken, scope: 'units', units };
+  }
+
+  /** Who may walk the one stream `stream` (not a dossier's: those are scoped like the dossier). */
+  assertMayVerifyStream(who: UnitScoped, stream: string): void {
+    const ref = this.requireReference();
+    if (stream.startsWith('unit-')) return assertUnitAccess(ref.data, who, stream.slice('unit-'.length));
+    if (!coversEveryUnit(ref.data, who)) {
+      throw new AccessDeniedError(`stream ${stream} is not a dossier's or a unit's: only a caller whose units cover every root unit may verify it`);
     }
-    const units = new Set(ref.data.subtree(unitCode));
+  }
+
+  private requireReference(): ReferenceService {
+    if (!this.reference) throw new Error('AuditService needs reference data for unit scopes');
+    return this.reference;
+  }
+
+  /** Ids of the dossiers received in `units`, optionally on local days [from, to]. */
+  private async dossierIdsOf(units: ReadonlySet<string>, from?: string, to?: string): Promise<string[]> {
     const ids: string[] = [];
     let pos: Position | undefined;
     for (;;) {
       const page = await this.store.readAll({ fromPosition: pos, limit: 5_000, filter: { eventTypes: ['DossierReceived'] } });
       for (const e of page) {
         const d = e.data as { dossierId: string; unitCode: string; receivedAt: string; timeZone?: string };
-        const day = localDay(d.receivedAt, d.timeZone ?? 'Asia/Ho_Chi_Minh');
-        if (units.has(d.unitCode) && day >= from && day <= to) ids.push(d.dossierId);
+        if (!units.has(d.unitCode)) continue;
+        if (from !== undefined && to !== undefined) {
+          const day = localDay(d.receivedAt, d.timeZone ?? 'Asia/Ho_Chi_Minh');
+          if (day < from || day > to) continue;
+        }
+        ids.push(d.dossierId);
       }
       if (page.length < 5_000) break;
       pos = page[page.length - 1].position;
     }
+    return ids;
+  }
+
+  /**
+   * NDJSON export of the dossier streams of a unit subtree received in [from, to] (local dates of
+   * reception): a header line, one line per event (with its hashes), and a closing line holding
+   * the sha256 of every line before it, so that one changed byte anywhere is detected.
+   */
+  async *exportUnit(unitCode: string, from: string, to: string, ctx: CommandContext): AsyncGenerator<string> {
+    const ref = this.requireReference();
+    if (!ref.data.units.has(unitCode)) throw new NotFoundError(`Unit ${unitCode} does not exist`);
+    assertUnitAccess(ref.data, ctx.actor, unitCode);
+    const ids = await this.dossierIdsOf(new Set(ref.data.subtree(unitCode)), from, to);
     const digest = createHash('sha256');
     const emit = (obj: unknown) => {
       const line = JSON.stringify(obj);

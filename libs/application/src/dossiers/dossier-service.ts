@@ -22,6 +22,7 @@ import { EventStore, EventToAppend, RecordedEvent, UnitOfWork, WrongExpectedRevi
 import { CommandContext } from '../context';
 import { AccessDeniedError, DuplicateError, NotFoundError, RuleViolationError, VersionConflictError } from '../errors';
 import { ReferenceService } from '../reference/reference-service';
+import { assertObjectAccess, assertUnitAccess, coversUnit } from '../reference/unit-access';
 import { DossierCodeAllocator } from './code-allocator';
 import { DossierView, toView } from './view';
 
@@ -114,7 +115,7 @@ export class DossierService {
     const occurredAt = ctx.occurredAt ?? ctx.now;
     const unit = this.reference.data.units.get(input.unitCode);
     if (!unit) throw new RuleViolationError('unknown-unit', `Unit "${input.unitCode}" does not exist`);
-    this.assertAccess(ctx, input.unitCode);
+    assertUnitAccess(this.reference.data, ctx.actor, input.unitCode);
     const day = localDateOf(occurredAt, unit.timeZone);
     if ((unit.validFrom && day < unit.validFrom) || (unit.validTo && day > unit.validTo)) {
       throw new RuleViolationError('unit-not-valid', `Unit "${unit.code}" is not in operation on ${day} (valid ${unit.validFrom ?? '…'} to ${unit.validTo ?? '…'})`);
@@ -197,6 +198,8 @@ export class DossierService {
     if (s.unitCode === input.unitCode && s.procedureCode === input.procedureCode && s.applicant.name === input.applicant.name && s.channel === input.channel) {
       return { view: toView(s, ctx.now), appended: 0, created: false };
     }
+    // Only the id is said to be taken: another unit's dossier code is not the caller's to know.
+    if (!coversUnit(this.reference.data, ctx.actor, s.unitCode)) throw new DuplicateError(`Dossier id ${id} is already taken: choose another id`);
     throw new DuplicateError(`Dossier id ${id} is already used by dossier ${s.code}`);
   }
 
@@ -204,7 +207,7 @@ export class DossierService {
     for (let attempt = 0; ; attempt++) {
       const { state } = await this.load(id);
       if (state.status === 'none') throw new NotFoundError(`Dossier ${id} does not exist`);
-      this.assertAccess(ctx, state.unitCode);
+      this.assertAccess(ctx, id, state.unitCode);
       if (ctx.expectedVersion !== undefined && ctx.expectedVersion !== state.version) {
         throw new VersionConflictError(
           `Dossier ${state.code} is at version ${state.version}, not ${ctx.expectedVersion}: reload it and try again`,
@@ -234,7 +237,7 @@ export class DossierService {
     const { events } = await this.load(id);
     if (events.length === 0) throw new NotFoundError(`Dossier ${id} does not exist`);
     const first = foldDossier([toDomain(events[0])]) as ExistingDossier;
-    this.assertAccess(ctx, first.unitCode);
+    this.assertAccess(ctx, id, first.unitCode);
     let selected = events;
     if (asOf) {
       const t = asOf.at.getTime();
@@ -248,7 +251,7 @@ export class DossierService {
   async history(id: string, ctx: CommandContext): Promise<{ id: string; code: string; events: HistoryEntry[] }> {
     const { events, state } = await this.load(id);
     if (state.status === 'none') throw new NotFoundError(`Dossier ${id} does not exist`);
-    this.assertAccess(ctx, state.unitCode);
+    this.assertAccess(ctx, id, state.unitCode);
     return {
       id,
       code: state.code,
@@ -302,11 +305,9 @@ export class DossierService {
     return this.reference.data.units.get(state.unitCode)?.timingMode ?? 'exact';
   }
 
-  private assertAccess(ctx: CommandContext, unitCode: string): void {
-    if (ctx.actor.id.startsWith('system:')) return;
-    if (!this.reference.data.isWithin(unitCode, ctx.actor.units)) {
-      throw new AccessDeniedError(`Your units (${ctx.actor.units.join(', ') || 'none'}) do not include unit ${unitCode}`);
-    }
+  /** A dossier outside the caller's units answers exactly like an unknown id (404): its existence is not revealed. */
+  private assertAccess(ctx: CommandContext, id: string, unitCode: string): void {
+    assertObjectAccess(this.reference.data, ctx.actor, unitCode, `Dossier ${id} does not exist`);
   }
 
   private async append(id: string, events: DossierEvent[], expected: bigint | 'no-stream', ctx: CommandContext): Promise<void> {

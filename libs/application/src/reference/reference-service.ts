@@ -16,6 +16,7 @@ import {
   UnitDefinition,
 } from './events';
 import { ProcedureRecord, ReferenceData, UnitRecord } from './reference-data';
+import { assertRootUnitAccess, assertUnitAccess, coversUnit, rootUnitsOf } from './unit-access';
 
 export type UnitInput = Omit<UnitDefinition, 'code' | 'timeZone' | 'officeHours'> & {
   timeZone?: string;
@@ -118,14 +119,38 @@ export class ReferenceService {
       if (LEVEL_RANK[parent.level] >= LEVEL_RANK[def.level]) {
         throw new RuleViolationError('invalid-level', `A ${def.level} cannot be placed under a ${parent.level} ("${parent.code}")`);
       }
-    } else if (def.level !== 'province') {
-      // a district or commune may stand alone only if the caller is not scoped below it
     }
-    // An admin scoped to some units may only define units inside them (or new roots if unscoped).
-    if (ctx.actor.units.length > 0) {
-      const anchor = def.parentCode ?? def.code;
-      const inside = this.data.units.has(def.code) ? this.data.isWithin(def.code, ctx.actor.units) : this.data.isWithin(anchor, ctx.actor.units);
-      if (!inside) throw new AccessDeniedError(`Your units (${ctx.actor.units.join(', ')}) do not include unit ${def.code}`);
+    this.assertMayDefineUnit(def, ctx);
+  }
+
+  /**
+   * Unit scope of `PUT /units/{code}` (reference/unit-access.ts): the caller's units must cover the
+   * unit where it is now (an existing unit) and where it goes (a new unit, or one whose parent
+   * changes): under a parent they cover; a new root unit (no parent) only when the caller's units
+   * name that very code (the token was issued for that province); an existing unit detached into a
+   * root only by an administrator of the root unit it is under now. `units: []` covers nothing.
+   */
+  private assertMayDefineUnit(def: UnitDefinition, ctx: CommandContext): void {
+    const actor = ctx.actor;
+    const existing = this.data.units.get(def.code);
+    if (existing) assertUnitAccess(this.data, actor, def.code);
+    if (existing && (existing.parentCode ?? undefined) === def.parentCode) return;
+    if (def.parentCode) {
+      if (!coversUnit(this.data, actor, def.parentCode)) {
+        throw new AccessDeniedError(`your units (${actor.units.join(', ') || 'none'}) do not include unit ${def.parentCode}, the parent of ${def.code}`, { unitCode: def.parentCode });
+      }
+    } else if (actor.id.startsWith('system:')) {
+      return;
+    } else if (existing) {
+      // detaching a unit from its tree: only an administrator of the root unit it is under now
+      if (!rootUnitsOf(this.data, actor).some((root) => this.data.isWithin(def.code, [root]))) {
+        throw new AccessDeniedError(`Unit ${def.code} would become a root unit (no parent): only an administrator of the root unit it is under may detach it`, { unitCode: def.code });
+      }
+    } else if (!actor.units.includes(def.code)) {
+      throw new AccessDeniedError(
+        `Unit ${def.code} would be a root unit (no parent): only an administrator whose units name ${def.code} may define it; your units (${actor.units.join(', ') || 'none'}) do not`,
+        { unitCode: def.code },
+      );
     }
   }
 
@@ -142,6 +167,7 @@ export class ReferenceService {
   // ---- procedures --------------------------------------------------------------------------
 
   async putProcedure(code: string, input: ProcedureInput, ctx: CommandContext): Promise<{ procedure: ProcedureRecord; created: boolean }> {
+    assertRootUnitAccess(this.data, ctx.actor, `Procedure ${code}`);
     if (!/^[\w.-]{1,60}$/.test(code)) {
       throw new RuleViolationError('invalid-procedure-code', `Procedure code "${code}" may only contain letters, digits, ".", "-" and "_" (at most 60)`);
     }
@@ -176,6 +202,7 @@ export class ReferenceService {
   // ---- calendar ----------------------------------------------------------------------------
 
   async putCalendar(year: number, input: Omit<CalendarYearDefinition, 'year'>, ctx: CommandContext): Promise<YearCalendar> {
+    assertRootUnitAccess(this.data, ctx.actor, `The working calendar of ${year}`);
     const def: CalendarYearDefinition = {
       year,
       holidays: [...new Set(input.holidays)].sort(),

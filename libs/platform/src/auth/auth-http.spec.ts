@@ -87,6 +87,10 @@ describe('AuthGuard + ProblemFilter over HTTP', () => {
     const expired = await app.inject({ method: 'GET', url: '/me', headers: bearer(await mintToken({ ...clerk, expiresIn: -120 }, SECRET)) });
     expect(expired.statusCode).toBe(401);
     expect(expired.json().detail).toBe('invalid token: token expired');
+    const century = await app.inject({ method: 'GET', url: '/me', headers: bearer(await mintToken({ ...clerk, expiresIn: 100 * 365 * 86_400 }, SECRET)) });
+    expect(century.statusCode).toBe(401);
+    expect(century.headers['content-type']).toBe(PROBLEM_CONTENT_TYPE);
+    expect(century.json().detail).toMatch(/^invalid token: token lifetime too long: .* the maximum is 86400 s \(JWT_MAX_LIFETIME_SECONDS\)/);
     const basic = await app.inject({ method: 'GET', url: '/me', headers: { authorization: 'Basic dTpw' } });
     expect(basic.statusCode).toBe(401);
   });

@@ -11,6 +11,7 @@ export interface AuthSettings {
   jwksUrl?: string;
   jwtIssuer?: string;
   jwtAudience?: string;
+  jwtMaxLifetimeSeconds?: number;
 }
 
 /** AppConfig (or any AuthSettings) → verifier options; empty strings count as unset. */
@@ -21,6 +22,7 @@ export function authOptionsFromConfig(config: AuthSettings): JwtVerifierOptions 
     jwksUrl: config.jwksUrl || undefined,
     issuer: config.jwtIssuer || undefined,
     audience: config.jwtAudience || undefined,
+    maxLifetimeSeconds: config.jwtMaxLifetimeSeconds,
   };
 }
 

@@ -4,4 +4,3 @@ export * from './mint-token';
 export * from './decorators';
 export * from './auth.guard';
 export * from './auth.module';
-export * from './unit-scope';

@@ -56,6 +56,20 @@ describe('JwtVerifier with HS256', () => {
     expect(await reason(verifier, early)).toBe('token not yet valid');
   });
 
+  it('refuses a token that lives longer than the maximum lifetime (default 24 h), or has no exp', async () => {
+    const key = secretBytes(SECRET);
+    const century = await sign({ ...CLAIMS, iat: now(), exp: now() + 100 * 365 * 86_400 }, key, 'HS256');
+    expect(await reason(verifier, century)).toMatch(/^token lifetime too long: it lives 3153600000 s, the maximum is 86400 s \(JWT_MAX_LIFETIME_SECONDS\)/);
+    // without iat (or with a future iat) the time left counts
+    expect(await reason(verifier, await sign({ ...CLAIMS, exp: now() + 2 * 86_400 }, key, 'HS256'))).toMatch(/^token lifetime too long: it is valid for \d+ s more/);
+    expect(await reason(verifier, await sign({ ...CLAIMS, iat: now() + 10 * 86_400, exp: now() + 10.5 * 86_400 }, key, 'HS256'))).toMatch(/^token lifetime too long/);
+    expect(await reason(verifier, await sign({ ...CLAIMS, iat: now() }, key, 'HS256'))).toBe('missing claim exp');
+    // exactly 24 h is fine; a stricter maximum refuses it
+    const day = await mintToken({ ...CLAIMS, expiresIn: 86_400 }, SECRET);
+    await expect(verifier.verify(day)).resolves.toEqual(CLAIMS);
+    expect(await reason(new JwtVerifier({ secret: SECRET, maxLifetimeSeconds: 3600 }), day)).toMatch(/the maximum is 3600 s/);
+  });
+
   it('validates the claims', async () => {
     const tok = (claims: Record<string, unknown>) => sign({ exp: now() + 600, ...claims }, secretBytes(SECRET), 'HS256');
     expect(await reason(verifier, await tok({ roles: ['clerk'], units: [] }))).toBe('missing claim sub');

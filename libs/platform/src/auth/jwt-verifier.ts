@@ -20,6 +20,12 @@ export interface JwtVerifierOptions {
   audience?: string | string[];
   /** Leeway for `exp`/`nbf`, default 30 s. */
   clockToleranceSeconds?: number;
+  /**
+   * Longest lifetime accepted (JWT_MAX_LIFETIME_SECONDS), default 24 h: a token whose `exp - iat`,
+   * or whose remaining time `exp - now`, is longer is refused (a leaked 100-year token stays usable
+   * for 100 years).
+   */
+  maxLifetimeSeconds?: number;
   /** A key set to use instead of fetching `jwksUrl` (tests, or a local JWKS). */
   jwks?: JWTVerifyGetKey;
 }
@@ -37,6 +43,8 @@ export const NOT_CONFIGURED_REASON =
   'authentication is not configured: set JWT_SECRET (HS256, at least 32 characters), JWT_PUBLIC_KEY (RS256/ES256 PEM) or JWKS_URL';
 
 const MAX_TOKEN_LENGTH = 16_384;
+/** Default of JWT_MAX_LIFETIME_SECONDS: 24 h. */
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 86_400;
 
 /** The token of an `Authorization: Bearer <token>` header; undefined when the header is absent. */
 export function extractBearerToken(header: string | string[] | undefined): string | undefined {
@@ -154,10 +162,28 @@ export class JwtVerifier {
         audience: this.options.audience || undefined,
         requiredClaims: ['exp'],
       });
+      this.checkLifetime(payload.exp as number, payload.iat);
       return principalFromClaims(payload);
     } catch (err) {
       throw toAuthError(err);
     }
+  }
+
+  /** The lifetime of the token (`exp - iat`) and the time it has left must both fit the maximum. */
+  private checkLifetime(exp: number, iat: unknown): void {
+    const max = this.maxLifetimeSeconds;
+    const tolerance = this.options.clockToleranceSeconds ?? 30;
+    const lifetime = typeof iat === 'number' ? exp - iat : undefined;
+    const left = exp - Date.now() / 1000;
+    if ((lifetime !== undefined && lifetime > max) || left > max + tolerance) {
+      const span = lifetime !== undefined && lifetime > max ? `lives ${Math.round(lifetime)} s` : `is valid for ${Math.round(left)} s more`;
+      throw new AuthenticationError(`token lifetime too long: it ${span}, the maximum is ${max} s (JWT_MAX_LIFETIME_SECONDS); ask for a new token`);
+    }
+  }
+
+  /** Longest token lifetime accepted, in seconds. */
+  get maxLifetimeSeconds(): number {
+    return this.options.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
   }
 
   /** Verifies an `Authorization` header value (`Bearer <token>`); a missing header is refused too. */

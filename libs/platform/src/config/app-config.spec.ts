@@ -76,6 +76,12 @@ describe('loadConfig', () => {
     expect(problemsOf({ JWKS_URL: 'not a url' })).toEqual(['JWKS_URL "not a url" must be an http:// or https:// URL']);
   });
 
+  it('reads the token settings: maximum lifetime (default 24 h), issuer and audience', () => {
+    expect(loadConfig({})).toMatchObject({ jwtMaxLifetimeSeconds: 86_400, jwtIssuer: undefined, jwtAudience: undefined });
+    expect(loadConfig({ JWT_MAX_LIFETIME_SECONDS: '3600', JWT_ISSUER: 'motcua', JWT_AUDIENCE: 'motcua-api' })).toMatchObject({ jwtMaxLifetimeSeconds: 3600, jwtIssuer: 'motcua', jwtAudience: 'motcua-api' });
+    expect(problemsOf({ JWT_MAX_LIFETIME_SECONDS: '3153600000' })).toEqual(['JWT_MAX_LIFETIME_SECONDS="3153600000" must be a whole number from 60 to 31536000']);
+  });
+
   it('reads the operations settings', () => {
     const c = loadConfig({ HEALTH_MAX_LAG_EVENTS: '5', HEALTH_MAX_LAG_SECONDS: '7', HEALTH_MAX_TIMER_BACKLOG: '9', METRICS_TOKEN: 'a-metrics-token-0123', RATE_LIMIT_PER_MINUTE: '0', TIMERS_QUEUE: 'timers-2' });
     expect(c).toMatchObject({ healthMaxLagEvents: 5, healthMaxLagSeconds: 7, healthMaxTimerBacklog: 9, metricsToken: 'a-metrics-token-0123', rateLimitPerMinute: 0, timersQueue: 'timers-2' });

@@ -17,6 +17,11 @@ export interface AppConfig {
   jwtSecret: string | undefined;
   jwtPublicKey: string | undefined;
   jwksUrl: string | undefined;
+  /** Required `iss` / `aud` of tokens (JWT_ISSUER / JWT_AUDIENCE). */
+  jwtIssuer: string | undefined;
+  jwtAudience: string | undefined;
+  /** Longest token lifetime accepted (JWT_MAX_LIFETIME_SECONDS, default 24 h). */
+  jwtMaxLifetimeSeconds: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Seconds allowed for a graceful shutdown before the process exits anyway. */
   shutdownTimeoutSeconds: number;
@@ -141,6 +146,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: 'all' | '
     jwtSecret,
     jwtPublicKey,
     jwksUrl,
+    jwtIssuer: env.JWT_ISSUER?.trim() || undefined,
+    jwtAudience: env.JWT_AUDIENCE?.trim() || undefined,
+    jwtMaxLifetimeSeconds: int('JWT_MAX_LIFETIME_SECONDS', env.JWT_MAX_LIFETIME_SECONDS, 86_400, 60, 31_536_000, problems),
     logLevel,
     shutdownTimeoutSeconds: int('SHUTDOWN_TIMEOUT_SECONDS', env.SHUTDOWN_TIMEOUT_SECONDS, 20, 1, 600, problems),
     bodyLimitBytes: int('BODY_LIMIT_BYTES', env.BODY_LIMIT_BYTES, 1_048_576, 1024, 1_073_741_824, problems),
