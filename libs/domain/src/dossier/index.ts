@@ -1,3 +1,4 @@
+export * from './clock';
 export * from './commands';
 export * from './decide';
 export * from './decider';
@@ -5,3 +6,4 @@ export * from './errors';
 export * from './events';
 export * from './evolve';
 export * from './state';
+export * from './upcast';
