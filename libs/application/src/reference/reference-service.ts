@@ -3,6 +3,7 @@ import { validateOfficeHours, validateProcessingTime, validateYearCalendar, Year
 import { EventStore, EventToAppend, RecordedEvent, Subscription } from '@motcua/event-store/port';
 import { canonicalJson } from '../canonical-json';
 import { CommandContext } from '../context';
+import { eventMetadata } from '../event-metadata';
 import { AccessDeniedError, NotFoundError, RuleViolationError } from '../errors';
 import {
   calendarStream,
@@ -26,13 +27,7 @@ export type ProcedureInput = Omit<ProcedureDefinition, 'code' | 'onlineLevel'> &
 const LEVEL_RANK = { province: 0, district: 1, commune: 2 } as const;
 
 function metadata(ctx: CommandContext) {
-  return {
-    actor: { id: ctx.actor.id, name: ctx.actor.name, roles: [...ctx.actor.roles] },
-    correlationId: ctx.correlationId,
-    causationId: ctx.causationId,
-    occurredAt: (ctx.occurredAt ?? ctx.now).toISOString(),
-    schemaVersion: REFERENCE_SCHEMA_VERSION,
-  };
+  return eventMetadata(ctx, { occurredAt: ctx.occurredAt ?? ctx.now, schemaVersion: REFERENCE_SCHEMA_VERSION });
 }
 
 /**
