@@ -31,6 +31,17 @@ function metadata(ctx: CommandContext) {
 }
 
 /**
+ * The reference data as of now, for a one-shot process (a rebuild, a verification): read to the
+ * end of the log, then no longer followed.
+ */
+export async function loadReferenceData(store: EventStore): Promise<ReferenceData> {
+  const service = new ReferenceService(store);
+  await service.start();
+  await service.stop();
+  return service.data;
+}
+
+/**
  * Writes reference data (admin) as events and keeps an in-memory fold of it, fed by a
  * subscription so that several API instances see each other's edits.
  */

@@ -5,9 +5,9 @@
  * Framework-free.
  */
 import {
-  apologyCutoff,
-  createWorkingTimeContext,
+  apologyCutoffResolver,
   timingClass,
+  type ApologyCutoffResolver,
   type Channel,
   type DossierEvent,
   type DossierStatus,
@@ -63,15 +63,13 @@ export interface DossierFacts {
 }
 
 /** The apology cut-off of a dossier's due time (working days and office hours of its unit). */
-export type ApologyCutoffFn = (facts: Pick<DossierFacts, 'unitCode' | 'timeZone'>, dueAt: Date) => Date;
+export type ApologyCutoffFn = ApologyCutoffResolver;
 
-const defaultContexts = new Map<string, ReturnType<typeof createWorkingTimeContext>>();
-/** Default: the unit's time zone, default office hours, the shipped calendars. */
-export const defaultApologyCutoff: ApologyCutoffFn = (facts, dueAt) => {
-  let ctx = defaultContexts.get(facts.timeZone);
-  if (!ctx) defaultContexts.set(facts.timeZone, (ctx = createWorkingTimeContext({ timeZone: facts.timeZone })));
-  return apologyCutoff(ctx, dueAt);
-};
+/**
+ * Without reference data (pure tests, oracles): the dossier's zone, default office hours, the
+ * shipped calendars. Processes use `ReferenceData.apologyCutoff` instead.
+ */
+export const defaultApologyCutoff: ApologyCutoffFn = apologyCutoffResolver(() => undefined);
 
 const OPEN: readonly DossierStatus[] = ['received', 'assigned', 'awaiting-supplement'];
 

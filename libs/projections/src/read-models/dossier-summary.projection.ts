@@ -17,7 +17,11 @@ import { Projection } from '../projection';
 export const DOSSIER_SUMMARY_PROJECTION = 'dossier-summary';
 
 export interface DossierSummaryOptions {
-  /** The apology cut-off for a unit (its office hours and the calendars in force). Default: unit's zone, default hours, shipped calendars. */
+  /**
+   * The apology cut-off for a unit (its office hours and the calendars in force): processes pass
+   * `ReferenceData.apologyCutoff` (see readModelProjections). Default, for tests without reference
+   * data: the dossier's zone, default office hours, shipped calendars.
+   */
   apologyCutoff?: ApologyCutoffFn;
 }
 
