@@ -1,3 +1,4 @@
+export * from './assert-never';
 export * from './clock';
 export * from './commands';
 export * from './decide';
@@ -6,4 +7,5 @@ export * from './errors';
 export * from './events';
 export * from './evolve';
 export * from './state';
+export * from './status';
 export * from './upcast';
