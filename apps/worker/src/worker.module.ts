@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
-import { defaultApologyCutoff, ReferenceService, type ApologyCutoffFn } from '@motcua/application';
-import { apologyCutoff } from '@motcua/domain';
+import { ReferenceService } from '@motcua/application';
 import { EventStore } from '@motcua/event-store';
 import { EVENT_STORE, PROJECTION_STATUS, QueuesModule, SQL_DRIVER } from '@motcua/platform';
-import { alertsProjection, dossierSummaryProjection, ProjectionRunner } from '@motcua/projections';
+import { alertsProjection, DOSSIER_SUMMARY_PROJECTION, ProjectionRunner, readModelProjections } from '@motcua/projections';
 import { SqlDriver } from '@motcua/sql';
 import { AlertsOutlet } from './alerts/alerts-outlet';
 import { AlertsWorkerModule } from './alerts/alerts-worker.module';
@@ -29,6 +28,9 @@ class WorkerStatus implements OnApplicationBootstrap {
 export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Projections');
   readonly runner: ProjectionRunner;
+  private readonly reference: ReferenceService;
+  /** The standalone worker's own reference-data fold (the embedded app shares the api's). */
+  private readonly ownReference?: ReferenceService;
 
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
@@ -36,21 +38,23 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
     @Inject(AlertsOutlet) alerts: AlertsOutlet,
     @Optional() reference?: ReferenceService,
   ) {
-    // With the reference data in process (embedded app), the apology cut-off uses the unit's office
-    // hours and the admin's calendars; the standalone worker uses the unit's zone and shipped calendars.
-    const cutoff: ApologyCutoffFn = (facts, dueAt) => {
-      if (reference?.data.units.has(facts.unitCode)) return apologyCutoff(reference.data.workingTime(facts.unitCode), dueAt);
-      return defaultApologyCutoff(facts, dueAt);
-    };
-    this.runner = new ProjectionRunner({ store, driver, projections: [dossierSummaryProjection({ apologyCutoff: cutoff }), alertsProjection({ onCommitted: (a) => alerts.committed(a) })], logger: this.logger });
+    // The same read models as a rebuild by the CLI or the service: the apology cut-off from the
+    // reference data (the unit's office hours, the calendars in force), in process in the embedded
+    // app, folded here by the standalone worker.
+    this.reference = reference ?? (this.ownReference = new ReferenceService(store));
+    const summary = readModelProjections(this.reference.data)[DOSSIER_SUMMARY_PROJECTION]();
+    this.runner = new ProjectionRunner({ store, driver, projections: [summary, alertsProjection({ onCommitted: (a) => alerts.committed(a) })], logger: this.logger });
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    // the reference data caught up before the first event is projected
+    await this.ownReference?.start();
     await this.runner.start();
   }
 
   async onModuleDestroy(): Promise<void> {
     await this.runner.stop();
+    await this.ownReference?.stop();
   }
 }
 

@@ -1,6 +1,7 @@
 export * from './context';
 export * from './errors';
 export * from './canonical-json';
+export * from './event-metadata';
 export * from './reference/events';
 export * from './reference/reference-data';
 export * from './reference/reference-service';

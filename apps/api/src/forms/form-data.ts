@@ -29,6 +29,7 @@ import {
   SupplementReceived,
   SupplementRequested,
   timingClass,
+  toDossierEvent,
 } from '@motcua/domain';
 import {
   AgencyHeader,
@@ -99,7 +100,7 @@ export function agencyOf(u: UnitInfo): AgencyHeader {
 
 /** The dossier state folded from the recorded steps. */
 export function stateOf(steps: RecordedStep[]): ExistingDossier {
-  return foldDossier(steps.map((s) => ({ type: s.type, data: s.data }) as DossierEvent)) as ExistingDossier;
+  return foldDossier(steps.map((s) => toDossierEvent(s))) as ExistingDossier;
 }
 
 function find<T extends DossierEvent['type']>(steps: RecordedStep[], type: T): (RecordedStep & { data: Extract<DossierEvent, { type: T }>['data'] }) | undefined {

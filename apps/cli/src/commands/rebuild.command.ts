@@ -9,16 +9,15 @@
  */
 import { openEventStore, parseEventStoreUrl, EventStore } from '@motcua/event-store';
 import { MIN_SECRET_LENGTH, mintToken } from '@motcua/platform/auth';
-import { DOSSIER_SUMMARY_PROJECTION, dossierSummaryProjection, Projection, rebuildProjection, RebuildProgress } from '@motcua/projections';
+import { loadReferenceData } from '@motcua/application';
+import { DOSSIER_SUMMARY_PROJECTION, readModelProjections, REBUILDABLE_PROJECTIONS, rebuildProjection, RebuildProgress } from '@motcua/projections';
 import { migrate, PgDriver, SqlDriver } from '@motcua/sql';
 import { parseArgs } from '../args';
 import { CliCommand, CliIo, UsageError } from '../command';
 import { cliTokenLifetime } from './token.command';
 
-const PROJECTIONS: Record<string, () => Projection> = {
-  // As the standalone worker builds it (unit time zone, shipped calendars for the apology cut-off).
-  [DOSSIER_SUMMARY_PROJECTION]: () => dossierSummaryProjection(),
-};
+// Built as every process builds them (readModelProjections): the apology cut-off from the reference data.
+const PROJECTIONS = new Set(REBUILDABLE_PROJECTIONS);
 const PLAIN_PROGRESS_MS = 5_000;
 const POLL_MS = 500;
 
@@ -156,7 +155,8 @@ async function direct(name: string, io: CliIo, batchSize: number | undefined): P
   const bar = progressBar(io, name);
   try {
     await migrate(driver);
-    const result = await rebuildProjection({ store, driver, projection: PROJECTIONS[name](), batchSize, onProgress: (p) => bar.update(p) });
+    const projection = readModelProjections(await loadReferenceData(store))[name]();
+    const result = await rebuildProjection({ store, driver, projection, batchSize, onProgress: (p) => bar.update(p) });
     bar.stop();
     io.out(
       `Rebuilt ${name}: ${fmt(result.events)} events in ${(result.ms / 1000).toFixed(1)} s (${fmt(result.eventsPerSecond)} events/s), ` +
@@ -179,7 +179,7 @@ export const rebuildCommand: CliCommand = {
   usage: [
     `rebuild [projection] [--batch 2000] [--url <api base URL> [--token <jwt>]]`,
     '',
-    `  projection  one of: ${Object.keys(PROJECTIONS).join(', ')} (default ${DOSSIER_SUMMARY_PROJECTION})`,
+    `  projection  one of: ${[...PROJECTIONS].join(', ')} (default ${DOSSIER_SUMMARY_PROJECTION})`,
     '',
     '  Replays every event into shadow tables, then swaps them in one transaction; readers get the old',
     '  tables until then, and the running projection carries on from the rebuild\'s position.',
@@ -197,7 +197,7 @@ export const rebuildCommand: CliCommand = {
     const parsed = parseArgs(args, { values: ['url', 'token', 'batch'] });
     if (parsed.positionals.length > 1) throw new UsageError('one projection at a time');
     const name = parsed.positionals[0] ?? DOSSIER_SUMMARY_PROJECTION;
-    if (!PROJECTIONS[name]) throw new UsageError(`unknown projection "${name}" (known: ${Object.keys(PROJECTIONS).join(', ')})`);
+    if (!PROJECTIONS.has(name)) throw new UsageError(`unknown projection "${name}" (known: ${[...PROJECTIONS].join(', ')})`);
     let batch: number | undefined;
     if (parsed.flags.batch !== undefined) {
       batch = Number(parsed.flags.batch);

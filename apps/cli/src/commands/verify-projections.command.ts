@@ -3,14 +3,14 @@
  * printing every row that differs; exit 1 on a difference. The live tables are never modified.
  */
 import { openEventStore, parseEventStoreUrl, EventStore } from '@motcua/event-store';
-import { DOSSIER_SUMMARY_PROJECTION, dossierSummaryProjection, Projection, verifyProjection } from '@motcua/projections';
+import { loadReferenceData } from '@motcua/application';
+import { readModelProjections, REBUILDABLE_PROJECTIONS, verifyProjection } from '@motcua/projections';
 import { migrate, PgDriver, SqlDriver } from '@motcua/sql';
 import { parseArgs } from '../args';
 import { CliCommand, UsageError } from '../command';
 
-const PROJECTIONS: Record<string, () => Projection> = {
-  [DOSSIER_SUMMARY_PROJECTION]: () => dossierSummaryProjection(),
-};
+// Built as every process builds them (readModelProjections): the apology cut-off from the reference data.
+const PROJECTIONS = new Set(REBUILDABLE_PROJECTIONS);
 
 export const verifyProjectionsCommand: CliCommand = {
   name: 'verify-projections',
@@ -18,7 +18,7 @@ export const verifyProjectionsCommand: CliCommand = {
   usage: [
     `verify-projections [projection] [--max-rows 50]`,
     '',
-    `  projection  one of: ${Object.keys(PROJECTIONS).join(', ')} (default: all)`,
+    `  projection  one of: ${[...PROJECTIONS].join(', ')} (default: all)`,
     '',
     '  Works on the database of EVENT_STORE_URL (PostgreSQL; READ_MODEL_URL with EventStoreDB; PGlite while',
     '  the service is stopped). The comparison is made at the live read model\'s position; the shadow tables',
@@ -28,8 +28,8 @@ export const verifyProjectionsCommand: CliCommand = {
   async run(args, io) {
     const parsed = parseArgs(args, { values: ['max-rows'] });
     if (parsed.positionals.length > 1) throw new UsageError('at most one projection name');
-    const names = parsed.positionals.length ? parsed.positionals : Object.keys(PROJECTIONS);
-    for (const n of names) if (!PROJECTIONS[n]) throw new UsageError(`unknown projection "${n}": one of ${Object.keys(PROJECTIONS).join(', ')}`);
+    const names = parsed.positionals.length ? parsed.positionals : [...PROJECTIONS];
+    for (const n of names) if (!PROJECTIONS.has(n)) throw new UsageError(`unknown projection "${n}": one of ${[...PROJECTIONS].join(', ')}`);
     const maxRows = typeof parsed.flags['max-rows'] === 'string' ? Number(parsed.flags['max-rows']) : 50;
     if (!Number.isInteger(maxRows) || maxRows < 1) throw new UsageError('--max-rows must be a positive whole number');
     const env = io.env;
@@ -54,8 +54,9 @@ export const verifyProjectionsCommand: CliCommand = {
     let differing = 0;
     try {
       await migrate(driver);
+      const projections = readModelProjections(await loadReferenceData(store));
       for (const name of names) {
-        const r = await verifyProjection({ store, driver, projection: PROJECTIONS[name](), maxRowsShown: maxRows });
+        const r = await verifyProjection({ store, driver, projection: projections[name](), maxRowsShown: maxRows });
         if (r.ok) {
           io.out(`OK ${name}: identical to a rebuild of ${r.events} events (at ${r.position ?? 'the start'})\n`);
           continue;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventStore, merkleRoot, Position, RecordedEvent } from '@motcua/event-store/audit-api';
+import { eventMetadata } from '../event-metadata';
 
 export const ANCHOR_STREAM_PREFIX = 'audit-anchor-';
 export const anchorStream = (day: string) => `${ANCHOR_STREAM_PREFIX}${day}`;
@@ -60,7 +61,7 @@ export class AnchorService {
     const id = randomUUID();
     await this.store.append(
       anchorStream(day),
-      [{ id, type: 'LogAnchored', data: a, metadata: { actor: { id: 'system:audit' }, correlationId: id, causationId: id, occurredAt: now.toISOString(), schemaVersion: 1 } }],
+      [{ id, type: 'LogAnchored', data: a, metadata: eventMetadata({ actor: { id: 'system:audit' }, correlationId: id, causationId: id }, { occurredAt: now, schemaVersion: 1 }) }],
       { expectedRevision: 'no-stream' },
     ).catch(async (err) => {
       if ((await this.stored(day)) === undefined) throw err; // a concurrent anchor won: fine

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { localDateOf } from '@motcua/domain';
 import { EventStore, EventToAppend, StreamAppend, WrongExpectedRevisionError } from '@motcua/event-store/port';
 import { CommandContext } from '../context';
+import { eventMetadata } from '../event-metadata';
 import { VersionConflictError } from '../errors';
 
 /**
@@ -111,13 +112,7 @@ function allocationEvent(dossierId: string, unitCode: string, day: string, seque
     id: randomUUID(),
     type: 'DossierCodeAllocated',
     data: { dossierId, unitCode, day, sequence },
-    metadata: {
-      actor: { id: ctx.actor.id, name: ctx.actor.name },
-      correlationId: ctx.correlationId,
-      causationId: ctx.causationId,
-      occurredAt: receivedAt.toISOString(),
-      schemaVersion: 1,
-    },
+    metadata: eventMetadata({ ...ctx, actor: { id: ctx.actor.id, name: ctx.actor.name } }, { occurredAt: receivedAt, schemaVersion: 1 }),
   };
 }
 

@@ -17,9 +17,12 @@ import {
   AlertKind,
   DomainError,
   localDateOf,
+  isDeadlineAlertEvent,
+  toDossierEvent,
 } from '@motcua/domain';
 import { EventStore, EventToAppend, RecordedEvent, UnitOfWork, WrongExpectedRevisionError } from '@motcua/event-store/port';
 import { CommandContext } from '../context';
+import { eventMetadata } from '../event-metadata';
 import { AccessDeniedError, DuplicateError, NotFoundError, RuleViolationError, VersionConflictError } from '../errors';
 import { ReferenceService } from '../reference/reference-service';
 import { assertObjectAccess, assertUnitAccess, coversUnit } from '../reference/unit-access';
@@ -319,20 +322,18 @@ export class DossierService {
       id: randomUUID(),
       type: e.type,
       data: e.data,
-      metadata: {
-        actor: { id: ctx.actor.id, name: ctx.actor.name, roles: [...ctx.actor.roles] },
-        correlationId: ctx.correlationId,
-        causationId: ctx.causationId,
-        occurredAt: (e.type.endsWith('Raised') || e.type === 'ApologyCutoffReached' || e.type === 'DossierOverdue' ? ctx.now : ctx.occurredAt ?? ctx.now).toISOString(),
+      // alerts are system observations stamped with `now`; steps carry their business time
+      metadata: eventMetadata(ctx, {
+        occurredAt: isDeadlineAlertEvent(e) ? ctx.now : ctx.occurredAt ?? ctx.now,
         schemaVersion: DOSSIER_EVENT_SCHEMA_VERSIONS[e.type],
-        ...(ctx.idempotencyKey ? { idempotencyKey: ctx.idempotencyKey } : {}),
-      },
+        idempotencyKey: ctx.idempotencyKey,
+      }),
     }));
   }
 }
 
 function toDomain(e: RecordedEvent): DossierEvent {
-  return { type: e.type, data: e.data } as DossierEvent;
+  return toDossierEvent(e);
 }
 
 export { DomainError };

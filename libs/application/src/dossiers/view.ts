@@ -1,4 +1,4 @@
-import { ExistingDossier, isOverdue, timingClass, TimingClass } from '@motcua/domain';
+import { ExistingDossier, isClockRunning, isOverdue, timingClass, TimingClass } from '@motcua/domain';
 
 /** The dossier as the API shows it (`{id, code, status, version, dueAt, ...}`). */
 export interface DossierView {
@@ -42,7 +42,7 @@ export interface DossierView {
 export function toView(s: ExistingDossier, now: Date, mode: 'exact' | 'day' = 'exact'): DossierView {
   let timing: DossierView['timing'] = null;
   if (s.status === 'resolved') timing = timingClass(new Date(s.resolvedAt), new Date(s.dueAt), s.timeZone, mode);
-  else if (s.status !== 'withdrawn' && s.status !== 'awaiting-supplement') timing = isOverdue(now, new Date(s.dueAt)) ? 'overdue' : 'within-time';
+  else if (isClockRunning(s)) timing = isOverdue(now, new Date(s.dueAt)) ? 'overdue' : 'within-time';
   return {
     id: s.id,
     code: s.code,

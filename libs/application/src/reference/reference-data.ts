@@ -1,4 +1,6 @@
 import {
+  apologyCutoffResolver,
+  ApologyCutoffResolver,
   createCalendarSource,
   createWorkingTimeContext,
   OFFICIAL_CALENDARS,
@@ -34,6 +36,15 @@ export class ReferenceData {
   readonly calendars = new Map<number, CalendarRecord>();
   private calendarSource: CalendarSource = createCalendarSource([]);
   private readonly contexts = new Map<string, WorkingTimeContext>();
+
+  /**
+   * The apology cut-off of a dossier from this reference data (the unit's office hours and zone,
+   * the calendars in force): what every process projecting `apology_cutoff_at` uses.
+   */
+  readonly apologyCutoff: ApologyCutoffResolver = apologyCutoffResolver(
+    (unitCode) => this.units.get(unitCode),
+    () => this.calendarSource,
+  );
 
   apply(event: ReferenceEvent, revision: number): boolean {
     switch (event.type) {

@@ -3,6 +3,7 @@ import { validateOfficeHours, validateProcessingTime, validateYearCalendar, Year
 import { EventStore, EventToAppend, RecordedEvent, Subscription } from '@motcua/event-store/port';
 import { canonicalJson } from '../canonical-json';
 import { CommandContext } from '../context';
+import { eventMetadata } from '../event-metadata';
 import { AccessDeniedError, NotFoundError, RuleViolationError } from '../errors';
 import {
   calendarStream,
@@ -27,13 +28,18 @@ export type ProcedureInput = Omit<ProcedureDefinition, 'code' | 'onlineLevel'> &
 const LEVEL_RANK = { province: 0, district: 1, commune: 2 } as const;
 
 function metadata(ctx: CommandContext) {
-  return {
-    actor: { id: ctx.actor.id, name: ctx.actor.name, roles: [...ctx.actor.roles] },
-    correlationId: ctx.correlationId,
-    causationId: ctx.causationId,
-    occurredAt: (ctx.occurredAt ?? ctx.now).toISOString(),
-    schemaVersion: REFERENCE_SCHEMA_VERSION,
-  };
+  return eventMetadata(ctx, { occurredAt: ctx.occurredAt ?? ctx.now, schemaVersion: REFERENCE_SCHEMA_VERSION });
+}
+
+/**
+ * The reference data as of now, for a one-shot process (a rebuild, a verification): read to the
+ * end of the log, then no longer followed.
+ */
+export async function loadReferenceData(store: EventStore): Promise<ReferenceData> {
+  const service = new ReferenceService(store);
+  await service.start();
+  await service.stop();
+  return service.data;
 }
 
 /**

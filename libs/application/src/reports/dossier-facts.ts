@@ -5,9 +5,11 @@
  * Framework-free.
  */
 import {
-  apologyCutoff,
-  createWorkingTimeContext,
+  apologyCutoffResolver,
+  assertNever,
+  statusAfter,
   timingClass,
+  type ApologyCutoffResolver,
   type Channel,
   type DossierEvent,
   type DossierStatus,
@@ -63,22 +65,20 @@ export interface DossierFacts {
 }
 
 /** The apology cut-off of a dossier's due time (working days and office hours of its unit). */
-export type ApologyCutoffFn = (facts: Pick<DossierFacts, 'unitCode' | 'timeZone'>, dueAt: Date) => Date;
+export type ApologyCutoffFn = ApologyCutoffResolver;
 
-const defaultContexts = new Map<string, ReturnType<typeof createWorkingTimeContext>>();
-/** Default: the unit's time zone, default office hours, the shipped calendars. */
-export const defaultApologyCutoff: ApologyCutoffFn = (facts, dueAt) => {
-  let ctx = defaultContexts.get(facts.timeZone);
-  if (!ctx) defaultContexts.set(facts.timeZone, (ctx = createWorkingTimeContext({ timeZone: facts.timeZone })));
-  return apologyCutoff(ctx, dueAt);
-};
-
-const OPEN: readonly DossierStatus[] = ['received', 'assigned', 'awaiting-supplement'];
+/**
+ * Without reference data (pure tests, oracles): the dossier's zone, default office hours, the
+ * shipped calendars. Processes use `ReferenceData.apologyCutoff` instead.
+ */
+export const defaultApologyCutoff: ApologyCutoffFn = apologyCutoffResolver(() => undefined);
 
 /**
  * Applies one event at stream `version` (1-based). Returns the facts unchanged (same object)
  * when the version was already applied, or when there are no facts yet and the event is not a
- * reception. Never mutates its input.
+ * reception. Never mutates its input. The status moves by the domain's status machine
+ * (`statusAfter`, the one `evolve` uses); the switch is exhaustive, so a new event type fails to
+ * compile here until the report says what it means.
  */
 export function applyToFacts(
   facts: DossierFacts | undefined,
@@ -112,16 +112,16 @@ export function applyToFacts(
   }
   if (!facts) return undefined;
   const f: DossierFacts = { ...facts, version };
-  const open = OPEN.includes(f.status);
+  const before = facts.status;
+  const after = statusAfter(before, event, facts.assignee !== undefined);
+  if (after !== 'none') f.status = after;
   switch (event.type) {
     case 'DossierAssigned':
       f.assignee = event.data.assignee;
-      if (f.status === 'received') f.status = 'assigned';
       break;
     case 'SupplementRequested':
       f.clockStoppedAt = event.data.requestedAt;
       f.clock = [...f.clock, { version, at: event.data.requestedAt, dueAt: f.dueAt, stopped: true }];
-      if (open) f.status = 'awaiting-supplement';
       break;
     case 'SupplementReceived':
       f.dueAt = event.data.dueAt;
@@ -129,7 +129,6 @@ export function applyToFacts(
       f.effectiveDueAt = event.data.dueAt;
       f.clockStoppedAt = undefined;
       f.clock = [...f.clock, { version, at: event.data.receivedAt, dueAt: event.data.dueAt, stopped: false }];
-      if (f.status === 'awaiting-supplement') f.status = f.assignee === undefined ? 'received' : 'assigned';
       break;
     case 'ApologyIssued':
       f.apologyIssuedAt = event.data.issuedAt;
@@ -139,25 +138,27 @@ export function applyToFacts(
       f.effectiveDueAt = event.data.newDueAt;
       break;
     case 'DossierResolved':
-      if (!open) break;
-      f.status = 'resolved';
+      if (after === before) break; // already closed: the status machine ignores it
       f.resolvedAt = event.data.resolvedAt;
       f.outcome = event.data.outcome;
       // the unit's timing policy frozen into the event at resolution (day mode: by date only)
       f.timing = timingClass(new Date(event.data.resolvedAt), new Date(f.dueAt), f.timeZone, event.data.timingMode ?? 'exact');
       break;
     case 'DossierWithdrawn':
-      if (!open) break;
-      f.status = 'withdrawn';
+      if (after === before) break;
       f.withdrawnAt = event.data.withdrawnAt;
       break;
     case 'SatisfactionRated':
       f.rating = event.data.rating;
       f.ratedAt = event.data.ratedAt;
       break;
-    default:
+    case 'DeadlineWarningRaised':
+    case 'ApologyCutoffReached':
+    case 'DossierOverdue':
       // deadline alerts: only the version moves
       break;
+    default:
+      return assertNever(event);
   }
   return f;
 }

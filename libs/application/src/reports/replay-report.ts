@@ -1,4 +1,4 @@
-import { DossierEvent, dossierStreamName } from '@motcua/domain';
+import { dossierStreamName, toDossierEvent } from '@motcua/domain';
 import { EventStore } from '@motcua/event-store/port';
 import { ApologyCutoffFn, DossierFacts, factsFromEvents } from './dossier-facts';
 import { computeReport, Report, RowKey, unitRowOf } from './report';
@@ -36,7 +36,7 @@ export async function replayReport(store: EventStore, o: ReplayReportOptions): P
     const batch = await Promise.all(
       ids.slice(i, i + concurrency).map(async (id) => {
         const events = (await store.readStream(dossierStreamName(id))).filter((e) => Date.parse(e.recordedAt) <= limit);
-        return events.length ? factsFromEvents(events.map((e) => ({ type: e.type, data: e.data }) as DossierEvent), id, o.apologyCutoff) : undefined;
+        return events.length ? factsFromEvents(events.map((e) => toDossierEvent(e)), id, o.apologyCutoff) : undefined;
       }),
     );
     for (const f of batch) if (f) facts.push(f);

@@ -4,7 +4,7 @@ export { HOURS_PER_HALF_DAY, validateProcessingTime } from './processing-time';
 export { type DueAt, computeDueAt } from './due-at';
 export { calendarVersionOf } from './calendar-version';
 export { workingMinutesBetween, workingTimeRemaining } from './remaining';
-export { apologyCutoff } from './apology';
+export { apologyCutoff, apologyCutoffResolver, type ApologyCutoffResolver, type DossierUnitRef, type UnitWorkingHours } from './apology';
 export { type NearDeadlinePolicy, nearDeadlineAt } from './near-deadline';
 export { type TimingMode, timingClass, isOverdue } from './timing';
 export { addWorkingTime } from './add-working-time';

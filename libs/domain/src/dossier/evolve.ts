@@ -5,6 +5,7 @@
  * `DossierReceived`, or receives twice, is rejected as corrupt.
  */
 import { assertNever } from './assert-never';
+import { isOpenStatus, statusAfter } from './status';
 import { CorruptDossierStream } from './errors';
 import { eventOccurredAt, isDeadlineAlertEvent, type DossierEvent, type DossierReceived, type IsoInstant } from './events';
 import {
@@ -25,11 +26,7 @@ export function evolve(state: DossierState, event: DossierEvent): DossierState {
     case 'DossierAssigned': {
       const s = existing(state, event);
       const { assignee, assigneeName, department } = event.data;
-      const withAssignee = { ...s, assignee, assigneeName, department: department ?? s.department };
-      return next(
-        withAssignee.status === 'received' ? { ...withAssignee, status: 'assigned' } : withAssignee,
-        event,
-      );
+      return next(moved({ ...s, assignee, assigneeName, department: department ?? s.department }, event, s.assignee !== undefined), event);
     }
 
     case 'SupplementRequested': {
@@ -39,8 +36,7 @@ export function evolve(state: DossierState, event: DossierEvent): DossierState {
         requestedAt: event.data.requestedAt,
         previousDueAt: s.effectiveDueAt,
       };
-      const withRound = { ...s, supplements: [...s.supplements, round] };
-      return next(isOpenDossier(withRound) ? { ...withRound, status: 'awaiting-supplement' } : withRound, event);
+      return next(moved({ ...s, supplements: [...s.supplements, round] }, event, s.assignee !== undefined), event);
     }
 
     case 'SupplementReceived': {
@@ -60,12 +56,7 @@ export function evolve(state: DossierState, event: DossierEvent): DossierState {
         effectiveDueAt: dueAt,
         calendarVersion,
       };
-      return next(
-        restarted.status === 'awaiting-supplement'
-          ? { ...restarted, status: restarted.assignee === undefined ? 'received' : 'assigned' }
-          : restarted,
-        event,
-      );
+      return next(moved(restarted, event, s.assignee !== undefined), event);
     }
 
     case 'ApologyIssued': {
@@ -84,14 +75,14 @@ export function evolve(state: DossierState, event: DossierEvent): DossierState {
 
     case 'DossierResolved': {
       const s = existing(state, event);
-      if (!isOpenDossier(s)) return next(s, event);
+      if (!isOpenDossier(s) || statusAfter(s.status, event, s.assignee !== undefined) !== 'resolved') return next(s, event);
       const { outcome, note, resolvedAt } = event.data;
       return next({ ...s, status: 'resolved', outcome, resolutionNote: note, resolvedAt }, event);
     }
 
     case 'DossierWithdrawn': {
       const s = existing(state, event);
-      if (!isOpenDossier(s)) return next(s, event);
+      if (!isOpenDossier(s) || statusAfter(s.status, event, s.assignee !== undefined) !== 'withdrawn') return next(s, event);
       const { reason, withdrawnAt } = event.data;
       return next({ ...s, status: 'withdrawn', withdrawalReason: reason, withdrawnAt }, event);
     }
@@ -146,6 +137,19 @@ function received(event: DossierReceived): OpenDossier {
     lastStepOccurredAt: d.receivedAt,
     version: 1,
   };
+}
+
+/**
+ * The dossier with the status the status machine (`statusAfter`) gives after `event`. Used for the
+ * steps that keep an open dossier open (assignment, supplement); closing steps carry their own fields.
+ */
+function moved<S extends ExistingDossier>(s: S, event: DossierEvent, hadAssignee: boolean): S {
+  const status = statusAfter(s.status, event, hadAssignee);
+  if (status === s.status) return s;
+  if (status === 'none' || !isOpenStatus(status) || !isOpenStatus(s.status)) {
+    throw new CorruptDossierStream(event.type, s.version + 1, `unexpected transition ${s.status} → ${status}`);
+  }
+  return { ...s, status } as S;
 }
 
 function existing(state: DossierState, event: DossierEvent): ExistingDossier {

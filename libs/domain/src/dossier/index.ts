@@ -1,3 +1,5 @@
+export * from './assert-never';
+export * from './clock';
 export * from './commands';
 export * from './decide';
 export * from './decider';
@@ -5,3 +7,5 @@ export * from './errors';
 export * from './events';
 export * from './evolve';
 export * from './state';
+export * from './status';
+export * from './upcast';

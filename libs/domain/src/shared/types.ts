@@ -15,8 +15,11 @@ export type OnlineLevel = 'none' | 'partial' | 'full';
 export type Outcome = 'approved' | 'refused';
 export type Rating = 'satisfied' | 'neutral' | 'dissatisfied';
 export type TimingClass = 'early' | 'on-time' | 'late';
-export type AlertKind = 'near-deadline' | 'apology-cutoff' | 'overdue';
-export type DossierStatus = 'received' | 'assigned' | 'awaiting-supplement' | 'resolved' | 'withdrawn';
+/** The three deadline alerts, in the order they fall due. The one list: timers, projections and DTOs read it. */
+export const ALERT_KINDS = ['near-deadline', 'apology-cutoff', 'overdue'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+export const DOSSIER_STATUSES = ['received', 'assigned', 'awaiting-supplement', 'resolved', 'withdrawn'] as const;
+export type DossierStatus = (typeof DOSSIER_STATUSES)[number];
 export type UnitLevel = 'province' | 'district' | 'commune';
 
 /** A local calendar date, `YYYY-MM-DD`, in some unit's time zone. */

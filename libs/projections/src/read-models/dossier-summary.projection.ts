@@ -9,7 +9,7 @@
  * runner's exactly-once checkpoint.
  */
 import { ApologyCutoffFn, applyToFacts, defaultApologyCutoff, DossierFacts, ClockEntry } from '@motcua/application';
-import { DOSSIER_STREAM_PREFIX, isDeadlineAlertEvent, isDossierEventType, type DossierEvent } from '@motcua/domain';
+import { DOSSIER_STREAM_PREFIX, isDeadlineAlertEvent, isDossierEventType, toDossierEvent } from '@motcua/domain';
 import { RecordedEvent } from '@motcua/event-store/port';
 import { SqlExecutor } from '@motcua/sql';
 import { Projection } from '../projection';
@@ -17,7 +17,11 @@ import { Projection } from '../projection';
 export const DOSSIER_SUMMARY_PROJECTION = 'dossier-summary';
 
 export interface DossierSummaryOptions {
-  /** The apology cut-off for a unit (its office hours and the calendars in force). Default: unit's zone, default hours, shipped calendars. */
+  /**
+   * The apology cut-off for a unit (its office hours and the calendars in force): processes pass
+   * `ReferenceData.apologyCutoff` (see readModelProjections). Default, for tests without reference
+   * data: the dossier's zone, default office hours, shipped calendars.
+   */
   apologyCutoff?: ApologyCutoffFn;
 }
 
@@ -129,7 +133,7 @@ export function dossierSummaryProjection(options: DossierSummaryOptions = {}): P
         const before = current.get(id);
         let f = before;
         for (const e of list) {
-          const event = { type: e.type, data: e.data } as DossierEvent;
+          const event = toDossierEvent(e);
           if (isDeadlineAlertEvent(event)) {
             if (f && Number(e.revision) + 1 > f.version) f = { ...f, version: Number(e.revision) + 1 };
             continue;

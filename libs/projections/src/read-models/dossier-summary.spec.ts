@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { DossierFacts, factsFromEvents } from '@motcua/application';
-import { dossierStreamName, eventOccurredAt, type DossierEvent } from '@motcua/domain';
+import { dossierStreamName, eventOccurredAt, isClockRunning, type DossierEvent } from '@motcua/domain';
 import { EventStore, RecordedEvent } from '@motcua/event-store/port';
 import { SqlEventStore } from '@motcua/event-store';
 import { migrate, SqlDriver } from '@motcua/sql';
@@ -202,7 +202,7 @@ describe.each(backends)('dossier_summary projection and the SQL report on %s', (
     const order = (xs: DossierFacts[]) =>
       xs.sort((a, c) => Date.parse(a.effectiveDueAt) - Date.parse(c.effectiveDueAt) || (a.id < c.id ? -1 : 1)).map((f) => f.id);
     expect(await collect({})).toEqual(order([...all]));
-    const isOverdue = (f: DossierFacts) => (f.status === 'received' || f.status === 'assigned') && Date.parse(f.effectiveDueAt) < now.getTime();
+    const isOverdue = (f: DossierFacts) => isClockRunning(f.status) && Date.parse(f.effectiveDueAt) < now.getTime();
     expect(await collect({ overdue: true })).toEqual(order(all.filter(isOverdue)));
     expect(await collect({ overdue: false })).toEqual(order(all.filter((f) => !isOverdue(f))));
     expect(await collect({ statuses: ['resolved', 'withdrawn'] })).toEqual(order(all.filter((f) => f.status === 'resolved' || f.status === 'withdrawn')));

@@ -3,7 +3,7 @@
  * the desk works against (`effective_due_at`: the apology's re-appointed due, else the legal
  * one), then id; keyset paging with an opaque cursor.
  */
-import type { DossierStatus } from '@motcua/domain';
+import { CLOCK_RUNNING_STATUSES, type DossierStatus } from '@motcua/domain';
 import { SqlExecutor } from '@motcua/sql';
 import { DOSSIER_SUMMARY_SELECT, factsFromRow } from './dossier-summary.projection';
 
@@ -68,7 +68,15 @@ export function decodeCursor(cursor: string): [string, string] {
   throw new InvalidCursor();
 }
 
-const OVERDUE = `(status IN ('received', 'assigned') AND effective_due_at < $2)`;
+/** SQL literal list of the statuses in which the legal clock runs (the domain's list, constants only). */
+export function sqlStatusList(statuses: readonly string[]): string {
+  for (const s of statuses) if (!/^[a-z-]+$/.test(s)) throw new Error(`not a dossier status: ${s}`);
+  return statuses.map((s) => `'${s}'`).join(', ');
+}
+
+/** Overdue: the clock runs (domain `isClockRunning`) and the effective due time is past `$2`. */
+export const OVERDUE_SQL = `(status IN (${sqlStatusList(CLOCK_RUNNING_STATUSES)}) AND effective_due_at < $2)`;
+const OVERDUE = OVERDUE_SQL;
 
 export async function queryWorkList(db: SqlExecutor, q: WorkListQuery): Promise<WorkListPage> {
   const params: unknown[] = [[...q.units], q.now.toISOString()];

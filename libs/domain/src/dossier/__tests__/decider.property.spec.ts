@@ -3,7 +3,7 @@
  * the decider keeps its invariants.
  */
 import fc from 'fast-check';
-import type { AlertKind, Outcome, Rating } from '../../shared/types';
+import { ALERT_KINDS, type AlertKind, type Outcome, type Rating } from '../../shared/types';
 import type { DossierCommand } from '../commands';
 import { decide } from '../decide';
 import { DomainError } from '../errors';
@@ -66,7 +66,7 @@ const recipe: fc.Arbitrary<Recipe> = fc.oneof(
     arbitrary: fc.record({
       c: fc.constant('alert' as const),
       when,
-      kind: fc.constantFrom<AlertKind>('near-deadline', 'apology-cutoff', 'overdue'),
+      kind: fc.constantFrom<AlertKind>(...ALERT_KINDS),
       due,
     }),
   },

@@ -1,4 +1,4 @@
-import type { AlertKind } from '../../shared/types';
+import { ALERT_KINDS } from '../../shared/types';
 import { InvalidCommand, OccurredInFuture } from '../errors';
 import { cmd, corrupt, DUE_AT, ev, NOW, spec, UNIT } from './fixtures';
 
@@ -83,7 +83,7 @@ describe('RaiseDeadlineAlert', () => {
     ['a resolved dossier', [...assigned, ev.resolved('2025-03-04T03:00:00.000Z')]],
     ['a withdrawn dossier', [...assigned, ev.withdrawn('2025-03-04T03:00:00.000Z')]],
   ])('appends nothing and never throws for %s', (_label, given) => {
-    for (const kind of ['near-deadline', 'apology-cutoff', 'overdue'] as AlertKind[]) {
+    for (const kind of ALERT_KINDS) {
       spec.given(given).when(cmd.alert(kind, DUE_AT, OVERDUE_AT)).thenNothing();
     }
   });

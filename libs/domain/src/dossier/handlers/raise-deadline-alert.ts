@@ -1,10 +1,9 @@
-import type { AlertKind } from '../../shared/types';
+import { ALERT_KINDS } from '../../shared/types';
+import { isClockRunning } from '../clock';
 import type { RaiseDeadlineAlert } from '../commands';
 import { ALERT_EVENT_TYPE_BY_KIND, type DeadlineAlertEvent } from '../events';
 import { requireDate, requireEnvelope, requireExisting, requireInOrder, requireOneOf } from '../guards';
 import type { DossierState } from '../state';
-
-const ALERT_KINDS: readonly AlertKind[] = ['near-deadline', 'apology-cutoff', 'overdue'];
 
 /**
  * Timers are alarm clocks, the stream is the record: a timer may fire late, twice, for a due time
@@ -20,7 +19,7 @@ export function raiseDeadlineAlert(command: RaiseDeadlineAlert, state: DossierSt
 
   if (state.status === 'none') return [];
   const dossier = requireExisting(state, dossierId);
-  if (dossier.status !== 'received' && dossier.status !== 'assigned') return [];
+  if (!isClockRunning(dossier)) return [];
   if (dueAt.getTime() !== Date.parse(dossier.effectiveDueAt)) return [];
   const alreadyRaised = dossier.alerts.some((a) => a.kind === kind && Date.parse(a.dueAt) === dueAt.getTime());
   if (alreadyRaised) return [];
