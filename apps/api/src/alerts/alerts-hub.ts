@@ -52,6 +52,16 @@ export class AlertsHub implements OnApplicationBootstrap, OnModuleDestroy, Befor
     return this.clients.size;
   }
 
+  /**
+   * Why new live streams cannot be served (the Redis subscription is not connected), else undefined.
+   * Streams already open stay open: ioredis resubscribes when Redis is back and alerts flow again.
+   */
+  down(): string | undefined {
+    const sub = this.subscriber;
+    if (!sub) return this.closing ? 'the service is shutting down' : 'the alert subscription is not open yet';
+    return sub.status === 'ready' ? undefined : `the Redis connection is ${sub.status}`;
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     const channel = alertsChannelName(await this.namespace());
     const sub = this.queues.connection();
