@@ -81,8 +81,11 @@ export class Queues implements BeforeApplicationShutdown {
    */
   down(connection: Redis | string): string | undefined {
     const c = typeof connection === 'string' ? this.queueConnections.get(connection) : connection;
-    if (!c || c.status === 'ready' || !this.everReady.has(c)) return undefined;
-    return `the Redis connection is ${c.status}`;
+    if (c?.status === 'ready') return undefined;
+    if (c && this.everReady.has(c)) return `the Redis connection is ${c.status}`;
+    // a connection still opening: Redis is down if another one (same REDIS_URL) lost it
+    const lost = this.connections.find((o) => o !== c && this.everReady.has(o) && typeof o.status === 'string' && o.status !== 'ready');
+    return lost ? `the Redis connection is ${lost.status}` : undefined;
   }
 
   /**
