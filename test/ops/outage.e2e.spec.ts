@@ -180,4 +180,28 @@ describe('outage: the database or Redis goes away and comes back', () => {
     const health = await until(() => call(svc.baseUrl, 'GET', '/health'), (r) => r.body?.details?.redis?.status === 'up', 30_000);
     expect(health.body.details.redis.status).toBe('up');
   }, 120_000);
+
+  it('an api started while Redis is down serves dossiers at once and live alerts once Redis is there', async () => {
+    await redis.stop();
+    let second: RunningService | undefined;
+    try {
+      second = await startService(
+        { EVENT_STORE_URL: pg.url, REDIS_URL: redis.url, RUN_WORKER: 'false', JWT_SECRET: OPS_SECRET, QUEUE_PREFIX: `outage-${randomUUID().slice(0, 8)}` },
+        60_000,
+      );
+      const base = second.baseUrl;
+      expect((await call(base, 'GET', `/dossiers/${dossierId}`, { token: clerk })).status).toBe(200);
+      const stream = await call(base, 'GET', '/alerts/stream', { token: reader });
+      expect(stream.status).toBe(503);
+      expect(stream.headers.get('retry-after')).toBe('5');
+      await redis.start();
+      const ac = new AbortController();
+      const live = await until(() => fetch(`${base}/alerts/stream`, { headers: { authorization: `Bearer ${reader}` }, signal: ac.signal }), (r) => r.status === 200, 30_000);
+      expect(live.status).toBe(200);
+      ac.abort();
+    } finally {
+      await second?.stop('SIGKILL');
+      await redis.start(); // no-op when it runs already
+    }
+  }, 120_000);
 });

@@ -91,6 +91,7 @@ export async function startOwnRedis(): Promise<OwnRedis> {
   const redis: OwnRedis = {
     url: `redis://127.0.0.1:${port}`,
     async start() {
+      if (child && child.exitCode === null && child.signalCode === null) return; // running already
       const c = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
       child = c;
       let out = '';
