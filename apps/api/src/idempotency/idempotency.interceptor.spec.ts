@@ -42,7 +42,7 @@ describe('IdempotencyInterceptor', () => {
     // the request's hash: let the same request in under another key, then copy it as a running one
     await lastValueFrom(interceptor.intercept(context('probe'), { handle: () => of({ ok: true }) }));
     sql.rows.set('clerk-1/k', { request_hash: sql.rows.get('clerk-1/probe')!.request_hash, state: 'in-progress' });
-    const err = await lastValueFrom(interceptor.intercept(context('k'), { handle: () => of({ ok: true }) })).catch((e) => e);
+    const err = (await lastValueFrom(interceptor.intercept(context('k'), { handle: () => of({ ok: true }) })).catch((e: unknown) => e)) as ConflictProblem;
     expect(err).toBeInstanceOf(ConflictProblem);
     expect(err.message).toMatch(/still being processed/);
     expect(err.headers['Retry-After']).toBe('1');
@@ -59,8 +59,8 @@ describe('IdempotencyInterceptor', () => {
           return throwError(() => Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }));
         },
       }),
-    ).catch((e) => e);
-    expect((await failed).code).toBe('57P01');
+    ).catch((e: unknown) => e as { code?: string });
+    expect(((await failed) as { code?: string }).code).toBe('57P01');
     expect(sql.rows.get('clerk-1/k')?.state).toBe('in-progress');
     sql.down = false;
     // the retry runs (instead of "still being processed" for ever)
