@@ -76,8 +76,9 @@ export class Queues implements BeforeApplicationShutdown {
   }
 
   /**
-   * Why `connection` (or the connection of the queue of that name) cannot serve a request now — it was connected and is not any more (ioredis is
-   * reconnecting) — else undefined. A connection still opening for the first time is given a chance.
+   * Why `connection` (or the connection of the queue of that name) cannot serve a request now — it
+   * was connected and is not any more (ioredis is reconnecting), or it is still opening while another
+   * connection to the same Redis lost it — else undefined.
    */
   down(connection: Redis | string): string | undefined {
     const c = typeof connection === 'string' ? this.queueConnections.get(connection) : connection;
