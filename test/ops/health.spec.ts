@@ -11,12 +11,22 @@ import { ConfigModule, EVENT_STORE, HealthModule, loadConfig, PROJECTION_STATUS,
 describe('GET /health (readiness)', () => {
   const lag = { events: 0, seconds: 0 };
   const store = { kind: 'memory', ping: async () => undefined };
-  const projections = { status: async () => ({ projections: [{ name: 'dossier-summary', eventsBehind: lag.events, secondsBehind: lag.seconds }, { name: 'alerts', eventsBehind: 0, secondsBehind: 0 }] }) };
+  /** Milliseconds the projection status holds the event loop (a busy embedded process: PGlite's WASM runs on it). */
+  const busy = { ms: 0 };
+  const projections = {
+    status: async () => {
+      const until = Date.now() + busy.ms;
+      while (Date.now() < until) {
+        /* hold the event loop */
+      }
+      return { projections: [{ name: 'dossier-summary', eventsBehind: lag.events, secondsBehind: lag.seconds }, { name: 'alerts', eventsBehind: 0, secondsBehind: 0 }] };
+    },
+  };
   const prefix = `ops-health-${randomUUID().slice(0, 8)}`;
   let app: NestFastifyApplication;
 
   beforeAll(async () => {
-    const config = loadConfig({ EVENT_STORE_URL: 'memory://', HEALTH_MAX_LAG_EVENTS: '100', HEALTH_MAX_LAG_SECONDS: '30', HEALTH_MAX_TIMER_BACKLOG: '4', TIMERS_QUEUE: 'health-timers' }, 'api');
+    const config = loadConfig({ EVENT_STORE_URL: 'memory://', HEALTH_MAX_LAG_EVENTS: '100', HEALTH_MAX_LAG_SECONDS: '30', HEALTH_MAX_TIMER_BACKLOG: '4', TIMERS_QUEUE: 'health-timers', HEALTH_PROBE_TIMEOUT_MS: '500' }, 'api');
     @Global()
     @Module({
       providers: [
@@ -63,6 +73,20 @@ describe('GET /health (readiness)', () => {
     });
     expect((await get('/health/live')).body).toEqual({ status: 'ok' });
   });
+
+  it('does not report a Redis that answered as down because the event loop was busy past the probe limit', async () => {
+    await get(); // the health connection is open
+    busy.ms = 2_500; // longer than the probe limit (500 ms) and than the 2 s the probe used to allow
+    try {
+      for (let i = 0; i < 3; i++) {
+        const r = await get();
+        expect(r.body.details.redis).toEqual({ status: 'up' });
+        expect(r.status).toBe(200);
+      }
+    } finally {
+      busy.ms = 0;
+    }
+  }, 30_000);
 
   it('is down (503) when a projection is too many events or seconds behind', async () => {
     lag.events = 101;

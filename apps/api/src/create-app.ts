@@ -44,7 +44,13 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     app,
     new DocumentBuilder()
       .setTitle('motcua')
-      .setDescription('One-stop counter dossiers (Bộ phận Một cửa): commands, queries, reports, alerts')
+      .setDescription(
+        'One-stop counter dossiers (Bộ phận Một cửa): commands, queries, reports, alerts.\n\n' +
+          'Errors are application/problem+json (RFC 9457). 503 with Retry-After: the database or Redis is unavailable for a moment (a restart): ' +
+          'nothing was wrong with the request itself; retry it after the given seconds (with the same Idempotency-Key, if it had one).\n\n' +
+          'Idempotency-Key (any POST): a repeat returns the first answer and changes nothing; a repeat sent while the first request with that key ' +
+          'is still being processed gets 409 with Retry-After: 1 — retry then to get the stored answer; the same key with another request is 422.',
+      )
       .setVersion('1')
       .addBearerAuth()
       .build(),

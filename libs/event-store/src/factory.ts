@@ -1,4 +1,4 @@
-import { PgDriver, PgliteDriver, SqlDriver } from '@motcua/sql';
+import { PgDriver, PgDriverOptions, PgliteDriver, SqlDriver } from '@motcua/sql';
 import { MemoryEventStore } from './adapters/memory/memory-event-store';
 import { SqlEventStore } from './adapters/sql/sql-event-store';
 import { parseEventStoreUrl } from './config';
@@ -15,12 +15,18 @@ export interface OpenedEventStore {
  * Opens the adapter EVENT_STORE_URL selects, applies pending migrations and (by default) wraps it
  * in the hash chain that makes every stream tamper-evident.
  */
-export async function openEventStore(url: string | undefined, options: { hashChain?: boolean } = {}): Promise<OpenedEventStore> {
-  const opened = await openAdapter(url);
+export interface OpenEventStoreOptions {
+  hashChain?: boolean;
+  /** PostgreSQL pool settings (timeouts) when the URL is postgres://. */
+  postgres?: Pick<PgDriverOptions, 'connectTimeoutMs' | 'statementTimeoutMs'>;
+}
+
+export async function openEventStore(url: string | undefined, options: OpenEventStoreOptions = {}): Promise<OpenedEventStore> {
+  const opened = await openAdapter(url, options);
   return options.hashChain === false ? opened : { ...opened, store: new HashChainingEventStore(opened.store) };
 }
 
-async function openAdapter(url: string | undefined): Promise<OpenedEventStore> {
+async function openAdapter(url: string | undefined, options: OpenEventStoreOptions): Promise<OpenedEventStore> {
   const target = parseEventStoreUrl(url);
   switch (target.kind) {
     case 'memory':
@@ -30,7 +36,7 @@ async function openAdapter(url: string | undefined): Promise<OpenedEventStore> {
       return { store: await SqlEventStore.create(driver, { ownsDriver: true }), driver };
     }
     case 'postgres': {
-      const driver = new PgDriver({ connectionString: target.connectionString });
+      const driver = new PgDriver({ ...options.postgres, connectionString: target.connectionString });
       return { store: await SqlEventStore.create(driver, { ownsDriver: true }), driver };
     }
     case 'esdb': {

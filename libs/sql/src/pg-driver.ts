@@ -20,22 +20,59 @@ export interface PgDriverOptions {
   connectionString: string;
   max?: number;
   applicationName?: string;
+  /**
+   * How long to wait for a connection (a new one, or a free one of the pool) before the query fails
+   * (default 5000 ms). A database that is down fails at once (ECONNREFUSED); one that does not
+   * answer fails after this.
+   */
+  connectTimeoutMs?: number;
+  /**
+   * The server's `statement_timeout` (0 or undefined: none). The client also gives up on a query
+   * after this plus `QUERY_TIMEOUT_MARGIN_MS` (a connection to a server that vanished without a
+   * word would otherwise wait forever), and such a connection is discarded.
+   */
+  statementTimeoutMs?: number;
 }
 
-/** PostgreSQL through a node-postgres pool. */
+/** Network slack on top of the statement timeout before the client gives up on a query itself. */
+export const QUERY_TIMEOUT_MARGIN_MS = 5_000;
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+
+/** The connection this error came from is no use any more (the query may or may not have run). */
+export function connectionLost(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  const message = typeof e?.message === 'string' ? e.message : '';
+  return (
+    code.startsWith('08') ||
+    /^57P0[1-3]$/.test(code) ||
+    ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE'].includes(code) ||
+    /^(Connection terminated|Query read timeout$)|is not queryable$/.test(message)
+  );
+}
+
+/**
+ * PostgreSQL through a node-postgres pool. While the server is down or restarting, queries fail
+ * fast (refused connections) or within the connect and statement timeouts, and the pool heals by
+ * itself: connections that broke are discarded, new ones are opened when the server is back.
+ */
 export class PgDriver implements SqlDriver {
   readonly kind = 'postgres' as const;
   readonly pool: Pool;
   private readonly base: SqlExecutor;
 
   constructor(options: PgDriverOptions) {
+    const statementTimeout = options.statementTimeoutMs || undefined;
     this.pool = new Pool({
       connectionString: options.connectionString,
       max: options.max ?? 10,
       application_name: options.applicationName ?? 'motcua',
-      connectionTimeoutMillis: 10_000,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      keepAlive: true,
+      ...(statementTimeout ? { statement_timeout: statementTimeout, query_timeout: statementTimeout + QUERY_TIMEOUT_MARGIN_MS } : {}),
     });
-    // An idle client losing its connection must not crash the process; the next query reconnects.
+    // An idle client losing its connection (a restart, a failover) must not crash the process:
+    // pg-pool drops that client, and the next query opens a new connection.
     this.pool.on('error', () => undefined);
     this.base = executor(this.pool);
   }
@@ -78,9 +115,12 @@ export class PgDriver implements SqlDriver {
       await client.query('COMMIT');
       return result;
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => {
-        broken = true;
-      });
+      // a lost connection cannot roll back (the server does it): discard it rather than wait on it
+      if (connectionLost(err)) broken = true;
+      else
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
       throw err;
     } finally {
       done(broken);

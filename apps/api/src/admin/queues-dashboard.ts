@@ -4,7 +4,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter as BullBoardFastifyAdapter } from '@bull-board/fastify';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AuthenticationError, JwtVerifier, Queues } from '@motcua/platform';
+import { AuthenticationError, JwtVerifier, Queues, UNAVAILABLE_RETRY_AFTER_SECONDS, unavailableDetail } from '@motcua/platform';
 import { timersConfigFromEnv } from '@motcua/timers';
 
 export const QUEUES_DASHBOARD_PATH = '/api/v1/admin/queues';
@@ -19,12 +19,23 @@ export async function mountQueuesDashboard(app: NestFastifyApplication): Promise
   const verifier = app.get(JwtVerifier);
   const serverAdapter = new BullBoardFastifyAdapter();
   serverAdapter.setBasePath(QUEUES_DASHBOARD_PATH);
-  createBullBoard({ queues: [new BullMQAdapter(queues.queue(timersConfigFromEnv(process.env).queueName), { readOnlyMode: false })], serverAdapter: serverAdapter as never });
+  const timersQueue = queues.queue(timersConfigFromEnv(process.env).queueName);
+  createBullBoard({ queues: [new BullMQAdapter(timersQueue, { readOnlyMode: false })], serverAdapter: serverAdapter as never });
   const guard = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     try {
       const principal = await verifier.verifyAuthorization(req.headers.authorization);
       if (!principal.roles.includes('admin')) {
         await reply.code(403).type('application/problem+json').send({ type: 'about:blank', title: 'Forbidden', status: 403, detail: 'the queues dashboard is for admins' });
+        return;
+      }
+      // bull-board would wait on Redis for as long as it is away: answer 503 at once instead
+      const down = queues.down(timersQueue.name);
+      if (down) {
+        await reply
+          .code(503)
+          .header('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS))
+          .type('application/problem+json')
+          .send({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: `${unavailableDetail('redis')} (${down})` });
       }
     } catch (err) {
       const detail = err instanceof AuthenticationError ? err.reason : 'authentication failed';

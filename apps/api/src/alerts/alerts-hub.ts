@@ -7,6 +7,9 @@ import { alertsChannelName, AlertView } from '@motcua/projections';
 import { SqlDriver } from '@motcua/sql';
 import { namespaceOnce } from '../../../worker/src/alerts/alerts-outlet';
 
+/** How long start-up waits for the alerts subscription before it goes on without it. */
+const SUBSCRIBE_WAIT_MS = 5_000;
+
 /** One connected `GET /alerts/stream` client. */
 export interface SseClient {
   /** Alerts of these units (and their descendants) are sent. */
@@ -52,6 +55,16 @@ export class AlertsHub implements OnApplicationBootstrap, OnModuleDestroy, Befor
     return this.clients.size;
   }
 
+  /**
+   * Why new live streams cannot be served (the Redis subscription is not connected), else undefined.
+   * Streams already open stay open: ioredis resubscribes when Redis is back and alerts flow again.
+   */
+  down(): string | undefined {
+    const sub = this.subscriber;
+    if (!sub) return this.closing ? 'the service is shutting down' : 'the alert subscription is not open yet';
+    return sub.status === 'ready' ? undefined : `the Redis connection is ${sub.status}`;
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     const channel = alertsChannelName(await this.namespace());
     const sub = this.queues.connection();
@@ -64,7 +77,12 @@ export class AlertsHub implements OnApplicationBootstrap, OnModuleDestroy, Befor
         this.logger.warn(`bad alert message: ${(err as Error).message}`);
       }
     });
-    await sub.subscribe(channel);
+    // Redis down at start-up must not keep the api from serving (streams answer 503 meanwhile):
+    // wait a little for the subscription, then go on; ioredis subscribes once Redis is there
+    const subscribed = sub.subscribe(channel).catch((err) => this.logger.warn(`alerts subscription: ${(err as Error).message}`));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([subscribed, new Promise((resolve) => (timer = setTimeout(resolve, SUBSCRIBE_WAIT_MS)))]);
+    clearTimeout(timer);
   }
 
   /** Registers a client whose response headers are written; returns a function that removes it. */

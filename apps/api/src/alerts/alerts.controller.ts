@@ -10,6 +10,7 @@ import {
   AuthenticationError,
   BadRequestProblem,
   CurrentUser,
+  DependencyUnavailableError,
   EVENT_STORE,
   extractBearerToken,
   ForbiddenProblem,
@@ -98,6 +99,9 @@ export class AlertsController {
   async stream(@Query() q: AlertStreamQueryDto, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const user = await this.authenticate(req.headers.authorization, q.access_token);
     if (!READERS.some((r) => user.roles.includes(r))) throw new ForbiddenProblem(`This action needs one of the roles ${READERS.join(', ')}`);
+    // live alerts come through Redis: without it the stream would stay silent, so say so (503, Retry-After)
+    const down = this.hub.down();
+    if (down) throw new DependencyUnavailableError('redis', `live alerts need Redis: ${down}`);
     const units = q.unitCode !== undefined ? (scope(this.reference, user, q.unitCode), [q.unitCode]) : user.units;
     const header = req.headers['last-event-id'];
     const lastEventId = q.lastEventId ?? (typeof header === 'string' && header !== '' ? header : undefined);
@@ -246,11 +250,17 @@ export class WebhookDeadLetterController {
     return this.queues.queue<WebhookJob>(webhookQueueName(await this.hub.namespace()), webhookJobOptions(this.config));
   }
 
+  /** `fn` on the dead-letter queue: 503 at once while Redis is away, never waiting for it to come back. */
+  private async onQueue<R>(fn: (q: Awaited<ReturnType<WebhookDeadLetterController['queue']>>) => Promise<R>): Promise<R> {
+    const q = await this.queue();
+    return this.queues.forRequest(q.name, () => fn(q));
+  }
+
   @Get('dead-letter')
   @Roles('admin')
   @ApiOperation({ summary: 'Alert webhook deliveries that failed every attempt, newest first (the admin’s units)' })
   async deadLetter(@CurrentUser() user: Principal) {
-    const jobs = await (await this.queue()).getFailed(0, 999);
+    const jobs = await this.onQueue((q) => q.getFailed(0, 999));
     const items = jobs
       .filter((j) => j && coversUnit(this.reference.data, user, j.data.unitCode))
       .map((j) => ({
@@ -272,9 +282,9 @@ export class WebhookDeadLetterController {
   @Roles('admin')
   @ApiOperation({ summary: 'Deliver a dead-lettered webhook again (a new round of attempts)' })
   async retry(@Param('id') id: string, @CurrentUser() user: Principal) {
-    const job = await (await this.queue()).getJob(id);
-    if (!job || !(await job.isFailed()) || !coversUnit(this.reference.data, user, job.data.unitCode)) throw new NotFoundProblem(`no failed delivery ${id}`);
-    await job.retry('failed');
+    const job = await this.onQueue((q) => q.getJob(id));
+    if (!job || !(await this.onQueue(() => job.isFailed())) || !coversUnit(this.reference.data, user, job.data.unitCode)) throw new NotFoundProblem(`no failed delivery ${id}`);
+    await this.onQueue(() => job.retry('failed'));
     return { id, state: 'queued' };
   }
 }

@@ -12,7 +12,14 @@ const uuid = new ParseUUIDPipe({ version: undefined });
 
 @ApiTags('dossiers')
 @ApiBearerAuth()
-@ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A repeated POST with the same key returns the first answer and appends nothing' })
+@ApiHeader({
+  name: 'Idempotency-Key',
+  required: false,
+  description:
+    'A repeated POST with the same key returns the first answer (with Idempotent-Replayed: true) and appends nothing. ' +
+    'A repeat sent while the first request is still being processed gets 409 with Retry-After: 1 (it is not queued): retry it then to get the stored answer. ' +
+    'The same key with a different request is 422.',
+})
 @Controller('dossiers')
 export class DossiersController {
   constructor(

@@ -86,4 +86,13 @@ describe('loadConfig', () => {
     const c = loadConfig({ HEALTH_MAX_LAG_EVENTS: '5', HEALTH_MAX_LAG_SECONDS: '7', HEALTH_MAX_TIMER_BACKLOG: '9', METRICS_TOKEN: 'a-metrics-token-0123', RATE_LIMIT_PER_MINUTE: '0', TIMERS_QUEUE: 'timers-2' });
     expect(c).toMatchObject({ healthMaxLagEvents: 5, healthMaxLagSeconds: 7, healthMaxTimerBacklog: 9, metricsToken: 'a-metrics-token-0123', rateLimitPerMinute: 0, timersQueue: 'timers-2' });
   });
+
+  it('bounds database waits and health probes (defaults, overrides, bad values)', () => {
+    expect(loadConfig({})).toMatchObject({ dbConnectTimeoutMs: 5_000, dbStatementTimeoutMs: 30_000, healthProbeTimeoutMs: 5_000 });
+    expect(loadConfig({ DB_CONNECT_TIMEOUT_MS: '800', DB_STATEMENT_TIMEOUT_MS: '0', HEALTH_PROBE_TIMEOUT_MS: '300' })).toMatchObject({ dbConnectTimeoutMs: 800, dbStatementTimeoutMs: 0, healthProbeTimeoutMs: 300 });
+    expect(problemsOf({ DB_CONNECT_TIMEOUT_MS: '0', DB_STATEMENT_TIMEOUT_MS: 'soon' })).toEqual([
+      'DB_CONNECT_TIMEOUT_MS="0" must be a whole number from 100 to 600000',
+      'DB_STATEMENT_TIMEOUT_MS="soon" must be a whole number from 0 to 86400000',
+    ]);
+  });
 });

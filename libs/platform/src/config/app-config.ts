@@ -42,6 +42,12 @@ export interface AppConfig {
   metricsToken: string | undefined;
   /** Requests per minute per token (JWT `sub`) or, without a token, per client IP (RATE_LIMIT_PER_MINUTE; 0 = off). */
   rateLimitPerMinute: number;
+  /** PostgreSQL: wait at most this long for a connection (DB_CONNECT_TIMEOUT_MS). */
+  dbConnectTimeoutMs: number;
+  /** PostgreSQL: the server's statement_timeout, and (plus 5 s) the client's own limit per query (DB_STATEMENT_TIMEOUT_MS; 0 = none). */
+  dbStatementTimeoutMs: number;
+  /** Readiness: each probe (event store, Redis, projections, timers) may take this long (HEALTH_PROBE_TIMEOUT_MS). */
+  healthProbeTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -161,6 +167,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: 'all' | '
     timersQueue,
     metricsToken,
     rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', env.RATE_LIMIT_PER_MINUTE, 1_200, 0, 10_000_000, problems),
+    dbConnectTimeoutMs: int('DB_CONNECT_TIMEOUT_MS', env.DB_CONNECT_TIMEOUT_MS, 5_000, 100, 600_000, problems),
+    dbStatementTimeoutMs: int('DB_STATEMENT_TIMEOUT_MS', env.DB_STATEMENT_TIMEOUT_MS, 30_000, 0, 86_400_000, problems),
+    healthProbeTimeoutMs: int('HEALTH_PROBE_TIMEOUT_MS', env.HEALTH_PROBE_TIMEOUT_MS, 5_000, 50, 600_000, problems),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -27,11 +27,12 @@ interface Opened {
 
 async function openStorage(config: AppConfig): Promise<Opened> {
   const logger = new Logger('Storage');
-  const opened = await openEventStore(config.eventStoreUrl);
+  const postgres = { connectTimeoutMs: config.dbConnectTimeoutMs, statementTimeoutMs: config.dbStatementTimeoutMs };
+  const opened = await openEventStore(config.eventStoreUrl, { postgres });
   let driver = opened.driver;
   if (!driver) {
     // EventStoreDB: read models and checkpoints live in PostgreSQL.
-    driver = new PgDriver({ connectionString: config.readModelUrl! });
+    driver = new PgDriver({ ...postgres, connectionString: config.readModelUrl! });
   }
   await migrate(driver);
   logger.log(`event store: ${opened.store.kind} (${redact(config.eventStoreUrl)})`);

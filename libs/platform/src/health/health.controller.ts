@@ -8,11 +8,41 @@ import { projectionStatusOf } from '../metrics/metrics.module';
 import { Queues } from '../queues/queues';
 import { APP_CONFIG, EVENT_STORE } from '../tokens';
 
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([
-    p,
-    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms).unref()),
-  ]);
+/**
+ * `p`, or a rejection after `ms`. The verdict waits one more turn of the event loop after the timer
+ * fires (`setImmediate` runs after the poll phase has read pending I/O): when the loop was blocked —
+ * on the embedded store PGlite's WASM runs on it, and under load it can hold it for seconds — our
+ * timer and the answer are both overdue, and an answer already waiting in the socket must win
+ * rather than a busy process reporting a healthy Redis as down.
+ */
+export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const timer = setTimeout(
+      () =>
+        setImmediate(() => {
+          if (settled) return;
+          settled = true;
+          reject(new Error(`${what} did not answer within ${ms} ms`));
+        }),
+      ms,
+    );
+    timer.unref();
+    p.then(
+      (value) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (err) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
+  });
 }
 
 /** A delayed timer counts as overdue when its time passed more than this long ago (a worker promotes due ones at once). */
@@ -62,6 +92,18 @@ export class HealthController {
     return this.redis;
   }
 
+  /**
+   * The health connection, unless Redis is known to be down: once it has been connected, any state
+   * but `ready` (ioredis is reconnecting) is reported at once instead of queueing a command that
+   * would wait for the reconnection. A fresh connection may still be connecting: it gets the probe's time.
+   */
+  private redisOrDown() {
+    const c = this.connection();
+    const why = this.queues.down(c);
+    if (why) throw new Error(why);
+    return c;
+  }
+
   @Get()
   @HealthCheck()
   check() {
@@ -69,7 +111,7 @@ export class HealthController {
       async () => {
         const i = this.indicators.check('eventStore');
         try {
-          await withTimeout(this.store.ping(), 2_000, 'event store');
+          await withTimeout(this.store.ping(), this.config.healthProbeTimeoutMs, 'event store');
           return i.up({ kind: this.store.kind });
         } catch (err) {
           return i.down({ kind: this.store.kind, message: (err as Error).message });
@@ -78,7 +120,7 @@ export class HealthController {
       async () => {
         const i = this.indicators.check('redis');
         try {
-          await withTimeout(this.connection().ping(), 2_000, 'redis');
+          await withTimeout(this.redisOrDown().ping(), this.config.healthProbeTimeoutMs, 'redis');
           return i.up();
         } catch (err) {
           return i.down({ message: (err as Error).message });
@@ -95,7 +137,7 @@ export class HealthController {
     const source = projectionStatusOf(this.moduleRef);
     if (!source) return i.up({ inProcess: false, ...limits });
     try {
-      const { projections } = await withTimeout(source.status(), 3_000, 'projection status');
+      const { projections } = await withTimeout(source.status(), this.config.healthProbeTimeoutMs, 'projection status');
       const figures: Record<string, { eventsBehind: number; secondsBehind: number }> = {};
       const behind: string[] = [];
       for (const p of projections) {
@@ -114,7 +156,7 @@ export class HealthController {
     const i = this.indicators.check('timers');
     const max = this.config.healthMaxTimerBacklog;
     try {
-      const { waiting, overdue } = await withTimeout(timerBacklog(this.connection(), this.queues.prefix, this.config.timersQueue), 2_000, 'redis');
+      const { waiting, overdue } = await withTimeout(timerBacklog(this.redisOrDown(), this.queues.prefix, this.config.timersQueue), this.config.healthProbeTimeoutMs, 'redis');
       const data = { queue: this.config.timersQueue, waiting, overdue, backlog: waiting + overdue, maxBacklog: max };
       return waiting + overdue > max ? i.down({ ...data, message: `timer backlog ${waiting + overdue} is above ${max}` }) : i.up(data);
     } catch (err) {

@@ -18,11 +18,14 @@ export class ProblemFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const contentType = request.headers?.['content-type'];
-    const { problem, headers, unexpected } = toProblem(exception, { contentType });
+    const { problem, headers, unexpected, logDetail } = toProblem(exception, { contentType });
     const path = (request.url ?? '').split('?')[0];
     const correlationId = request.id === undefined ? undefined : String(request.id);
     const body = { ...problem, instance: path, ...(correlationId ? { correlationId } : {}) };
-    if (problem.status >= 500) {
+    if (problem.status === 503 && logDetail) {
+      // a dependency is down: one line per request, no stack (an outage would otherwise flood the log)
+      this.logger.warn(`503 on ${request.method} ${path} (request ${correlationId ?? '-'}): ${logDetail}`);
+    } else if (problem.status >= 500) {
       const err = exception instanceof Error ? exception : new Error(String(exception));
       const what = unexpected ? `${err.name}: ${err.message}` : problem.detail;
       this.logger.error(`${problem.status} on ${request.method} ${path} (request ${correlationId ?? '-'}): ${what}`, err.stack);

@@ -6,12 +6,15 @@ import { ApplicationError } from '@motcua/application';
 import { DomainError } from '@motcua/domain';
 import { EventStoreUnavailableError, WrongExpectedRevisionError } from '@motcua/event-store';
 import { buildProblem, ProblemDetails, ProblemException, problemType, RESERVED_MEMBERS, statusTitle } from './problem';
+import { classifyUnavailable, UNAVAILABLE_RETRY_AFTER_SECONDS, unavailableDetail } from './unavailable';
 
 export interface MappedProblem {
   problem: ProblemDetails;
   headers: Record<string, string>;
   /** True for errors we did not anticipate (500): log them with their stack. */
   unexpected: boolean;
+  /** For the log only: what actually failed (e.g. the driver's message behind a 503). */
+  logDetail?: string;
 }
 
 /** What the mapping may mention about the request. */
@@ -121,10 +124,15 @@ export function toProblem(exception: unknown, facts: RequestFacts = {}): MappedP
   if (exception instanceof WrongExpectedRevisionError) {
     return problem(409, 'The resource was changed by another request at the same time: reload it and try again.');
   }
-  if (exception instanceof EventStoreUnavailableError) {
-    return problem(503, 'The event store is unavailable: try again in a moment.', undefined, { 'Retry-After': '5' });
-  }
   if (exception instanceof HttpException) return fromHttpException(exception, facts);
+  // The database, PGlite or Redis is down, restarting or overloaded: not the client's fault, nor a bug.
+  const down = exception instanceof EventStoreUnavailableError ? { dependency: 'event-store' as const, message: exception.message } : classifyUnavailable(exception);
+  if (down) {
+    return {
+      ...problem(503, unavailableDetail(down.dependency), undefined, { 'Retry-After': String(UNAVAILABLE_RETRY_AFTER_SECONDS) }),
+      logDetail: `${down.dependency} unavailable: ${down.message}`,
+    };
+  }
   const err = exception as { code?: unknown; statusCode?: unknown; status?: unknown; message?: unknown } | null;
   const known = typeof err?.code === 'string' ? FASTIFY_ERRORS[err.code] : undefined;
   if (known) return problem(known.status, known.detail(facts));

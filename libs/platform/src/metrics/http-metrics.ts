@@ -33,6 +33,8 @@ export function outcomeOf(status: number, code?: string): string {
       return 'domain-error';
     case 429:
       return 'rate-limited';
+    case 503:
+      return 'unavailable';
     default:
       return status >= 500 ? 'error' : `http-${status}`;
   }

@@ -37,7 +37,7 @@ export class Metrics {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
     this.commands = new Counter({
       name: 'motcua_commands_total',
-      help: 'Dossier commands (HTTP and imports) by command and outcome (ok, invalid, unauthenticated, forbidden, not-found, conflict, domain-error, too-large, rate-limited, error)',
+      help: 'Dossier commands (HTTP and imports) by command and outcome (ok, invalid, unauthenticated, forbidden, not-found, conflict, domain-error, too-large, rate-limited, unavailable, error)',
       labelNames: ['command', 'outcome'],
       registers,
     });

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, Optional } from 
 import { JobsOptions, Processor, Queue, QueueEvents, Worker, WorkerOptions } from 'bullmq';
 import IORedis, { Redis } from 'ioredis';
 import { AppConfig } from '../config/app-config';
+import { DependencyUnavailableError } from '../http/unavailable';
 import { APP_CONFIG } from '../tokens';
 
 /**
@@ -29,6 +30,9 @@ export interface QueuesOptions {
 }
 export const QUEUES_OPTIONS = Symbol('QUEUES_OPTIONS');
 
+/** How long a request handler waits on Redis (when it is connected) before answering 503. */
+export const REQUEST_REDIS_TIMEOUT_MS = 5_000;
+
 export interface WorkerSettings {
   concurrency?: number;
   /** How long a job may run before BullMQ considers it stalled and gives it to another worker. */
@@ -41,6 +45,9 @@ export class Queues implements BeforeApplicationShutdown {
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
   private readonly connections: Redis[] = [];
+  /** Connections that have been ready once (so a state other than `ready` now means Redis went away). */
+  private readonly everReady = new WeakSet<Redis>();
+  private readonly queueConnections = new Map<string, Redis>();
   private closed = false;
   /** What happened at shutdown, in order (tests assert workers close before queues). */
   readonly shutdownLog: string[] = [];
@@ -63,15 +70,54 @@ export class Queues implements BeforeApplicationShutdown {
       retryStrategy: (times) => Math.min(times * 200, 5_000),
     });
     c.on('error', (err) => this.logger.warn(`redis: ${err.message}`));
+    c.on('ready', () => this.everReady.add(c));
     this.connections.push(c);
     return c;
+  }
+
+  /**
+   * Why `connection` (or the connection of the queue of that name) cannot serve a request now — it
+   * was connected and is not any more (ioredis is reconnecting), or it is still opening while another
+   * connection to the same Redis lost it — else undefined.
+   */
+  down(connection: Redis | string): string | undefined {
+    const c = typeof connection === 'string' ? this.queueConnections.get(connection) : connection;
+    if (c?.status === 'ready') return undefined;
+    if (c && this.everReady.has(c)) return `the Redis connection is ${c.status}`;
+    // a connection still opening: Redis is down if another one (same REDIS_URL) lost it
+    const lost = this.connections.find((o) => o !== c && this.everReady.has(o) && typeof o.status === 'string' && o.status !== 'ready');
+    return lost ? `the Redis connection is ${lost.status}` : undefined;
+  }
+
+  /**
+   * For request handlers: runs `fn` against Redis (`connection`, or the connection of queue
+   * `connection` by name), failing at once with a DependencyUnavailableError (503) while Redis is
+   * away and after `timeoutMs` otherwise. BullMQ connections keep commands until Redis is back,
+   * which would hold the request for the whole outage.
+   */
+  async forRequest<R>(connection: Redis | string, fn: () => Promise<R>, timeoutMs = REQUEST_REDIS_TIMEOUT_MS): Promise<R> {
+    const why = this.down(connection);
+    if (why) throw new DependencyUnavailableError('redis', why);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        fn(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new DependencyUnavailableError('redis', `Redis did not answer within ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** The queue `name` (one per name); `jobOptions` override the default job options of this queue (first call wins). */
   queue<T = unknown>(name: string, jobOptions: JobsOptions = {}): Queue<T> {
     let q = this.queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: this.connection(), prefix: this.prefix, defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, ...jobOptions } });
+      const connection = this.connection();
+      this.queueConnections.set(name, connection);
+      q = new Queue(name, { connection, prefix: this.prefix, defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, ...jobOptions } });
       q.on('error', (err) => this.logger.warn(`queue ${name}: ${err.message}`));
       this.queues.set(name, q);
     }
