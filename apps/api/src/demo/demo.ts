@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   env.EVENT_STORE_URL ||= DEMO_DATA;
   env.LOG_LEVEL ||= 'warn'; // the demo prints what matters; LOG_LEVEL=info shows the service's logs
-  const dossiers = int(env.DEMO_DOSSIERS, 3_000, 0, 1_000_000, 'DEMO_DOSSIERS');
+  const dossiers = int(env.DEMO_DOSSIERS, 2_500, 0, 1_000_000, 'DEMO_DOSSIERS');
   const days = int(env.DEMO_DAYS, 60, 1, 366, 'DEMO_DAYS');
   env.JWT_SECRET = demoSecret(env);
   const out = (line: string) => process.stdout.write(line + '\n');
@@ -107,7 +107,10 @@ async function main(): Promise<void> {
       resolved: { total: number; late: number };
       pending: { total: number; overdue: number };
     };
-    summary = `${s.received.total} dossiers: ${s.resolved.total} resolved (${s.resolved.late} late), ${s.pending.total} open (${s.pending.overdue} overdue)`;
+    const alerts = (await (await fetch(`${baseUrl}/alerts?state=open&limit=200`, { headers: { authorization: `Bearer ${admin}` } })).json()) as { items: unknown[] };
+    summary =
+      `${s.received.total} dossiers: ${s.resolved.total} resolved (${s.resolved.late} late), ${s.pending.total} open (${s.pending.overdue} overdue); ` +
+      `${alerts.items.length}${alerts.items.length === 200 ? '+' : ''} open alerts`;
   } catch {
     /* the figures are a courtesy */
   }

@@ -29,7 +29,6 @@ export function exitOnStartError(err: unknown): never {
   throw err;
 }
 
-export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 const GET_REDIS = 'install Redis ("sudo apt install redis-server", "brew install redis" or "docker run -d -p 6379:6379 redis:7")';
 /** Each probe gives up after this long; all run at once, so a start fails well within 10 s. */
 const PROBE_MS = 4_000;
@@ -40,6 +39,8 @@ export interface StartupOptions {
   /** May this process start its own Redis (the api on the embedded store; never the standalone worker)? */
   mayStartRedis?: boolean;
   log?: (message: string) => void;
+  /** Where Redis is looked for when REDIS_URL is unset (tests; default 127.0.0.1:6379). */
+  defaultRedis?: { host: string; port: number };
 }
 
 export interface Started {
@@ -181,6 +182,8 @@ export async function checkDependencies(config: AppConfig, options: StartupOptio
   let redisUrl = config.redisUrl;
   let localRedis: LocalRedis | undefined;
   const mode = config.localRedis;
+  const fallback = options.defaultRedis ?? { host: '127.0.0.1', port: 6379 };
+  const fallbackUrl = `redis://${fallback.host}:${fallback.port}`;
   checks.push(
     (async () => {
       if (config.redisUrlSet) {
@@ -188,10 +191,13 @@ export async function checkDependencies(config: AppConfig, options: StartupOptio
         if (why) problems.push(`Redis at ${hostOf(config.redisUrl)} (REDIS_URL=${redact(config.redisUrl)}) does not answer: ${why}. Start it or set REDIS_URL to a Redis that runs; to get one, ${GET_REDIS}.`);
         return;
       }
-      const why = mode === 'always' ? 'LOCAL_REDIS=always' : await pingRedis('127.0.0.1', 6379, 2_000);
-      if (!why) return;
+      const why = mode === 'always' ? 'LOCAL_REDIS=always' : await pingRedis(fallback.host, fallback.port, 2_000);
+      if (!why) {
+        redisUrl = fallbackUrl;
+        return;
+      }
       if (why.startsWith('answered')) {
-        problems.push(`REDIS_URL is not set and the Redis at ${hostOf(DEFAULT_REDIS_URL)} ${why} to PING. Set REDIS_URL (with its password: redis://:password@host:6379), or ${GET_REDIS}.`);
+        problems.push(`REDIS_URL is not set and the Redis at ${hostOf(fallbackUrl)} ${why} to PING. Set REDIS_URL (with its password: redis://:password@host:6379), or ${GET_REDIS}.`);
         return;
       }
       const binary = findOnPath('redis-server', env);
@@ -213,7 +219,7 @@ export async function checkDependencies(config: AppConfig, options: StartupOptio
           return;
         }
         redisUrl = localRedis.url;
-        log(`REDIS_URL is not set and ${mode === 'always' ? 'LOCAL_REDIS=always' : `nothing answers at ${hostOf(DEFAULT_REDIS_URL)}`}: started ${binary} (pid ${localRedis.pid}) at ${redisUrl}, append-only file in ${dir}; it stops with the service`);
+        log(`REDIS_URL is not set and ${mode === 'always' ? 'LOCAL_REDIS=always' : `nothing answers at ${hostOf(fallbackUrl)}`}: started ${binary} (pid ${localRedis.pid}) at ${redisUrl}, append-only file in ${dir}; it stops with the service`);
         return;
       }
       const instead =
@@ -224,7 +230,7 @@ export async function checkDependencies(config: AppConfig, options: StartupOptio
             : !options.mayStartRedis
               ? 'this process does not start one'
               : 'no redis-server on PATH to start one under the data directory';
-      const missing = mode === 'always' ? 'LOCAL_REDIS=always asks for a Redis of its own' : `no Redis answers at ${hostOf(DEFAULT_REDIS_URL)} (${why})`;
+      const missing = mode === 'always' ? 'LOCAL_REDIS=always asks for a Redis of its own' : `no Redis answers at ${hostOf(fallbackUrl)} (${why})`;
       problems.push(`REDIS_URL is not set and ${missing}; ${instead}. Set REDIS_URL to a Redis that runs, or ${GET_REDIS}.`);
     })(),
   );
