@@ -94,6 +94,15 @@ describe('first start', () => {
     expect(pg.lines).toEqual([expect.stringMatching(/^motcua cannot start: PostgreSQL at 127\.0\.0\.1:\d+ \(EVENT_STORE_URL=.*\) does not answer/)]);
   });
 
+  it('the standalone worker: one line for a PostgreSQL that does not answer, within 10 s', async () => {
+    const port = await closedPort();
+    const worker = path.join(ROOT, 'dist/apps/worker/src/main.js');
+    const r = await runToExit(worker, { ...base(tempDir('worker')), EVENT_STORE_URL: `postgres://postgres@127.0.0.1:${port}/motcua` }, 30_000);
+    expect(r.code).toBe(1);
+    expect(r.ms).toBeLessThan(10_000);
+    expect(r.lines).toEqual([expect.stringMatching(/^motcua cannot start: PostgreSQL at .*EVENT_STORE_URL=.*does not answer/)]);
+  });
+
   it('REDIS_URL unset and redis-server installed: a child under the data directory with AOF, used by the service, stopped with it', async () => {
     const dataDir = tempDir('child');
     const env = { ...base(dataDir), LOCAL_REDIS: 'always' };

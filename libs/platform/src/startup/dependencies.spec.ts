@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadConfig } from '../config/app-config';
 import { checkDependencies, DependencyError } from './dependencies';
-import { findOnPath, pingRedis } from './local-redis';
+import { findOnPath, pingRedis, startLocalRedis } from './local-redis';
 
 /** A loopback port with nothing listening (taken, then released). */
 async function closedPort(): Promise<number> {
@@ -65,6 +65,20 @@ describe('checkDependencies: Redis when REDIS_URL is not set', () => {
       await local.stop();
     }
     expect(alive(local.pid)).toBe(false);
+  });
+
+  it('stops a redis-server left running in the directory by a killed process before starting its own', async () => {
+    const dir = path.join(dataDir, 'stale-redis');
+    const first = await startLocalRedis(findOnPath('redis-server')!, dir); // stands for the one a SIGKILLed service left behind
+    const second = await startLocalRedis(findOnPath('redis-server')!, dir);
+    try {
+      await until('the stale one to be gone', () => !alive(first.pid));
+      expect(alive(second.pid)).toBe(true);
+      expect(Number(fs.readFileSync(path.join(dir, 'redis.pid'), 'utf8'))).toBe(second.pid);
+    } finally {
+      await second.stop();
+      await first.stop();
+    }
   });
 
   it('without redis-server on PATH: one line naming REDIS_URL and how to get Redis, quickly', async () => {
