@@ -119,7 +119,8 @@ export async function startLocalRedis(binary: string, dir: string, timeoutMs = 8
     '--pidfile', path.join(dir, 'redis.pid'),
     '--logfile', path.join(dir, 'redis.log'),
   ];
-  const child: ChildProcess = spawn(binary, args, { stdio: 'ignore', cwd: dir });
+  // its own process group: a Ctrl+C in the terminal reaches the service, which stops Redis after its queues
+  const child: ChildProcess = spawn(binary, args, { stdio: 'ignore', cwd: dir, detached: true });
   let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   let spawnError: Error | undefined;
   const exit = new Promise<void>((resolve) => {
