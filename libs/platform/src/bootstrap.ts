@@ -2,10 +2,11 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { INestApplicationContext, Logger } from '@nestjs/common';
 import { ConfigError } from './config/app-config';
 import { AuthConfigError } from './auth/jwt-verifier';
+import { DependencyError } from './startup/dependencies';
 
-/** Prints a configuration error as a clear message (no stack) and exits 1; rethrows anything else. */
+/** Prints a configuration error or an unreachable dependency as a clear message (no stack) and exits 1; rethrows anything else. */
 export function exitOnConfigError(err: unknown): never {
-  if (err instanceof ConfigError || err instanceof AuthConfigError) {
+  if (err instanceof ConfigError || err instanceof AuthConfigError || err instanceof DependencyError) {
     process.stderr.write(`${err.message}\n`);
     process.exit(1);
   }
@@ -44,7 +45,13 @@ export async function drainHttp(server: Server, active: Set<ServerResponse>, max
  * timeout), then app.close() (Nest runs the shutdown hooks: workers, then queues, then the
  * store), then exit 0. A shutdown that takes longer than `timeoutSeconds` exits 1.
  */
-export function closeOnSignals(app: INestApplicationContext, timeoutSeconds: number, http?: { server: Server; active: Set<ServerResponse> }): void {
+export function closeOnSignals(
+  app: INestApplicationContext,
+  timeoutSeconds: number,
+  http?: { server: Server; active: Set<ServerResponse> },
+  /** Runs after the app closed (e.g. stops the local redis-server the app used). */
+  afterClose?: () => Promise<void>,
+): void {
   const logger = new Logger('Shutdown');
   let closing = false;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -63,6 +70,7 @@ export function closeOnSignals(app: INestApplicationContext, timeoutSeconds: num
         if (server) logger.log(left ? `HTTP drained with ${left} request(s) still running` : 'HTTP drained: no request in flight');
         return app.close();
       })
+      .then(() => afterClose?.())
       .then(() => {
         logger.log('closed cleanly');
         process.exit(0);

@@ -11,3 +11,5 @@ export * from './auth';
 export * from './http';
 export * from './metrics';
 export * from './limits/rate-limit';
+export * from './startup/dependencies';
+export * from './startup/local-redis';

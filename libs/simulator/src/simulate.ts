@@ -36,6 +36,13 @@ export interface SimulationOptions {
   months?: [number, number];
   /** Only this unit and its descendants (e.g. one district). */
   scope?: string;
+  /**
+   * Receptions from this local day to that one (`YYYY-MM-DD`, inclusive) instead of `year`/`months`,
+   * e.g. the last 60 days for a demo.
+   */
+  period?: { from: string; to: string };
+  /** Commands after this instant are left out (the dossier is still open then); default the end of the year (or of `period.to`'s year). */
+  until?: Date;
   /** Called once per simulated day with the dossiers received so far. */
   onProgress?: (received: number, total: number) => void;
 }
@@ -63,7 +70,7 @@ export interface ReferenceData {
 }
 
 export interface Simulation {
-  options: Required<Omit<SimulationOptions, 'onProgress' | 'scope'>> & { scope?: string };
+  options: Required<Omit<SimulationOptions, 'onProgress' | 'scope' | 'period' | 'until'>> & Pick<SimulationOptions, 'scope' | 'period' | 'until'>;
   province: Province;
   procedures: SimProcedure[];
   /** Units (parents first) and procedures, as the bodies of `PUT /units/{code}` and `PUT /procedures/{code}`. */
@@ -176,7 +183,17 @@ export function simulate(options: SimulationOptions = {}): Simulation {
     dossiers: options.dossiers ?? 100_000,
     months: options.months ?? ([1, 12] as [number, number]),
     scope: options.scope,
+    period: options.period,
+    until: options.until,
   };
+  const day = (d: string, name: string) => {
+    const t = /^\d{4}-\d{2}-\d{2}$/.test(d) ? Date.parse(`${d}T00:00:00Z`) : NaN;
+    if (Number.isNaN(t)) throw new RangeError(`${name} "${d}" is not a date (YYYY-MM-DD)`);
+    return t / 86_400_000;
+  };
+  const periodDays = opts.period ? [day(opts.period.from, 'period.from'), day(opts.period.to, 'period.to')] : undefined;
+  if (periodDays && periodDays[0] > periodDays[1]) throw new RangeError(`period ${opts.period!.from}…${opts.period!.to} ends before it starts`);
+  if (periodDays) opts.year = new Date(periodDays[1] * 86_400_000).getUTCFullYear();
   if (!Number.isInteger(opts.year) || opts.year < 2000 || opts.year > 2100) throw new RangeError(`year ${opts.year} out of range`);
   const [m1, m2] = opts.months;
   if (!(m1 >= 1 && m2 <= 12 && m1 <= m2)) throw new RangeError(`months ${m1}–${m2} out of range`);
@@ -232,9 +249,9 @@ export function simulate(options: SimulationOptions = {}): Simulation {
     const ctx: WorkingTimeContext = createWorkingTimeContext();
     const eras = { before: era(false), after: era(true) };
     const reformDay = Date.parse(REFORM_DATE) / 86_400_000;
-    const firstDay = Date.UTC(opts.year, m1 - 1, 1) / 86_400_000;
-    const lastDay = Date.UTC(opts.year, m2, 1) / 86_400_000 - 1;
-    const horizon = midnight(Date.UTC(opts.year + 1, 0, 1) / 86_400_000) - 1000;
+    const firstDay = periodDays ? periodDays[0] : Date.UTC(opts.year, m1 - 1, 1) / 86_400_000;
+    const lastDay = periodDays ? periodDays[1] : Date.UTC(opts.year, m2, 1) / 86_400_000 - 1;
+    const horizon = opts.until ? opts.until.getTime() : midnight(Date.UTC(opts.year + 1, 0, 1) / 86_400_000) - 1000;
     // receptions per working day: Monday busiest, make-up Saturdays quieter
     const days: { day: number; w: number }[] = [];
     for (let d = firstDay; d <= lastDay; d++) {
@@ -292,6 +309,7 @@ export function simulate(options: SimulationOptions = {}): Simulation {
       }
       receptions.sort((a, b) => a.t - b.t);
       for (const { t: t0, channel } of receptions) {
+        if (t0 > horizon) break; // received after `until`: not yet
         const unit = e.units[rng.weighted(e.unitCum)];
         const pl = e.procs.get(`${unit.level}/${channel}`)!;
         const proc = pl.list[rng.weighted(pl.cum)];

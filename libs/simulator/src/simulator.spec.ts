@@ -171,4 +171,27 @@ describe('simulator', () => {
     }
     expect(receptions).toBe(2_000);
   });
+
+  it('a period up to a moment (the demo\'s last 60 days): receptions in the period, nothing after the moment, open dossiers left open', () => {
+    const until = new Date('2026-03-20T10:30:00+07:00');
+    const sim = simulate({ seed: 7, period: { from: '2026-01-19', to: '2026-03-20' }, until, dossiers: 1_500 });
+    const last = new Map<string, string>();
+    let receptions = 0;
+    for (const text of sim.lines()) {
+      const o = JSON.parse(text) as { command: string; dossierId: string; occurredAt: string };
+      expect(Date.parse(o.occurredAt)).toBeLessThanOrEqual(until.getTime());
+      if (o.command === 'receive') {
+        receptions++;
+        expect(o.occurredAt.slice(0, 10) >= '2026-01-19' && o.occurredAt.slice(0, 10) <= '2026-03-20').toBe(true);
+      }
+      last.set(o.dossierId, o.command);
+    }
+    // every counted dossier was received (none after `until`), and a realistic share is still open then
+    expect(receptions).toBe(sim.stats.dossiers);
+    expect(receptions).toBeGreaterThan(1_300);
+    const open = [...last.values()].filter((c) => !['resolve', 'withdraw', 'rate'].includes(c)).length;
+    expect(open).toBeGreaterThan(50);
+    expect([...last.values()].filter((c) => c === 'request-supplement').length).toBeGreaterThan(0);
+    expect(() => simulate({ period: { from: '2026-03-20', to: '2026-03-01' } })).toThrow(/ends before it starts/);
+  });
 });

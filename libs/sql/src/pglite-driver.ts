@@ -2,6 +2,7 @@ import { PGlite, Transaction } from '@electric-sql/pglite';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SqlDriver, SqlExecutor, SqlResult } from './driver';
+import { acquireLock, LOCK_FILE, releaseLock } from './data-dir-lock';
 
 type Queryable = Pick<PGlite, 'query' | 'exec'> | Transaction;
 
@@ -15,17 +16,6 @@ function executor(db: Queryable): SqlExecutor {
       await db.exec(sql);
     },
   };
-}
-
-const LOCK_FILE = 'motcua.lock';
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**
@@ -83,27 +73,3 @@ export class PgliteDriver implements SqlDriver {
   }
 }
 
-function acquireLock(lockPath: string): void {
-  try {
-    fs.writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
-    return;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-  }
-  const owner = Number(fs.readFileSync(lockPath, 'utf8').trim());
-  if (owner && owner !== process.pid && processAlive(owner)) {
-    throw new Error(
-      `The embedded database ${path.dirname(lockPath)} is already open in process ${owner}. ` +
-        'PGlite allows one process per data directory: stop the other process or use PostgreSQL.',
-    );
-  }
-  fs.writeFileSync(lockPath, String(process.pid));
-}
-
-function releaseLock(lockPath: string): void {
-  try {
-    if (fs.readFileSync(lockPath, 'utf8').trim() === String(process.pid)) fs.unlinkSync(lockPath);
-  } catch {
-    /* already gone */
-  }
-}

@@ -1,5 +1,5 @@
 import { createPublicKey } from 'node:crypto';
-import { parseEventStoreUrl, EventStoreTarget, redact } from '@motcua/event-store';
+import { parseEventStoreUrl, EventStoreTarget, redact } from '@motcua/event-store/config';
 
 /** Validated configuration of both apps. Every variable is documented in the README. */
 export interface AppConfig {
@@ -8,6 +8,10 @@ export interface AppConfig {
   /** SQL database for read models/checkpoints when the event store is EventStoreDB. */
   readModelUrl: string | undefined;
   redisUrl: string;
+  /** REDIS_URL was given (else the default address is tried, then a local redis-server may be started). */
+  redisUrlSet: boolean;
+  /** LOCAL_REDIS: start a redis-server child under the data directory when REDIS_URL is unset and the default does not answer (`auto`), always, or never. */
+  localRedis: 'auto' | 'always' | 'never';
   host: string;
   port: number;
   /** Run projections and timers in this process (default: yes for the embedded PGlite store). */
@@ -96,6 +100,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: 'all' | '
   }
   const redisUrl = env.REDIS_URL?.trim() || 'redis://127.0.0.1:6379';
   if (!/^rediss?:\/\//.test(redisUrl)) problems.push(`REDIS_URL "${redact(redisUrl)}" must start with redis:// or rediss://`);
+  const localRedis = (env.LOCAL_REDIS?.trim().toLowerCase() || 'auto') as AppConfig['localRedis'];
+  if (!['auto', 'always', 'never'].includes(localRedis)) problems.push(`LOCAL_REDIS="${env.LOCAL_REDIS}" must be auto, always or never`);
   const port = int('PORT', env.PORT, 3000, 0, 65535, problems);
   const embedded = eventStore.kind === 'pglite' || eventStore.kind === 'memory';
   const runWorker = role === 'worker' ? true : role === 'api' && !embedded ? bool('RUN_WORKER', env.RUN_WORKER, false, problems) : bool('RUN_WORKER', env.RUN_WORKER, embedded, problems);
@@ -145,6 +151,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: 'all' | '
     eventStore,
     readModelUrl,
     redisUrl,
+    redisUrlSet: Boolean(env.REDIS_URL?.trim()),
+    localRedis,
     host: env.HOST?.trim() || '127.0.0.1',
     port,
     runWorker,
