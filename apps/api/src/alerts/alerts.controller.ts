@@ -158,7 +158,7 @@ export class AlertsController {
     const alert = isAlertId(id) ? await getAlert(this.sql, id) : undefined;
     if (!alert) throw new NotFoundProblem(`unknown alert ${id}`, { extra: { alertId: id } });
     assertWithin(this.reference, user, alert.unitCode);
-    if (alert.state === 'acknowledged') return alert;
+    if (alert.state === 'acknowledged' || alert.state === 'withdrawn') return alert; // a withdrawn alert needs no acknowledgement
     const stream = alertStreamName(id);
     const data: AlertAcknowledgedData = { alertId: id, dossierId: alert.dossierId, by: user.sub, ...(user.name ? { byName: user.name } : {}), at: new Date().toISOString() };
     try {
