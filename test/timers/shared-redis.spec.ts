@@ -120,6 +120,9 @@ describe('two deployments sharing one Redis (issue #12.12)', () => {
     const b = await deployment('sb', prefix);
     try {
       expect(a.queues.prefix).toBe(b.queues.prefix);
+      // one sweep per store, each carrying its store id (a sweep of A never runs on B instead)
+      const schedulers = await a.timers.queue.getJobSchedulers();
+      expect(schedulers.map((x) => x.key).sort()).toEqual([`deadline-timers-sweep-${a.storeId}`, `deadline-timers-sweep-${b.storeId}`].sort());
       await eachRaisesItsOwn(a, b);
     } finally {
       await a.close();

@@ -195,7 +195,9 @@ export class DeadlineTimers {
   }
 
   private async ensureSweepScheduler(): Promise<void> {
-    await this.options.queues.scheduler(this.options.config.queueName, SWEEP_SCHEDULER_ID, this.options.config.sweepEveryMs, SWEEP_JOB, {});
+    // one sweep per event store (its id in the scheduler id and the job), even on a queue two deployments share
+    const store = this.options.storeId;
+    await this.options.queues.scheduler(this.options.config.queueName, store ? `${SWEEP_SCHEDULER_ID}-${store}` : SWEEP_SCHEDULER_ID, this.options.config.sweepEveryMs, SWEEP_JOB, store ? { store } : {});
   }
 
   // ---- scheduling subscription ------------------------------------------------------------
@@ -441,15 +443,9 @@ export class DeadlineTimers {
   // ---- worker -------------------------------------------------------------------------------
 
   async process(job: Job<TimerData>, token?: string): Promise<TimerOutcome | SweepResult> {
-    if (job.name === SWEEP_JOB) return this.sweep();
-    return this.fire(job, token);
-  }
-
-  /** One timer: appends the alert unless it is stale, early or already raised (idempotent). */
-  async fire(job: Job<TimerData>, token?: string): Promise<TimerOutcome> {
-    const { dossierId, kind, dueAt, fireAt, store } = job.data;
+    const store = (job.data as { store?: string } | undefined)?.store;
     if (store !== undefined && this.options.storeId !== undefined && store !== this.options.storeId) {
-      // Another event store's timer (two deployments configured onto one queue): never consume or
+      // Another event store's job (two deployments configured onto one queue): never consume or
       // drop it; put it back for its owner, a little later so that the owner's worker gets a turn.
       this.options.onForeignJob?.();
       this.logger.warn(`timers: job ${job.id} belongs to event store ${store}, not ${this.options.storeId} (QUEUE_PREFIX and TIMERS_QUEUE shared by two deployments?); left for its owner`);
@@ -459,6 +455,13 @@ export class DeadlineTimers {
       }
       return { appended: 0, foreign: true };
     }
+    if (job.name === SWEEP_JOB) return this.sweep();
+    return this.fire(job, token);
+  }
+
+  /** One timer: appends the alert unless it is stale, early or already raised (idempotent). */
+  async fire(job: Job<TimerData>, token?: string): Promise<TimerOutcome> {
+    const { dossierId, kind, dueAt, fireAt } = job.data;
     if (token && Date.now() < fireAt) {
       // Added too early (clock skew between processes): wait until its time.
       await job.moveToDelayed(fireAt, token);
