@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Global, Module } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import { ConfigModule, EVENT_STORE, HealthModule, loadConfig, PROJECTION_STATUS, ProblemFilter, Queues, QUEUES_OPTIONS, QueuesModule } from '@motcua/platform';
+import { ConfigModule, EVENT_STORE, HealthModule, loadConfig, PROJECTION_STATUS, ProblemFilter, Queues, QUEUES_OPTIONS, QueuesModule, TIMERS_STATUS } from '@motcua/platform';
 
 /**
  * Readiness with fakes for the store and the projection runner and a real Redis for the timer
@@ -22,6 +22,8 @@ describe('GET /health (readiness)', () => {
       return { projections: [{ name: 'dossier-summary', eventsBehind: lag.events, secondsBehind: lag.seconds }, { name: 'alerts', eventsBehind: 0, secondsBehind: 0 }] };
     },
   };
+  const timerLag = { events: 0, seconds: 0, running: true, poisoned: 0 };
+  const timers = { status: async () => ({ eventsBehind: timerLag.events, secondsBehind: timerLag.seconds, running: timerLag.running, poisoned: timerLag.poisoned }) };
   const prefix = `ops-health-${randomUUID().slice(0, 8)}`;
   let app: NestFastifyApplication;
 
@@ -32,9 +34,10 @@ describe('GET /health (readiness)', () => {
       providers: [
         { provide: EVENT_STORE, useValue: store },
         { provide: PROJECTION_STATUS, useValue: projections },
+        { provide: TIMERS_STATUS, useValue: timers },
         { provide: QUEUES_OPTIONS, useValue: { prefix } },
       ],
-      exports: [EVENT_STORE, PROJECTION_STATUS, QUEUES_OPTIONS],
+      exports: [EVENT_STORE, PROJECTION_STATUS, TIMERS_STATUS, QUEUES_OPTIONS],
     })
     class Fakes {}
     const moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(config), Fakes, QueuesModule, HealthModule] }).compile();
@@ -69,7 +72,15 @@ describe('GET /health (readiness)', () => {
         maxSecondsBehind: 30,
         projections: { 'dossier-summary': { eventsBehind: 3, secondsBehind: 1.3 }, alerts: { eventsBehind: 0, secondsBehind: 0 } },
       },
-      timers: { status: 'up', queue: 'health-timers', waiting: 0, overdue: 0, backlog: 0, maxBacklog: 4 },
+      timers: {
+        status: 'up',
+        queue: 'health-timers',
+        waiting: 0,
+        overdue: 0,
+        backlog: 0,
+        maxBacklog: 4,
+        subscription: { inProcess: true, maxEventsBehind: 100, maxSecondsBehind: 30, eventsBehind: 0, secondsBehind: 0, running: true, poisoned: 0 },
+      },
     });
     expect((await get('/health/live')).body).toEqual({ status: 'ok' });
   });
@@ -101,6 +112,28 @@ describe('GET /health (readiness)', () => {
     expect(r.status).toBe(503);
     expect(r.body.details.projections.status).toBe('down');
     lag.seconds = 0;
+    expect((await get()).status).toBe(200);
+  });
+
+  it("reports the timers' scheduling subscription lag and is down (503) when it does not advance", async () => {
+    timerLag.events = 7;
+    timerLag.seconds = 2.04;
+    timerLag.poisoned = 1; // a skipped poison dossier is reported, and is no reason to be down
+    let r = await get();
+    expect(r.status).toBe(200);
+    expect(r.body.details.timers.subscription).toMatchObject({ inProcess: true, eventsBehind: 7, secondsBehind: 2, poisoned: 1 });
+    timerLag.events = 101;
+    r = await get();
+    expect(r.status).toBe(503);
+    expect(r.body.details.timers).toMatchObject({ status: 'down', message: 'timers subscription too far behind (101 events, 2 s)', subscription: { eventsBehind: 101 } });
+    timerLag.events = 2;
+    timerLag.seconds = 31; // stalled: its oldest unscheduled event is older than the limit
+    r = await get();
+    expect(r.status).toBe(503);
+    expect(r.body.details.timers.status).toBe('down');
+    expect(r.body.details.projections.status).toBe('up');
+    timerLag.events = 0;
+    timerLag.seconds = 0;
     expect((await get()).status).toBe(200);
   });
 

@@ -5,7 +5,7 @@ import { computeDueAt, decide, DOSSIER_EVENT_SCHEMA_VERSIONS, dossierStreamName,
 import { EventStore, SqlEventStore } from '@motcua/event-store';
 import { loadConfig, Queues } from '@motcua/platform';
 import { dossierSummaryProjection, ProjectionRunner } from '@motcua/projections';
-import { DeadlineTimers, parseNearDeadlinePolicies, TimersConfig } from '@motcua/timers';
+import { DeadlineTimers, DeadlineTimersOptions, parseNearDeadlinePolicies, TimersConfig } from '@motcua/timers';
 import { freshPostgres, TestPostgres } from '../support/databases';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -89,7 +89,7 @@ export interface TimersFixture {
   config: TimersConfig;
   redis: IORedis;
   projections: ProjectionRunner;
-  timers(opts?: { runWorker?: boolean }): DeadlineTimers;
+  timers(opts?: Partial<DeadlineTimersOptions>): DeadlineTimers;
   /** FLUSHALL on the fixture's private Redis, or, on the shared one, deletes every key of its prefix. */
   wipeRedis(): Promise<number>;
   close(): Promise<void>;
@@ -137,7 +137,7 @@ export async function timersFixture(label: string, policy = 'fraction:0.998', op
     redis,
     projections,
     timers(opts = {}) {
-      const t = new DeadlineTimers({ store, driver: pg.driver, queues, reference, dossiers, config, leaseKey: `timers-${prefix}`, runWorker: opts.runWorker });
+      const t = new DeadlineTimers({ store, driver: pg.driver, queues, reference, dossiers, config, leaseKey: `timers-${prefix}`, ...opts });
       made.push(t);
       return t;
     },

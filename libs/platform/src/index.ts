@@ -1,5 +1,6 @@
 export * from './tokens';
 export * from './config/app-config';
+export * from './config/near-deadline-policy';
 export * from './config/config.module';
 export * from './event-store/event-store.module';
 export * from './queues/queues';

@@ -8,6 +8,8 @@ export interface TimerData {
   dueAt: string;
   /** When it is meant to fire (epoch ms): BullMQ's `job.delay` is not reliable in a processor. */
   fireAt: number;
+  /** The event store the dossier lives in (its namespace): a worker of another store leaves the job alone. */
+  store?: string;
 }
 
 export const TIMER_JOB = 'alert';

@@ -156,7 +156,7 @@ export class AlertsController {
     if (!alert) throw new NotFoundProblem(`unknown alert ${id}`, { extra: { alertId: id } });
     // another unit's alert answers like an unknown one
     if (!coversUnit(this.reference.data, user, alert.unitCode)) throw new NotFoundProblem(`unknown alert ${id}`, { extra: { alertId: id } });
-    if (alert.state === 'acknowledged') return alert;
+    if (alert.state === 'acknowledged' || alert.state === 'withdrawn') return alert; // a withdrawn alert needs no acknowledgement
     const stream = alertStreamName(id);
     const data: AlertAcknowledgedData = { alertId: id, dossierId: alert.dossierId, by: user.sub, ...(user.name ? { byName: user.name } : {}), at: new Date().toISOString() };
     try {

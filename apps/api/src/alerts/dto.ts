@@ -11,10 +11,10 @@ export class AlertListQueryDto {
   @MaxLength(100)
   unitCode?: string;
 
-  @ApiPropertyOptional({ enum: ['open', 'acknowledged'] })
+  @ApiPropertyOptional({ enum: ['open', 'acknowledged', 'withdrawn'] })
   @IsOptional()
-  @IsIn(['open', 'acknowledged'])
-  state?: 'open' | 'acknowledged';
+  @IsIn(['open', 'acknowledged', 'withdrawn'])
+  state?: 'open' | 'acknowledged' | 'withdrawn';
 
   @ApiPropertyOptional({ enum: KINDS })
   @IsOptional()

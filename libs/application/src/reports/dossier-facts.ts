@@ -155,6 +155,7 @@ export function applyToFacts(
     case 'DeadlineWarningRaised':
     case 'ApologyCutoffReached':
     case 'DossierOverdue':
+    case 'DeadlineAlertWithdrawn':
       // deadline alerts: only the version moves
       break;
     default:

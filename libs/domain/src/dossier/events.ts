@@ -119,6 +119,26 @@ export type DossierOverdue = DomainEvent<'DossierOverdue', DeadlineAlertData<'ov
 
 export type DeadlineAlertEvent = DeadlineWarningRaised | ApologyCutoffReached | DossierOverdue;
 
+/**
+ * An alert raised (by a timer) that the dossier's own history proves moot: the dossier was resolved
+ * or withdrawn, in business time, before the alert's moment (before the due time for `overdue`,
+ * before the alert was raised for any kind), which happens when a backdated resolution reaches the
+ * log after the timer fired (imports of a history). Appended with the closing event; the alert leaves
+ * the open list. `kind` and `dueAt` name the alert (its id is `<dossierId>.<kind>.<dueAt ms>`).
+ */
+export type DeadlineAlertWithdrawn = DomainEvent<
+  'DeadlineAlertWithdrawn',
+  {
+    kind: AlertKind;
+    dueAt: IsoInstant;
+    raisedAt: IsoInstant;
+    unitCode: string;
+    /** Business time of the closing event. */
+    withdrawnAt: IsoInstant;
+    reason: 'resolved-before-due' | 'withdrawn-before-due';
+  }
+>;
+
 export type DossierEvent =
   | DossierReceived
   | DossierAssigned
@@ -128,7 +148,8 @@ export type DossierEvent =
   | DossierResolved
   | DossierWithdrawn
   | SatisfactionRated
-  | DeadlineAlertEvent;
+  | DeadlineAlertEvent
+  | DeadlineAlertWithdrawn;
 
 export type DossierEventType = DossierEvent['type'];
 
@@ -144,6 +165,7 @@ export const DOSSIER_EVENT_TYPES = [
   'DeadlineWarningRaised',
   'ApologyCutoffReached',
   'DossierOverdue',
+  'DeadlineAlertWithdrawn',
 ] as const satisfies readonly DossierEventType[];
 
 // Compile-time proof that the list above names every member of the union.
@@ -167,6 +189,7 @@ export const SatisfactionRatedSchemaVersion = 1;
 export const DeadlineWarningRaisedSchemaVersion = 1;
 export const ApologyCutoffReachedSchemaVersion = 1;
 export const DossierOverdueSchemaVersion = 1;
+export const DeadlineAlertWithdrawnSchemaVersion = 1;
 
 export const DOSSIER_EVENT_SCHEMA_VERSIONS: Readonly<Record<DossierEventType, number>> = {
   DossierReceived: DossierReceivedSchemaVersion,
@@ -180,6 +203,7 @@ export const DOSSIER_EVENT_SCHEMA_VERSIONS: Readonly<Record<DossierEventType, nu
   DeadlineWarningRaised: DeadlineWarningRaisedSchemaVersion,
   ApologyCutoffReached: ApologyCutoffReachedSchemaVersion,
   DossierOverdue: DossierOverdueSchemaVersion,
+  DeadlineAlertWithdrawn: DeadlineAlertWithdrawnSchemaVersion,
 };
 
 /** Which alert event records which alert kind. */
@@ -191,6 +215,11 @@ export const ALERT_EVENT_TYPE_BY_KIND = {
 
 export function isDeadlineAlertEvent(event: DossierEvent): event is DeadlineAlertEvent {
   return event.type === 'DeadlineWarningRaised' || event.type === 'ApologyCutoffReached' || event.type === 'DossierOverdue';
+}
+
+/** Alert bookkeeping (raised or withdrawn): not a step of the dossier's processing. */
+export function isAlertBookkeepingEvent(event: DossierEvent): event is DeadlineAlertEvent | DeadlineAlertWithdrawn {
+  return isDeadlineAlertEvent(event) || event.type === 'DeadlineAlertWithdrawn';
 }
 
 export const DOSSIER_STREAM_PREFIX = 'dossier-';
@@ -221,6 +250,8 @@ export function eventOccurredAt(event: DossierEvent): IsoInstant {
     case 'ApologyCutoffReached':
     case 'DossierOverdue':
       return event.data.raisedAt;
+    case 'DeadlineAlertWithdrawn':
+      return event.data.withdrawnAt;
     default:
       return assertNever(event);
   }

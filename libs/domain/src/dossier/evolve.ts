@@ -7,7 +7,7 @@
 import { assertNever } from './assert-never';
 import { isOpenStatus, statusAfter } from './status';
 import { CorruptDossierStream } from './errors';
-import { eventOccurredAt, isDeadlineAlertEvent, type DossierEvent, type DossierReceived, type IsoInstant } from './events';
+import { eventOccurredAt, isAlertBookkeepingEvent, type DossierEvent, type DossierReceived, type IsoInstant } from './events';
 import {
   initialDossierState,
   isOpenDossier,
@@ -100,6 +100,14 @@ export function evolve(state: DossierState, event: DossierEvent): DossierState {
       return next({ ...s, alerts: [...s.alerts, { kind, dueAt, raisedAt }] }, event);
     }
 
+    case 'DeadlineAlertWithdrawn': {
+      const s = existing(state, event);
+      const { kind, dueAt, withdrawnAt } = event.data;
+      const due = Date.parse(dueAt);
+      const alerts = s.alerts.map((a) => (a.kind === kind && Date.parse(a.dueAt) === due && a.withdrawnAt === undefined ? { ...a, withdrawnAt } : a));
+      return next({ ...s, alerts }, event);
+    }
+
     default:
       return assertNever(event);
   }
@@ -163,7 +171,7 @@ function next<S extends ExistingDossier>(state: S, event: DossierEvent): S {
     ...state,
     version: state.version + 1,
     lastOccurredAt: later(state.lastOccurredAt, at),
-    lastStepOccurredAt: isDeadlineAlertEvent(event) ? state.lastStepOccurredAt : later(state.lastStepOccurredAt, at),
+    lastStepOccurredAt: isAlertBookkeepingEvent(event) ? state.lastStepOccurredAt : later(state.lastStepOccurredAt, at),
   };
 }
 

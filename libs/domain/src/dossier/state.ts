@@ -37,6 +37,8 @@ export interface RaisedAlert {
   kind: AlertKind;
   dueAt: IsoInstant;
   raisedAt: IsoInstant;
+  /** Set when the alert was withdrawn (DeadlineAlertWithdrawn). */
+  withdrawnAt?: IsoInstant;
 }
 
 export type OpenDossierStatus = Extract<DossierStatus, 'received' | 'assigned' | 'awaiting-supplement'>;

@@ -37,6 +37,7 @@ export function statusAfter(status: DossierStatus | 'none', event: DossierEvent,
     case 'DeadlineWarningRaised':
     case 'ApologyCutoffReached':
     case 'DossierOverdue':
+    case 'DeadlineAlertWithdrawn':
       return status;
     default:
       return assertNever(event);

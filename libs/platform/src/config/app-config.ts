@@ -1,5 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import { parseEventStoreUrl, EventStoreTarget, redact } from '@motcua/event-store/config';
+import { parseNearDeadlinePolicies } from './near-deadline-policy';
 
 /** Validated configuration of both apps. Every variable is documented in the README. */
 export interface AppConfig {
@@ -42,6 +43,12 @@ export interface AppConfig {
   healthMaxTimerBacklog: number;
   /** BullMQ queue of the deadline timers (TIMERS_QUEUE; the timers library reads the same variable). */
   timersQueue: string;
+  /** How often the timers' sweep runs (TIMERS_SWEEP_EVERY_MS, ≥ 1000). */
+  timersSweepEveryMs: number;
+  /** Timer worker concurrency (TIMERS_CONCURRENCY). */
+  timersConcurrency: number;
+  /** ALERT_NEAR_DEADLINE_POLICY as given (validated; `parseNearDeadlinePolicies` reads it). */
+  nearDeadlinePolicy: string | undefined;
   /** Bearer token that `/metrics` requires (METRICS_TOKEN); without one, `/metrics` answers only loopback clients. */
   metricsToken: string | undefined;
   /** Requests per minute per token (JWT `sub`) or, without a token, per client IP (RATE_LIMIT_PER_MINUTE; 0 = off). */
@@ -144,6 +151,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: 'all' | '
   }
   const timersQueue = env.TIMERS_QUEUE?.trim() || 'deadline-timers';
   if (!/^[A-Za-z0-9._-]+$/.test(timersQueue)) problems.push(`TIMERS_QUEUE="${env.TIMERS_QUEUE}" may only contain letters, digits, ".", "_" and "-"`);
+  const nearDeadlinePolicy = env.ALERT_NEAR_DEADLINE_POLICY?.trim() || undefined;
+  try {
+    parseNearDeadlinePolicies(nearDeadlinePolicy);
+  } catch (err) {
+    problems.push(`ALERT_NEAR_DEADLINE_POLICY: ${(err as Error).message}`);
+  }
   const logLevel = (env.LOG_LEVEL?.trim() || 'info') as AppConfig['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL="${env.LOG_LEVEL}" must be one of ${LOG_LEVELS.join(', ')}`);
   const config: AppConfig = {
@@ -173,6 +186,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: 'all' | '
     healthMaxLagSeconds: int('HEALTH_MAX_LAG_SECONDS', env.HEALTH_MAX_LAG_SECONDS, 300, 0, 31_536_000, problems),
     healthMaxTimerBacklog: int('HEALTH_MAX_TIMER_BACKLOG', env.HEALTH_MAX_TIMER_BACKLOG, 10_000, 0, 1_000_000_000, problems),
     timersQueue,
+    timersSweepEveryMs: int('TIMERS_SWEEP_EVERY_MS', env.TIMERS_SWEEP_EVERY_MS, 60_000, 1_000, 86_400_000, problems),
+    timersConcurrency: int('TIMERS_CONCURRENCY', env.TIMERS_CONCURRENCY, 16, 1, 1_000, problems),
+    nearDeadlinePolicy,
     metricsToken,
     rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', env.RATE_LIMIT_PER_MINUTE, 1_200, 0, 10_000_000, problems),
     dbConnectTimeoutMs: int('DB_CONNECT_TIMEOUT_MS', env.DB_CONNECT_TIMEOUT_MS, 5_000, 100, 600_000, problems),

@@ -4,7 +4,7 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs
 import { EventStore } from '@motcua/event-store';
 import { Public } from '../auth/decorators';
 import { AppConfig } from '../config/app-config';
-import { projectionStatusOf } from '../metrics/metrics.module';
+import { projectionStatusOf, timersStatusOf } from '../metrics/metrics.module';
 import { Queues } from '../queues/queues';
 import { APP_CONFIG, EVENT_STORE } from '../tokens';
 
@@ -152,15 +152,48 @@ export class HealthController {
     }
   }
 
+  /**
+   * The deadline timers: the queue's backlog (from Redis, wherever the worker runs) and, when the
+   * timers run in this process, their scheduling subscription's lag against the same limits as the
+   * projections (a subscription that does not advance leaves every new dossier without timers).
+   */
   private async timers() {
     const i = this.indicators.check('timers');
     const max = this.config.healthMaxTimerBacklog;
+    const problems: string[] = [];
+    let data: Record<string, unknown> = { queue: this.config.timersQueue, maxBacklog: max };
     try {
       const { waiting, overdue } = await withTimeout(timerBacklog(this.redisOrDown(), this.queues.prefix, this.config.timersQueue), this.config.healthProbeTimeoutMs, 'redis');
-      const data = { queue: this.config.timersQueue, waiting, overdue, backlog: waiting + overdue, maxBacklog: max };
-      return waiting + overdue > max ? i.down({ ...data, message: `timer backlog ${waiting + overdue} is above ${max}` }) : i.up(data);
+      data = { ...data, waiting, overdue, backlog: waiting + overdue };
+      if (waiting + overdue > max) problems.push(`timer backlog ${waiting + overdue} is above ${max}`);
     } catch (err) {
-      return i.down({ queue: this.config.timersQueue, maxBacklog: max, message: (err as Error).message });
+      problems.push((err as Error).message);
     }
+    const source = timersStatusOf(this.moduleRef);
+    if (!source) {
+      data.subscription = { inProcess: false };
+    } else {
+      const limits = { maxEventsBehind: this.config.healthMaxLagEvents, maxSecondsBehind: this.config.healthMaxLagSeconds };
+      try {
+        const s = await withTimeout(source.status(), this.config.healthProbeTimeoutMs, 'timers status');
+        const secondsBehind = Math.round(s.secondsBehind * 10) / 10;
+        data.subscription = {
+          inProcess: true,
+          ...limits,
+          eventsBehind: s.eventsBehind,
+          secondsBehind,
+          running: s.running,
+          poisoned: s.poisoned,
+          ...(s.lastError !== undefined && { lastError: s.lastError }),
+        };
+        if (s.eventsBehind > limits.maxEventsBehind || s.secondsBehind > limits.maxSecondsBehind) {
+          problems.push(`timers subscription too far behind (${s.eventsBehind} events, ${secondsBehind} s)`);
+        }
+      } catch (err) {
+        data.subscription = { inProcess: true, ...limits };
+        problems.push((err as Error).message);
+      }
+    }
+    return problems.length ? i.down({ ...data, message: problems.join('; ') }) : i.up(data);
   }
 }

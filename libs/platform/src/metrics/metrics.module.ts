@@ -1,13 +1,22 @@
 import { Global, Inject, Module, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { PROJECTION_STATUS } from '../tokens';
-import { Metrics, ProjectionStatusSource } from './metrics';
+import { PROJECTION_STATUS, TIMERS_STATUS } from '../tokens';
+import { Metrics, ProjectionStatusSource, TimersStatusSource } from './metrics';
 import { MetricsController } from './metrics.controller';
 
 /** Resolves the projection runner's status when the worker runs in this process (else undefined). */
 export function projectionStatusOf(moduleRef: ModuleRef): ProjectionStatusSource | undefined {
   try {
     return moduleRef.get<ProjectionStatusSource>(PROJECTION_STATUS, { strict: false });
+  } catch {
+    return undefined;
+  }
+}
+
+/** Resolves the deadline timers' status when they run in this process (else undefined). */
+export function timersStatusOf(moduleRef: ModuleRef): TimersStatusSource | undefined {
+  try {
+    return moduleRef.get<TimersStatusSource>(TIMERS_STATUS, { strict: false });
   } catch {
     return undefined;
   }
@@ -29,5 +38,7 @@ export class MetricsModule implements OnModuleInit {
   onModuleInit(): void {
     let source: ProjectionStatusSource | undefined;
     this.metrics.projectionSource = () => (source ??= projectionStatusOf(this.moduleRef));
+    let timers: TimersStatusSource | undefined;
+    this.metrics.timersSource = () => (timers ??= timersStatusOf(this.moduleRef));
   }
 }

@@ -10,6 +10,18 @@ export interface ProjectionStatusSource {
   status(): Promise<{ projections: ProjectionLag[] }>;
 }
 
+/** What the deadline timers report (DeadlineTimers.status()), as far as health and metrics need it. */
+export interface TimersLag {
+  eventsBehind: number;
+  secondsBehind: number;
+  poisoned: number;
+  running: boolean;
+  lastError?: string;
+}
+export interface TimersStatusSource {
+  status(): Promise<TimersLag>;
+}
+
 /** Seconds buckets of request durations (5 ms … 10 s). */
 const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /** Seconds buckets of timer lateness (alert raised minus the timer's fire time): 10 ms … 1 h. */
@@ -29,8 +41,16 @@ export class Metrics {
   readonly projectionLagSeconds: Gauge<'projection'>;
   readonly alertsRaised: Counter<'kind'>;
   readonly timerLateness: Histogram<'kind'>;
+  readonly timerPoison: Counter<'source'>;
+  readonly timerJobsDropped: Counter<'reason'>;
+  readonly timerForeignJobs: Counter;
+  readonly timersLagEvents: Gauge;
+  readonly timersLagSeconds: Gauge;
+  readonly timersPoisoned: Gauge;
   /** Resolved at scrape time (the projection runner lives in the worker module, when it runs here). */
   projectionSource: () => ProjectionStatusSource | undefined = () => undefined;
+  /** Likewise the deadline timers' scheduling subscription. */
+  timersSource: () => TimersStatusSource | undefined = () => undefined;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -70,6 +90,26 @@ export class Metrics {
       buckets: LATENESS_BUCKETS,
       registers,
     });
+    this.timerPoison = new Counter({
+      name: 'motcua_timers_poison_events_total',
+      help: 'Dossiers whose timers could not be computed (an event the calendar cannot handle, a corrupt stream): recorded in timer_poison and skipped, by where they were met (subscription, sweep)',
+      labelNames: ['source'],
+      registers,
+    });
+    this.timerJobsDropped = new Counter({
+      name: 'motcua_timers_jobs_dropped_total',
+      help: 'Timer jobs dropped without an alert, by reason (unknown-dossier: the dossier is not in this event store)',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.timerForeignJobs = new Counter({
+      name: 'motcua_timers_foreign_jobs_total',
+      help: "Timer jobs of another event store met on this deployment's queue and put back for their owner",
+      registers,
+    });
+    this.timersLagEvents = new Gauge({ name: 'motcua_timers_lag_events', help: 'Due-setting events the timers have not scheduled yet', registers });
+    this.timersLagSeconds = new Gauge({ name: 'motcua_timers_lag_seconds', help: 'Age of the oldest due-setting event the timers have not scheduled yet (0 when caught up)', registers });
+    this.timersPoisoned = new Gauge({ name: 'motcua_timers_poisoned_dossiers', help: 'Dossiers recorded in timer_poison (their timers cannot be computed)', registers });
   }
 
   /** A timer raised an alert (appended an event) `latenessSeconds` after its time. */
@@ -90,6 +130,17 @@ export class Metrics {
         }
       } catch {
         /* the store is down: keep the last figures; /health says why */
+      }
+    }
+    const timers = this.timersSource();
+    if (timers) {
+      try {
+        const t = await timers.status();
+        this.timersLagEvents.set(t.eventsBehind);
+        this.timersLagSeconds.set(t.secondsBehind);
+        this.timersPoisoned.set(t.poisoned);
+      } catch {
+        /* likewise */
       }
     }
     return this.registry.metrics();

@@ -3,7 +3,7 @@ import { JobsOptions, Processor, Queue, QueueEvents, Worker, WorkerOptions } fro
 import IORedis, { Redis } from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { DependencyUnavailableError } from '../http/unavailable';
-import { APP_CONFIG } from '../tokens';
+import { APP_CONFIG, STORE_ID } from '../tokens';
 
 /**
  * The one place that owns BullMQ options (Novu's pattern): connections, default job options,
@@ -23,8 +23,9 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
 /** Options of the wrapper itself (Nest token QUEUES_OPTIONS, or the constructor in tests). */
 export interface QueuesOptions {
   /**
-   * BullMQ key prefix (default: env QUEUE_PREFIX, else BullMQ's `bull`). Tests and benchmarks use a
-   * unique one so that they never see (or wipe) each other's queues.
+   * BullMQ key prefix (default: env QUEUE_PREFIX, else `motcua-<store id>` when the event store's
+   * identity is known, else BullMQ's `bull`). Tests and benchmarks use a unique one so that they never
+   * see (or wipe) each other's queues.
    */
   prefix?: string;
 }
@@ -37,6 +38,15 @@ export interface WorkerSettings {
   concurrency?: number;
   /** How long a job may run before BullMQ considers it stalled and gives it to another worker. */
   lockDurationMs?: number;
+}
+
+/**
+ * The BullMQ key prefix: the one configured (QUEUE_PREFIX), else one named after the event store
+ * (`motcua-<store id>`), so that two deployments sharing one Redis with the default never share a
+ * queue (and never take each other's timers); `bull` only when neither is known.
+ */
+export function defaultQueuePrefix(configured: string | undefined, storeId: string | undefined): string {
+  return configured?.trim() || (storeId ? `motcua-${storeId}` : 'bull');
 }
 
 @Injectable()
@@ -58,8 +68,9 @@ export class Queues implements BeforeApplicationShutdown {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() @Inject(QUEUES_OPTIONS) options?: QueuesOptions,
+    @Optional() @Inject(STORE_ID) storeId?: string,
   ) {
-    this.prefix = options?.prefix || process.env.QUEUE_PREFIX?.trim() || 'bull';
+    this.prefix = defaultQueuePrefix(options?.prefix || process.env.QUEUE_PREFIX, storeId);
   }
 
   /** A new Redis connection for BullMQ (blocking commands need their own). */

@@ -1,7 +1,8 @@
 /**
  * The `alerts` read model (infra/migrations/0005_alerts.sql): one row per deadline alert, from
  * the alert events the deadline timers append to the dossier streams (`DeadlineWarningRaised`,
- * `ApologyCutoffReached`, `DossierOverdue`) and the `AlertAcknowledged` events of the
+ * `ApologyCutoffReached`, `DossierOverdue`), their withdrawals (`DeadlineAlertWithdrawn`: state
+ * `withdrawn`, out of the open list) and the `AlertAcknowledged` events of the
  * `alert-<id>` streams. Idempotent: the alert id is deterministic (`<dossierId>.<kind>.<dueAtMs>`),
  * an alert is inserted once (a re-fired timer changes nothing) and an acknowledgement only moves
  * an open alert. The alerts a batch really inserted are handed to `onCommitted` after the batch
@@ -17,7 +18,8 @@ export const ALERT_STREAM_PREFIX = 'alert-';
 export const ALERT_ACKNOWLEDGED = 'AlertAcknowledged';
 export const AlertAcknowledgedSchemaVersion = 1;
 export const ALERT_KINDS: readonly AlertKind[] = ['near-deadline', 'apology-cutoff', 'overdue'];
-export type AlertState = 'open' | 'acknowledged';
+export type AlertState = 'open' | 'acknowledged' | 'withdrawn';
+export const ALERT_WITHDRAWN = 'DeadlineAlertWithdrawn';
 
 /** Recorded on `alert-<alertId>` (expected revision: no stream), once per alert. */
 export interface AlertAcknowledgedData {
@@ -58,6 +60,9 @@ export interface AlertView {
   state: AlertState;
   acknowledgedBy?: string;
   acknowledgedAt?: string;
+  /** Withdrawn: the dossier was closed (in business time) before the alert's moment. */
+  withdrawnAt?: string;
+  withdrawnReason?: string;
 }
 
 const ALERT_EVENT_TYPES: string[] = Object.values(ALERT_EVENT_TYPE_BY_KIND);
@@ -68,7 +73,7 @@ function iso(v: unknown): string | undefined {
 }
 
 export const ALERT_SELECT = `a.id, a.seq, a.dossier_id, COALESCE(a.dossier_code, s.code) AS dossier_code, a.unit_code, a.assignee, a.kind,
-  a.due_at, a.raised_at, a.event_id, a.state, a.acknowledged_by, a.acknowledged_at`;
+  a.due_at, a.raised_at, a.event_id, a.state, a.acknowledged_by, a.acknowledged_at, a.withdrawn_at, a.withdrawn_reason`;
 const FROM = `alerts a LEFT JOIN dossier_summary s ON s.id = a.dossier_id`;
 
 export function alertFromRow(r: Record<string, unknown>): AlertView {
@@ -86,6 +91,8 @@ export function alertFromRow(r: Record<string, unknown>): AlertView {
   if (r.assignee != null) v.assignee = String(r.assignee);
   if (r.acknowledged_by != null) v.acknowledgedBy = String(r.acknowledged_by);
   if (r.acknowledged_at != null) v.acknowledgedAt = iso(r.acknowledged_at);
+  if (r.withdrawn_at != null) v.withdrawnAt = iso(r.withdrawn_at);
+  if (r.withdrawn_reason != null) v.withdrawnReason = String(r.withdrawn_reason);
   // key order for readers: dossier first
   return {
     id: v.id,
@@ -100,6 +107,8 @@ export function alertFromRow(r: Record<string, unknown>): AlertView {
     state: v.state,
     ...(v.acknowledgedBy !== undefined ? { acknowledgedBy: v.acknowledgedBy } : {}),
     ...(v.acknowledgedAt !== undefined ? { acknowledgedAt: v.acknowledgedAt } : {}),
+    ...(v.withdrawnAt !== undefined ? { withdrawnAt: v.withdrawnAt } : {}),
+    ...(v.withdrawnReason !== undefined ? { withdrawnReason: v.withdrawnReason } : {}),
   };
 }
 
@@ -120,7 +129,7 @@ export interface AlertsProjectionOptions {
 export function alertsProjection(options: AlertsProjectionOptions = {}): Projection {
   return {
     name: ALERTS_PROJECTION,
-    filter: { streamPrefixes: [DOSSIER_STREAM_PREFIX, ALERT_STREAM_PREFIX], eventTypes: [...ALERT_EVENT_TYPES, ALERT_ACKNOWLEDGED] },
+    filter: { streamPrefixes: [DOSSIER_STREAM_PREFIX, ALERT_STREAM_PREFIX], eventTypes: [...ALERT_EVENT_TYPES, ALERT_WITHDRAWN, ALERT_ACKNOWLEDGED] },
     tables: ['alerts'],
     async apply(tx: SqlExecutor, events: RecordedEvent[]): Promise<void | AfterCommit> {
       const inserted: string[] = [];
@@ -146,6 +155,14 @@ export function alertsProjection(options: AlertsProjectionOptions = {}): Project
             event_id: e.id,
             ord: rows.length,
           });
+        } else if (e.stream.startsWith(DOSSIER_STREAM_PREFIX) && e.type === ALERT_WITHDRAWN) {
+          await flush(); // the alert it withdraws comes first in the log
+          const d = e.data as { kind: AlertKind; dueAt: string; withdrawnAt: string; reason: string };
+          await tx.query(`UPDATE alerts SET state = 'withdrawn', withdrawn_at = $2, withdrawn_reason = $3 WHERE id = $1 AND state <> 'withdrawn'`, [
+            alertId(e.stream.slice(DOSSIER_STREAM_PREFIX.length), d.kind, d.dueAt),
+            d.withdrawnAt,
+            d.reason,
+          ]);
         } else if (e.stream.startsWith(ALERT_STREAM_PREFIX) && e.type === ALERT_ACKNOWLEDGED) {
           await flush(); // the alert an acknowledgement is about comes first in the log
           const d = e.data as AlertAcknowledgedData;

@@ -53,8 +53,36 @@ describe('business time (occurredAt)', () => {
     const state = spec
       .given([...given, ev.alert('overdue', due, overdueAt, 'officer-1')])
       .when(cmd.resolve(resolvedJustInTime))
-      .then([ev.resolved(resolvedJustInTime)]);
+      .then([
+        ev.resolved(resolvedJustInTime),
+        // resolved before the due time: the overdue alert was moot, and is withdrawn (issue #12.9)
+        {
+          type: 'DeadlineAlertWithdrawn',
+          data: { kind: 'overdue', dueAt: due, raisedAt: overdueAt, unitCode: '000.00.27.H29', withdrawnAt: resolvedJustInTime, reason: 'resolved-before-due' },
+        },
+      ]);
     expect(state).toMatchObject({ status: 'resolved', resolvedAt: resolvedJustInTime, lastOccurredAt: overdueAt, lastStepOccurredAt: resolvedJustInTime });
+    expect(state.status !== 'none' && state.alerts).toEqual([{ kind: 'overdue', dueAt: due, raisedAt: overdueAt, withdrawnAt: resolvedJustInTime }]);
+  });
+
+  it('withdraws the alerts a backdated closing proves moot, and only those', () => {
+    const due = '2025-03-06T10:00:00.000Z';
+    const alerts = [
+      ev.alert('near-deadline', due, '2025-03-06T08:00:00.000Z', 'officer-1'), // raised before the resolution: it was true
+      ev.alert('overdue', due, '2025-03-06T10:00:01.000Z', 'officer-1'), // the resolution precedes the due time: moot
+    ];
+    spec
+      .given([...given, ...alerts])
+      .when(cmd.resolve('2025-03-06T09:00:00.000Z'))
+      .then([
+        ev.resolved('2025-03-06T09:00:00.000Z'),
+        {
+          type: 'DeadlineAlertWithdrawn',
+          data: { kind: 'overdue', dueAt: due, raisedAt: '2025-03-06T10:00:01.000Z', unitCode: '000.00.27.H29', withdrawnAt: '2025-03-06T09:00:00.000Z', reason: 'resolved-before-due' },
+        },
+      ]);
+    // resolved after the due time: the overdue alert was true, nothing is withdrawn
+    spec.given([...given, ...alerts]).when(cmd.resolve('2025-03-06T10:00:02.000Z')).then([ev.resolved('2025-03-06T10:00:02.000Z')]);
   });
 
   it('still refuses a step before the last step when alerts came in between', () => {

@@ -30,7 +30,7 @@ describe('events', () => {
   });
 
   it('lists every event type once, each at schema version 1', () => {
-    expect(new Set(DOSSIER_EVENT_TYPES).size).toBe(11);
+    expect(new Set(DOSSIER_EVENT_TYPES).size).toBe(12);
     expect(Object.keys(DOSSIER_EVENT_SCHEMA_VERSIONS).sort()).toEqual([...DOSSIER_EVENT_TYPES].sort());
     expect(Object.values(DOSSIER_EVENT_SCHEMA_VERSIONS).every((v) => v === 1)).toBe(true);
     expect(isDossierEventType('DossierResolved')).toBe(true);
@@ -51,9 +51,10 @@ describe('events', () => {
       ev.alert('near-deadline', DUE_AT, T),
       ev.alert('apology-cutoff', DUE_AT, T),
       ev.alert('overdue', DUE_AT, T),
+      { type: 'DeadlineAlertWithdrawn', data: { kind: 'overdue', dueAt: DUE_AT, raisedAt: T, unitCode: 'U', withdrawnAt: T, reason: 'resolved-before-due' } } as const,
     ];
     expect(all.map((e) => e.type).sort()).toEqual([...DOSSIER_EVENT_TYPES].sort());
-    expect(all.map(eventOccurredAt)).toEqual([RECEIVED_AT, ...Array(10).fill(T)]);
+    expect(all.map(eventOccurredAt)).toEqual([RECEIVED_AT, ...Array(11).fill(T)]);
   });
 });
 
