@@ -56,7 +56,7 @@ export async function atLivePosition(options: AtLiveOptions, work: (tx: SqlExecu
         await new Promise((r) => setTimeout(r, 500));
         continue;
       }
-      if (err instanceof Ahead) throw new Error(`the live read model of ${projection} stays behind the log (is its projection runner running?): cannot compare at the same position`);
+      if (err instanceof Ahead) throw new Error(`the live read model of ${projection} stays behind the log (is its projection runner running?): cannot compare at the same position`, { cause: err });
       if (!(err instanceof Behind) || attempt >= maxAttempts) throw err;
       options.logger.log(`rebuild ${projection}: the live projection is ahead; catching up again (attempt ${attempt})`);
       await replay.catchUp();
