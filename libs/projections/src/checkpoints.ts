@@ -55,3 +55,19 @@ export async function advanceCheckpoint(tx: SqlExecutor, name: string, to: Posit
     [name, positionToString(to), handled],
   );
 }
+
+/**
+ * Sets a checkpoint to an absolute position and count (a rebuild's swap hands its position over to
+ * the live projection). Inside the transaction that locked the row with `lockCheckpoint`.
+ */
+export async function setCheckpoint(tx: SqlExecutor, name: string, to: Checkpoint): Promise<void> {
+  await tx.query(
+    `UPDATE projection_checkpoints SET position = $2, events_handled = $3::bigint, updated_at = now() WHERE name = $1`,
+    [name, to.position ? positionToString(to.position) : NONE, to.eventsHandled],
+  );
+}
+
+/** Forgets a checkpoint (a rebuild's own, once swapped in or abandoned): its next reader starts from zero. */
+export async function deleteCheckpoint(db: SqlExecutor, name: string): Promise<void> {
+  await db.query(`DELETE FROM projection_checkpoints WHERE name = $1`, [name]);
+}

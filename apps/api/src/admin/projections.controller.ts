@@ -1,17 +1,16 @@
 /**
  * `POST /admin/projections/{name}/rebuild` (admin): rebuilds a read model in the service process
- * (replay into shadow tables, then an atomic swap; see libs/projections/src/rebuild.ts) while the
+ * (replay into shadow tables, then an atomic swap; see libs/projections/src/rebuild/index.ts) while the
  * API keeps answering from the current tables. The only way on the embedded store (PGlite: the
  * service owns the data directory); on PostgreSQL the CLI can also rebuild directly. Answers 202 at
  * once; `GET` on the same path reports the progress and the outcome.
  */
 import { Controller, Get, HttpCode, Inject, Injectable, Logger, Module, OnModuleDestroy, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { defaultApologyCutoff, ReferenceService } from '@motcua/application';
-import { apologyCutoff } from '@motcua/domain';
+import { ReferenceService } from '@motcua/application';
 import { EventStore } from '@motcua/event-store';
 import { ConflictProblem, EVENT_STORE, NotFoundProblem, Roles, SQL_DRIVER } from '@motcua/platform';
-import { DOSSIER_SUMMARY_PROJECTION, dossierSummaryProjection, Projection, rebuildProjection, RebuildProgress, RebuildResult } from '@motcua/projections';
+import { Projection, readModelProjections, rebuildProjection, RebuildProgress, RebuildResult } from '@motcua/projections';
 import { SqlDriver } from '@motcua/sql';
 
 export interface RebuildStatus {
@@ -22,17 +21,6 @@ export interface RebuildStatus {
   progress?: RebuildProgress;
   result?: RebuildResult;
   error?: string;
-}
-
-/** The rebuildable projections, built as the in-process worker builds them. */
-export function rebuildableProjections(reference: ReferenceService | undefined): Record<string, () => Projection> {
-  return {
-    [DOSSIER_SUMMARY_PROJECTION]: () =>
-      dossierSummaryProjection({
-        apologyCutoff: (facts, dueAt) =>
-          reference?.data.units.has(facts.unitCode) ? apologyCutoff(reference.data.workingTime(facts.unitCode), dueAt) : defaultApologyCutoff(facts, dueAt),
-      }),
-  };
 }
 
 @Injectable()
@@ -47,7 +35,8 @@ export class ProjectionRebuilds implements OnModuleDestroy {
     @Inject(SQL_DRIVER) private readonly driver: SqlDriver,
     reference: ReferenceService,
   ) {
-    this.projections = rebuildableProjections(reference);
+    // built as every process builds them (the worker, the CLI): the same rows whoever rebuilds
+    this.projections = readModelProjections(reference.data);
   }
 
   names(): string[] {

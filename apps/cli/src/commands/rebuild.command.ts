@@ -1,6 +1,6 @@
 /**
  * `rebuild [projection]`: replays the whole event log into fresh tables and swaps them in without
- * downtime (libs/projections/src/rebuild.ts); the API keeps answering from the old tables until the
+ * downtime (libs/projections/src/rebuild/); the API keeps answering from the old tables until the
  * swap. Directly against the database named by EVENT_STORE_URL (PostgreSQL; READ_MODEL_URL with
  * EventStoreDB; a PGlite directory that no service holds open), or, with `--url`, through a
  * running service's `POST /admin/projections/{name}/rebuild` (the way for a running embedded
