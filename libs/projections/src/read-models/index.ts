@@ -2,3 +2,4 @@ export * from './dossier-summary.projection';
 export * from './dossier-report';
 export * from './dossier-worklist';
 export * from './alerts.projection';
+export * from './cursor';
