@@ -1,5 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import { parseEventStoreUrl, EventStoreTarget, redact } from '@motcua/event-store';
+import { isSupportedLocalDate, SUPPORTED_RANGE_TEXT } from '@motcua/domain';
 
 /** Validated configuration of both apps. Every variable is documented in the README. */
 export interface AppConfig {
@@ -37,6 +38,8 @@ export interface AppConfig {
   metricsToken: string | undefined;
   /** Requests per minute per token (JWT `sub`) or, without a token, per client IP (RATE_LIMIT_PER_MINUTE; 0 = off). */
   rateLimitPerMinute: number;
+  /** Business times (occurredAt) before this local date are refused with a 422 (EARLIEST_BUSINESS_DATE). */
+  earliestBusinessDate: string;
 }
 
 export class ConfigError extends Error {
@@ -64,6 +67,12 @@ function int(name: string, raw: string | undefined, fallback: number, min: numbe
     return fallback;
   }
   return n;
+}
+
+function isExistingDate(d: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) return false;
+  const t = new Date(`${d}T00:00:00Z`);
+  return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === d;
 }
 
 /** Reads and validates the environment; throws one ConfigError naming every bad variable. */
@@ -127,6 +136,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: 'all' | '
   }
   const timersQueue = env.TIMERS_QUEUE?.trim() || 'deadline-timers';
   if (!/^[A-Za-z0-9._-]+$/.test(timersQueue)) problems.push(`TIMERS_QUEUE="${env.TIMERS_QUEUE}" may only contain letters, digits, ".", "_" and "-"`);
+  const earliestBusinessDate = env.EARLIEST_BUSINESS_DATE?.trim() || '2000-01-01';
+  if (!isExistingDate(earliestBusinessDate) || !isSupportedLocalDate(earliestBusinessDate)) {
+    problems.push(`EARLIEST_BUSINESS_DATE="${env.EARLIEST_BUSINESS_DATE}" must be a date YYYY-MM-DD ${SUPPORTED_RANGE_TEXT}`);
+  }
   const logLevel = (env.LOG_LEVEL?.trim() || 'info') as AppConfig['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL="${env.LOG_LEVEL}" must be one of ${LOG_LEVELS.join(', ')}`);
   const config: AppConfig = {
@@ -153,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: 'all' | '
     timersQueue,
     metricsToken,
     rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', env.RATE_LIMIT_PER_MINUTE, 1_200, 0, 10_000_000, problems),
+    earliestBusinessDate,
   };
   if (problems.length) throw new ConfigError(problems);
   return config;
