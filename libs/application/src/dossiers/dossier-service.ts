@@ -91,6 +91,8 @@ export class DossierService {
   private readonly codes: DossierCodeAllocator;
 
   private readonly earliest: string;
+  /** The tail of each dossier's queue of commands in this process. */
+  private readonly turns = new Map<string, Promise<void>>();
 
   constructor(
     private readonly store: EventStore,
@@ -220,7 +222,26 @@ export class DossierService {
     throw new DuplicateError(`Dossier id ${id} is already used by dossier ${s.code}`);
   }
 
-  async execute(id: string, action: DossierAction, request: CommandContext): Promise<CommandResult> {
+  /**
+   * Commands on one dossier take turns within this process (one read-decide-append at a time),
+   * so concurrent requests do not race each other for the same revision; between processes the
+   * expected revision settles it and the loser reads and decides again.
+   */
+  execute(id: string, action: DossierAction, request: CommandContext): Promise<CommandResult> {
+    const previous = this.turns.get(id) ?? Promise.resolve();
+    const run = previous.then(() => this.executeNow(id, action, request));
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.turns.set(id, settled);
+    void settled.then(() => {
+      if (this.turns.get(id) === settled) this.turns.delete(id);
+    });
+    return run;
+  }
+
+  private async executeNow(id: string, action: DossierAction, request: CommandContext): Promise<CommandResult> {
     for (let attempt = 1; ; attempt++) {
       const { state } = await this.load(id);
       if (state.status === 'none') throw new NotFoundError(`Dossier ${id} does not exist`);
