@@ -100,7 +100,7 @@ export class InvalidNewDueAt extends DomainError {
     readonly mustBeAfter: string,
     reason: string,
   ) {
-    super(`The new return time ${newDueAt} must be after ${mustBeAfter} (${reason}). Choose a later time.`, {
+    super(`The new return time ${newDueAt} (newDueAt) must be after ${mustBeAfter} (${reason}). Choose a later time.`, {
       newDueAt,
       mustBeAfter,
     });
@@ -113,7 +113,7 @@ export class OccurredInFuture extends DomainError {
     readonly occurredAt: string,
     readonly now: string,
   ) {
-    super(`The time of the action (${occurredAt}) is in the future (now is ${now}). Enter the time it actually happened.`, {
+    super(`The time of the action (occurredAt ${occurredAt}) is in the future (now is ${now}). Enter the time it actually happened.`, {
       occurredAt,
       now,
     });
@@ -127,7 +127,7 @@ export class OccurredBeforePreviousEvent extends DomainError {
     readonly lastOccurredAt: string,
   ) {
     super(
-      `The time of the action (${occurredAt}) is before the dossier's last recorded step (${lastOccurredAt}). ` +
+      `The time of the action (occurredAt ${occurredAt}) is before the dossier's last recorded step (${lastOccurredAt}). ` +
         `Steps must be entered in the order they happened; enter a time at or after ${lastOccurredAt}.`,
       { occurredAt, lastOccurredAt },
     );
