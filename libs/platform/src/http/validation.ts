@@ -61,7 +61,7 @@ export function findUnsafeText(value: unknown, root = ''): string | undefined {
 
 /** The message for a field holding such text. */
 export function unsafeTextMessage(field: string): string {
-  return `${field} contains a NUL character (U+0000) or an unpaired UTF-16 surrogate, which cannot be stored: remove it`;
+  return `${field} is not valid text: it contains a NUL character (U+0000) or an unpaired UTF-16 surrogate, which cannot be stored`;
 }
 
 function join(prefix: string, property: string): string {
