@@ -8,8 +8,15 @@
  * token is 401 on every protected route; the event log holds exactly the events of the requests
  * that succeeded (each request carries its own correlation id, which every event records);
  * Object.prototype is not polluted.
+ *
+ * A second, systematic pass (issue #12) walks the OpenAPI document instead of sampling it: every
+ * date field (body, query, path) with years outside the working calendar's range (1900, 2100,
+ * 2999) and before the earliest business date (1969), a NUL and lone surrogates in every string
+ * field, and forged cursors on every list route (any GET with a `cursor` parameter). Each answer is
+ * a problem+json 4xx — never a 5xx — and writes nothing to the stream (or unit) it could write to.
  */
 import * as fc from 'fast-check';
+import { randomUUID } from 'node:crypto';
 import { RecordedEvent } from '@motcua/event-store';
 import { A, A1, allEvents, B1, P, PROC, problemDefect, startWorld, UNITS, World } from './support/world';
 import { badAuthorizations } from './support/tokens';
@@ -452,5 +459,211 @@ describe('input fuzzing of every route', () => {
     );
     expect(failures).toEqual([]);
     expect(perOp.size).toBe(ops.length);
+  }, 600_000);
+
+  // ---------- systematic pass (#12 items 3, 4, 7): the OpenAPI document, field by field ----------
+  it('every date field out of the calendar’s range, NUL and lone surrogates in every string field, forged cursors on every list route: a problem+json 4xx that writes nothing', async () => {
+    const doc = (await w.h.request('GET', '/docs/openapi.json')).body;
+    const token = authHeaders['everything P'];
+    const base = await w.listen();
+    const failures: string[] = [];
+    let sent = 0;
+    const seen = { dateFields: new Set<string>(), stringFields: new Set<string>(), cursorRoutes: new Set<string>() };
+
+    type Schema = { $ref?: string; type?: string; items?: Schema; properties?: Record<string, Schema>; allOf?: Schema[]; enum?: unknown[] };
+    const resolve = (x: Schema): Schema => {
+      const ref = x.$ref ?? x.allOf?.find((a) => a.$ref)?.$ref;
+      return ref ? doc.components.schemas[ref.replace('#/components/schemas/', '')] : x;
+    };
+    /** Paths of the string leaves of a body schema: `applicant.name`, `holidays[0]`, `officeHours.sessions[0].start`. */
+    const stringLeaves = (schema: Schema, prefix = '', depth = 0): string[] => {
+      const s0 = resolve(schema);
+      if (depth > 6) return [];
+      if (s0.type === 'array' && s0.items) return stringLeaves(s0.items, `${prefix}[0]`, depth + 1);
+      if (s0.properties) return Object.entries(s0.properties).flatMap(([k, v]) => stringLeaves(v, prefix ? `${prefix}.${k}` : k, depth + 1));
+      if (s0.type === 'string' || s0.enum) return [prefix];
+      return [];
+    };
+    const setPath = (body: Record<string, any>, path: string, value: unknown) => {
+      const keys = path.replace(/\[(\d+)\]/g, '.$1').split('.');
+      let o: any = body;
+      keys.slice(0, -1).forEach((k, i) => {
+        if (o[k] === undefined || o[k] === null || typeof o[k] !== 'object') o[k] = /^\d+$/.test(keys[i + 1]) ? [] : {};
+        o = o[k];
+      });
+      o[keys[keys.length - 1]] = value;
+    };
+
+    // an open dossier and a unit-day to target; each write route's streams, counted before and after
+    const target = await w.receive(A1);
+    const alert = pool.alerts[0];
+    const params: Record<string, string> = { id: target.id, code: A1, year: '2031', day: '2024-01-02', name: 'dossier-summary' };
+    const validQuery: Record<string, Record<string, string>> = {
+      'get /statistics': { unitCode: A1, from: '2025-01-01', to: '2025-01-31' },
+      'get /audit/export': { unitCode: A1, from: '2025-01-01', to: '2025-01-31' },
+      'get /units/{code}/tracking-book.pdf': { year: '2025' },
+    };
+    let receptionId = randomUUID(); // the client id of the reception being probed (its body may no longer hold it)
+    const streamsOf = (op: Op, body: Record<string, any> | undefined): string[] => {
+      if (op.path === '/dossiers' && op.method === 'post') return [`dossier-${receptionId}`, `code-counter-${A1}`];
+      if (op.path.startsWith('/dossiers/{id}')) return [`dossier-${target.id}`];
+      if (op.path === '/units/{code}' && op.method === 'put') return [`unit-${A1}`];
+      if (op.path === '/procedures/{code}') return [`procedure-${A1}`, `procedure-${PROC}`];
+      if (op.path.startsWith('/calendar/')) return ['calendar-'];
+      if (op.path.startsWith('/alerts/{id}')) return [`alert-${alert}`];
+      if (op.path.startsWith('/audit/anchors')) return ['audit-anchor-'];
+      return [];
+    };
+    const count = async (streams: string[]) => (streams.length ? w.h.store.countAfter(undefined, { streamPrefixes: streams }) : 0);
+
+    const send = async (method: string, url: string, body?: unknown): Promise<{ status: number; headers: Record<string, unknown>; body: any; text: string }> => {
+      sent++;
+      if (url.startsWith('/alerts/stream')) {
+        const abort = new AbortController();
+        const timer = setTimeout(() => abort.abort(), 5_000);
+        const res = await fetch(base + url, { headers: { authorization: token }, signal: abort.signal });
+        const text = res.status === 200 ? '' : await res.text();
+        abort.abort();
+        clearTimeout(timer);
+        return { status: res.status, headers: Object.fromEntries(res.headers.entries()), body: text ? JSON.parse(text) : undefined, text };
+      }
+      const headers: Record<string, string> = { authorization: token };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      const res = await w.h.app.inject({ method: method.toUpperCase() as never, url: `/api/v1${url}`, headers, payload: body === undefined ? undefined : JSON.stringify(body) });
+      let parsed: any;
+      try {
+        parsed = res.body ? JSON.parse(res.body) : undefined;
+      } catch {
+        parsed = undefined;
+      }
+      return { status: res.statusCode, headers: res.headers as Record<string, unknown>, body: parsed, text: res.body };
+    };
+
+    /** One hostile request: `expected` statuses (undefined: any non-5xx), and if refused, the streams did not move. */
+    const probe = async (op: Op, what: string, url: string, body: Record<string, any> | undefined, expected: number[] | undefined, field?: string) => {
+      const streams = streamsOf(op, body);
+      const before = await count(streams);
+      const r = await send(op.method, url, body);
+      const where = `${op.method.toUpperCase()} ${op.path} ${what} → ${r.status} ${r.text.slice(0, 240)}`;
+      if (r.status >= 500) failures.push(`5xx: ${where}`);
+      else if (expected && !expected.includes(r.status)) failures.push(`expected ${expected.join('/')}: ${where}`);
+      const defect = problemDefect(r);
+      if (defect) failures.push(`not a problem (${defect}): ${where}`);
+      if (r.status >= 400) {
+        const after = await count(streams);
+        if (after !== before) failures.push(`a refused request wrote ${after - before} events to ${streams.join(', ')}: ${where}`);
+        if (field && r.status < 500 && !String(r.body?.detail ?? '').includes(field)) failures.push(`the answer does not name ${field}: ${where}`);
+      }
+    };
+
+    const DATE_BODY: Record<string, 'instant' | 'date'> = { occurredAt: 'instant', newDueAt: 'instant', validFrom: 'date', validTo: 'date', effectiveFrom: 'date', 'holidays[0]': 'date', 'workingDays[0]': 'date' };
+    const DATE_QUERY: Record<string, 'instant' | 'date' | 'year'> = { asOf: 'instant', dueBefore: 'instant', asRecordedAt: 'instant', from: 'date', to: 'date', year: 'year' };
+    const DATE_PATH: Record<string, 'date' | 'year'> = { year: 'year', day: 'date' };
+    const dated = (kind: 'instant' | 'date' | 'year', year: number) => (kind === 'year' ? String(year) : kind === 'date' ? `${year}-03-02` : `${year}-03-02T08:00:00+07:00`);
+    const OUT_OF_RANGE = [1900, 2100, 2999];
+    const UNSAFE_BODY = ['\u0000', 'a\u0000b', 'Nguyễn\u0000Văn', '\ud800', '\ud800x', 'x\udc00', '\udfff\ud800'];
+    const CURSORS = [
+      ['a', "x' or 1=1", 'y'], ["x' or 1=1", 'y'], ['d', "x' or 1=1", 'y'], ['a', '2025-01-01T00:00:00.000Z', "x' or 1=1"], ['d', '2025-01-01T00:00:00.000Z', "'; DROP TABLE events; --"],
+      ['d', '0000-01-01T00:00:00.000Z', target.id], ['a', '+275760-09-13T00:00:00.000Z', `${target.id}.overdue.1`], ['d', '2025-02-30T00:00:00.000Z', target.id], ['d', '1e400', target.id],
+      ['d', '2025-01-01T00:00:00.000Z', 'x\u0000'], ['d', null, target.id], [], {}, 'not json',
+    ].map((v) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v), 'utf8').toString('base64url')).concat(['!!!', '%00', 'eyJ', 'x'.repeat(999)]);
+
+    const documented = ops.filter((op) => doc.paths[`/api/v1${op.path}`]?.[op.method]);
+    for (const op of documented) {
+      const spec = doc.paths[`/api/v1${op.path}`][op.method] as { parameters?: { name: string; in: string }[]; requestBody?: { content: Record<string, { schema: Schema }> } };
+      const key = `${op.method} ${op.path}`;
+      const pathParams = (spec.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name);
+      const queryParams = (spec.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
+      const fill = (overrides: Record<string, string> = {}) => op.path.replace(/\{(\w+)\}/g, (_, n: string) => encodeURIComponent(overrides[n] ?? params[n] ?? 'x'));
+      const query = (q: Record<string, string>) => {
+        const entries = Object.entries(q);
+        return entries.length ? '?' + entries.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&') : '';
+      };
+      const baseQuery = validQuery[key] ?? {};
+      const jsonSchema = spec.requestBody?.content?.['application/json']?.schema;
+      const t = template(op, pool);
+      const validBody = (): Record<string, any> | undefined => {
+        if (!jsonSchema || op.path === '/imports') return undefined;
+        const b = JSON.parse(JSON.stringify(t ?? {}));
+        if (key === 'post /dossiers') b.id = receptionId = randomUUID();
+        if (key === 'post /dossiers/{id}/apologise') b.newDueAt = '2031-05-06T17:00:00+07:00';
+        return b;
+      };
+
+      // dates in the body
+      if (jsonSchema && op.path !== '/imports') {
+        const leaves = stringLeaves(jsonSchema);
+        const dateLeaves = new Set([...leaves.filter((l) => l in DATE_BODY), ...(key.startsWith('post /dossiers') ? ['occurredAt'] : [])]);
+        for (const leaf of dateLeaves) {
+          seen.dateFields.add(`${key} body ${leaf}`);
+          for (const year of [...OUT_OF_RANGE, 1969]) {
+            const body = validBody()!;
+            setPath(body, leaf, dated(DATE_BODY[leaf], year));
+            const business = leaf === 'occurredAt';
+            await probe(op, `body ${leaf}=${year}`, fill(), body, OUT_OF_RANGE.includes(year) || business ? [422] : undefined, leaf.replace(/\[0\]$/, ''));
+          }
+        }
+        // NUL and lone surrogates in every string field of the body
+        for (const leaf of leaves) {
+          seen.stringFields.add(`${key} body ${leaf}`);
+          for (const value of UNSAFE_BODY) {
+            const body = validBody()!;
+            setPath(body, leaf, value);
+            await probe(op, `body ${leaf}=${JSON.stringify(value)}`, fill(), body, [400], leaf);
+          }
+        }
+      }
+      // dates and NUL in the query and the path
+      for (const name of queryParams) {
+        if (name in DATE_QUERY) {
+          seen.dateFields.add(`${key} query ${name}`);
+          for (const year of OUT_OF_RANGE) await probe(op, `query ${name}=${year}`, fill() + query({ ...baseQuery, [name]: dated(DATE_QUERY[name], year) }), validBody(), [422], name);
+          await probe(op, `query ${name}=1969`, fill() + query({ ...baseQuery, [name]: dated(DATE_QUERY[name], 1969) }), validBody(), undefined);
+        }
+        seen.stringFields.add(`${key} query ${name}`);
+        for (const value of ['\u0000', 'a\u0000b']) await probe(op, `query ${name}=${JSON.stringify(value)}`, fill() + query({ ...baseQuery, [name]: value }), validBody(), [400], name);
+        if (name === 'cursor') {
+          seen.cursorRoutes.add(key);
+          for (const cursor of CURSORS) await probe(op, `cursor=${cursor.slice(0, 40)}`, fill() + query({ ...baseQuery, cursor }), validBody(), [400], 'cursor');
+        }
+      }
+      for (const name of pathParams) {
+        if (name in DATE_PATH) {
+          seen.dateFields.add(`${key} path ${name}`);
+          for (const year of OUT_OF_RANGE) await probe(op, `path ${name}=${year}`, fill({ [name]: dated(DATE_PATH[name], year) }) + query(baseQuery), validBody(), [422], name);
+        }
+        seen.stringFields.add(`${key} path ${name}`);
+        // a URL cannot carry a lone surrogate (percent-encoded UTF-8 has none): a NUL only
+        await probe(op, `path ${name}=NUL`, fill({ [name]: `a\u0000b` }) + query(baseQuery), validBody(), [400, 404], undefined);
+      }
+    }
+
+    // /imports: a NUL, a lone surrogate, a date out of range on one line each; the lines around them apply
+    {
+      const op: Op = { method: 'post', path: '/imports' };
+      const ids = Array.from({ length: 7 }, () => randomUUID());
+      const line = (id: string, extra: Record<string, unknown> = {}) => JSON.stringify({ command: 'receive', dossierId: id, unitCode: A1, procedureCode: PROC, channel: 'direct', applicant: { name: 'Lê Văn C' }, ...extra });
+      const raw = [
+        line(ids[0]), line(ids[1], { applicant: { name: 'a\u0000b' } }), line(ids[2], { applicant: { name: '\ud800x' } }), line(ids[3]),
+        line(ids[4], { occurredAt: '1900-03-02T08:00:00+07:00' }), line(ids[5], { occurredAt: '2999-03-02T08:00:00+07:00' }), line(ids[6]),
+      ].join('\n');
+      sent++;
+      const r = await w.h.app.inject({ method: 'POST', url: '/api/v1/imports', headers: { authorization: token, 'content-type': 'application/x-ndjson' }, payload: raw });
+      const body = JSON.parse(r.body);
+      const lines = (body.errors ?? []).map((e: { line: number; status: number }) => `${e.line}:${e.status}`);
+      if (r.statusCode !== 200 || body.accepted !== 3 || lines.join(' ') !== '2:400 3:400 5:422 6:422') failures.push(`${op.path}: ${r.statusCode} ${r.body.slice(0, 400)}`);
+      const lengths = await Promise.all(ids.map(async (id) => (await w.h.store.readStream(`dossier-${id}`)).length));
+      if (lengths.join(',') !== '1,0,0,1,0,0,1') failures.push(`/imports wrote dossiers ${lengths.join(',')}`);
+    }
+
+    // eslint-disable-next-line no-console
+    console.log(`fuzz (systematic): ${sent} requests; ${seen.dateFields.size} date fields, ${seen.stringFields.size} string fields, cursor routes: ${[...seen.cursorRoutes].join(', ')}`);
+    expect(failures).toEqual([]);
+    // the pass really covered what the issue names
+    expect([...seen.cursorRoutes].sort()).toEqual(['get /alerts', 'get /dossiers']);
+    for (const f of ['post /dossiers body occurredAt', 'post /dossiers/{id}/apologise body newDueAt', 'post /dossiers/{id}/assign body occurredAt', 'get /dossiers/{id} query asOf', 'get /dossiers query dueBefore', 'get /statistics query from', 'get /statistics query to', 'get /statistics query asRecordedAt', 'put /calendar/{year} path year', 'get /calendar/{year} path year', 'put /units/{code} body validFrom', 'put /units/{code} body validTo', 'put /calendar/{year} body holidays[0]']) {
+      expect([...seen.dateFields]).toContain(f);
+    }
+    for (const f of ['post /dossiers body applicant.name', 'post /dossiers/{id}/withdraw body reason', 'put /units/{code} body name', 'put /procedures/{code} body name']) expect([...seen.stringFields]).toContain(f);
   }, 600_000);
 });

@@ -340,5 +340,25 @@ export function dossierApiSuite(name: string, start: () => Promise<Harness>) {
       const [batched, retried] = [(await batches('batch')) - batchedBefore, (await batches('line-by-line')) - retriedBefore];
       expect(batched + retried).toBe(6);
     }, 300_000);
+
+    it('40 parallel assigns per dossier without a time or an expected version all succeed, in order (#12 item 8)', async () => {
+      // The client sends no business time: the server's "now" must not be older than the stream it
+      // appends to. It used to be taken before the read, so a request overtaken by a later one was
+      // refused as "before the dossier's last recorded step" (86 of 120 here).
+      const ids = await Promise.all([0, 1, 2].map(async () => (await receive(clerkA, {})).body.id as string));
+      const requests = ids.flatMap((id) =>
+        Array.from({ length: 40 }, (_, i) => h.request('POST', `/dossiers/${id}/assign`, { token: supervisor, body: { assignee: `officer-${i}`, assigneeName: `Cán bộ ${i}` } })),
+      );
+      const answers = await Promise.all(requests);
+      const refused = answers.filter((r) => r.status !== 200).map((r) => `${r.status} ${r.body?.detail}`);
+      expect(refused).toEqual([]);
+      for (const id of ids) {
+        const history = await h.request('GET', `/dossiers/${id}/history`, { token: admin });
+        const steps = history.body.events as { type: string; occurredAt: string; version: number }[];
+        expect(steps.filter((e) => e.type === 'DossierAssigned')).toHaveLength(40);
+        const times = steps.map((e) => Date.parse(e.occurredAt));
+        expect(times).toEqual([...times].sort((a, b) => a - b));
+      }
+    }, 120_000);
   });
 }

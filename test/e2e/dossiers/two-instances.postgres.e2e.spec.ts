@@ -67,4 +67,17 @@ describe('receptions through two API instances at once (PostgreSQL)', () => {
     const next = await receive(b, randomUUID(), '2025-03-11T10:00:00+07:00');
     expect(Number(next.body.code.slice(-4))).toBe(Number(first.body.code.slice(-4)) + 1);
   }, 60_000);
+
+  it('40 assigns of one dossier split over both instances, without a time: every one applied, in order (#12 item 8)', async () => {
+    // between processes nothing takes turns: the loser of each race reads, takes "now" again and decides again
+    const id = randomUUID();
+    expect((await receive(a, id, '2025-03-12T09:00:00+07:00')).status).toBe(201);
+    const supervisor = await a.token({ sub: 'sup-1', roles: ['supervisor'], units: [WARD] });
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).request('POST', `/dossiers/${id}/assign`, { token: supervisor, body: { assignee: `officer-${i}` } })));
+    expect(answers.filter((r) => r.status !== 200).map((r) => `${r.status} ${r.body?.detail}`)).toEqual([]);
+    const steps = (await a.request('GET', `/dossiers/${id}/history`, { token: admin })).body.events as { type: string; occurredAt: string }[];
+    expect(steps.filter((e) => e.type === 'DossierAssigned')).toHaveLength(40);
+    const times = steps.map((e) => Date.parse(e.occurredAt));
+    expect(times).toEqual([...times].sort((x, y) => x - y));
+  }, 120_000);
 });

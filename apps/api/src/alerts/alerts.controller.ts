@@ -34,7 +34,7 @@ import {
   deleteUnitWebhook,
   getAlert,
   getUnitWebhooks,
-  InvalidAlertCursor,
+  InvalidCursor,
   isAlertId,
   putUnitWebhook,
   queryAlerts,
@@ -79,7 +79,7 @@ export class AlertsController {
     try {
       return await queryAlerts(this.sql, { units, state: q.state, kind: q.kind, dossierId: q.dossierId, cursor: q.cursor, limit: q.limit ? Number(q.limit) : 50 });
     } catch (err) {
-      if (err instanceof InvalidAlertCursor) throw new BadRequestProblem(err.message, { errors: [{ field: 'cursor', message: err.message }] });
+      if (err instanceof InvalidCursor) throw new BadRequestProblem(err.message, { errors: [{ field: 'cursor', message: err.message }] });
       throw err;
     }
   }

@@ -2,9 +2,15 @@ import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { AnchorService, AuditService, DossierService } from '@motcua/application';
-import { BadRequestProblem, CurrentUser, Principal, Roles } from '@motcua/platform';
+import { BadRequestProblem, CurrentUser, Principal, Roles, UnprocessableProblem } from '@motcua/platform';
+import { outOfRangeMessage } from '@motcua/domain';
 import { commandContext } from '../common/command-context';
-import { validCalendarDate } from '../common/validators';
+import { isDateInRange, validCalendarDate } from '../common/validators';
+
+/** 422 for a well-formed date the working calendar does not cover (the same range as every date field). */
+function requireDateInRange(field: string, value: string): void {
+  if (!isDateInRange(value)) throw new UnprocessableProblem(`${outOfRangeMessage(field, value)}.`, { errors: [{ field, message: outOfRangeMessage(field, value) }] });
+}
 
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -21,6 +27,7 @@ export class AuditController {
   @ApiOperation({ summary: 'Check a day’s anchor: the Merkle root of every event recorded that (UTC) day, recomputed and compared' })
   checkAnchor(@Param('day') day: string) {
     if (!validCalendarDate(day)) throw new BadRequestProblem('day must be a date YYYY-MM-DD');
+    requireDateInRange('day', day);
     return this.anchors.check(day);
   }
 
@@ -30,6 +37,7 @@ export class AuditController {
   @ApiOperation({ summary: 'Anchor a finished day (the worker does it daily); idempotent' })
   async anchor(@Param('day') day: string) {
     if (!validCalendarDate(day)) throw new BadRequestProblem('day must be a date YYYY-MM-DD');
+    requireDateInRange('day', day);
     try {
       return await this.anchors.anchor(day, new Date());
     } catch (err) {
@@ -60,6 +68,8 @@ export class AuditController {
   async export(@Query('unitCode') unitCode: string, @Query('from') from: string, @Query('to') to: string, @Req() req: FastifyRequest, @Res() res: FastifyReply, @CurrentUser() u: Principal) {
     if (!unitCode) throw new BadRequestProblem('unitCode is required');
     if (!validCalendarDate(from ?? '') || !validCalendarDate(to ?? '')) throw new BadRequestProblem('from and to must be dates YYYY-MM-DD');
+    requireDateInRange('from', from);
+    requireDateInRange('to', to);
     if (from > to) throw new BadRequestProblem('from must not be after to');
     const lines: string[] = [];
     for await (const line of this.audit.exportUnit(unitCode, from, to, commandContext(req, u))) lines.push(line);

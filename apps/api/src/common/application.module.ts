@@ -1,7 +1,7 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { AnchorService, AuditService, DossierService, ReferenceService } from '@motcua/application';
 import { EventStore } from '@motcua/event-store';
-import { EVENT_STORE } from '@motcua/platform';
+import { APP_CONFIG, AppConfig, EVENT_STORE } from '@motcua/platform';
 
 /** Starts the reference-data fold before the app serves requests; stops it on shutdown. */
 @Injectable()
@@ -20,7 +20,11 @@ export class ReferenceLifecycle implements OnModuleInit, OnApplicationShutdown {
 @Module({
   providers: [
     { provide: ReferenceService, useFactory: (store: EventStore) => new ReferenceService(store), inject: [EVENT_STORE] },
-    { provide: DossierService, useFactory: (store: EventStore, ref: ReferenceService) => new DossierService(store, ref), inject: [EVENT_STORE, ReferenceService] },
+    {
+      provide: DossierService,
+      useFactory: (store: EventStore, ref: ReferenceService, config: AppConfig) => new DossierService(store, ref, { earliestBusinessDate: config.earliestBusinessDate }),
+      inject: [EVENT_STORE, ReferenceService, APP_CONFIG],
+    },
     { provide: AuditService, useFactory: (store: EventStore, ref: ReferenceService) => new AuditService(store, ref), inject: [EVENT_STORE, ReferenceService] },
     { provide: AnchorService, useFactory: (store: EventStore) => new AnchorService(store), inject: [EVENT_STORE] },
     ReferenceLifecycle,

@@ -2,9 +2,9 @@ import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Req, StreamableFi
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { FastifyRequest } from 'fastify';
 import { assertUnitAccess, DossierService, ReferenceService } from '@motcua/application';
-import { instantAt } from '@motcua/domain';
+import { CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR, instantAt, isCalendarYear } from '@motcua/domain';
 import { renderApology, renderControlSheet, renderReceipt, renderTrackingBook } from '@motcua/pdf';
-import { BadRequestProblem, CurrentUser, NotFoundProblem, Principal, Roles, SQL_DRIVER } from '@motcua/platform';
+import { BadRequestProblem, CurrentUser, NotFoundProblem, Principal, Roles, SQL_DRIVER, UnprocessableProblem } from '@motcua/platform';
 import { SqlDriver } from '@motcua/sql';
 import { commandContext } from '../common/command-context';
 import { apologyForm, controlSheetForm, receiptForm, RecordedStep, trackingBookForm, unitInfo } from './form-data';
@@ -91,6 +91,10 @@ export class FormsController {
   async trackingBook(@Param('code') code: string, @Query('year') year: string | undefined, @Req() req: FastifyRequest, @CurrentUser() user: Principal) {
     if (typeof year !== 'string' || !/^\d{4}$/.test(year)) {
       throw new BadRequestProblem('year is required as four digits, e.g. year=2025', { errors: [{ field: 'year', message: 'year must be a four-digit year' }] });
+    }
+    if (!isCalendarYear(Number(year))) {
+      const message = `year must be one the working calendar supports (${CALENDAR_FIRST_YEAR}–${CALENDAR_LAST_YEAR})`;
+      throw new UnprocessableProblem(`${message}, got ${year}`, { errors: [{ field: 'year', message }] });
     }
     const data = this.reference.data;
     if (!data.units.has(code)) throw new NotFoundProblem(`unknown unit ${code}`, { extra: { unitCode: code } });

@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { DossierAction, ReceiveInput } from '@motcua/application';
-import { MAX_INPUT_DEPTH, nestedDeeperThan } from '@motcua/platform';
+import { findUnsafeText, MAX_INPUT_DEPTH, nestedDeeperThan, onlyDateRangeErrors, unsafeTextMessage } from '@motcua/platform';
 import { ApologiseDto, AssignDto, CommandBaseDto, EmptyCommandDto, RateDto, ReasonDto, ReceiveDossierDto, ResolveDto } from '../dossiers/dto';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -47,6 +47,9 @@ export function parseImportLine(text: string): ParsedLine {
   }
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new LineError(400, 'each line must be a JSON object');
   if (nestedDeeperThan(raw, MAX_INPUT_DEPTH)) throw new LineError(400, `nested more than ${MAX_INPUT_DEPTH} levels deep`);
+  // the same check as every JSON body's (the validation pipe): this line alone is refused
+  const unsafe = findUnsafeText(raw);
+  if (unsafe !== undefined) throw new LineError(400, unsafeTextMessage(unsafe));
   const { command, dossierId, ...body } = raw as Record<string, unknown>;
   if (typeof command !== 'string' || !(command in DTO_BY_COMMAND)) {
     throw new LineError(400, `command must be one of ${IMPORT_COMMANDS.join(', ')}`);
@@ -57,7 +60,8 @@ export function parseImportLine(text: string): ParsedLine {
   const Dto = DTO_BY_COMMAND[command as ImportCommandName];
   const dto = plainToInstance(Dto as new () => object, body) as CommandBaseDto;
   const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });
-  if (errors.length) throw new LineError(400, flatten(errors).join('; '));
+  // as on the routes: a date outside the calendar's range, and nothing else wrong, is a 422
+  if (errors.length) throw new LineError(onlyDateRangeErrors(errors) ? 422 : 400, flatten(errors).join('; '));
   const d = dto as never as Record<string, never>;
   switch (command as ImportCommandName) {
     case 'receive': {

@@ -19,6 +19,13 @@ import {
   localDateOf,
   isDeadlineAlertEvent,
   toDossierEvent,
+  CalendarYearOutOfRange,
+  DateOutOfRange,
+  DueAt,
+  isSupportedInstant,
+  OccurredInFuture,
+  ProcessingTime,
+  WorkingTimeContext,
 } from '@motcua/domain';
 import { EventStore, EventToAppend, RecordedEvent, UnitOfWork, WrongExpectedRevisionError } from '@motcua/event-store/port';
 import { CommandContext } from '../context';
@@ -68,8 +75,16 @@ export interface HistoryEntry {
 }
 
 const BACKDATED_MS = 5 * 60_000;
-const MAX_RETRIES = 5;
+/** Attempts of a command without an expected version that keeps losing the race for its stream. */
+const MAX_ATTEMPTS = 25;
 const CODE_ATTEMPTS = 200;
+
+export interface DossierServiceOptions {
+  /** Business times before this local date (YYYY-MM-DD, the unit's zone) are refused (EARLIEST_BUSINESS_DATE). */
+  earliestBusinessDate?: string;
+}
+
+export const DEFAULT_EARLIEST_BUSINESS_DATE = '2000-01-01';
 
 /**
  * Application service for dossiers: loads the stream, asks the decider, appends with the revision
@@ -79,11 +94,17 @@ const CODE_ATTEMPTS = 200;
 export class DossierService {
   private readonly codes: DossierCodeAllocator;
 
+  private readonly earliest: string;
+  /** The tail of each dossier's queue of commands in this process. */
+  private readonly turns = new Map<string, Promise<void>>();
+
   constructor(
     private readonly store: EventStore,
     private readonly reference: ReferenceService,
+    private readonly options: DossierServiceOptions = {},
   ) {
     this.codes = new DossierCodeAllocator(store);
+    this.earliest = options.earliestBusinessDate ?? DEFAULT_EARLIEST_BUSINESS_DATE;
   }
 
   /**
@@ -93,7 +114,7 @@ export class DossierService {
   unitOfWork(): { dossiers: DossierService; uow: UnitOfWork } | undefined {
     if (!UnitOfWork.supportedBy(this.store)) return undefined;
     const uow = new UnitOfWork(this.store);
-    return { dossiers: new DossierService(uow, this.reference), uow };
+    return { dossiers: new DossierService(uow, this.reference, this.options), uow };
   }
 
   async load(id: string): Promise<{ state: DossierState; events: RecordedEvent[] }> {
@@ -119,6 +140,7 @@ export class DossierService {
     const unit = this.reference.data.units.get(input.unitCode);
     if (!unit) throw new RuleViolationError('unknown-unit', `Unit "${input.unitCode}" does not exist`);
     assertUnitAccess(this.reference.data, ctx.actor, input.unitCode);
+    this.checkBusinessTime(occurredAt, ctx.now, unit.timeZone);
     const day = localDateOf(occurredAt, unit.timeZone);
     if ((unit.validFrom && day < unit.validFrom) || (unit.validTo && day > unit.validTo)) {
       throw new RuleViolationError('unit-not-valid', `Unit "${unit.code}" is not in operation on ${day} (valid ${unit.validFrom ?? '…'} to ${unit.validTo ?? '…'})`);
@@ -127,7 +149,7 @@ export class DossierService {
     if (!procedure) throw new RuleViolationError('unknown-procedure', `Procedure "${input.procedureCode}" does not exist`);
 
     const wt = this.reference.data.workingTime(unit.code);
-    const { dueAt, calendarVersion } = computeDueAt(wt, occurredAt, procedure.processingTime);
+    const { dueAt, calendarVersion } = dueAtWithinRange(wt, occurredAt, procedure.processingTime);
     const command = (code: string): DossierCommand => ({
       type: 'ReceiveDossier',
       data: {
@@ -206,17 +228,38 @@ export class DossierService {
     throw new DuplicateError(`Dossier id ${id} is already used by dossier ${s.code}`);
   }
 
-  async execute(id: string, action: DossierAction, ctx: CommandContext): Promise<CommandResult> {
-    for (let attempt = 0; ; attempt++) {
+  /**
+   * Commands on one dossier take turns within this process (one read-decide-append at a time),
+   * so concurrent requests do not race each other for the same revision; between processes the
+   * expected revision settles it and the loser reads and decides again.
+   */
+  execute(id: string, action: DossierAction, request: CommandContext): Promise<CommandResult> {
+    const previous = this.turns.get(id) ?? Promise.resolve();
+    const run = previous.then(() => this.executeNow(id, action, request));
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.turns.set(id, settled);
+    void settled.then(() => {
+      if (this.turns.get(id) === settled) this.turns.delete(id);
+    });
+    return run;
+  }
+
+  private async executeNow(id: string, action: DossierAction, request: CommandContext): Promise<CommandResult> {
+    for (let attempt = 1; ; attempt++) {
       const { state } = await this.load(id);
       if (state.status === 'none') throw new NotFoundError(`Dossier ${id} does not exist`);
-      this.assertAccess(ctx, id, state.unitCode);
-      if (ctx.expectedVersion !== undefined && ctx.expectedVersion !== state.version) {
+      this.assertAccess(request, id, state.unitCode);
+      if (request.expectedVersion !== undefined && request.expectedVersion !== state.version) {
         throw new VersionConflictError(
-          `Dossier ${state.code} is at version ${state.version}, not ${ctx.expectedVersion}: reload it and try again`,
+          `Dossier ${state.code} is at version ${state.version}, not ${request.expectedVersion}: reload it and try again`,
           state.version,
         );
       }
+      const ctx = this.afterRead(request, state);
+      if (ctx.occurredAt) this.checkBusinessTime(ctx.occurredAt, ctx.now, state.timeZone);
       const command = this.toCommand(id, action, state, ctx);
       const events = decide(command, state, ctx.now);
       if (events.length === 0) return { view: toView(state, ctx.now, this.timingMode(state)), appended: 0 };
@@ -225,13 +268,49 @@ export class DossierService {
       } catch (err) {
         if (!(err instanceof WrongExpectedRevisionError)) throw err;
         const current = typeof err.actual === 'bigint' ? Number(err.actual) + 1 : 0;
-        if (ctx.expectedVersion !== undefined || attempt >= MAX_RETRIES) {
+        if (ctx.expectedVersion !== undefined || attempt >= MAX_ATTEMPTS) {
           throw new VersionConflictError(`Dossier ${state.code} changed meanwhile (now version ${current}): reload it and try again`, current);
         }
-        continue; // someone else wrote first: decide again on the new state
+        // someone else wrote first: read and decide again (after a short random pause, so that a
+        // crowd of writers on one dossier spreads out instead of colliding again)
+        await new Promise((r) => setTimeout(r, Math.random() * Math.min(attempt * 4, 40)));
+        continue;
       }
       const next = events.reduce((s, e) => foldDossier([e], s), state as DossierState) as ExistingDossier;
       return { view: toView(next, ctx.now, this.timingMode(next)), appended: events.length };
+    }
+  }
+
+  /**
+   * The request's context for a decision on the state just read. The server's `now` is taken after
+   * the read, so it is never older than the stream it is appended to: a command sent without a
+   * business time is not refused as "before the last step" because another request, started
+   * later, was written first. (Between processes whose clocks differ by a few milliseconds, the
+   * last step's time is used when it is ahead.)
+   */
+  private afterRead(request: CommandContext, state: ExistingDossier): CommandContext {
+    let now = Math.max(request.now.getTime(), Date.now());
+    if (request.occurredAt === undefined) {
+      const last = Date.parse(state.lastStepOccurredAt);
+      if (Number.isFinite(last) && last > now && last - now < 60_000) now = last;
+    }
+    return { ...request, now: new Date(now) };
+  }
+
+  /**
+   * A business time given by the client: not in the future (checked first), not before the
+   * earliest business date, and inside what the working calendar can compute.
+   */
+  private checkBusinessTime(occurredAt: Date, now: Date, timeZone: string): void {
+    if (occurredAt.getTime() > now.getTime()) throw new OccurredInFuture(occurredAt.toISOString(), now.toISOString());
+    if (!isSupportedInstant(occurredAt)) throw new DateOutOfRange('occurredAt', occurredAt.toISOString());
+    const day = localDateOf(occurredAt, timeZone);
+    if (day < this.earliest) {
+      throw new RuleViolationError(
+        'occurred-too-early',
+        `occurredAt ${occurredAt.toISOString()} (${day}) is before ${this.earliest}, the earliest business date this service accepts`,
+        { field: 'occurredAt', earliest: this.earliest },
+      );
     }
   }
 
@@ -288,7 +367,7 @@ export class DossierService {
         // The processing time restarts from zero once the complete dossier arrives (Art. 19.4).
         const wt = this.reference.data.units.has(state.unitCode) ? this.reference.data.workingTime(state.unitCode) : undefined;
         if (!wt) throw new RuleViolationError('unknown-unit', `Unit "${state.unitCode}" no longer exists`);
-        const due = computeDueAt(wt, base.occurredAt, state.processingTime);
+        const due = dueAtWithinRange(wt, base.occurredAt, state.processingTime);
         return { type: 'ReceiveSupplement', data: { ...base, newDueAt: due.dueAt, calendarVersion: due.calendarVersion } };
       }
       case 'apologise':
@@ -330,6 +409,26 @@ export class DossierService {
       }),
     }));
   }
+}
+
+/**
+ * The due time, or a 422 when the calendar cannot compute it (a reception late in the last year
+ * it covers) or it falls outside the supported range: never a RangeError (500).
+ */
+function dueAtWithinRange(wt: WorkingTimeContext, from: Date, processingTime: ProcessingTime): DueAt {
+  let due: DueAt;
+  try {
+    due = computeDueAt(wt, from, processingTime);
+  } catch (err) {
+    if (err instanceof CalendarYearOutOfRange) {
+      throw new DateOutOfRange('dueAt', `computed from ${from.toISOString()}`, `The due time computed from ${from.toISOString()} falls in ${err.year}, outside the dates the working calendar supports`);
+    }
+    throw err;
+  }
+  if (!isSupportedInstant(due.dueAt)) {
+    throw new DateOutOfRange('dueAt', due.dueAt.toISOString(), `The due time computed from ${from.toISOString()} (${due.dueAt.toISOString()}) is outside the dates the working calendar supports`);
+  }
+  return due;
 }
 
 function toDomain(e: RecordedEvent): DossierEvent {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { validateOfficeHours, validateProcessingTime, validateYearCalendar, YearCalendar, DEFAULT_OFFICE_HOURS, DEFAULT_TIME_ZONE } from '@motcua/domain';
+import { validateOfficeHours, validateProcessingTime, validateYearCalendar, YearCalendar, DEFAULT_OFFICE_HOURS, DEFAULT_TIME_ZONE, isCalendarYear, CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR } from '@motcua/domain';
 import { EventStore, EventToAppend, RecordedEvent, Subscription } from '@motcua/event-store/port';
 import { canonicalJson } from '../canonical-json';
 import { CommandContext } from '../context';
@@ -208,6 +208,7 @@ export class ReferenceService {
   // ---- calendar ----------------------------------------------------------------------------
 
   async putCalendar(year: number, input: Omit<CalendarYearDefinition, 'year'>, ctx: CommandContext): Promise<YearCalendar> {
+    assertCalendarYear(year); // validated before anything is appended
     assertRootUnitAccess(this.data, ctx.actor, `The working calendar of ${year}`);
     const def: CalendarYearDefinition = {
       year,
@@ -225,10 +226,15 @@ export class ReferenceService {
   }
 
   getCalendar(year: number): YearCalendar {
-    if (!Number.isInteger(year) || year < 1901 || year > 2099) {
-      throw new RuleViolationError('invalid-year', `Year ${year} is outside 1901–2099`);
-    }
+    assertCalendarYear(year);
     return this.data.calendarFor(year);
+  }
+}
+
+/** A year the working calendar covers (the domain's range), else a 422 naming it. */
+function assertCalendarYear(year: number): void {
+  if (!isCalendarYear(year)) {
+    throw new RuleViolationError('invalid-year', `Year ${year} is outside the years the working calendar supports (${CALENDAR_FIRST_YEAR}–${CALENDAR_LAST_YEAR})`, { field: 'year' });
   }
 }
 

@@ -7,6 +7,7 @@ import type { LocalDate } from '../shared/types';
 import { addDays, dayOfWeek, formatLocalDate } from '../time/local-date';
 import { withWeekendCompensation } from './compensation';
 import { hungKingsDay, lunarNewYear } from './lunar';
+import { CalendarYearOutOfRange, isCalendarYear } from './range';
 import type { YearCalendar } from './year-calendar';
 
 /**
@@ -45,9 +46,7 @@ export const fallbackVersion = (year: number): string => `fallback-${year}`;
 
 /** Weekends + Art. 112 holidays + Art. 111.3 compensation; `source: 'fallback'`. */
 export function fallbackCalendar(year: number): YearCalendar {
-  if (!Number.isInteger(year) || year < 1901 || year > 2099) {
-    throw new RangeError(`fallbackCalendar: year must be an integer in 1901–2099, got ${year}`);
-  }
+  if (!isCalendarYear(year)) throw new CalendarYearOutOfRange(year);
   const { daysOff, compensation } = withWeekendCompensation(statutoryHolidays(year));
   const comp = compensation.length ? ` Compensation days (Art. 111.3): ${compensation.join(', ')}.` : '';
   return {

@@ -2,6 +2,7 @@
  * Typed rule violations. `code` is stable (clients and the problem+json `type` rely on it);
  * `message` is plain English a clerk can act on; `details` carries the facts for the problem body.
  */
+import { outOfRangeMessage, SUPPORTED_DATES } from '../calendar/range';
 import type { DossierStatus } from '../shared/types';
 
 export type DomainErrorCode =
@@ -14,6 +15,7 @@ export type DomainErrorCode =
   | 'occurred-in-future'
   | 'occurred-before-previous-event'
   | 'already-rated'
+  | 'date-out-of-range'
   | 'invalid-command';
 
 export type DomainErrorDetails = Readonly<Record<string, string | number | undefined>>;
@@ -98,7 +100,7 @@ export class InvalidNewDueAt extends DomainError {
     readonly mustBeAfter: string,
     reason: string,
   ) {
-    super(`The new return time ${newDueAt} must be after ${mustBeAfter} (${reason}). Choose a later time.`, {
+    super(`The new return time ${newDueAt} (newDueAt) must be after ${mustBeAfter} (${reason}). Choose a later time.`, {
       newDueAt,
       mustBeAfter,
     });
@@ -111,7 +113,7 @@ export class OccurredInFuture extends DomainError {
     readonly occurredAt: string,
     readonly now: string,
   ) {
-    super(`The time of the action (${occurredAt}) is in the future (now is ${now}). Enter the time it actually happened.`, {
+    super(`The time of the action (occurredAt ${occurredAt}) is in the future (now is ${now}). Enter the time it actually happened.`, {
       occurredAt,
       now,
     });
@@ -125,7 +127,7 @@ export class OccurredBeforePreviousEvent extends DomainError {
     readonly lastOccurredAt: string,
   ) {
     super(
-      `The time of the action (${occurredAt}) is before the dossier's last recorded step (${lastOccurredAt}). ` +
+      `The time of the action (occurredAt ${occurredAt}) is before the dossier's last recorded step (${lastOccurredAt}). ` +
         `Steps must be entered in the order they happened; enter a time at or after ${lastOccurredAt}.`,
       { occurredAt, lastOccurredAt },
     );
@@ -144,6 +146,18 @@ export class AlreadyRated extends DomainError {
       rating,
       ratedAt,
     });
+  }
+}
+
+/** A date (given, or computed from one: a due time) the working calendar cannot compute. */
+export class DateOutOfRange extends DomainError {
+  readonly code = 'date-out-of-range';
+  constructor(
+    readonly field: string,
+    readonly value: string,
+    message = outOfRangeMessage(field, value),
+  ) {
+    super(`${message}.`, { field, value, supportedFrom: SUPPORTED_DATES.first, supportedTo: SUPPORTED_DATES.last });
   }
 }
 

@@ -1,6 +1,8 @@
 /** Small reusable checks for the command handlers. Each throws a typed DomainError. */
 import type { DossierCommand } from './commands';
+import { isSupportedInstant } from '../calendar/range';
 import {
+  DateOutOfRange,
   DossierClosed,
   DossierNotFound,
   InvalidCommand,
@@ -100,12 +102,18 @@ export function requireNotInFuture(occurredAt: Date, now: Date): void {
   if (occurredAt.getTime() > now.getTime()) throw new OccurredInFuture(occurredAt.toISOString(), now.toISOString());
 }
 
+/** A date inside what the working calendar can compute (see calendar/range). */
+export function requireSupportedInstant(value: Date, field: string): void {
+  if (!isSupportedInstant(value)) throw new DateOutOfRange(field, value.toISOString());
+}
+
 /**
  * Not in the future, and not before the dossier's last step (equal is allowed). Deadline alerts
  * are not steps: they neither block a backdated step nor are blocked by each other.
  */
 export function requireInOrder(occurredAt: Date, now: Date, state: ExistingDossier): void {
   requireNotInFuture(occurredAt, now);
+  requireSupportedInstant(occurredAt, 'occurredAt');
   const previous = state.lastStepOccurredAt;
   if (occurredAt.getTime() < Date.parse(previous)) throw new OccurredBeforePreviousEvent(occurredAt.toISOString(), previous);
 }

@@ -26,6 +26,14 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads EARLIEST_BUSINESS_DATE (default 2000-01-01) and refuses a date outside the calendar’s range', () => {
+    expect(loadConfig({}).earliestBusinessDate).toBe('2000-01-01');
+    expect(loadConfig({ EARLIEST_BUSINESS_DATE: '2015-07-01' }).earliestBusinessDate).toBe('2015-07-01');
+    for (const bad of ['1900-01-01', '2100-01-01', '2025-02-30', '2025-1-1', 'yesterday']) {
+      expect(problemsOf({ EARLIEST_BUSINESS_DATE: bad })).toEqual([`EARLIEST_BUSINESS_DATE="${bad}" must be a date YYYY-MM-DD from 1901-01-02 to 2099-12-30`]);
+    }
+  });
+
   it('names every bad variable at once, each with a clear message', () => {
     const env = {
       EVENT_STORE_URL: 'mysql://nope',

@@ -1,6 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import { parseEventStoreUrl, EventStoreTarget, redact } from '@motcua/event-store/config';
 import { parseNearDeadlinePolicies } from './near-deadline-policy';
+import { isSupportedLocalDate, SUPPORTED_RANGE_TEXT } from '@motcua/domain';
 
 /** Validated configuration of both apps. Every variable is documented in the README. */
 export interface AppConfig {
@@ -59,6 +60,8 @@ export interface AppConfig {
   dbStatementTimeoutMs: number;
   /** Readiness: each probe (event store, Redis, projections, timers) may take this long (HEALTH_PROBE_TIMEOUT_MS). */
   healthProbeTimeoutMs: number;
+  /** Business times (occurredAt) before this local date are refused with a 422 (EARLIEST_BUSINESS_DATE). */
+  earliestBusinessDate: string;
 }
 
 export class ConfigError extends Error {
@@ -86,6 +89,12 @@ function int(name: string, raw: string | undefined, fallback: number, min: numbe
     return fallback;
   }
   return n;
+}
+
+function isExistingDate(d: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) return false;
+  const t = new Date(`${d}T00:00:00Z`);
+  return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === d;
 }
 
 /** Reads and validates the environment; throws one ConfigError naming every bad variable. */
@@ -157,6 +166,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: 'all' | '
   } catch (err) {
     problems.push(`ALERT_NEAR_DEADLINE_POLICY: ${(err as Error).message}`);
   }
+  const earliestBusinessDate = env.EARLIEST_BUSINESS_DATE?.trim() || '2000-01-01';
+  if (!isExistingDate(earliestBusinessDate) || !isSupportedLocalDate(earliestBusinessDate)) {
+    problems.push(`EARLIEST_BUSINESS_DATE="${env.EARLIEST_BUSINESS_DATE}" must be a date YYYY-MM-DD ${SUPPORTED_RANGE_TEXT}`);
+  }
   const logLevel = (env.LOG_LEVEL?.trim() || 'info') as AppConfig['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL="${env.LOG_LEVEL}" must be one of ${LOG_LEVELS.join(', ')}`);
   const config: AppConfig = {
@@ -194,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: 'all' | '
     dbConnectTimeoutMs: int('DB_CONNECT_TIMEOUT_MS', env.DB_CONNECT_TIMEOUT_MS, 5_000, 100, 600_000, problems),
     dbStatementTimeoutMs: int('DB_STATEMENT_TIMEOUT_MS', env.DB_STATEMENT_TIMEOUT_MS, 30_000, 0, 86_400_000, problems),
     healthProbeTimeoutMs: int('HEALTH_PROBE_TIMEOUT_MS', env.HEALTH_PROBE_TIMEOUT_MS, 5_000, 50, 600_000, problems),
+    earliestBusinessDate,
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsArray, IsIn, IsOptional, IsString, MinLength, ValidateNested } from 'class-validator';
 import { BadRequestProblem } from './problem';
-import { createValidationPipe, flattenValidationErrors } from './validation';
+import { createValidationPipe, findUnsafeText, flattenValidationErrors } from './validation';
 
 class Applicant {
   @IsString()
@@ -67,5 +67,26 @@ describe('createValidationPipe', () => {
 
   it('flattens errors without constraints or children to nothing', () => {
     expect(flattenValidationErrors([{ property: 'x', children: [] }])).toEqual([]);
+  });
+
+  it('refuses a NUL or a lone surrogate in any body, query or path string, naming the field (#12 item 4)', async () => {
+    const cases: [unknown, string][] = [
+      [{ channel: 'direct', applicant: { name: 'Nguyễn\u0000Văn' } }, 'applicant.name'],
+      [{ channel: 'direct', applicant: { name: '\ud800x' } }, 'applicant.name'],
+      [{ channel: 'direct', applicant: { name: 'A' }, documents: [{ code: 'a' }, { code: 'x\udc00' }] }, 'documents[1].code'],
+      [{ channel: 'direct\u0000', applicant: { name: 'A' } }, 'channel'],
+    ];
+    for (const [body, field] of cases) {
+      const problem = await failure(body);
+      expect(problem.getStatus()).toBe(400);
+      expect(problem.problem.errors).toEqual([{ field, message: expect.stringMatching(new RegExp(`^${field.replace(/[[\].]/g, '\\$&')} is not valid text`)) }]);
+    }
+    await expect(createValidationPipe().transform('a\u0000b', { type: 'param', data: 'code', metatype: String })).rejects.toMatchObject({ problem: { errors: [{ field: 'code' }] } });
+    await expect(createValidationPipe().transform({ unitCode: '\u0000' }, { type: 'query' })).rejects.toBeInstanceOf(BadRequestProblem);
+    // an NDJSON body (text) is checked line by line by its handler
+    await expect(createValidationPipe().transform('{"a":"\u0000"}\n', { type: 'body' })).resolves.toBe('{"a":"\u0000"}\n');
+    // pairs are characters like any other
+    expect(findUnsafeText({ name: 'An 🇻🇳 𝒜', list: ['\ud83d\ude00'] })).toBeUndefined();
+    expect(findUnsafeText({ ['k\u0000']: 1 })).toBe('k\u0000');
   });
 });

@@ -1,9 +1,68 @@
 /**
  * Request validation (class-validator DTOs) with failures as a 400 problem listing each field
- * by its dotted path.
+ * by its dotted path; a date outside the calendar's range (alone) is a 422.
  */
 import { ArgumentMetadata, ValidationError, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
-import { BadRequestProblem, FieldError, problemType } from './problem';
+import { SUPPORTED_DATES } from '@motcua/domain';
+import { BadRequestProblem, FieldError, ProblemException, problemType, UnprocessableProblem } from './problem';
+
+/**
+ * class-validator constraint name of "a well-formed date outside the dates the working calendar
+ * supports": when these are the only failures, the answer is 422 (a rule), not 400 (malformed).
+ */
+export const DATE_RANGE_CONSTRAINT = 'dateInCalendarRange';
+
+/** True when every failure (nested ones too) is a date outside the calendar's range. */
+export function onlyDateRangeErrors(errors: readonly ValidationError[]): boolean {
+  let seen = false;
+  const stack = [...errors];
+  while (stack.length) {
+    const e = stack.pop() as ValidationError;
+    for (const rule of Object.keys(e.constraints ?? {})) {
+      if (rule !== DATE_RANGE_CONSTRAINT) return false;
+      seen = true;
+    }
+    stack.push(...(e.children ?? []));
+  }
+  return seen;
+}
+
+/**
+ * NUL (PostgreSQL stores it in neither text nor jsonb) or a UTF-16 surrogate without its pair (no
+ * character at all; JSON.stringify writes it as an escape PostgreSQL refuses).
+ */
+const UNSAFE_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export function isUnsafeText(s: string): boolean {
+  return UNSAFE_TEXT.test(s);
+}
+
+/**
+ * The path (`applicant.name`, `holidays[2]`) of the first string — value or key — holding a NUL or
+ * a lone surrogate, or undefined. Iterative: a deeply nested body cannot overflow the stack here.
+ */
+export function findUnsafeText(value: unknown, root = ''): string | undefined {
+  const stack: [unknown, string][] = [[value, root]];
+  while (stack.length) {
+    const [v, path] = stack.pop() as [unknown, string];
+    if (typeof v === 'string') {
+      if (isUnsafeText(v)) return path || 'value';
+      continue;
+    }
+    if (v === null || typeof v !== 'object') continue;
+    for (const [k, child] of Object.entries(v)) {
+      const p = Array.isArray(v) ? `${path}[${k}]` : path ? `${path}.${k}` : k;
+      if (isUnsafeText(k)) return p;
+      stack.push([child, p]);
+    }
+  }
+  return undefined;
+}
+
+/** The message for a field holding such text. */
+export function unsafeTextMessage(field: string): string {
+  return `${field} is not valid text: it contains a NUL character (U+0000) or an unpaired UTF-16 surrogate, which cannot be stored`;
+}
 
 function join(prefix: string, property: string): string {
   if (/^\d+$/.test(property)) return `${prefix}[${property}]`;
@@ -25,9 +84,17 @@ export function flattenValidationErrors(errors: readonly ValidationError[], pref
   return out;
 }
 
-/** The 400 problem for a list of validation errors. */
-export function validationProblem(errors: readonly ValidationError[]): BadRequestProblem {
+/** The 400 problem for a list of validation errors (422 when only dates out of the calendar's range). */
+export function validationProblem(errors: readonly ValidationError[]): ProblemException {
   const fields = flattenValidationErrors(errors);
+  if (onlyDateRangeErrors(errors)) {
+    return new UnprocessableProblem(`${fields.map((f) => f.message).join('; ')}.`, {
+      title: 'Date out of range',
+      type: problemType('date-out-of-range'),
+      errors: fields,
+      extra: { code: 'date-out-of-range', supportedFrom: SUPPORTED_DATES.first, supportedTo: SUPPORTED_DATES.last },
+    });
+  }
   const detail = fields.length ? `Invalid request: ${fields.map((f) => f.message).join('; ')}.` : 'Invalid request.';
   return new BadRequestProblem(detail, { title: 'Invalid request', type: problemType('validation'), errors: fields });
 }
@@ -55,6 +122,16 @@ class DepthCheckedValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (nestedDeeperThan(value, MAX_INPUT_DEPTH)) {
       throw new BadRequestProblem(`The request ${metadata.type === 'body' ? 'body' : metadata.type} is nested more than ${MAX_INPUT_DEPTH} levels deep.`);
+    }
+    // One check for every string of the body, the query and the path: a NUL or a lone surrogate
+    // is a 400 naming the field, never a 500 from the database. A body that is text (NDJSON
+    // imports) is checked line by line by its handler, so that one bad line is reported alone.
+    if (metadata.type === 'query' || metadata.type === 'param' || (metadata.type === 'body' && typeof value !== 'string')) {
+      const field = findUnsafeText(value, metadata.data ?? '');
+      if (field !== undefined) {
+        const message = unsafeTextMessage(field);
+        throw new BadRequestProblem(`Invalid request: ${message}.`, { title: 'Invalid request', type: problemType('validation'), errors: [{ field, message }] });
+      }
     }
     return super.transform(value, metadata);
   }

@@ -12,6 +12,7 @@ import { ALERT_EVENT_TYPE_BY_KIND, DOSSIER_STREAM_PREFIX, type AlertKind } from 
 import { RecordedEvent } from '@motcua/event-store/port';
 import { SqlExecutor } from '@motcua/sql';
 import { AfterCommit, Projection } from '../projection';
+import { cursorCodec } from './cursor';
 
 export const ALERTS_PROJECTION = 'alerts';
 export const ALERT_STREAM_PREFIX = 'alert-';
@@ -211,27 +212,15 @@ export interface AlertPage {
   nextCursor: string | null;
 }
 
-export class InvalidAlertCursor extends Error {
-  constructor() {
-    super('cursor is not one this service handed out');
-    this.name = 'InvalidAlertCursor';
-  }
-}
+/** Alert-list cursors: (raised at, alert id). */
+const alertCursor = cursorCodec('a', isAlertId);
 
 function encodeCursor(raisedAt: string, id: string): string {
-  return Buffer.from(JSON.stringify(['a', raisedAt, id]), 'utf8').toString('base64url');
+  return alertCursor.encode(raisedAt, id);
 }
 
 function decodeCursor(cursor: string): [string, string] {
-  try {
-    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && v.length === 3 && v[0] === 'a' && typeof v[1] === 'string' && typeof v[2] === 'string' && Number.isFinite(Date.parse(v[1]))) {
-      return [v[1], v[2]];
-    }
-  } catch {
-    /* fall through */
-  }
-  throw new InvalidAlertCursor();
+  return alertCursor.decode(cursor);
 }
 
 /** `GET /alerts`: newest first (raised_at, then id, descending), keyset paging with an opaque cursor. */

@@ -6,6 +6,7 @@
 import { CLOCK_RUNNING_STATUSES, type DossierStatus } from '@motcua/domain';
 import { SqlExecutor } from '@motcua/sql';
 import { DOSSIER_SUMMARY_SELECT, factsFromRow } from './dossier-summary.projection';
+import { cursorCodec } from './cursor';
 
 export interface WorkListQuery {
   units: readonly string[];
@@ -45,27 +46,17 @@ export interface WorkListPage {
   nextCursor: string | null;
 }
 
-export class InvalidCursor extends Error {
-  constructor() {
-    super('cursor is not one this service handed out');
-    this.name = 'InvalidCursor';
-  }
-}
+const DOSSIER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Work-list cursors: (effective due time, dossier id). */
+export const workListCursor = cursorCodec('d', (id) => DOSSIER_ID.test(id));
 
 export function encodeCursor(dueAt: string, id: string): string {
-  return Buffer.from(JSON.stringify([dueAt, id]), 'utf8').toString('base64url');
+  return workListCursor.encode(dueAt, id);
 }
 
 export function decodeCursor(cursor: string): [string, string] {
-  try {
-    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string' && Number.isFinite(Date.parse(v[0]))) {
-      return [v[0], v[1]];
-    }
-  } catch {
-    /* fall through */
-  }
-  throw new InvalidCursor();
+  return workListCursor.decode(cursor);
 }
 
 /** SQL literal list of the statuses in which the legal clock runs (the domain's list, constants only). */

@@ -3,3 +3,4 @@ export * from './dossier-report';
 export * from './dossier-worklist';
 export * from './alerts.projection';
 export * from './read-models';
+export * from './cursor';

@@ -1,7 +1,7 @@
 import type { IssueApology } from '../commands';
 import { ApologyAlreadyIssued, InvalidNewDueAt } from '../errors';
 import type { ApologyIssued } from '../events';
-import { optionalText, requireDate, requireEnvelope, requireExisting, requireInOrder, requireOpen, requireText } from '../guards';
+import { optionalText, requireDate, requireEnvelope, requireExisting, requireInOrder, requireOpen, requireSupportedInstant, requireText } from '../guards';
 import type { DossierState } from '../state';
 
 /**
@@ -17,6 +17,8 @@ export function issueApology(command: IssueApology, state: DossierState, now: Da
   const dossier = requireOpen(requireExisting(state, dossierId), 'issue an apology for');
   if (dossier.apology) throw new ApologyAlreadyIssued(dossier.code, dossier.apology.issuedAt, dossier.apology.newDueAt);
   requireInOrder(occurredAt, now, dossier);
+  // the timers compute alerts from it: a time the calendar cannot handle is refused here
+  requireSupportedInstant(newDueAt, 'newDueAt');
 
   const dueInForce = dossier.effectiveDueAt;
   if (newDueAt.getTime() <= Date.parse(dueInForce)) {

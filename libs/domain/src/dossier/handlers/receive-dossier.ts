@@ -8,6 +8,7 @@ import {
   requireEnvelope,
   requireNotInFuture,
   requireOneOf,
+  requireSupportedInstant,
   requireText,
   requireTimeZone,
 } from '../guards';
@@ -49,6 +50,8 @@ export function receiveDossier(command: ReceiveDossier, state: DossierState, now
 
   if (state.status !== 'none') throw new DossierAlreadyExists(state.id, state.code);
   requireNotInFuture(occurredAt, now);
+  requireSupportedInstant(occurredAt, 'occurredAt');
+  requireSupportedInstant(dueAt, 'dueAt');
   if (dueAt.getTime() <= occurredAt.getTime()) {
     throw new InvalidCommand('dueAt', `the due time ${data.dueAt} must be after the reception time ${data.receivedAt}`);
   }

@@ -1,7 +1,7 @@
 import type { ReceiveSupplement, RequestSupplement } from '../commands';
 import { InvalidNewDueAt } from '../errors';
 import type { SupplementReceived, SupplementRequested } from '../events';
-import { requireDate, requireEnvelope, requireExisting, requireInOrder, requireStatus, requireText } from '../guards';
+import { requireDate, requireEnvelope, requireExisting, requireInOrder, requireStatus, requireSupportedInstant, requireText } from '../guards';
 import type { DossierState } from '../state';
 
 /** Form 02 (Art. 19.4): the clock stops until the complete dossier arrives. */
@@ -33,6 +33,7 @@ export function receiveSupplement(command: ReceiveSupplement, state: DossierStat
     'No supplement was requested for it.',
   );
   requireInOrder(occurredAt, now, dossier);
+  requireSupportedInstant(newDueAt, 'newDueAt');
   if (newDueAt.getTime() <= occurredAt.getTime()) {
     throw new InvalidNewDueAt(newDueAt.toISOString(), occurredAt.toISOString(), 'the time the supplement was received');
   }
