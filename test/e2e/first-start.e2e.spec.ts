@@ -178,7 +178,7 @@ describe('npm run demo', () => {
       }, 280_000);
     } catch (err) {
       child.kill('SIGKILL');
-      throw new Error(`${(err as Error).message}\n${out}`);
+      throw new Error(`${(err as Error).message}\n${out}`, { cause: err });
     }
     const api = /API: +(http:\/\/\S+\/api\/v1)/.exec(out)![1];
     const admin = /admin token \([^)]*\): (\S+)/.exec(out)![1];

@@ -322,7 +322,7 @@ describe('authorisation matrix: route × role × unit relation', () => {
   }, 120_000);
 
   afterAll(async () => {
-    // eslint-disable-next-line no-console
+     
     console.log(`authorisation matrix (cell = statuses seen; ${Object.keys(RELATIONS).join('/')})\n${matrix.join('\n')}`);
     await world?.close();
   });

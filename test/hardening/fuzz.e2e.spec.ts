@@ -70,7 +70,7 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 // ---------- valid templates per route (mutated by the generator) ----------
-function template(op: Op, pool: Pool): Record<string, unknown> | undefined {
+function template(op: Op, _pool: Pool): Record<string, unknown> | undefined {
   const p = `${op.method} ${op.path}`;
   const base: Record<string, Record<string, unknown>> = {
     'post /dossiers': { unitCode: A1, procedureCode: PROC, channel: 'direct', applicant: { name: 'Nguyễn Văn An', idNumber: '079203001234', phone: '0901234567', email: 'an@example.vn', address: '12 Lê Lợi' } },
@@ -320,7 +320,7 @@ describe('input fuzzing of every route', () => {
   afterAll(async () => w?.close());
 
   it(`sends ${RUNS} generated requests: no 5xx, problem+json 4xx, 401 for bad tokens, the log holds exactly the successful writes`, async () => {
-    // eslint-disable-next-line no-console
+     
     console.log(`fuzz: seed ${SEED}, ${RUNS} requests over ${ops.length} operations (FUZZ_SEED=${SEED} to reproduce)`);
     const started = Date.now();
     const before = await allEvents(w.h);
@@ -451,7 +451,7 @@ describe('input fuzzing of every route', () => {
     expect(({} as any).polluted).toBeUndefined();
     const ms = Date.now() - started;
     const ok = Object.entries(statusCounts).filter(([s]) => Number(s) < 300).reduce((a, [, c]) => a + c, 0);
-    // eslint-disable-next-line no-console
+     
     console.log(
       `fuzz: ${samples.length} requests (${unsendable} refused by the HTTP client) in ${(ms / 1000).toFixed(1)} s; statuses ${JSON.stringify(statusCounts)}; ` +
         `${ok} succeeded, ${fresh.length} events appended; operations covered ${perOp.size}/${ops.length}; slowest: ` +
@@ -504,7 +504,7 @@ describe('input fuzzing of every route', () => {
       'get /units/{code}/tracking-book.pdf': { year: '2025' },
     };
     let receptionId = randomUUID(); // the client id of the reception being probed (its body may no longer hold it)
-    const streamsOf = (op: Op, body: Record<string, any> | undefined): string[] => {
+    const streamsOf = (op: Op, _body: Record<string, any> | undefined): string[] => {
       if (op.path === '/dossiers' && op.method === 'post') return [`dossier-${receptionId}`, `code-counter-${A1}`];
       if (op.path.startsWith('/dossiers/{id}')) return [`dossier-${target.id}`];
       if (op.path === '/units/{code}' && op.method === 'put') return [`unit-${A1}`];
@@ -656,7 +656,7 @@ describe('input fuzzing of every route', () => {
       if (lengths.join(',') !== '1,0,0,1,0,0,1') failures.push(`/imports wrote dossiers ${lengths.join(',')}`);
     }
 
-    // eslint-disable-next-line no-console
+     
     console.log(`fuzz (systematic): ${sent} requests; ${seen.dateFields.size} date fields, ${seen.stringFields.size} string fields, cursor routes: ${[...seen.cursorRoutes].join(', ')}`);
     expect(failures).toEqual([]);
     // the pass really covered what the issue names

@@ -436,7 +436,6 @@ function planLifecycle(rng: Rng, ctx: WorkingTimeContext, p: Plan): void {
           return;
         stats.apologies++;
         if (tAp <= cutoff) stats.apologiesInTime++;
-        last = tAp;
       }
     }
   }

@@ -44,7 +44,7 @@ async function call(i: Instance, method: string, path: string, token?: string, b
     body: body !== undefined ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();
-  let json: any = undefined;
+  let json: any;
   try {
     json = text ? JSON.parse(text) : undefined;
   } catch {

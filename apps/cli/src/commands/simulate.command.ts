@@ -146,16 +146,15 @@ export const simulateCommand: CliCommand = {
     const url = typeof f.url === 'string' ? f.url.trim().replace(/\/+$/, '') : undefined;
     if (f.url === true || f.out === true || f['units-out'] === true) throw new UsageError('--url, --out and --units-out need a value');
     if (url && f.out) throw new UsageError('--url and --out exclude each other');
-    let progress: Progress | undefined;
     let sim: Simulation;
     try {
-      sim = simulate({ seed, year, dossiers, months, scope, onProgress: (done) => progress?.update(done) });
+      sim = simulate({ seed, year, dossiers, months, scope });
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
     if (typeof f['units-out'] === 'string') fs.writeFileSync(f['units-out'], JSON.stringify(sim.referenceData(), null, 2) + '\n');
     const started = Date.now();
-    progress = progressBar(io, dossiers);
+    const progress = progressBar(io, dossiers);
     let rejected = 0;
     try {
       if (url) {

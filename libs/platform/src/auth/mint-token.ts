@@ -20,7 +20,7 @@ export async function mintToken(request: TokenRequest, secret: string): Promise<
   try {
     principalFromClaims({ ...request });
   } catch (err) {
-    if (err instanceof AuthenticationError) throw new Error(`cannot mint token: ${err.reason}`);
+    if (err instanceof AuthenticationError) throw new Error(`cannot mint token: ${err.reason}`, { cause: err });
     throw err;
   }
   const now = Math.floor(Date.now() / 1000);

@@ -31,6 +31,7 @@ export function onlyDateRangeErrors(errors: readonly ValidationError[]): boolean
  * NUL (PostgreSQL stores it in neither text nor jsonb) or a UTF-16 surrogate without its pair (no
  * character at all; JSON.stringify writes it as an escape PostgreSQL refuses).
  */
+// eslint-disable-next-line no-control-regex -- matching NUL is the point of this check
 const UNSAFE_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export function isUnsafeText(s: string): boolean {

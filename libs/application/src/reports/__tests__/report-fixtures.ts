@@ -132,7 +132,7 @@ function buildDossier(index: number, units: WorldUnit[], s: DossierSpec): WorldD
       case 'assign':
         events.push({ type: 'DossierAssigned', data: { assignee: `officer-${index % 3}`, assignedAt: iso(t) } });
         break;
-      case 'supplement':
+      case 'supplement': {
         if (stoppedForever) break;
         events.push({ type: 'SupplementRequested', data: { reason: 'thiếu giấy tờ', requestedAt: iso(t) } });
         if (!st.arrives) {
@@ -144,6 +144,7 @@ function buildDossier(index: number, units: WorldUnit[], s: DossierSpec): WorldD
         due = t + st.due;
         events.push({ type: 'SupplementReceived', data: { receivedAt: iso(t), dueAt: iso(due), calendarVersion: 'test', previousDueAt } });
         break;
+      }
       case 'apology':
         if (apologised || stoppedForever) break;
         apologised = true;

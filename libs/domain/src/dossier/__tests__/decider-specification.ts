@@ -15,7 +15,7 @@ interface DeciderLike<State, Command, Event> {
   initialState(): State;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 type ErrorClass<E extends Error> = abstract new (...args: any[]) => E;
 
 export function deciderSpec<State, Command, Event>(decider: DeciderLike<State, Command, Event>, defaultNow: Date) {
