@@ -366,7 +366,7 @@ describe('authorisation matrix: route × role × unit relation', () => {
       }
       matrix.push(`${route.name}\n  ${row.join('\n  ')}`);
       expect(bad).toEqual([]);
-    });
+    }, 240_000); // 54 requests per route (6 callers × 9 unit relations), PDFs among them: generous on a loaded machine
   }
 
   it('POST /admin/projections/{name}/rebuild: admin only (202, or 409 while one runs)', async () => {
