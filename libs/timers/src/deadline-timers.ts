@@ -110,7 +110,13 @@ export class DeadlineTimers {
   private async ensureSweepScheduler(): Promise<void> {
     // one sweep per event store (its id in the scheduler id and the job), even on a queue two deployments share
     const store = this.options.storeId;
-    await this.options.queues.scheduler(this.options.config.queueName, store ? `${SWEEP_SCHEDULER_ID}-${store}` : SWEEP_SCHEDULER_ID, this.options.config.sweepEveryMs, SWEEP_JOB, store ? { store } : {});
+    await this.options.queues.scheduler(
+      this.options.config.queueName,
+      store ? `${SWEEP_SCHEDULER_ID}-${store}` : SWEEP_SCHEDULER_ID,
+      this.options.config.sweepEveryMs,
+      SWEEP_JOB,
+      store ? { store } : {},
+    );
   }
 
   /** See `TimerScheduler.scheduleDossiers`. */

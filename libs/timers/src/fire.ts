@@ -32,7 +32,9 @@ export class TimerFiring {
     const store = (job.data as { store?: string } | undefined)?.store;
     if (store === undefined || this.options.storeId === undefined || store === this.options.storeId) return undefined;
     this.options.onForeignJob?.();
-    this.logger.warn(`timers: job ${job.id} belongs to event store ${store}, not ${this.options.storeId} (QUEUE_PREFIX and TIMERS_QUEUE shared by two deployments?); left for its owner`);
+    this.logger.warn(
+      `timers: job ${job.id} belongs to event store ${store}, not ${this.options.storeId} (QUEUE_PREFIX and TIMERS_QUEUE shared by two deployments?); left for its owner`,
+    );
     if (token) {
       await job.moveToDelayed(Date.now() + FOREIGN_JOB_RETRY_MS, token);
       throw new DelayedError();
@@ -60,7 +62,9 @@ export class TimerFiring {
     } catch (err) {
       if (err instanceof NotFoundError) {
         this.options.onJobDropped?.('unknown-dossier');
-        this.logger.warn(`timers: job ${job.id} dropped: dossier ${dossierId} is not in this event store${this.options.storeId ? ` (${this.options.storeId})` : ''}`);
+        this.logger.warn(
+          `timers: job ${job.id} dropped: dossier ${dossierId} is not in this event store${this.options.storeId ? ` (${this.options.storeId})` : ''}`,
+        );
         return { appended: 0, stale: true };
       }
       throw err; // version conflict, store down: BullMQ retries (attempts/backoff of the wrapper)

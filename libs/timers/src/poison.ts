@@ -23,7 +23,9 @@ export interface PoisonEntry {
  * A calendar that cannot compute a date throws RangeError; a corrupt stream, CorruptDossierStream.
  */
 export function isPoisonError(err: unknown): boolean {
-  return err instanceof RangeError || err instanceof TypeError || err instanceof SyntaxError || err instanceof DomainError || err instanceof CorruptDossierStream;
+  return (
+    err instanceof RangeError || err instanceof TypeError || err instanceof SyntaxError || err instanceof DomainError || err instanceof CorruptDossierStream
+  );
 }
 
 /** The `timer_poison` table: dossiers whose timers cannot be computed, skipped until they compute again. */
@@ -80,7 +82,10 @@ export class TimerPoison {
 
   /** The recorded dossier ids after `after`, in id order (paging). */
   async idsAfter(after: string, limit: number): Promise<string[]> {
-    const { rows } = await this.driver.query<{ dossier_id: string }>(`SELECT dossier_id FROM timer_poison WHERE dossier_id > $1 ORDER BY dossier_id LIMIT ${limit}`, [after]);
+    const { rows } = await this.driver.query<{ dossier_id: string }>(
+      `SELECT dossier_id FROM timer_poison WHERE dossier_id > $1 ORDER BY dossier_id LIMIT ${limit}`,
+      [after],
+    );
     return rows.map((r) => r.dossier_id);
   }
 

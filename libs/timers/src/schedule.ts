@@ -1,4 +1,13 @@
-import { ALERT_KINDS, apologyCutoff, type AlertKind, isClockRunning, type NearDeadlinePolicy, nearDeadlineAt, type OpenDossier, type WorkingTimeContext } from '@motcua/domain';
+import {
+  ALERT_KINDS,
+  apologyCutoff,
+  type AlertKind,
+  isClockRunning,
+  type NearDeadlinePolicy,
+  nearDeadlineAt,
+  type OpenDossier,
+  type WorkingTimeContext,
+} from '@motcua/domain';
 
 /** The payload of a timer job: tiny, and enough to recognise a stale one. */
 export interface TimerData {
