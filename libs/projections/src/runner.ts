@@ -1,8 +1,8 @@
-import { EventStore, positionToString, RecordedEvent, Subscription } from '@motcua/event-store/port';
+import { EventStore, positionToString } from '@motcua/event-store/port';
 import { migrate, SqlDriver } from '@motcua/sql';
-import { applyBatch, NotLeaderError } from './apply-batch';
-import { readCheckpoint } from './checkpoints';
-import { Lease, message } from './lease';
+import { applyBatch } from './apply-batch';
+import { CheckpointedSubscription } from './checkpointed-subscription';
+import { Lease } from './lease';
 import { Projection, ProjectionLogger, ProjectionStatus, RunnerStatus, SILENT_LOGGER } from './projection';
 
 export interface ProjectionRunnerOptions {
@@ -27,13 +27,10 @@ export interface ProjectionRunnerOptions {
   migrate?: boolean;
 }
 
-/** Per projection: its subscription while leading, and its failures. */
+/** Per projection: its checkpointed subscription (running while leading). */
 interface Slot {
   projection: Projection;
-  sub?: Subscription;
-  restartTimer?: NodeJS.Timeout;
-  failures: number;
-  lastError?: string;
+  subscription: CheckpointedSubscription;
 }
 
 /**
@@ -49,14 +46,28 @@ export class ProjectionRunner {
   private lease: Lease | undefined;
   private running: Promise<void> | undefined;
   private leading = false;
-  /** Bumped on every change of leadership, so that late callbacks of an old term do nothing. */
-  private term = 0;
 
   constructor(private readonly options: ProjectionRunnerOptions) {
     const names = new Set(options.projections.map((p) => p.name));
     if (names.size !== options.projections.length) throw new Error('projection names must be unique');
-    this.slots = options.projections.map((projection) => ({ projection, failures: 0 }));
     this.logger = options.logger ?? SILENT_LOGGER;
+    this.slots = options.projections.map((projection) => ({
+      projection,
+      subscription: new CheckpointedSubscription({
+        store: options.store,
+        driver: options.driver,
+        checkpoint: projection.name,
+        filter: projection.filter,
+        batchSize: options.batchSize,
+        // one batch, exactly once (see `applyBatch`); rolled back if the lease was lost meanwhile
+        handle: (events, current) => applyBatch(options.driver, projection, events, current).then(() => undefined),
+        handlerAdvancesCheckpoint: true,
+        label: `projection ${projection.name}`,
+        logger: this.logger,
+        minRestartMs: options.minRestartMs,
+        maxRestartMs: options.maxRestartMs,
+      }),
+    }));
   }
 
   /** Applies migrations, then competes for the lease in the background. Resolves at once. */
@@ -84,27 +95,19 @@ export class ProjectionRunner {
 
   /** Lag and state per projection, from the committed checkpoints (also meaningful on a standby). */
   async status(): Promise<RunnerStatus> {
-    const { store, driver } = this.options;
     const projections: ProjectionStatus[] = [];
-    for (const slot of this.slots) {
-      const { name, filter } = slot.projection;
-      const cp = await readCheckpoint(driver, name);
-      const eventsBehind = await store.countAfter(cp.position, filter);
-      let secondsBehind = 0;
-      if (eventsBehind > 0) {
-        const [oldest] = await store.readAll({ fromPosition: cp.position, filter, limit: 1 });
-        if (oldest) secondsBehind = Math.max(0, (Date.now() - Date.parse(oldest.recordedAt)) / 1000);
-      }
+    for (const { projection, subscription } of this.slots) {
+      const lag = await subscription.lag();
       projections.push({
-        name,
-        position: cp.position && positionToString(cp.position),
-        eventsHandled: cp.eventsHandled,
-        eventsBehind,
-        secondsBehind,
-        caughtUp: eventsBehind === 0,
+        name: projection.name,
+        position: lag.position && positionToString(lag.position),
+        eventsHandled: lag.eventsHandled,
+        eventsBehind: lag.eventsBehind,
+        secondsBehind: lag.secondsBehind,
+        caughtUp: lag.eventsBehind === 0,
         leader: this.leading,
-        running: slot.sub !== undefined,
-        lastError: slot.lastError,
+        running: subscription.running,
+        lastError: subscription.lastError,
       });
     }
     return { leader: this.leading, projections };
@@ -116,69 +119,12 @@ export class ProjectionRunner {
 
   private async acquired(): Promise<void> {
     this.leading = true;
-    this.term++;
-    await Promise.all(this.slots.map((s) => this.subscribe(s, this.term)));
+    await Promise.all(this.slots.map((s) => s.subscription.start()));
   }
 
   private async released(): Promise<void> {
     // Stop first, so a batch committing after this point is rolled back (NotLeaderError).
     this.leading = false;
-    this.term++;
-    await Promise.all(
-      this.slots.map(async (s) => {
-        clearTimeout(s.restartTimer);
-        s.restartTimer = undefined;
-        const sub = s.sub;
-        s.sub = undefined;
-        await sub?.stop();
-      }),
-    );
-  }
-
-  private async subscribe(slot: Slot, term: number): Promise<void> {
-    const { name, filter } = slot.projection;
-    let from;
-    try {
-      from = (await readCheckpoint(this.options.driver, name)).position;
-    } catch (err) {
-      return this.failed(slot, term, err);
-    }
-    if (term !== this.term) return;
-    let ended = false; // an adapter may stop the subscription before subscribeAll returns
-    let sub: Subscription | undefined = undefined;
-    sub = this.options.store.subscribeAll(
-      { fromPosition: from, filter, batchSize: this.options.batchSize ?? 500 },
-      {
-        handle: (events) => this.applyBatch(slot, term, events),
-        onDropped: (err, ms) => this.logger.warn(`projection ${name}: source dropped (${message(err)}), retry in ${ms} ms`),
-        onStopped: (err) => {
-          ended = true;
-          if (sub && slot.sub === sub) slot.sub = undefined;
-          if (err) this.failed(slot, term, err);
-        },
-      },
-    );
-    if (!ended) slot.sub = sub;
-  }
-
-  /** One batch, exactly once (see `applyBatch`); rolled back if this term ended meanwhile. */
-  private async applyBatch(slot: Slot, term: number, events: RecordedEvent[]): Promise<void> {
-    await applyBatch(this.options.driver, slot.projection, events, () => term === this.term);
-    slot.failures = 0;
-    slot.lastError = undefined;
-  }
-
-  private failed(slot: Slot, term: number, err: unknown): void {
-    if (term !== this.term || err instanceof NotLeaderError) return;
-    slot.lastError = message(err);
-    const min = this.options.minRestartMs ?? 500;
-    const delay = Math.min(min * 2 ** slot.failures, this.options.maxRestartMs ?? 30_000);
-    slot.failures++;
-    this.logger.error(`projection ${slot.projection.name} failed (${slot.lastError}); restarting in ${delay} ms`);
-    clearTimeout(slot.restartTimer);
-    slot.restartTimer = setTimeout(() => {
-      slot.restartTimer = undefined;
-      if (term === this.term) void this.subscribe(slot, term);
-    }, delay);
+    await Promise.all(this.slots.map((s) => s.subscription.stop()));
   }
 }

@@ -1,4 +1,13 @@
-import { apologyCutoff, type AlertKind, type NearDeadlinePolicy, nearDeadlineAt, type OpenDossier, type WorkingTimeContext } from '@motcua/domain';
+import {
+  ALERT_KINDS,
+  apologyCutoff,
+  type AlertKind,
+  isClockRunning,
+  type NearDeadlinePolicy,
+  nearDeadlineAt,
+  type OpenDossier,
+  type WorkingTimeContext,
+} from '@motcua/domain';
 
 /** The payload of a timer job: tiny, and enough to recognise a stale one. */
 export interface TimerData {
@@ -14,7 +23,8 @@ export interface TimerData {
 
 export const TIMER_JOB = 'alert';
 export const SWEEP_JOB = 'sweep';
-export const ALERT_KINDS: readonly AlertKind[] = ['near-deadline', 'apology-cutoff', 'overdue'];
+/** The alert kinds, one timer each (the domain's list). */
+export { ALERT_KINDS };
 
 /**
  * Deterministic job id per dossier, kind and due-time version: re-adding a timer is a no-op, and
@@ -34,14 +44,9 @@ export function alertTimes(dossier: OpenDossier, ctx: WorkingTimeContext, policy
   };
 }
 
-/** Whether the dossier's clock runs (open, not awaiting a supplement): only then do alerts fire. */
-export function clockRunning(status: string): boolean {
-  return status === 'received' || status === 'assigned';
-}
-
 /** The timers a dossier needs now: one per alert kind not yet raised for the due time in force. */
 export function pendingTimers(dossier: OpenDossier, ctx: WorkingTimeContext, policy: NearDeadlinePolicy): TimerData[] {
-  if (!clockRunning(dossier.status)) return [];
+  if (!isClockRunning(dossier)) return []; // alerts fire only while the clock runs
   const dueMs = Date.parse(dossier.effectiveDueAt);
   const times = alertTimes(dossier, ctx, policy);
   return ALERT_KINDS.filter((kind) => !dossier.alerts.some((a) => a.kind === kind && Date.parse(a.dueAt) === dueMs)).map((kind) => ({
