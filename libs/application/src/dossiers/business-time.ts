@@ -24,10 +24,14 @@ export function checkBusinessTime(occurredAt: Date, now: Date, timeZone: string,
   if (!isSupportedInstant(occurredAt)) throw new DateOutOfRange('occurredAt', occurredAt.toISOString());
   const day = localDateOf(occurredAt, timeZone);
   if (day < earliest) {
-    throw new RuleViolationError('occurred-too-early', `occurredAt ${occurredAt.toISOString()} (${day}) is before ${earliest}, the earliest business date this service accepts`, {
-      field: 'occurredAt',
-      earliest,
-    });
+    throw new RuleViolationError(
+      'occurred-too-early',
+      `occurredAt ${occurredAt.toISOString()} (${day}) is before ${earliest}, the earliest business date this service accepts`,
+      {
+        field: 'occurredAt',
+        earliest,
+      },
+    );
   }
 }
 
@@ -57,12 +61,20 @@ export function dueAtWithinRange(wt: WorkingTimeContext, from: Date, processingT
     due = computeDueAt(wt, from, processingTime);
   } catch (err) {
     if (err instanceof CalendarYearOutOfRange) {
-      throw new DateOutOfRange('dueAt', `computed from ${from.toISOString()}`, `The due time computed from ${from.toISOString()} falls in ${err.year}, outside the dates the working calendar supports`);
+      throw new DateOutOfRange(
+        'dueAt',
+        `computed from ${from.toISOString()}`,
+        `The due time computed from ${from.toISOString()} falls in ${err.year}, outside the dates the working calendar supports`,
+      );
     }
     throw err;
   }
   if (!isSupportedInstant(due.dueAt)) {
-    throw new DateOutOfRange('dueAt', due.dueAt.toISOString(), `The due time computed from ${from.toISOString()} (${due.dueAt.toISOString()}) is outside the dates the working calendar supports`);
+    throw new DateOutOfRange(
+      'dueAt',
+      due.dueAt.toISOString(),
+      `The due time computed from ${from.toISOString()} (${due.dueAt.toISOString()}) is outside the dates the working calendar supports`,
+    );
   }
   return due;
 }

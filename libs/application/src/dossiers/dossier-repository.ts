@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { DOSSIER_EVENT_SCHEMA_VERSIONS, DossierEvent, dossierStreamName, DossierState, foldDossier, isDeadlineAlertEvent, toDossierEvent } from '@motcua/domain';
+import {
+  DOSSIER_EVENT_SCHEMA_VERSIONS,
+  DossierEvent,
+  dossierStreamName,
+  DossierState,
+  foldDossier,
+  isDeadlineAlertEvent,
+  toDossierEvent,
+} from '@motcua/domain';
 import { EventStore, EventToAppend, RecordedEvent, StreamAppend, UnitOfWork } from '@motcua/event-store/port';
 import { CommandContext } from '../context';
 import { eventMetadata } from '../event-metadata';

@@ -53,7 +53,12 @@ export class DossierService {
       earliestBusinessDate: options.earliestBusinessDate ?? DEFAULT_EARLIEST_BUSINESS_DATE,
     };
     const steps = Object.fromEntries((Object.keys(DOSSIER_STEPS) as DossierActionName[]).map((n) => [n, new DossierStep(deps, n)]));
-    this.useCases = { receive: new ReceiveDossier(deps), steps: steps as DossierUseCases['steps'], get: new GetDossier(deps), history: new GetDossierHistory(deps) };
+    this.useCases = {
+      receive: new ReceiveDossier(deps),
+      steps: steps as DossierUseCases['steps'],
+      get: new GetDossier(deps),
+      history: new GetDossierHistory(deps),
+    };
   }
 
   /**

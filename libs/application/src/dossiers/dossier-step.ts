@@ -40,7 +40,10 @@ export class DossierStep<N extends DossierActionName> {
       if (state.status === 'none') throw new NotFoundError(`Dossier ${id} does not exist`);
       assertDossierAccess(reference, request, id, state.unitCode);
       if (request.expectedVersion !== undefined && request.expectedVersion !== state.version) {
-        throw new VersionConflictError(`Dossier ${state.code} is at version ${state.version}, not ${request.expectedVersion}: reload it and try again`, state.version);
+        throw new VersionConflictError(
+          `Dossier ${state.code} is at version ${state.version}, not ${request.expectedVersion}: reload it and try again`,
+          state.version,
+        );
       }
       const ctx = afterRead(request, state);
       if (ctx.occurredAt) checkBusinessTime(ctx.occurredAt, ctx.now, state.timeZone, this.deps.earliestBusinessDate);

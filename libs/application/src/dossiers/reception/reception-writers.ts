@@ -50,7 +50,8 @@ export class AtomicReceptionWriter implements ReceptionWriter {
         outcome = 'committed';
       } catch (err) {
         if (!(err instanceof WrongExpectedRevisionError)) throw err;
-        if (err.stream === planned.part.stream) outcome = 'conflicted'; // another process took this number
+        if (err.stream === planned.part.stream)
+          outcome = 'conflicted'; // another process took this number
         else clash = true; // the dossier id exists (nothing was written; the counter is as it was)
       } finally {
         planned.settle(clash ? 'failed' : outcome);

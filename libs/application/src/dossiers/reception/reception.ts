@@ -35,7 +35,10 @@ export function findUnit(data: ReferenceData, code: string): UnitRecord {
 export function assertUnitInOperation(unit: UnitRecord, at: Date): void {
   const day = localDateOf(at, unit.timeZone);
   if ((unit.validFrom && day < unit.validFrom) || (unit.validTo && day > unit.validTo)) {
-    throw new RuleViolationError('unit-not-valid', `Unit "${unit.code}" is not in operation on ${day} (valid ${unit.validFrom ?? '…'} to ${unit.validTo ?? '…'})`);
+    throw new RuleViolationError(
+      'unit-not-valid',
+      `Unit "${unit.code}" is not in operation on ${day} (valid ${unit.validFrom ?? '…'} to ${unit.validTo ?? '…'})`,
+    );
   }
 }
 
