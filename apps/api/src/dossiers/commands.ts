@@ -1,28 +1,61 @@
 import { CommandHandler, ICommandHandler, IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { CommandContext, CommandResult, DossierAction, DossierService, DossierView, HistoryEntry, ReceiveInput } from '@motcua/application';
+import {
+  AsOf,
+  CommandContext,
+  CommandResult,
+  DossierAction,
+  DossierService,
+  DossierUseCases,
+  DossierView,
+  HistoryEntry,
+  ReceiveInput,
+} from '@motcua/application';
 
-/** CQRS messages: the buses dispatch; the application service does the work (no persistence here). */
+/**
+ * CQRS messages and their handlers. Each handler is a dossier use case: it runs the framework-free
+ * use case object of its command or query (`DossierService.useCases`: load the stream, ask the
+ * decider, append through the repository), nothing else. The bulk import runs the same use cases
+ * inside its unit of work.
+ */
 export class ReceiveDossierCommand {
-  constructor(readonly input: ReceiveInput, readonly ctx: CommandContext) {}
+  constructor(
+    readonly input: ReceiveInput,
+    readonly ctx: CommandContext,
+  ) {}
 }
 export class DossierActionCommand {
-  constructor(readonly dossierId: string, readonly action: DossierAction, readonly ctx: CommandContext) {}
+  constructor(
+    readonly dossierId: string,
+    readonly action: DossierAction,
+    readonly ctx: CommandContext,
+  ) {}
 }
 export class GetDossierQuery {
-  constructor(readonly dossierId: string, readonly ctx: CommandContext, readonly asOf?: { at: Date; by: 'occurred' | 'recorded' }) {}
+  constructor(
+    readonly dossierId: string,
+    readonly ctx: CommandContext,
+    readonly asOf?: AsOf,
+  ) {}
 }
 export class GetDossierHistoryQuery {
-  constructor(readonly dossierId: string, readonly ctx: CommandContext) {}
+  constructor(
+    readonly dossierId: string,
+    readonly ctx: CommandContext,
+  ) {}
 }
 
 @CommandHandler(ReceiveDossierCommand)
 export class ReceiveDossierHandler implements ICommandHandler<ReceiveDossierCommand, CommandResult> {
-  constructor(private readonly dossiers: DossierService) {}
+  private readonly useCase: DossierUseCases['receive'];
+  constructor(dossiers: DossierService) {
+    this.useCase = dossiers.useCases.receive;
+  }
   execute(c: ReceiveDossierCommand): Promise<CommandResult> {
-    return this.dossiers.receive(c.input, c.ctx);
+    return this.useCase.execute(c.input, c.ctx);
   }
 }
 
+/** Every step after reception: the action names its use case (`DossierStep`, one per action). */
 @CommandHandler(DossierActionCommand)
 export class DossierActionHandler implements ICommandHandler<DossierActionCommand, CommandResult> {
   constructor(private readonly dossiers: DossierService) {}
@@ -33,17 +66,23 @@ export class DossierActionHandler implements ICommandHandler<DossierActionComman
 
 @QueryHandler(GetDossierQuery)
 export class GetDossierHandler implements IQueryHandler<GetDossierQuery, DossierView> {
-  constructor(private readonly dossiers: DossierService) {}
+  private readonly useCase: DossierUseCases['get'];
+  constructor(dossiers: DossierService) {
+    this.useCase = dossiers.useCases.get;
+  }
   execute(q: GetDossierQuery): Promise<DossierView> {
-    return this.dossiers.getDossier(q.dossierId, q.ctx, q.asOf);
+    return this.useCase.execute(q.dossierId, q.ctx, q.asOf);
   }
 }
 
 @QueryHandler(GetDossierHistoryQuery)
 export class GetDossierHistoryHandler implements IQueryHandler<GetDossierHistoryQuery, { id: string; code: string; events: HistoryEntry[] }> {
-  constructor(private readonly dossiers: DossierService) {}
+  private readonly useCase: DossierUseCases['history'];
+  constructor(dossiers: DossierService) {
+    this.useCase = dossiers.useCases.history;
+  }
   execute(q: GetDossierHistoryQuery) {
-    return this.dossiers.history(q.dossierId, q.ctx);
+    return this.useCase.execute(q.dossierId, q.ctx);
   }
 }
 

@@ -1,10 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags, ApiHeader } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
-import { CommandResult, DossierAction } from '@motcua/application';
+import { CommandResult } from '@motcua/application';
 import { CurrentUser, Principal, Roles } from '@motcua/platform';
 import { commandContext } from '../common/command-context';
+import { DOSSIER_COMMANDS, DossierCommandRoute, DtoOf, StepName, stepAction } from './command-table';
 import { DossierActionCommand, GetDossierHistoryQuery, GetDossierQuery, ReceiveDossierCommand } from './commands';
 import { ApologiseDto, AsOfQueryDto, AssignDto, EmptyCommandDto, RateDto, ReasonDto, ReceiveDossierDto, ResolveDto } from './dto';
 
@@ -27,76 +28,55 @@ export class DossiersController {
     private readonly queries: QueryBus,
   ) {}
 
-  private async run(req: FastifyRequest, user: Principal, id: string, body: { occurredAt?: string; expectedVersion?: number }, action: DossierAction) {
-    const result = await this.commands.execute<DossierActionCommand, CommandResult>(new DossierActionCommand(id, action, commandContext(req, user, body)));
-    return result.view;
+  /** A step after reception: the table entry's action for the validated body, through the command bus. */
+  private async step<N extends StepName>(name: N, id: string, body: DtoOf<N>, req: FastifyRequest, user: Principal) {
+    const command = new DossierActionCommand(id, stepAction(name, body), commandContext(req, user, body));
+    return (await this.commands.execute<DossierActionCommand, CommandResult>(command)).view;
   }
 
-  @Post()
-  @Roles('clerk', 'supervisor')
-  @ApiOperation({ summary: 'Receive a dossier (tiếp nhận): computes the due time and the dossier code' })
+  @DossierCommandRoute('receive')
   async receive(@Body() body: ReceiveDossierDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply, @CurrentUser() user: Principal) {
-    const result = await this.commands.execute<ReceiveDossierCommand, CommandResult>(
-      new ReceiveDossierCommand({ id: body.id, unitCode: body.unitCode, procedureCode: body.procedureCode, channel: body.channel, applicant: { ...body.applicant } }, commandContext(req, user, body)),
-    );
+    const command = new ReceiveDossierCommand(DOSSIER_COMMANDS.receive.toAction(body), commandContext(req, user, body));
+    const result = await this.commands.execute<ReceiveDossierCommand, CommandResult>(command);
     res.status(201).header('Location', `/api/v1/dossiers/${result.view.id}`).header('ETag', `"${result.view.version}"`);
     return result.view;
   }
 
-  @Post(':id/assign')
-  @HttpCode(200)
-  @Roles('officer', 'supervisor')
-  @ApiOperation({ summary: 'Assign (or reassign) the dossier; an officer may only take it for themself' })
+  // One line per step: the route, roles, summary and action come from DOSSIER_COMMANDS; the body's
+  // type here is the entry's DTO (checked by `step`), which Nest validates and OpenAPI documents.
+  @DossierCommandRoute('assign')
   assign(@Param('id', uuid) id: string, @Body() b: AssignDto, @Req() req: FastifyRequest, @CurrentUser() u: Principal) {
-    return this.run(req, u, id, b, { action: 'assign', assignee: b.assignee, assigneeName: b.assigneeName, department: b.department });
+    return this.step('assign', id, b, req, u);
   }
 
-  @Post(':id/request-supplement')
-  @HttpCode(200)
-  @Roles('officer', 'supervisor')
-  @ApiOperation({ summary: 'Ask the citizen for a supplement (the clock stops)' })
+  @DossierCommandRoute('request-supplement')
   requestSupplement(@Param('id', uuid) id: string, @Body() b: ReasonDto, @Req() req: FastifyRequest, @CurrentUser() u: Principal) {
-    return this.run(req, u, id, b, { action: 'request-supplement', reason: b.reason });
+    return this.step('request-supplement', id, b, req, u);
   }
 
-  @Post(':id/receive-supplement')
-  @HttpCode(200)
-  @Roles('clerk', 'supervisor')
-  @ApiOperation({ summary: 'The supplement arrived: the clock restarts from zero with a new due time' })
+  @DossierCommandRoute('receive-supplement')
   receiveSupplement(@Param('id', uuid) id: string, @Body() b: EmptyCommandDto, @Req() req: FastifyRequest, @CurrentUser() u: Principal) {
-    return this.run(req, u, id, b, { action: 'receive-supplement' });
+    return this.step('receive-supplement', id, b, req, u);
   }
 
-  @Post(':id/apologise')
-  @HttpCode(200)
-  @Roles('supervisor')
-  @ApiOperation({ summary: 'Apology and re-appointment (form 04); only once per dossier' })
+  @DossierCommandRoute('apologise')
   apologise(@Param('id', uuid) id: string, @Body() b: ApologiseDto, @Req() req: FastifyRequest, @CurrentUser() u: Principal) {
-    return this.run(req, u, id, b, { action: 'apologise', reason: b.reason, newDueAt: new Date(b.newDueAt), letterNumber: b.letterNumber });
+    return this.step('apologise', id, b, req, u);
   }
 
-  @Post(':id/resolve')
-  @HttpCode(200)
-  @Roles('officer', 'supervisor')
-  @ApiOperation({ summary: 'Resolve: approved or refused (both count as resolved)' })
+  @DossierCommandRoute('resolve')
   resolve(@Param('id', uuid) id: string, @Body() b: ResolveDto, @Req() req: FastifyRequest, @CurrentUser() u: Principal) {
-    return this.run(req, u, id, b, { action: 'resolve', outcome: b.outcome, note: b.note });
+    return this.step('resolve', id, b, req, u);
   }
 
-  @Post(':id/withdraw')
-  @HttpCode(200)
-  @Roles('clerk', 'supervisor')
-  @ApiOperation({ summary: 'The citizen withdraws the dossier' })
+  @DossierCommandRoute('withdraw')
   withdraw(@Param('id', uuid) id: string, @Body() b: ReasonDto, @Req() req: FastifyRequest, @CurrentUser() u: Principal) {
-    return this.run(req, u, id, b, { action: 'withdraw', reason: b.reason });
+    return this.step('withdraw', id, b, req, u);
   }
 
-  @Post(':id/rate')
-  @HttpCode(200)
-  @Roles('clerk', 'supervisor')
-  @ApiOperation({ summary: 'Record the citizen’s satisfaction rating (once)' })
+  @DossierCommandRoute('rate')
   rate(@Param('id', uuid) id: string, @Body() b: RateDto, @Req() req: FastifyRequest, @CurrentUser() u: Principal) {
-    return this.run(req, u, id, b, { action: 'rate', rating: b.rating });
+    return this.step('rate', id, b, req, u);
   }
 
   @Get(':id')

@@ -2,29 +2,24 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { DossierAction, ReceiveInput } from '@motcua/application';
 import { findUnsafeText, MAX_INPUT_DEPTH, nestedDeeperThan, onlyDateRangeErrors, unsafeTextMessage } from '@motcua/platform';
-import { ApologiseDto, AssignDto, CommandBaseDto, EmptyCommandDto, RateDto, ReasonDto, ReceiveDossierDto, ResolveDto } from '../dossiers/dto';
+import { DOSSIER_COMMAND_NAMES, DOSSIER_COMMANDS, DossierCommandName, DtoOf, stepAction } from '../dossiers/command-table';
+import { CommandBaseDto, ReceiveDossierDto } from '../dossiers/dto';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const DTO_BY_COMMAND = {
-  receive: ReceiveDossierDto,
-  assign: AssignDto,
-  'request-supplement': ReasonDto,
-  'receive-supplement': EmptyCommandDto,
-  apologise: ApologiseDto,
-  resolve: ResolveDto,
-  withdraw: ReasonDto,
-  rate: RateDto,
-} as const;
-export type ImportCommandName = keyof typeof DTO_BY_COMMAND;
-export const IMPORT_COMMANDS = Object.keys(DTO_BY_COMMAND) as ImportCommandName[];
+/** The import's commands are the table's: `"command": "<entry name>"`. */
+export type ImportCommandName = DossierCommandName;
+export const IMPORT_COMMANDS = DOSSIER_COMMAND_NAMES;
 
 export type ParsedLine =
   | { kind: 'receive'; dossierId: string; input: ReceiveInput; base: CommandBaseDto }
   | { kind: 'action'; dossierId: string; action: DossierAction; base: CommandBaseDto };
 
 export class LineError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -37,7 +32,7 @@ function flatten(errors: ValidationError[], prefix = ''): string[] {
   });
 }
 
-/** Parses and validates one NDJSON line with the same DTOs as the HTTP routes. */
+/** Parses and validates one NDJSON line with the same table entry (DTO and mapping) as the HTTP route. */
 export function parseImportLine(text: string): ParsedLine {
   let raw: unknown;
   try {
@@ -51,37 +46,22 @@ export function parseImportLine(text: string): ParsedLine {
   const unsafe = findUnsafeText(raw);
   if (unsafe !== undefined) throw new LineError(400, unsafeTextMessage(unsafe));
   const { command, dossierId, ...body } = raw as Record<string, unknown>;
-  if (typeof command !== 'string' || !(command in DTO_BY_COMMAND)) {
+  if (typeof command !== 'string' || !Object.prototype.hasOwnProperty.call(DOSSIER_COMMANDS, command)) {
     throw new LineError(400, `command must be one of ${IMPORT_COMMANDS.join(', ')}`);
   }
   if (typeof dossierId !== 'string' || !UUID_RE.test(dossierId)) throw new LineError(400, 'dossierId must be a UUID');
   const own = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
   if (own(raw as object, '__proto__') || own(body, 'constructor') || own(body, 'prototype')) throw new LineError(400, 'forbidden property name');
-  const Dto = DTO_BY_COMMAND[command as ImportCommandName];
-  const dto = plainToInstance(Dto as new () => object, body) as CommandBaseDto;
+  const name = command as ImportCommandName;
+  const dto = plainToInstance(DOSSIER_COMMANDS[name].dto as new () => CommandBaseDto, body);
   const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });
   // as on the routes: a date outside the calendar's range, and nothing else wrong, is a 422
   if (errors.length) throw new LineError(onlyDateRangeErrors(errors) ? 422 : 400, flatten(errors).join('; '));
-  const d = dto as never as Record<string, never>;
-  switch (command as ImportCommandName) {
-    case 'receive': {
-      const r = dto as ReceiveDossierDto;
-      if (r.id && r.id !== dossierId) throw new LineError(400, 'id and dossierId differ');
-      return { kind: 'receive', dossierId, base: dto, input: { id: dossierId, unitCode: r.unitCode, procedureCode: r.procedureCode, channel: r.channel, applicant: { ...r.applicant } } };
-    }
-    case 'assign':
-      return { kind: 'action', dossierId, base: dto, action: { action: 'assign', assignee: d.assignee, assigneeName: d.assigneeName, department: d.department } };
-    case 'request-supplement':
-      return { kind: 'action', dossierId, base: dto, action: { action: 'request-supplement', reason: d.reason } };
-    case 'receive-supplement':
-      return { kind: 'action', dossierId, base: dto, action: { action: 'receive-supplement' } };
-    case 'apologise':
-      return { kind: 'action', dossierId, base: dto, action: { action: 'apologise', reason: d.reason, newDueAt: new Date(d.newDueAt), letterNumber: d.letterNumber } };
-    case 'resolve':
-      return { kind: 'action', dossierId, base: dto, action: { action: 'resolve', outcome: d.outcome, note: d.note } };
-    case 'withdraw':
-      return { kind: 'action', dossierId, base: dto, action: { action: 'withdraw', reason: d.reason } };
-    case 'rate':
-      return { kind: 'action', dossierId, base: dto, action: { action: 'rate', rating: d.rating } };
+  // the same mapping as the route's (the table entry's)
+  if (name === 'receive') {
+    const input = DOSSIER_COMMANDS.receive.toAction(dto as ReceiveDossierDto);
+    if (input.id && input.id !== dossierId) throw new LineError(400, 'id and dossierId differ');
+    return { kind: 'receive', dossierId, base: dto, input: { ...input, id: dossierId } };
   }
+  return { kind: 'action', dossierId, base: dto, action: stepAction(name, dto as DtoOf<typeof name>) };
 }

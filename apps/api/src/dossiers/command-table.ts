@@ -1,0 +1,113 @@
+import { applyDecorators, HttpCode, Post } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
+import { ActionOf, DossierActionName, ReceiveInput } from '@motcua/application';
+import { Role, Roles } from '@motcua/platform';
+import { ApologiseDto, AssignDto, CommandBaseDto, EmptyCommandDto, RateDto, ReasonDto, ReceiveDossierDto, ResolveDto } from './dto';
+
+/**
+ * One dossier command as the API offers it: the body's DTO (validated on the route and on each
+ * import line), who may send it, its OpenAPI summary, and the DTO → application action mapping.
+ */
+export interface DossierCommandEntry<D extends CommandBaseDto, A> {
+  dto: new () => D;
+  roles: Role[];
+  summary: string;
+  toAction(body: D): A;
+}
+
+function entry<D extends CommandBaseDto, A>(e: DossierCommandEntry<D, A>): DossierCommandEntry<D, A> {
+  return e;
+}
+
+/**
+ * The dossier commands, one name per step from route to event:
+ *
+ * | route (`POST /dossiers…`)  | entry / action       | domain command      | event                 |
+ * |----------------------------|----------------------|---------------------|-----------------------|
+ * | ``                         | `receive`            | `ReceiveDossier`    | `DossierReceived`     |
+ * | `:id/assign`               | `assign`             | `AssignDossier`     | `DossierAssigned`     |
+ * | `:id/request-supplement`   | `request-supplement` | `RequestSupplement` | `SupplementRequested` |
+ * | `:id/receive-supplement`   | `receive-supplement` | `ReceiveSupplement` | `SupplementReceived`  |
+ * | `:id/apologise`            | `apologise`          | `IssueApology`      | `ApologyIssued`       |
+ * | `:id/resolve`              | `resolve`            | `ResolveDossier`    | `DossierResolved`     |
+ * | `:id/withdraw`             | `withdraw`           | `WithdrawDossier`   | `DossierWithdrawn`    |
+ * | `:id/rate`                 | `rate`               | `RateSatisfaction`  | `SatisfactionRated`   |
+ *
+ * The controller's routes and the NDJSON import (`"command": "<entry>"`) both go through this
+ * table; the application maps the action to its domain command (`DOSSIER_STEPS`).
+ */
+export const DOSSIER_COMMANDS = {
+  receive: entry({
+    dto: ReceiveDossierDto,
+    roles: ['clerk', 'supervisor'],
+    summary: 'Receive a dossier (tiếp nhận): computes the due time and the dossier code',
+    toAction: (b): ReceiveInput => ({ id: b.id, unitCode: b.unitCode, procedureCode: b.procedureCode, channel: b.channel, applicant: { ...b.applicant } }),
+  }),
+  assign: entry({
+    dto: AssignDto,
+    roles: ['officer', 'supervisor'],
+    summary: 'Assign (or reassign) the dossier; an officer may only take it for themself',
+    toAction: (b) => ({ action: 'assign' as const, assignee: b.assignee, assigneeName: b.assigneeName, department: b.department }),
+  }),
+  'request-supplement': entry({
+    dto: ReasonDto,
+    roles: ['officer', 'supervisor'],
+    summary: 'Ask the citizen for a supplement (the clock stops)',
+    toAction: (b) => ({ action: 'request-supplement' as const, reason: b.reason }),
+  }),
+  'receive-supplement': entry({
+    dto: EmptyCommandDto,
+    roles: ['clerk', 'supervisor'],
+    summary: 'The supplement arrived: the clock restarts from zero with a new due time',
+    toAction: () => ({ action: 'receive-supplement' as const }),
+  }),
+  apologise: entry({
+    dto: ApologiseDto,
+    roles: ['supervisor'],
+    summary: 'Apology and re-appointment (form 04); only once per dossier',
+    toAction: (b) => ({ action: 'apologise' as const, reason: b.reason, newDueAt: new Date(b.newDueAt), letterNumber: b.letterNumber }),
+  }),
+  resolve: entry({
+    dto: ResolveDto,
+    roles: ['officer', 'supervisor'],
+    summary: 'Resolve: approved or refused (both count as resolved)',
+    toAction: (b) => ({ action: 'resolve' as const, outcome: b.outcome, note: b.note }),
+  }),
+  withdraw: entry({
+    dto: ReasonDto,
+    roles: ['clerk', 'supervisor'],
+    summary: 'The citizen withdraws the dossier',
+    toAction: (b) => ({ action: 'withdraw' as const, reason: b.reason }),
+  }),
+  rate: entry({
+    dto: RateDto,
+    roles: ['clerk', 'supervisor'],
+    summary: 'Record the citizen’s satisfaction rating (once)',
+    toAction: (b) => ({ action: 'rate' as const, rating: b.rating }),
+  }),
+};
+
+/** What an entry's mapping must give: the reception's input, or the action of the entry's own name. */
+type ActionNamed<K> = K extends 'receive' ? ReceiveInput : K extends DossierActionName ? ActionOf<K> : never;
+type NamesMatch<T extends { [K in keyof T]: { toAction(body: never): ActionNamed<K> } }> = T;
+/** Compile-time check: each entry's name is a route name and the name of the action it maps to (a mismatch does not compile). */
+export type CheckedDossierCommands = NamesMatch<typeof DOSSIER_COMMANDS>;
+
+/** The table's names: `receive` and every step with a route (the names of their actions). */
+export type DossierCommandName = keyof typeof DOSSIER_COMMANDS;
+/** The steps after reception that have a route (an action's name is its route's). */
+export type StepName = Exclude<DossierCommandName, 'receive'> & DossierActionName;
+export type DtoOf<N extends DossierCommandName> = InstanceType<(typeof DOSSIER_COMMANDS)[N]['dto']>;
+export const DOSSIER_COMMAND_NAMES = Object.keys(DOSSIER_COMMANDS) as DossierCommandName[];
+
+/** The table entry's action for a validated body. */
+export function stepAction<N extends StepName>(name: N, body: DtoOf<N>): ActionOf<N> {
+  return (DOSSIER_COMMANDS[name].toAction as (b: DtoOf<N>) => ActionOf<N>)(body);
+}
+
+/** The route of a table entry: `POST /dossiers` for `receive` (201), `POST /dossiers/:id/<name>` (200) for a step; roles and summary from the table. */
+export function DossierCommandRoute(name: DossierCommandName): MethodDecorator {
+  const e = DOSSIER_COMMANDS[name];
+  const route = name === 'receive' ? [Post()] : [Post(`:id/${name}`), HttpCode(200)];
+  return applyDecorators(...route, Roles(...e.roles), ApiOperation({ summary: e.summary }));
+}

@@ -1,0 +1,65 @@
+import { AlertKind, DossierCommand, ExistingDossier, Outcome, Rating } from '@motcua/domain';
+import { CommandContext } from '../context';
+import { AccessDeniedError, RuleViolationError } from '../errors';
+import { ReferenceService } from '../reference/reference-service';
+import { dueAtWithinRange } from './business-time';
+import { timingModeOf } from './dossier-scope';
+
+/**
+ * The dossier commands after reception, as the API names them: the action's name is the route's
+ * (`POST /dossiers/:id/assign` → action `assign` → domain command `AssignDossier` → event
+ * `DossierAssigned`). `raise-alert` has no route: the deadline timers send it.
+ */
+export type DossierAction =
+  | { action: 'assign'; assignee: string; assigneeName?: string; department?: string }
+  | { action: 'request-supplement'; reason: string }
+  | { action: 'receive-supplement' }
+  | { action: 'apologise'; reason: string; newDueAt: Date; letterNumber?: string }
+  | { action: 'resolve'; outcome: Outcome; note?: string }
+  | { action: 'withdraw'; reason: string }
+  | { action: 'rate'; rating: Rating }
+  | { action: 'raise-alert'; kind: AlertKind; dueAt: Date };
+
+export type DossierActionName = DossierAction['action'];
+export type ActionOf<N extends DossierActionName> = Extract<DossierAction, { action: N }>;
+
+/** What a step decides on: the action, the dossier just read, and the context taken after the read. */
+export interface StepInput<A> {
+  action: A;
+  state: ExistingDossier;
+  ctx: CommandContext;
+  /** The fields every domain command carries. */
+  base: { dossierId: string; occurredAt: Date };
+  reference: ReferenceService;
+}
+
+/**
+ * Action → domain command, one entry per action (the mapped type makes a missing one a compile
+ * error). Each entry holds what its use case adds to the decider's input: the officer's
+ * self-assignment rule, the restarted processing time, the unit's timing mode.
+ */
+export const DOSSIER_STEPS: { [N in DossierActionName]: (input: StepInput<ActionOf<N>>) => DossierCommand } = {
+  assign: ({ action: a, ctx, base }) => {
+    // An officer may only take a dossier for themself; supervisors assign anyone.
+    const roles = ctx.actor.roles;
+    if (!roles.includes('supervisor') && !roles.includes('admin') && a.assignee !== ctx.actor.id) {
+      throw new AccessDeniedError(`An officer may only assign a dossier to themself (${ctx.actor.id}), not to ${a.assignee}`);
+    }
+    return { type: 'AssignDossier', data: { ...base, assignee: a.assignee, assigneeName: a.assigneeName, department: a.department } };
+  },
+  'request-supplement': ({ action: a, base }) => ({ type: 'RequestSupplement', data: { ...base, reason: a.reason } }),
+  'receive-supplement': ({ state, base, reference }) => {
+    // The processing time restarts from zero once the complete dossier arrives (Art. 19.4).
+    if (!reference.data.units.has(state.unitCode)) throw new RuleViolationError('unknown-unit', `Unit "${state.unitCode}" no longer exists`);
+    const due = dueAtWithinRange(reference.data.workingTime(state.unitCode), base.occurredAt, state.processingTime);
+    return { type: 'ReceiveSupplement', data: { ...base, newDueAt: due.dueAt, calendarVersion: due.calendarVersion } };
+  },
+  apologise: ({ action: a, base }) => ({ type: 'IssueApology', data: { ...base, reason: a.reason, newDueAt: a.newDueAt, letterNumber: a.letterNumber } }),
+  resolve: ({ action: a, state, base, reference }) => ({
+    type: 'ResolveDossier',
+    data: { ...base, outcome: a.outcome, note: a.note, timingMode: timingModeOf(reference, state.unitCode) },
+  }),
+  withdraw: ({ action: a, base }) => ({ type: 'WithdrawDossier', data: { ...base, reason: a.reason } }),
+  rate: ({ action: a, base }) => ({ type: 'RateSatisfaction', data: { ...base, rating: a.rating } }),
+  'raise-alert': ({ action: a, base }) => ({ type: 'RaiseDeadlineAlert', data: { ...base, kind: a.kind, dueAt: a.dueAt } }),
+};
