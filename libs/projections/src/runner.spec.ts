@@ -12,6 +12,7 @@ import {
   recount,
   tableCounts,
   waitCaughtUp,
+  waitHandled,
   waitFor,
 } from './__tests__/support';
 
@@ -68,7 +69,7 @@ describe.each(backends)('ProjectionRunner on %s', (_name, open) => {
     expect((await r.status()).projections[0].eventsHandled).toBe(2000);
 
     await appendEvents(b.store, p, 300, 7, 3);
-    await waitCaughtUp(r);
+    await waitHandled(r, 2300);
     const truth = await recount(b.store, p);
     expect(Object.values(truth).reduce((a, n) => a + n, 0)).toBe(2300);
     expect(await tableCounts(b.driver, projection.table)).toEqual(truth);

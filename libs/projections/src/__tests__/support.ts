@@ -88,6 +88,15 @@ export async function waitCaughtUp(runner: ProjectionRunner, timeoutMs = 30_000)
   await waitFor('caught up', async () => (await runner.status()).projections.every((p) => p.caughtUp), timeoutMs);
 }
 
+/**
+ * Waits until the runner has handled `events` events in all (since it started). After appending to
+ * a runner that was caught up, `caughtUp` is still true until the subscription notices the new
+ * events, so waiting on it alone can return before they are applied (seen on a loaded machine).
+ */
+export async function waitHandled(runner: ProjectionRunner, events: number, timeoutMs = 60_000): Promise<void> {
+  await waitFor(`${events} events handled`, async () => (await runner.status()).projections.reduce((n, p) => n + p.eventsHandled, 0) >= events, timeoutMs);
+}
+
 export function recordingLogger(): ProjectionLogger & { lines: string[] } {
   const lines: string[] = [];
   return { lines, log: (m) => lines.push(`log ${m}`), warn: (m) => lines.push(`warn ${m}`), error: (m) => lines.push(`error ${m}`) };

@@ -8,7 +8,7 @@ import { migrate, SqlDriver } from '@motcua/sql';
 import { freshPglite, freshPostgres } from '../../../../test/support/databases';
 import { oracleBlocks, oracleCounts, oracleUnitRows, subtreeOf, worldArb, type World } from '../../../application/src/reports/__tests__/report-fixtures';
 import { ProjectionRunner } from '../runner';
-import { waitCaughtUp } from '../__tests__/support';
+import { waitCaughtUp, waitFor } from '../__tests__/support';
 import { DOSSIER_SUMMARY_SELECT, dossierSummaryProjection, factsFromRow } from './dossier-summary.projection';
 import { queryReport } from './dossier-report';
 import { decodeCursor, queryWorkList } from './dossier-worklist';
@@ -231,7 +231,10 @@ describe.each(backends)('dossier_summary projection and the SQL report on %s', (
     try {
       await waitCaughtUp(runner);
       await append(world, 'rest');
-      await waitCaughtUp(runner);
+      // caughtUp stays true until the subscription notices the new events: wait until every
+      // dossier's row is at its last version instead
+      const total = world.dossiers.reduce((n, d) => n + d.events.length, 0);
+      await waitFor('every event applied', async () => (await b.driver.query<{ n: number }>(`SELECT coalesce(sum(version), 0)::int AS n FROM dossier_summary`)).rows[0].n === total, 60_000);
       expect(world.dossiers.length).toBeGreaterThan(20);
       const count = await b.driver.query<{ n: number }>(`SELECT count(*)::int AS n FROM dossier_summary`);
       expect(count.rows[0].n).toBe(world.dossiers.length);
