@@ -12,6 +12,7 @@ import {
   recount,
   tableCounts,
   waitCaughtUp,
+  waitCounted,
   waitFor,
 } from './__tests__/support';
 
@@ -78,7 +79,7 @@ describe('ProjectionRunner leadership on postgres', () => {
     // a notices at its next heartbeat; until then the checkpoint row lock keeps both exact.
     await waitFor('a steps down', () => !a.runner.isLeader, 2000);
     await appendEvents(store, p, 500);
-    await waitCaughtUp(b.runner);
+    await waitCounted(pg.driver, projection.table, 1500);
     expect(b.projection.batches).toBeGreaterThan(0);
     expect(a.logger.lines.some((l) => l.startsWith('warn projection lease lost'))).toBe(true);
     expect(await tableCounts(pg.driver, projection.table)).toEqual(await recount(store, p));
@@ -89,7 +90,7 @@ describe('ProjectionRunner leadership on postgres', () => {
     await appendEvents(store, p, 300);
     await b.runner.stop();
     await waitFor('a leads again', () => a.runner.isLeader, 5000);
-    await waitCaughtUp(a.runner);
+    await waitCounted(pg.driver, projection.table, 1800);
     const truth = await recount(store, p);
     expect(Object.values(truth).reduce((x, n) => x + n, 0)).toBe(1800);
     expect(await tableCounts(pg.driver, projection.table)).toEqual(truth);

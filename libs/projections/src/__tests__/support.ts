@@ -76,6 +76,11 @@ export async function recount(store: EventStore, p: string): Promise<Record<stri
   return out;
 }
 
+/** Waits until the counting projection's table holds `total` events in all. */
+export async function waitCounted(db: SqlExecutor, table: string, total: number, timeoutMs = 60_000): Promise<void> {
+  await waitFor(`${total} events counted in ${table}`, async () => Object.values(await tableCounts(db, table)).reduce((a, n) => a + n, 0) === total, timeoutMs);
+}
+
 export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
   const start = Date.now();
   while (!(await check())) {
