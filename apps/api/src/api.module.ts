@@ -11,12 +11,13 @@ import { FormsController } from './forms/forms.controller';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { ImportsController } from './imports/imports.controller';
 import { REFERENCE_HANDLERS, ReferenceController } from './reference/reference.controller';
+import { STATISTICS_QUERY_HANDLERS } from './statistics/queries';
 import { QUERY_CONTROLLERS } from './statistics/statistics.controller';
 
 /** HTTP routes of api-v1: controllers dispatch on the CQRS buses to the application services. */
 @Module({
   imports: [CqrsModule.forRoot(), ApplicationModule, AlertsModule, AdminModule],
   controllers: [AuditController, ReferenceController, DossiersController, ImportsController, ...QUERY_CONTROLLERS, FormsController],
-  providers: [...DOSSIER_HANDLERS, ...REFERENCE_HANDLERS, { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
+  providers: [...DOSSIER_HANDLERS, ...REFERENCE_HANDLERS, ...STATISTICS_QUERY_HANDLERS, { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
 })
 export class ApiModule {}
