@@ -22,6 +22,7 @@ import {
 } from '@motcua/projections';
 import { SqlDriver } from '@motcua/sql';
 import { RequestCause } from '../common/command-context';
+import { ReadModelHandler } from '../common/read-model-handler';
 import { requireUnitAccess } from '../common/unit-scope';
 import { AlertAcknowledgedEvent } from './events';
 
@@ -85,12 +86,7 @@ export class AcknowledgeAlertHandler implements ICommandHandler<AcknowledgeAlert
 
 /** Sets the unit's alert webhook (admin of the unit). */
 @CommandHandler(PutUnitWebhookCommand)
-export class PutUnitWebhookHandler implements ICommandHandler<PutUnitWebhookCommand, WebhookView> {
-  constructor(
-    private readonly reference: ReferenceService,
-    @Inject(SQL_DRIVER) private readonly sql: SqlDriver,
-  ) {}
-
+export class PutUnitWebhookHandler extends ReadModelHandler implements ICommandHandler<PutUnitWebhookCommand, WebhookView> {
   async execute(c: PutUnitWebhookCommand): Promise<WebhookView> {
     requireUnitAccess(this.reference.data, c.who, c.unitCode);
     return withoutSecret(await putUnitWebhook(this.sql, { unitCode: c.unitCode, url: c.url, secret: c.secret, updatedBy: c.who.sub }));
@@ -99,12 +95,7 @@ export class PutUnitWebhookHandler implements ICommandHandler<PutUnitWebhookComm
 
 /** Removes the unit's alert webhook; 404 when it has none. */
 @CommandHandler(DeleteUnitWebhookCommand)
-export class DeleteUnitWebhookHandler implements ICommandHandler<DeleteUnitWebhookCommand, void> {
-  constructor(
-    private readonly reference: ReferenceService,
-    @Inject(SQL_DRIVER) private readonly sql: SqlDriver,
-  ) {}
-
+export class DeleteUnitWebhookHandler extends ReadModelHandler implements ICommandHandler<DeleteUnitWebhookCommand, void> {
   async execute(c: DeleteUnitWebhookCommand): Promise<void> {
     requireUnitAccess(this.reference.data, c.who, c.unitCode);
     if (!(await deleteUnitWebhook(this.sql, c.unitCode))) throw new NotFoundProblem(`unit ${c.unitCode} has no webhook`);

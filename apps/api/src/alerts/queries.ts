@@ -1,12 +1,11 @@
 /** Alert queries: the read model (`alerts`, `unit_webhooks`) behind the caller's unit scope. */
-import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { ReferenceService, UnitScoped } from '@motcua/application';
+import { UnitScoped } from '@motcua/application';
 import { AlertKind } from '@motcua/domain';
-import { NotFoundProblem, SQL_DRIVER } from '@motcua/platform';
+import { NotFoundProblem } from '@motcua/platform';
 import { AlertPage, alertsAfter, AlertState, AlertView, getUnitWebhooks, isAlertId, queryAlerts } from '@motcua/projections';
-import { SqlDriver } from '@motcua/sql';
 import { readPage } from '../common/list-query.dto';
+import { ReadModelHandler } from '../common/read-model-handler';
 import { requireUnitAccess, unitScope } from '../common/unit-scope';
 import { WebhookView, withoutSecret } from './commands';
 
@@ -33,12 +32,7 @@ export class GetUnitWebhookQuery {
 }
 
 @QueryHandler(ListAlertsQuery)
-export class ListAlertsHandler implements IQueryHandler<ListAlertsQuery, AlertPage> {
-  constructor(
-    private readonly reference: ReferenceService,
-    @Inject(SQL_DRIVER) private readonly sql: SqlDriver,
-  ) {}
-
+export class ListAlertsHandler extends ReadModelHandler implements IQueryHandler<ListAlertsQuery, AlertPage> {
   execute({ request: { unitCode, ...filter }, who }: ListAlertsQuery): Promise<AlertPage> {
     const units = unitScope(this.reference.data, who, unitCode);
     return readPage(() => queryAlerts(this.sql, { ...filter, units }));
@@ -46,12 +40,7 @@ export class ListAlertsHandler implements IQueryHandler<ListAlertsQuery, AlertPa
 }
 
 @QueryHandler(MissedAlertsQuery)
-export class MissedAlertsHandler implements IQueryHandler<MissedAlertsQuery, AlertView[]> {
-  constructor(
-    private readonly reference: ReferenceService,
-    @Inject(SQL_DRIVER) private readonly sql: SqlDriver,
-  ) {}
-
+export class MissedAlertsHandler extends ReadModelHandler implements IQueryHandler<MissedAlertsQuery, AlertView[]> {
   async execute(q: MissedAlertsQuery): Promise<AlertView[]> {
     const units = unitScope(this.reference.data, q.who, q.unitCode);
     return isAlertId(q.lastEventId) ? alertsAfter(this.sql, q.lastEventId, units) : [];
@@ -59,12 +48,7 @@ export class MissedAlertsHandler implements IQueryHandler<MissedAlertsQuery, Ale
 }
 
 @QueryHandler(GetUnitWebhookQuery)
-export class GetUnitWebhookHandler implements IQueryHandler<GetUnitWebhookQuery, WebhookView> {
-  constructor(
-    private readonly reference: ReferenceService,
-    @Inject(SQL_DRIVER) private readonly sql: SqlDriver,
-  ) {}
-
+export class GetUnitWebhookHandler extends ReadModelHandler implements IQueryHandler<GetUnitWebhookQuery, WebhookView> {
   async execute(q: GetUnitWebhookQuery): Promise<WebhookView> {
     requireUnitAccess(this.reference.data, q.who, q.unitCode);
     const [hook] = await getUnitWebhooks(this.sql, [q.unitCode]);

@@ -11,6 +11,7 @@ import { BadRequestProblem, EVENT_STORE, SQL_DRIVER, UnprocessableProblem } from
 import { dossierIdsOfUnits, queryReport, queryWorkList, WorkListPage } from '@motcua/projections';
 import { SqlDriver } from '@motcua/sql';
 import { readPage } from '../common/list-query.dto';
+import { ReadModelHandler } from '../common/read-model-handler';
 import { requireUnitAccess, unitScope } from '../common/unit-scope';
 
 export interface ReportRequest {
@@ -95,12 +96,7 @@ export class GetReportHandler implements IQueryHandler<GetReportQuery, Report> {
 }
 
 @QueryHandler(GetWorkListQuery)
-export class GetWorkListHandler implements IQueryHandler<GetWorkListQuery, WorkListPage> {
-  constructor(
-    private readonly reference: ReferenceService,
-    @Inject(SQL_DRIVER) private readonly sql: SqlDriver,
-  ) {}
-
+export class GetWorkListHandler extends ReadModelHandler implements IQueryHandler<GetWorkListQuery, WorkListPage> {
   execute({ request: r, who }: GetWorkListQuery): Promise<WorkListPage> {
     const { unitCode, ...filter } = r;
     const units = unitScope(this.reference.data, who, unitCode);
