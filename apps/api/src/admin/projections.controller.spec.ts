@@ -5,7 +5,7 @@ import { migrate, SqlDriver } from '@motcua/sql';
 import { seedDossierEvents } from '../../../../bench/support/dossier-events';
 import { waitCaughtUp, waitFor } from '../../../../libs/projections/src/__tests__/support';
 import { freshPglite } from '../../../../test/support/databases';
-import { ProjectionRebuilds } from './projections.controller';
+import { ProjectionRebuilds } from './projection-rebuilds';
 
 /** A unit the reference data does not know: its dossiers get the default office hours, but the calendars in force. */
 const UNIT = 'U.UNREGISTERED';

@@ -1,17 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { assertUnitAccess, coveredUnits, coversUnit, ReferenceService } from '@motcua/application';
-import { EventStore, WrongExpectedRevisionError } from '@motcua/event-store';
+import { coversUnit, ReferenceService } from '@motcua/application';
 import {
   AppConfig,
   APP_CONFIG,
   AuthenticationError,
-  BadRequestProblem,
   CurrentUser,
   DependencyUnavailableError,
-  EVENT_STORE,
   extractBearerToken,
   ForbiddenProblem,
   JwtVerifier,
@@ -21,43 +18,20 @@ import {
   Queues,
   Role,
   Roles,
-  SQL_DRIVER,
   UnauthorizedProblem,
 } from '@motcua/platform';
-import {
-  ALERT_ACKNOWLEDGED,
-  AlertAcknowledgedData,
-  AlertAcknowledgedSchemaVersion,
-  alertsAfter,
-  alertStreamName,
-  AlertView,
-  deleteUnitWebhook,
-  getAlert,
-  getUnitWebhooks,
-  InvalidCursor,
-  isAlertId,
-  putUnitWebhook,
-  queryAlerts,
-  webhookQueueName,
-} from '@motcua/projections';
-import { SqlDriver } from '@motcua/sql';
+import { AlertPage, AlertView, webhookQueueName } from '@motcua/projections';
 import { WebhookJob, webhookJobOptions } from '../../../worker/src/alerts/alerts-outlet';
 import { AlertsHub, SseClient } from './alerts-hub';
+import { requestCause } from '../common/command-context';
+import { pageSize } from '../common/list-query.dto';
+import { requireUnitAccess } from '../common/unit-scope';
+import { AcknowledgeAlertCommand, DeleteUnitWebhookCommand, PutUnitWebhookCommand, WebhookView } from './commands';
 import { AlertListQueryDto, AlertStreamQueryDto, PutWebhookDto } from './dto';
+import { GetUnitWebhookQuery, ListAlertsQuery, MissedAlertsQuery } from './queries';
 
 const READERS: Role[] = ['supervisor', 'officer', 'admin', 'clerk', 'auditor'];
 const ACKNOWLEDGERS: Role[] = ['supervisor', 'officer', 'admin'];
-
-/** `unitCode`'s subtree (which the caller must hold: else 403; unknown: 404), or all the caller's units. */
-function scope(reference: ReferenceService, user: Principal, unitCode: string | undefined): string[] {
-  const data = reference.data;
-  if (unitCode !== undefined) {
-    if (!data.units.has(unitCode)) throw new NotFoundProblem(`unknown unit ${unitCode}`, { extra: { unitCode } });
-    assertUnitAccess(data, user, unitCode);
-    return data.subtree(unitCode);
-  }
-  return coveredUnits(data, user);
-}
 
 @ApiTags('alerts')
 @ApiBearerAuth()
@@ -65,8 +39,8 @@ function scope(reference: ReferenceService, user: Principal, unitCode: string | 
 export class AlertsController {
   constructor(
     @Inject(ReferenceService) private readonly reference: ReferenceService,
-    @Inject(SQL_DRIVER) private readonly sql: SqlDriver,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(QueryBus) private readonly queries: QueryBus,
     @Inject(JwtVerifier) private readonly verifier: JwtVerifier,
     @Inject(AlertsHub) private readonly hub: AlertsHub,
   ) {}
@@ -74,14 +48,8 @@ export class AlertsController {
   @Get()
   @Roles(...READERS)
   @ApiOperation({ summary: 'Deadline alerts of the caller’s units (or of `unitCode`’s subtree), newest first, paged with a cursor' })
-  async list(@Query() q: AlertListQueryDto, @CurrentUser() user: Principal) {
-    const units = scope(this.reference, user, q.unitCode);
-    try {
-      return await queryAlerts(this.sql, { units, state: q.state, kind: q.kind, dossierId: q.dossierId, cursor: q.cursor, limit: q.limit ? Number(q.limit) : 50 });
-    } catch (err) {
-      if (err instanceof InvalidCursor) throw new BadRequestProblem(err.message, { errors: [{ field: 'cursor', message: err.message }] });
-      throw err;
-    }
+  list(@Query() q: AlertListQueryDto, @CurrentUser() user: Principal): Promise<AlertPage> {
+    return this.queries.execute(new ListAlertsQuery({ unitCode: q.unitCode, state: q.state, kind: q.kind, dossierId: q.dossierId, cursor: q.cursor, limit: pageSize(q) }, user));
   }
 
   /**
@@ -102,7 +70,8 @@ export class AlertsController {
     // live alerts come through Redis: without it the stream would stay silent, so say so (503, Retry-After)
     const down = this.hub.down();
     if (down) throw new DependencyUnavailableError('redis', `live alerts need Redis: ${down}`);
-    const units = q.unitCode !== undefined ? (scope(this.reference, user, q.unitCode), [q.unitCode]) : user.units;
+    if (q.unitCode !== undefined) requireUnitAccess(this.reference.data, user, q.unitCode);
+    const units = q.unitCode !== undefined ? [q.unitCode] : user.units;
     const header = req.headers['last-event-id'];
     const lastEventId = q.lastEventId ?? (typeof header === 'string' && header !== '' ? header : undefined);
 
@@ -122,8 +91,7 @@ export class AlertsController {
     res.on('close', remove);
     if (lastEventId) {
       try {
-        const scoped = scope(this.reference, user, undefined);
-        const missed = isAlertId(lastEventId) ? await alertsAfter(this.sql, lastEventId, q.unitCode ? this.reference.data.subtree(q.unitCode) : scoped) : [];
+        const missed: AlertView[] = await this.queries.execute(new MissedAlertsQuery(lastEventId, q.unitCode, user));
         const pending = client.pending ?? [];
         client.pending = undefined;
         for (const a of missed) this.hub.send(client, a);
@@ -151,41 +119,8 @@ export class AlertsController {
   @HttpCode(200)
   @Roles(...ACKNOWLEDGERS)
   @ApiOperation({ summary: 'Acknowledge an alert (records AlertAcknowledged once; repeating answers the same state)' })
-  async acknowledge(@Param('id') id: string, @Req() req: FastifyRequest, @CurrentUser() user: Principal): Promise<AlertView> {
-    const alert = isAlertId(id) ? await getAlert(this.sql, id) : undefined;
-    if (!alert) throw new NotFoundProblem(`unknown alert ${id}`, { extra: { alertId: id } });
-    // another unit's alert answers like an unknown one
-    if (!coversUnit(this.reference.data, user, alert.unitCode)) throw new NotFoundProblem(`unknown alert ${id}`, { extra: { alertId: id } });
-    if (alert.state === 'acknowledged' || alert.state === 'withdrawn') return alert; // a withdrawn alert needs no acknowledgement
-    const stream = alertStreamName(id);
-    const data: AlertAcknowledgedData = { alertId: id, dossierId: alert.dossierId, by: user.sub, ...(user.name ? { byName: user.name } : {}), at: new Date().toISOString() };
-    try {
-      await this.store.append(
-        stream,
-        [
-          {
-            id: randomUUID(),
-            type: ALERT_ACKNOWLEDGED,
-            data,
-            metadata: {
-              actor: { id: user.sub, ...(user.name ? { name: user.name } : {}), roles: user.roles },
-              correlationId: String(req.id),
-              causationId: randomUUID(),
-              occurredAt: data.at,
-              schemaVersion: AlertAcknowledgedSchemaVersion,
-            },
-          },
-        ],
-        { expectedRevision: 'no-stream' },
-      );
-      return { ...alert, state: 'acknowledged', acknowledgedBy: data.by, acknowledgedAt: data.at };
-    } catch (err) {
-      if (!(err instanceof WrongExpectedRevisionError)) throw err;
-      // acknowledged already (by a concurrent request, not projected yet): answer that acknowledgement
-      const [first] = await this.store.readStream(stream, { limit: 1 });
-      const d = first?.data as AlertAcknowledgedData | undefined;
-      return { ...alert, state: 'acknowledged', ...(d ? { acknowledgedBy: d.by, acknowledgedAt: d.at } : {}) };
-    }
+  acknowledge(@Param('id') id: string, @Req() req: FastifyRequest, @CurrentUser() user: Principal): Promise<AlertView> {
+    return this.commands.execute(new AcknowledgeAlertCommand(id, requestCause(req, user)));
   }
 }
 
@@ -195,42 +130,30 @@ export class AlertsController {
 @Controller('units')
 export class UnitWebhooksController {
   constructor(
-    @Inject(ReferenceService) private readonly reference: ReferenceService,
-    @Inject(SQL_DRIVER) private readonly sql: SqlDriver,
+    @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(QueryBus) private readonly queries: QueryBus,
   ) {}
-
-  private check(user: Principal, code: string): void {
-    if (!this.reference.data.units.has(code)) throw new NotFoundProblem(`unknown unit ${code}`, { extra: { unitCode: code } });
-    assertUnitAccess(this.reference.data, user, code);
-  }
 
   @Put(':code/webhook')
   @Roles('admin')
   @ApiOperation({ summary: 'Set the unit’s alert webhook: each new alert of the unit is POSTed as JSON, signed X-Motcua-Signature: sha256=<hex HMAC-SHA256 of the body>' })
-  async put(@Param('code') code: string, @Body() body: PutWebhookDto, @CurrentUser() user: Principal) {
-    this.check(user, code);
-    const { secret: _s, ...w } = await putUnitWebhook(this.sql, { unitCode: code, url: body.url, secret: body.secret, updatedBy: user.sub });
-    return w;
+  put(@Param('code') code: string, @Body() body: PutWebhookDto, @CurrentUser() user: Principal): Promise<WebhookView> {
+    return this.commands.execute(new PutUnitWebhookCommand(code, body.url, body.secret, user));
   }
 
   @Get(':code/webhook')
   @Roles('admin')
   @ApiOperation({ summary: 'The unit’s alert webhook (without its secret)' })
-  async get(@Param('code') code: string, @CurrentUser() user: Principal) {
-    this.check(user, code);
-    const [hook] = await getUnitWebhooks(this.sql, [code]);
-    if (!hook) throw new NotFoundProblem(`unit ${code} has no webhook`);
-    const { secret: _s, ...w } = hook;
-    return w;
+  get(@Param('code') code: string, @CurrentUser() user: Principal): Promise<WebhookView> {
+    return this.queries.execute(new GetUnitWebhookQuery(code, user));
   }
 
   @Delete(':code/webhook')
   @HttpCode(204)
   @Roles('admin')
   @ApiOperation({ summary: 'Remove the unit’s alert webhook' })
-  async remove(@Param('code') code: string, @CurrentUser() user: Principal): Promise<void> {
-    this.check(user, code);
-    if (!(await deleteUnitWebhook(this.sql, code))) throw new NotFoundProblem(`unit ${code} has no webhook`);
+  remove(@Param('code') code: string, @CurrentUser() user: Principal): Promise<void> {
+    return this.commands.execute(new DeleteUnitWebhookCommand(code, user));
   }
 }
 

@@ -1,52 +1,30 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUrl, MaxLength, MinLength } from 'class-validator';
+import { ALERT_KINDS, AlertKind } from '@motcua/domain';
+import { AlertState } from '@motcua/projections';
+import { PagedUnitQueryDto, UnitQueryDto } from '../common/list-query.dto';
 
-const KINDS = ['near-deadline', 'apology-cutoff', 'overdue'];
+const ALERT_STATES: readonly AlertState[] = ['open', 'acknowledged', 'withdrawn'];
 
-export class AlertListQueryDto {
-  @ApiPropertyOptional({ description: 'Only this unit and its descendants (default: all the caller’s units)' })
+export class AlertListQueryDto extends PagedUnitQueryDto {
+  @ApiPropertyOptional({ enum: ALERT_STATES })
   @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
-  unitCode?: string;
+  @IsIn(ALERT_STATES)
+  state?: AlertState;
 
-  @ApiPropertyOptional({ enum: ['open', 'acknowledged', 'withdrawn'] })
+  @ApiPropertyOptional({ enum: ALERT_KINDS })
   @IsOptional()
-  @IsIn(['open', 'acknowledged', 'withdrawn'])
-  state?: 'open' | 'acknowledged' | 'withdrawn';
-
-  @ApiPropertyOptional({ enum: KINDS })
-  @IsOptional()
-  @IsIn(KINDS)
-  kind?: 'near-deadline' | 'apology-cutoff' | 'overdue';
+  @IsIn(ALERT_KINDS)
+  kind?: AlertKind;
 
   @ApiPropertyOptional({ description: 'Only the alerts of this dossier' })
   @IsOptional()
   @IsString()
   @MaxLength(100)
   dossierId?: string;
-
-  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(1000)
-  cursor?: string;
-
-  @ApiPropertyOptional({ description: 'Page size, 1–200 (default 50)' })
-  @IsOptional()
-  @Matches(/^(?:[1-9]\d?|1\d\d|200)$/, { message: 'limit must be a whole number from 1 to 200' })
-  limit?: string;
 }
 
-export class AlertStreamQueryDto {
-  @ApiPropertyOptional({ description: 'Only this unit and its descendants (default: all the caller’s units)' })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
-  unitCode?: string;
-
+export class AlertStreamQueryDto extends UnitQueryDto {
   @ApiPropertyOptional({
     description:
       'The JWT, for clients that cannot send an Authorization header (the browser’s EventSource). Accepted on this route only; prefer the header elsewhere (URLs end up in logs).',

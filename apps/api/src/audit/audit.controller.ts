@@ -1,11 +1,12 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
-import { AnchorService, AuditService, DossierService } from '@motcua/application';
 import { BadRequestProblem, CurrentUser, Principal, Roles, UnprocessableProblem } from '@motcua/platform';
 import { outOfRangeMessage } from '@motcua/domain';
 import { commandContext } from '../common/command-context';
 import { isDateInRange, validCalendarDate } from '../common/validators';
+import { AnchorDayCommand, CheckAnchorQuery, ExportUnitQuery, VerifyChainQuery } from './use-cases';
 
 /** 422 for a well-formed date the working calendar does not cover (the same range as every date field). */
 function requireDateInRange(field: string, value: string): void {
@@ -17,9 +18,8 @@ function requireDateInRange(field: string, value: string): void {
 @Controller('audit')
 export class AuditController {
   constructor(
-    private readonly audit: AuditService,
-    private readonly anchors: AnchorService,
-    private readonly dossiers: DossierService,
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
   ) {}
 
   @Get('anchors/:day')
@@ -28,37 +28,26 @@ export class AuditController {
   checkAnchor(@Param('day') day: string) {
     if (!validCalendarDate(day)) throw new BadRequestProblem('day must be a date YYYY-MM-DD');
     requireDateInRange('day', day);
-    return this.anchors.check(day);
+    return this.queries.execute(new CheckAnchorQuery(day));
   }
 
   @Post('anchors/:day')
   @HttpCode(200)
   @Roles('admin')
   @ApiOperation({ summary: 'Anchor a finished day (the worker does it daily); idempotent' })
-  async anchor(@Param('day') day: string) {
+  anchor(@Param('day') day: string) {
     if (!validCalendarDate(day)) throw new BadRequestProblem('day must be a date YYYY-MM-DD');
     requireDateInRange('day', day);
-    try {
-      return await this.anchors.anchor(day, new Date());
-    } catch (err) {
-      if ((err as Error).message.includes('not over yet')) throw new BadRequestProblem((err as Error).message);
-      throw err;
-    }
+    return this.commands.execute(new AnchorDayCommand(day, new Date()));
   }
 
   @Get('verify')
   @Roles('auditor', 'admin')
   @ApiQuery({ name: 'stream', required: false, description: 'e.g. dossier-<id>; without it, the whole log (callers covering every root unit) or the streams of the caller’s units' })
   @ApiOperation({ summary: 'Walk the hash chain of a stream (or of every stream in the caller’s scope) and name the first broken link' })
-  async verify(@Req() req: FastifyRequest, @CurrentUser() u: Principal, @Query('stream') stream?: string) {
+  verify(@Req() req: FastifyRequest, @CurrentUser() u: Principal, @Query('stream') stream?: string) {
     if (stream !== undefined && !/^[\w.|:-]{1,200}$/.test(stream)) throw new BadRequestProblem('stream must be a stream name such as dossier-<uuid>');
-    const ctx = commandContext(req, u);
-    if (stream === undefined) return this.audit.verifyFor(ctx.actor);
-    // a dossier's stream is scoped like the dossier: 404 when unknown or outside the caller's units
-    const dossier = /^dossier-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.exec(stream);
-    if (dossier) await this.dossiers.getDossier(dossier[1], ctx);
-    else this.audit.assertMayVerifyStream(ctx.actor, stream);
-    return this.audit.verifyStream(stream);
+    return this.queries.execute(new VerifyChainQuery(stream, commandContext(req, u)));
   }
 
   @Get('export')
@@ -71,8 +60,7 @@ export class AuditController {
     requireDateInRange('from', from);
     requireDateInRange('to', to);
     if (from > to) throw new BadRequestProblem('from must not be after to');
-    const lines: string[] = [];
-    for await (const line of this.audit.exportUnit(unitCode, from, to, commandContext(req, u))) lines.push(line);
+    const lines: string[] = await this.queries.execute(new ExportUnitQuery(unitCode, from, to, commandContext(req, u)));
     res
       .header('Content-Type', 'application/x-ndjson; charset=utf-8')
       .header('Content-Disposition', `attachment; filename="motcua-export-${unitCode.replace(/[^\w.-]/g, '_')}-${from}-${to}.ndjson"`)

@@ -21,6 +21,13 @@ function ifMatchVersion(header: string | string[] | undefined): number | undefin
   return Number(m[1]);
 }
 
+/** Who and why, from the request and the token: the cause recorded in the metadata of the events a command writes. */
+export type RequestCause = Pick<CommandContext, 'actor' | 'correlationId' | 'causationId' | 'now'>;
+
+export function requestCause(req: FastifyRequest, principal: Principal): RequestCause {
+  return { actor: actorOf(principal), correlationId: String(req.id), causationId: randomUUID(), now: new Date() };
+}
+
 /** Builds the application's command context from the request, the token and the body. */
 export function commandContext(
   req: FastifyRequest,
@@ -33,10 +40,7 @@ export function commandContext(
   }
   const key = req.headers['idempotency-key'];
   return {
-    actor: actorOf(principal),
-    correlationId: String(req.id),
-    causationId: randomUUID(),
-    now: new Date(),
+    ...requestCause(req, principal),
     occurredAt: body.occurredAt ? new Date(body.occurredAt) : undefined,
     expectedVersion: fromHeader ?? body.expectedVersion,
     idempotencyKey: typeof key === 'string' ? key : undefined,

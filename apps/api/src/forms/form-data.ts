@@ -98,6 +98,23 @@ export function agencyOf(u: UnitInfo): AgencyHeader {
   return { superior: u.parentName, name: u.name };
 }
 
+function procedureNameOf(ref: ReferenceData, d: DossierReceived['data']): string {
+  return d.procedureName ?? ref.procedures.get(d.procedureCode)?.name ?? d.procedureCode;
+}
+
+/** The heading every per-dossier form issued by the unit shares (forms 04 and 05). */
+function dossierHeading(ref: ReferenceData, d: DossierReceived['data'], u: UnitInfo) {
+  return {
+    timeZone: u.timeZone,
+    place: u.place,
+    agency: agencyOf(u),
+    code: d.code,
+    applicantName: d.applicant.name,
+    procedureName: procedureNameOf(ref, d),
+    receivedAt: d.receivedAt,
+  };
+}
+
 /** The dossier state folded from the recorded steps. */
 export function stateOf(steps: RecordedStep[]): ExistingDossier {
   return foldDossier(steps.map((s) => toDossierEvent(s))) as ExistingDossier;
@@ -119,7 +136,7 @@ export function receiptForm(ref: ReferenceData, steps: RecordedStep[]): ReceiptF
     agency: { superior: u.name, name: ONE_STOP },
     code: d.code,
     applicant: { ...d.applicant },
-    procedureName: d.procedureName ?? ref.procedures.get(d.procedureCode)?.name ?? d.procedureCode,
+    procedureName: procedureNameOf(ref, d),
     processingTime: processingTimeLabel(d.processingTime),
     channel: d.channel,
     receivedAt: d.receivedAt,
@@ -137,13 +154,7 @@ export function apologyForm(ref: ReferenceData, steps: RecordedStep[]): ApologyF
   const d = find(steps, 'DossierReceived')!.data as DossierReceived['data'];
   const u = unitInfo(ref, d.unitCode, d.timeZone);
   return {
-    timeZone: u.timeZone,
-    place: u.place,
-    agency: agencyOf(u),
-    code: d.code,
-    applicantName: d.applicant.name,
-    procedureName: d.procedureName ?? ref.procedures.get(d.procedureCode)?.name ?? d.procedureCode,
-    receivedAt: d.receivedAt,
+    ...dossierHeading(ref, d, u),
     previousDueAt: a.previousDueAt,
     reason: a.reason,
     newDueAt: a.newDueAt,
@@ -212,13 +223,7 @@ export function controlSheetForm(ref: ReferenceData, steps: RecordedStep[], prin
     }
   }
   return {
-    timeZone: u.timeZone,
-    place: u.place,
-    agency: agencyOf(u),
-    code: d.code,
-    applicantName: d.applicant.name,
-    procedureName: d.procedureName ?? ref.procedures.get(d.procedureCode)?.name ?? d.procedureCode,
-    receivedAt: d.receivedAt,
+    ...dossierHeading(ref, d, u),
     dueAt: state.effectiveDueAt,
     resolvingAgency: holder?.agency ?? u.name,
     rows,

@@ -1,13 +1,11 @@
-import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Req, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Param, ParseUUIDPipe, Query, Req, StreamableFile } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { FastifyRequest } from 'fastify';
-import { assertUnitAccess, DossierService, ReferenceService } from '@motcua/application';
-import { CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR, instantAt, isCalendarYear } from '@motcua/domain';
-import { renderApology, renderControlSheet, renderReceipt, renderTrackingBook } from '@motcua/pdf';
-import { BadRequestProblem, CurrentUser, NotFoundProblem, Principal, Roles, SQL_DRIVER, UnprocessableProblem } from '@motcua/platform';
-import { SqlDriver } from '@motcua/sql';
+import { CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR, isCalendarYear } from '@motcua/domain';
+import { BadRequestProblem, CurrentUser, Principal, Roles, UnprocessableProblem } from '@motcua/platform';
 import { commandContext } from '../common/command-context';
-import { apologyForm, controlSheetForm, receiptForm, RecordedStep, trackingBookForm, unitInfo } from './form-data';
+import { DossierFormKind, PrintDossierFormQuery, PrintedForm, PrintTrackingBookQuery } from './queries';
 
 const uuid = new ParseUUIDPipe({ version: undefined });
 const DOSSIER_READERS = ['clerk', 'officer', 'supervisor', 'auditor', 'admin'] as const;
@@ -23,7 +21,7 @@ function asciiName(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]+/g, '-');
 }
 
-function pdf(bytes: Buffer, filename: string): StreamableFile {
+function pdf({ bytes, filename }: PrintedForm): StreamableFile {
   return new StreamableFile(bytes, { type: 'application/pdf', disposition: `inline; filename="${asciiName(filename)}"`, length: bytes.length });
 }
 
@@ -35,15 +33,10 @@ function pdf(bytes: Buffer, filename: string): StreamableFile {
 @ApiBearerAuth()
 @Controller()
 export class FormsController {
-  constructor(
-    private readonly dossiers: DossierService,
-    private readonly reference: ReferenceService,
-    @Inject(SQL_DRIVER) private readonly sql: SqlDriver,
-  ) {}
+  constructor(private readonly queries: QueryBus) {}
 
-  private async steps(id: string, req: FastifyRequest, user: Principal): Promise<{ code: string; steps: RecordedStep[] }> {
-    const h = await this.dossiers.history(id, commandContext(req, user));
-    return { code: h.code, steps: h.events };
+  private async dossierForm(id: string, form: DossierFormKind, req: FastifyRequest, user: Principal): Promise<StreamableFile> {
+    return pdf(await this.queries.execute(new PrintDossierFormQuery(id, form, commandContext(req, user))));
   }
 
   @Get('dossiers/:id/forms/receipt.pdf')
@@ -52,9 +45,8 @@ export class FormsController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiProduces('application/pdf')
   @ApiOkResponse(PDF_RESPONSE)
-  async receipt(@Param('id', uuid) id: string, @Req() req: FastifyRequest, @CurrentUser() user: Principal) {
-    const { code, steps } = await this.steps(id, req, user);
-    return pdf(await renderReceipt(receiptForm(this.reference.data, steps)), `${code}-giay-tiep-nhan.pdf`);
+  receipt(@Param('id', uuid) id: string, @Req() req: FastifyRequest, @CurrentUser() user: Principal) {
+    return this.dossierForm(id, 'receipt', req, user);
   }
 
   @Get('dossiers/:id/forms/apology.pdf')
@@ -63,11 +55,8 @@ export class FormsController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiProduces('application/pdf')
   @ApiOkResponse(PDF_RESPONSE)
-  async apology(@Param('id', uuid) id: string, @Req() req: FastifyRequest, @CurrentUser() user: Principal) {
-    const { code, steps } = await this.steps(id, req, user);
-    const form = apologyForm(this.reference.data, steps);
-    if (!form) throw new NotFoundProblem(`no apology letter: dossier ${code} has no apology (phiếu xin lỗi)`, { extra: { code } });
-    return pdf(await renderApology(form), `${code}-phieu-xin-loi.pdf`);
+  apology(@Param('id', uuid) id: string, @Req() req: FastifyRequest, @CurrentUser() user: Principal) {
+    return this.dossierForm(id, 'apology', req, user);
   }
 
   @Get('dossiers/:id/forms/control-sheet.pdf')
@@ -76,9 +65,8 @@ export class FormsController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiProduces('application/pdf')
   @ApiOkResponse(PDF_RESPONSE)
-  async controlSheet(@Param('id', uuid) id: string, @Req() req: FastifyRequest, @CurrentUser() user: Principal) {
-    const { code, steps } = await this.steps(id, req, user);
-    return pdf(await renderControlSheet(controlSheetForm(this.reference.data, steps, new Date())), `${code}-phieu-kiem-soat.pdf`);
+  controlSheet(@Param('id', uuid) id: string, @Req() req: FastifyRequest, @CurrentUser() user: Principal) {
+    return this.dossierForm(id, 'control-sheet', req, user);
   }
 
   @Get('units/:code/tracking-book.pdf')
@@ -96,22 +84,6 @@ export class FormsController {
       const message = `year must be one the working calendar supports (${CALENDAR_FIRST_YEAR}–${CALENDAR_LAST_YEAR})`;
       throw new UnprocessableProblem(`${message}, got ${year}`, { errors: [{ field: 'year', message }] });
     }
-    const data = this.reference.data;
-    if (!data.units.has(code)) throw new NotFoundProblem(`unknown unit ${code}`, { extra: { unitCode: code } });
-    assertUnitAccess(data, user, code);
-    const y = Number(year);
-    const { timeZone } = unitInfo(data, code);
-    const from = instantAt(`${year}-01-01`, '00:00', timeZone);
-    const to = instantAt(`${String(y + 1).padStart(4, '0')}-01-01`, '00:00', timeZone);
-    // The read model lists the unit's dossiers of the year; each dossier's events give the details.
-    const { rows } = await this.sql.query<{ id: string }>(
-      `SELECT id FROM dossier_summary WHERE unit_code = $1 AND received_at >= $2::timestamptz AND received_at < $3::timestamptz ORDER BY received_at, code, id`,
-      [code, from.toISOString(), to.toISOString()],
-    );
-    const ctx = commandContext(req, user);
-    const dossiers: RecordedStep[][] = [];
-    for (const r of rows) dossiers.push((await this.dossiers.history(r.id, ctx)).events);
-    const bytes = await renderTrackingBook(trackingBookForm(data, code, y, dossiers, new Date()));
-    return pdf(bytes, `so-theo-doi-ho-so-${code}-${year}.pdf`);
+    return pdf(await this.queries.execute(new PrintTrackingBookQuery(code, Number(year), commandContext(req, user))));
   }
 }

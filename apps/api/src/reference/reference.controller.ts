@@ -1,44 +1,12 @@
 import { Body, Controller, Get, Param, ParseIntPipe, Put, Req, Res } from '@nestjs/common';
-import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
-import { CommandContext, ReferenceService, ProcedureInput, UnitInput } from '@motcua/application';
+import { ProcedureInput, ReferenceService, UnitInput } from '@motcua/application';
 import { CurrentUser, Principal, Roles } from '@motcua/platform';
 import { commandContext } from '../common/command-context';
+import { PutCalendarCommand, PutProcedureCommand, PutUnitCommand } from './commands';
 import { PutCalendarDto, PutProcedureDto, PutUnitDto } from './dto';
-
-export class PutUnitCommand {
-  constructor(readonly code: string, readonly input: UnitInput, readonly ctx: CommandContext) {}
-}
-export class PutProcedureCommand {
-  constructor(readonly code: string, readonly input: ProcedureInput, readonly ctx: CommandContext) {}
-}
-export class PutCalendarCommand {
-  constructor(readonly year: number, readonly input: PutCalendarDto, readonly ctx: CommandContext) {}
-}
-
-@CommandHandler(PutUnitCommand)
-export class PutUnitHandler implements ICommandHandler<PutUnitCommand> {
-  constructor(private readonly reference: ReferenceService) {}
-  execute(c: PutUnitCommand) {
-    return this.reference.putUnit(c.code, c.input, c.ctx);
-  }
-}
-@CommandHandler(PutProcedureCommand)
-export class PutProcedureHandler implements ICommandHandler<PutProcedureCommand> {
-  constructor(private readonly reference: ReferenceService) {}
-  execute(c: PutProcedureCommand) {
-    return this.reference.putProcedure(c.code, c.input, c.ctx);
-  }
-}
-@CommandHandler(PutCalendarCommand)
-export class PutCalendarHandler implements ICommandHandler<PutCalendarCommand> {
-  constructor(private readonly reference: ReferenceService) {}
-  execute(c: PutCalendarCommand) {
-    return this.reference.putCalendar(c.year, c.input, c.ctx);
-  }
-}
-export const REFERENCE_HANDLERS = [PutUnitHandler, PutProcedureHandler, PutCalendarHandler];
 
 function calendarAnswer(ref: ReferenceService, year: number) {
   const cal = ref.getCalendar(year);

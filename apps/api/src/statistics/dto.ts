@@ -1,5 +1,7 @@
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { DOSSIER_STATUSES } from '@motcua/domain';
+import { PagedUnitQueryDto } from '../common/list-query.dto';
 import { IsIsoInstant, IsLocalDate } from '../common/validators';
 
 export class StatisticsQueryDto {
@@ -34,19 +36,10 @@ export class StatisticsQueryDto {
   asRecordedAt?: string;
 }
 
-const STATUSES = ['received', 'assigned', 'awaiting-supplement', 'resolved', 'withdrawn'];
-
-export class WorkListQueryDto {
-  @ApiPropertyOptional({ description: 'Only this unit and its descendants (default: all the caller’s units)' })
+export class WorkListQueryDto extends PagedUnitQueryDto {
+  @ApiPropertyOptional({ description: `One status or several separated by commas: ${DOSSIER_STATUSES.join(', ')}`, example: 'received,assigned' })
   @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
-  unitCode?: string;
-
-  @ApiPropertyOptional({ description: `One status or several separated by commas: ${STATUSES.join(', ')}`, example: 'received,assigned' })
-  @IsOptional()
-  @Matches(new RegExp(`^(${STATUSES.join('|')})(,(${STATUSES.join('|')}))*$`), { message: `status must be one or more of ${STATUSES.join(', ')} separated by commas` })
+  @Matches(new RegExp(`^(${DOSSIER_STATUSES.join('|')})(,(${DOSSIER_STATUSES.join('|')}))*$`), { message: `status must be one or more of ${DOSSIER_STATUSES.join(', ')} separated by commas` })
   status?: string;
 
   @ApiPropertyOptional({ enum: ['true', 'false'], description: 'true: open, clock running and past the due time in force (re-appointed or legal)' })
@@ -65,15 +58,4 @@ export class WorkListQueryDto {
   @IsNotEmpty()
   @MaxLength(200)
   assignee?: string;
-
-  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(1000)
-  cursor?: string;
-
-  @ApiPropertyOptional({ description: 'Page size, 1–200 (default 50)' })
-  @IsOptional()
-  @Matches(/^(?:[1-9]\d?|1\d\d|200)$/, { message: 'limit must be a whole number from 1 to 200' })
-  limit?: string;
 }

@@ -1,37 +1,22 @@
-import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { assertUnitAccess, coveredUnits, defaultApologyCutoff, InvalidReportPeriod, periodTree, ReferenceService, replayReport, reportCsvFilename, reportToCsv } from '@motcua/application';
-import { apologyCutoff } from '@motcua/domain';
-import { EventStore } from '@motcua/event-store/port';
-import { DEFAULT_TIME_ZONE, DossierStatus } from '@motcua/domain';
-import { BadRequestProblem, CurrentUser, EVENT_STORE, NotFoundProblem, Principal, Roles, SQL_DRIVER, UnprocessableProblem } from '@motcua/platform';
-import { InvalidCursor, queryReport, queryWorkList } from '@motcua/projections';
-import { SqlDriver } from '@motcua/sql';
+import { Report, reportCsvFilename, reportToCsv } from '@motcua/application';
+import { DossierStatus } from '@motcua/domain';
+import { CurrentUser, Principal, Roles } from '@motcua/platform';
+import { WorkListPage } from '@motcua/projections';
+import { pageSize } from '../common/list-query.dto';
 import { StatisticsQueryDto, WorkListQueryDto } from './dto';
+import { GetReportQuery, GetWorkListQuery } from './queries';
 
 const READERS = ['supervisor', 'auditor', 'admin', 'officer', 'clerk'] as const;
-
-/** Resolves the units a query covers: `unitCode`'s subtree (which the caller must hold), or all the caller's units. */
-function scope(reference: ReferenceService, user: Principal, unitCode: string | undefined): string[] {
-  const data = reference.data;
-  if (unitCode !== undefined) {
-    if (!data.units.has(unitCode)) throw new NotFoundProblem(`unknown unit ${unitCode}`, { extra: { unitCode } });
-    assertUnitAccess(data, user, unitCode);
-    return data.subtree(unitCode);
-  }
-  return coveredUnits(data, user);
-}
 
 @ApiTags('statistics')
 @ApiBearerAuth()
 @Controller('statistics')
 export class StatisticsController {
-  constructor(
-    private readonly reference: ReferenceService,
-    @Inject(SQL_DRIVER) private readonly sql: SqlDriver,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-  ) {}
+  constructor(private readonly queries: QueryBus) {}
 
   @Get()
   @Roles(...READERS)
@@ -57,64 +42,14 @@ export class StatisticsController {
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) res: FastifyReply,
   ) {
-    let unitCode = q.unitCode;
-    if (unitCode === undefined) {
-      if (user.units.length !== 1) throw new BadRequestProblem('unitCode is required when your token grants several units (or none)', { errors: [{ field: 'unitCode', message: 'unitCode is required' }] });
-      unitCode = user.units[0];
-    }
-    if (q.from > q.to) throw new UnprocessableProblem(`the period ends (${q.to}) before it starts (${q.from})`, { errors: [{ field: 'to', message: 'to must not be before from' }] });
-    scope(this.reference, user, unitCode); // 404 / 403
-    const data = this.reference.data;
-    // the unit's subtree as it was during the period (validity and effective-dated parents)
-    const tree = periodTree(data.units.values(), unitCode, q.from, q.to);
     const groupBy = q.groupBy ?? 'unit';
     const csv = q.format === 'csv' || (q.format === undefined && /\btext\/csv\b/i.test(accept ?? ''));
     const asRecordedAt = q.asRecordedAt !== undefined ? new Date(q.asRecordedAt) : undefined;
-    if (asRecordedAt && asRecordedAt.getTime() > Date.now()) {
-      throw new UnprocessableProblem('asRecordedAt is in the future: leave it out to get the report as of now', { errors: [{ field: 'asRecordedAt', message: 'must not be in the future' }] });
-    }
-    try {
-      const options = {
-        unitCode,
-        units: tree.units,
-        from: q.from,
-        to: q.to,
-        timeZone: data.units.get(unitCode)?.timeZone ?? DEFAULT_TIME_ZONE,
-        groupBy,
-        parentOf: tree.parentOf,
-        unitName: (c: string) => data.units.get(c)?.name ?? c,
-        procedureName: (c: string) => data.procedures.get(c)?.name,
-      };
-      const report = asRecordedAt
-        ? await replayReport(this.store, {
-            ...options,
-            // every dossier of these units the read model knows; those recorded later drop out in the replay
-            dossierIds: (await this.sql.query<{ id: string }>(`SELECT id::text AS id FROM dossier_summary WHERE unit_code = ANY($1::text[])`, [[...tree.units]])).rows.map((r) => r.id),
-            asRecordedAt,
-            apologyCutoff: (f, dueAt) => (data.units.has(f.unitCode) ? apologyCutoff(data.workingTime(f.unitCode), dueAt) : defaultApologyCutoff(f, dueAt)),
-          })
-        : await queryReport(this.sql, {
-        unitCode,
-        units: tree.units,
-        from: q.from,
-        to: q.to,
-        timeZone: data.units.get(unitCode)?.timeZone ?? DEFAULT_TIME_ZONE,
-        groupBy,
-        parentOf: tree.parentOf,
-        unitName: (c) => data.units.get(c)?.name ?? c,
-        procedureName: (c) => data.procedures.get(c)?.name,
-      });
-      if (!csv) return report;
-      res.header('content-type', 'text/csv; charset=utf-8');
-      res.header('content-disposition', `attachment; filename="${reportCsvFilename(report)}"`);
-      return reportToCsv(report, groupBy);
-    } catch (err) {
-      if (err instanceof InvalidReportPeriod) {
-        if (err.kind === 'rule') throw new UnprocessableProblem(err.message, { errors: [{ field: err.field, message: err.message }] });
-        throw new BadRequestProblem(err.message, { errors: [{ field: err.field, message: err.message }] });
-      }
-      throw err;
-    }
+    const report: Report = await this.queries.execute(new GetReportQuery({ unitCode: q.unitCode, from: q.from, to: q.to, groupBy, asRecordedAt }, user));
+    if (!csv) return report;
+    res.header('content-type', 'text/csv; charset=utf-8');
+    res.header('content-disposition', `attachment; filename="${reportCsvFilename(report)}"`);
+    return reportToCsv(report, groupBy);
   }
 }
 
@@ -122,32 +57,27 @@ export class StatisticsController {
 @ApiBearerAuth()
 @Controller('dossiers')
 export class WorkListController {
-  constructor(
-    private readonly reference: ReferenceService,
-    @Inject(SQL_DRIVER) private readonly sql: SqlDriver,
-  ) {}
+  constructor(private readonly queries: QueryBus) {}
 
   /** `GET /dossiers` (no path parameter) never matches `GET /dossiers/:id`. */
   @Get()
   @Roles(...READERS)
   @ApiOperation({ summary: 'Work lists: the dossiers of the caller’s units by due time, filtered, paged with a cursor' })
-  async list(@Query() q: WorkListQueryDto, @CurrentUser() user: Principal) {
-    const units = scope(this.reference, user, q.unitCode);
-    try {
-      return await queryWorkList(this.sql, {
-        units,
-        statuses: q.status ? (q.status.split(',') as DossierStatus[]) : undefined,
-        overdue: q.overdue === undefined ? undefined : q.overdue === 'true',
-        dueBefore: q.dueBefore ? new Date(q.dueBefore) : undefined,
-        assignee: q.assignee,
-        cursor: q.cursor,
-        limit: q.limit ? Number(q.limit) : 50,
-        now: new Date(),
-      });
-    } catch (err) {
-      if (err instanceof InvalidCursor) throw new BadRequestProblem(err.message, { errors: [{ field: 'cursor', message: err.message }] });
-      throw err;
-    }
+  list(@Query() q: WorkListQueryDto, @CurrentUser() user: Principal): Promise<WorkListPage> {
+    return this.queries.execute(
+      new GetWorkListQuery(
+        {
+          unitCode: q.unitCode,
+          statuses: q.status ? (q.status.split(',') as DossierStatus[]) : undefined,
+          overdue: q.overdue === undefined ? undefined : q.overdue === 'true',
+          dueBefore: q.dueBefore ? new Date(q.dueBefore) : undefined,
+          assignee: q.assignee,
+          cursor: q.cursor,
+          limit: pageSize(q),
+        },
+        user,
+      ),
+    );
   }
 }
 

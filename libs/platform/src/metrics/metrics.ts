@@ -27,6 +27,9 @@ const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /** Seconds buckets of timer lateness (alert raised minus the timer's fire time): 10 ms … 1 h. */
 const LATENESS_BUCKETS = [0.01, 0.05, 0.1, 0.5, 1, 2, 5, 15, 30, 60, 300, 900, 3600];
 
+/** Seconds buckets of alert acknowledgement delays (raised → acknowledged): 1 min … 1 week. */
+const ACKNOWLEDGEMENT_BUCKETS = [60, 300, 900, 3600, 4 * 3600, 8 * 3600, 86_400, 3 * 86_400, 7 * 86_400];
+
 /**
  * The one Prometheus registry of a process (owned by `MetricsModule`; a registry per instance, so
  * several apps in one test process never collide) and every metric the service exports.
@@ -40,6 +43,8 @@ export class Metrics {
   readonly projectionLagEvents: Gauge<'projection'>;
   readonly projectionLagSeconds: Gauge<'projection'>;
   readonly alertsRaised: Counter<'kind'>;
+  readonly alertsAcknowledged: Counter<'kind'>;
+  readonly alertAcknowledgementSeconds: Histogram<'kind'>;
   readonly timerLateness: Histogram<'kind'>;
   readonly timerPoison: Counter<'source'>;
   readonly timerJobsDropped: Counter<'reason'>;
@@ -83,6 +88,14 @@ export class Metrics {
       registers,
     });
     this.alertsRaised = new Counter({ name: 'motcua_alerts_raised_total', help: 'Deadline alerts raised by the timers, by kind', labelNames: ['kind'], registers });
+    this.alertsAcknowledged = new Counter({ name: 'motcua_alerts_acknowledged_total', help: 'Deadline alerts acknowledged through the API of this process, by kind', labelNames: ['kind'], registers });
+    this.alertAcknowledgementSeconds = new Histogram({
+      name: 'motcua_alert_acknowledgement_seconds',
+      help: 'Time from an alert being raised to its acknowledgement, by kind',
+      labelNames: ['kind'],
+      buckets: ACKNOWLEDGEMENT_BUCKETS,
+      registers,
+    });
     this.timerLateness = new Histogram({
       name: 'motcua_timer_lateness_seconds',
       help: "Alert raised time minus the timer's fire time",

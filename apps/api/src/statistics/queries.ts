@@ -1,0 +1,107 @@
+/**
+ * The report and the work lists: @nestjs/cqrs query handlers are the use cases (unit scope, period
+ * rules, which read model answers); the controllers only translate HTTP.
+ */
+import { Inject } from '@nestjs/common';
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { InvalidReportPeriod, periodTree, ReferenceService, CsvGroupBy, Report, replayReport, UnitScoped } from '@motcua/application';
+import { DEFAULT_TIME_ZONE, DossierStatus } from '@motcua/domain';
+import { EventStore } from '@motcua/event-store/port';
+import { BadRequestProblem, EVENT_STORE, SQL_DRIVER, UnprocessableProblem } from '@motcua/platform';
+import { dossierIdsOfUnits, queryReport, queryWorkList, WorkListPage } from '@motcua/projections';
+import { SqlDriver } from '@motcua/sql';
+import { readPage } from '../common/list-query.dto';
+import { ReadModelHandler } from '../common/read-model-handler';
+import { requireUnitAccess, unitScope } from '../common/unit-scope';
+
+export interface ReportRequest {
+  /** Default: the caller's unit when the token grants exactly one. */
+  unitCode?: string;
+  from: string;
+  to: string;
+  groupBy: CsvGroupBy;
+  /** Replay the events recorded by then instead of reading the read model. */
+  asRecordedAt?: Date;
+}
+
+export class GetReportQuery {
+  constructor(readonly request: ReportRequest, readonly who: UnitScoped) {}
+}
+
+export interface WorkListRequest {
+  unitCode?: string;
+  statuses?: DossierStatus[];
+  overdue?: boolean;
+  dueBefore?: Date;
+  assignee?: string;
+  cursor?: string;
+  limit: number;
+}
+
+export class GetWorkListQuery {
+  constructor(readonly request: WorkListRequest, readonly who: UnitScoped) {}
+}
+
+@QueryHandler(GetReportQuery)
+export class GetReportHandler implements IQueryHandler<GetReportQuery, Report> {
+  constructor(
+    private readonly reference: ReferenceService,
+    @Inject(SQL_DRIVER) private readonly sql: SqlDriver,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  async execute({ request: r, who }: GetReportQuery): Promise<Report> {
+    let unitCode = r.unitCode;
+    if (unitCode === undefined) {
+      if (who.units.length !== 1) throw new BadRequestProblem('unitCode is required when your token grants several units (or none)', { errors: [{ field: 'unitCode', message: 'unitCode is required' }] });
+      unitCode = who.units[0];
+    }
+    if (r.from > r.to) throw new UnprocessableProblem(`the period ends (${r.to}) before it starts (${r.from})`, { errors: [{ field: 'to', message: 'to must not be before from' }] });
+    const data = this.reference.data;
+    requireUnitAccess(data, who, unitCode);
+    // the unit's subtree as it was during the period (validity and effective-dated parents)
+    const tree = periodTree(data.units.values(), unitCode, r.from, r.to);
+    if (r.asRecordedAt && r.asRecordedAt.getTime() > Date.now()) {
+      throw new UnprocessableProblem('asRecordedAt is in the future: leave it out to get the report as of now', { errors: [{ field: 'asRecordedAt', message: 'must not be in the future' }] });
+    }
+    const options = {
+      unitCode,
+      units: tree.units,
+      from: r.from,
+      to: r.to,
+      timeZone: data.units.get(unitCode)?.timeZone ?? DEFAULT_TIME_ZONE,
+      groupBy: r.groupBy,
+      parentOf: tree.parentOf,
+      unitName: (c: string) => data.units.get(c)?.name ?? c,
+      procedureName: (c: string) => data.procedures.get(c)?.name,
+    };
+    try {
+      if (!r.asRecordedAt) return await queryReport(this.sql, options);
+      return await replayReport(this.store, {
+        ...options,
+        // every dossier of these units the read model knows; those recorded later drop out in the replay
+        dossierIds: await dossierIdsOfUnits(this.sql, [...tree.units]),
+        asRecordedAt: r.asRecordedAt,
+        // the cut-off every process projects with (the unit's office hours, the calendars in force)
+        apologyCutoff: data.apologyCutoff,
+      });
+    } catch (err) {
+      if (err instanceof InvalidReportPeriod) {
+        const errors = [{ field: err.field, message: err.message }];
+        throw err.kind === 'rule' ? new UnprocessableProblem(err.message, { errors }) : new BadRequestProblem(err.message, { errors });
+      }
+      throw err;
+    }
+  }
+}
+
+@QueryHandler(GetWorkListQuery)
+export class GetWorkListHandler extends ReadModelHandler implements IQueryHandler<GetWorkListQuery, WorkListPage> {
+  execute({ request: r, who }: GetWorkListQuery): Promise<WorkListPage> {
+    const { unitCode, ...filter } = r;
+    const units = unitScope(this.reference.data, who, unitCode);
+    return readPage(() => queryWorkList(this.sql, { ...filter, units, now: new Date() }));
+  }
+}
+
+export const STATISTICS_QUERY_HANDLERS = [GetReportHandler, GetWorkListHandler];

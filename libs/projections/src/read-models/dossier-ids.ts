@@ -1,0 +1,20 @@
+/**
+ * Which dossiers (ids from `dossier_summary`) a report or a register starts from; the details then
+ * come from each dossier's own events.
+ */
+import { SqlExecutor } from '@motcua/sql';
+
+/** Every dossier received in one of `units` that the read model knows (any date, any status). */
+export async function dossierIdsOfUnits(db: SqlExecutor, units: readonly string[]): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(`SELECT id::text AS id FROM dossier_summary WHERE unit_code = ANY($1::text[])`, [[...units]]);
+  return rows.map((r) => r.id);
+}
+
+/** The dossiers received by `unitCode` itself in [from, to), in order of reception (then code, id): a register's lines. */
+export async function dossierIdsReceivedBetween(db: SqlExecutor, unitCode: string, from: Date, to: Date): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT id FROM dossier_summary WHERE unit_code = $1 AND received_at >= $2::timestamptz AND received_at < $3::timestamptz ORDER BY received_at, code, id`,
+    [unitCode, from.toISOString(), to.toISOString()],
+  );
+  return rows.map((r) => r.id);
+}
