@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { WebhookJob, webhookJobOptions, webhookQueueName } from '@motcua/background';
 import { assertUnitAccess, coveredUnits, coversUnit, ReferenceService } from '@motcua/application';
 import { EventStore, WrongExpectedRevisionError } from '@motcua/event-store';
 import {
@@ -38,10 +39,8 @@ import {
   isAlertId,
   putUnitWebhook,
   queryAlerts,
-  webhookQueueName,
 } from '@motcua/projections';
 import { SqlDriver } from '@motcua/sql';
-import { WebhookJob, webhookJobOptions } from '../../../worker/src/alerts/alerts-outlet';
 import { AlertsHub, SseClient } from './alerts-hub';
 import { AlertListQueryDto, AlertStreamQueryDto, PutWebhookDto } from './dto';
 
