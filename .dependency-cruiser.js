@@ -85,6 +85,19 @@ module.exports = {
       to: { path: '^libs/background/' },
     },
     {
+      name: 'projections-have-no-framework',
+      severity: 'error',
+      comment: 'libs/projections (read models, runner, rebuild) runs in the api, the worker and the CLI: no Nest, no platform',
+      from: { path: '^libs/projections/' },
+      to: { path: ['node_modules/@nestjs/', '^libs/(platform|timers|background|pdf|simulator)/'] },
+    },
+    {
+      name: 'pdf-and-simulator-see-only-the-domain',
+      severity: 'error',
+      from: { path: '^libs/(pdf|simulator)/' },
+      to: { path: '^libs/(?!domain/|pdf/|simulator/)' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: { path: '^libs/(domain|event-store)/' },
