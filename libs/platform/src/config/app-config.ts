@@ -1,5 +1,5 @@
 import { createPublicKey } from 'node:crypto';
-import { parseEventStoreUrl, EventStoreTarget, redact } from '@motcua/event-store/config';
+import { DEFAULT_EVENT_STORE_URL, parseEventStoreUrl, EventStoreTarget, redact } from '@motcua/event-store/config';
 import { parseNearDeadlinePolicies } from './near-deadline-policy';
 import { isSupportedLocalDate, SUPPORTED_RANGE_TEXT } from '@motcua/domain';
 
@@ -102,7 +102,7 @@ function isExistingDate(d: string): boolean {
 /** Reads and validates the environment; throws one ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: 'all' | 'api' | 'worker' = 'all'): AppConfig {
   const problems: string[] = [];
-  const eventStoreUrl = env.EVENT_STORE_URL?.trim() || 'pglite://./data';
+  const eventStoreUrl = env.EVENT_STORE_URL?.trim() || DEFAULT_EVENT_STORE_URL;
   let eventStore: EventStoreTarget = { kind: 'pglite', dataDir: undefined };
   try {
     eventStore = parseEventStoreUrl(eventStoreUrl);
