@@ -59,8 +59,43 @@ module.exports = {
     {
       name: 'libs-do-not-import-apps',
       severity: 'error',
+      comment: 'libs hold what the apps share; no lib (libs/timers, libs/projections and libs/background included) reaches into an app',
       from: { path: '^libs/' },
       to: { path: '^apps/' },
+    },
+    {
+      name: 'timers-and-projections-do-not-import-apps',
+      severity: 'error',
+      comment: 'the deadline timers and the projections run in the api (embedded), the worker and the CLI alike: never app code',
+      from: { path: '^libs/(timers|projections)/' },
+      to: { path: '^apps/' },
+    },
+    {
+      name: 'no-app-imports-another-app',
+      severity: 'error',
+      comment: 'apps are thin entry points over shared libs (Novu\'s shape): what two apps need lives in a lib (e.g. libs/background)',
+      from: { path: '^apps/([^/]+)/' },
+      to: { path: '^apps/', pathNot: '^apps/$1/' },
+    },
+    {
+      name: 'only-apps-wire-the-background',
+      severity: 'error',
+      comment: 'libs/background wires projections, timers and the alerts outlet into Nest; the libs it wires never import it back',
+      from: { path: '^libs/', pathNot: '^libs/background/' },
+      to: { path: '^libs/background/' },
+    },
+    {
+      name: 'projections-have-no-framework',
+      severity: 'error',
+      comment: 'libs/projections (read models, runner, rebuild) runs in the api, the worker and the CLI: no Nest, no platform',
+      from: { path: '^libs/projections/' },
+      to: { path: ['node_modules/@nestjs/', '^libs/(platform|timers|background|pdf|simulator)/'] },
+    },
+    {
+      name: 'pdf-and-simulator-see-only-the-domain',
+      severity: 'error',
+      from: { path: '^libs/(pdf|simulator)/' },
+      to: { path: '^libs/(?!domain/|pdf/|simulator/)' },
     },
     {
       name: 'no-circular',

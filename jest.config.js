@@ -9,8 +9,8 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
-    '^@motcua/(domain|event-store|platform|sql|application|projections|pdf|timers|simulator)$': '<rootDir>/libs/$1/src',
-    '^@motcua/(domain|event-store|platform|sql|application|projections|pdf|timers|simulator)/(.*)$': '<rootDir>/libs/$1/src/$2',
+    '^@motcua/(domain|event-store|platform|sql|application|projections|pdf|timers|simulator|background)$': '<rootDir>/libs/$1/src',
+    '^@motcua/(domain|event-store|platform|sql|application|projections|pdf|timers|simulator|background)/(.*)$': '<rootDir>/libs/$1/src/$2',
   },
   testTimeout: 60000,
   setupFiles: ['reflect-metadata'],

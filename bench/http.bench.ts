@@ -101,22 +101,17 @@ export async function startBenchService(target: BenchTarget, label: string): Pro
     url = withSearchPath(BENCH_DATABASE_URL, schema);
     cleanup = () => adminSql(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   }
-  // BullMQ keys (deadline timers) under a prefix of our own, deleted afterwards; the queues read it from
-  // the environment.
+  // BullMQ keys (deadline timers) under a prefix of our own (QUEUE_PREFIX below), deleted afterwards.
   const prefix = `motcua-bench-${randomUUID().slice(0, 8)}`;
-  const previousPrefix = process.env.QUEUE_PREFIX;
-  process.env.QUEUE_PREFIX = prefix;
   const dropStore = cleanup;
   cleanup = async () => {
-    if (previousPrefix === undefined) delete process.env.QUEUE_PREFIX;
-    else process.env.QUEUE_PREFIX = previousPrefix;
     await deleteRedisKeys(`${prefix}:*`).catch((err: unknown) => console.warn(`could not delete Redis keys ${prefix}:*: ${String(err)}`));
     await dropStore();
   };
   let app: NestFastifyApplication | undefined;
   try {
     // No rate limit: the benchmark measures what the service can do, not the per-user quota.
-    const env = { EVENT_STORE_URL: url, JWT_SECRET, LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', REDIS_URL: process.env.REDIS_URL, RATE_LIMIT_PER_MINUTE: '0' };
+    const env = { EVENT_STORE_URL: url, JWT_SECRET, LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', REDIS_URL: process.env.REDIS_URL, QUEUE_PREFIX: prefix, RATE_LIMIT_PER_MINUTE: '0' };
     const config = loadConfig(env, 'api');
     app = await createApp(config);
     await app.listen(0, '127.0.0.1');

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { WorkerModule } from '@motcua/background';
 import { AppConfig, AuthModule, authOptionsFromConfig, ConfigModule, EventStoreModule, HealthModule, LoggingModule, MetricsModule, QueuesModule } from '@motcua/platform';
 import { ApiModule } from './api.module';
-import { WorkerModule } from '../../worker/src/worker.module';
 
 /**
  * The HTTP app. With the embedded store (PGlite: one process per data directory) it also runs

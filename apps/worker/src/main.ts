@@ -13,7 +13,7 @@ async function bootstrap(): Promise<void> {
     import('@nestjs/core'),
     import('nestjs-pino'),
     import('@motcua/platform'),
-    import('./worker.module'),
+    import('@motcua/background'),
   ]);
   const { closeOnSignals, ConfigModule, EventStoreModule, LoggingModule, MetricsModule } = platform;
   @Module({ imports: [ConfigModule.forRoot(config), LoggingModule.forRoot(config), MetricsModule, EventStoreModule, WorkerModule] })

@@ -10,10 +10,10 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AlertKind, dossierStreamName } from '@motcua/domain';
 import { EventStore } from '@motcua/event-store';
 import { EVENT_STORE, loadConfig, mintToken, Queues, redactUrl } from '@motcua/platform';
-import { alertId, alertStreamName, webhookQueueName } from '@motcua/projections';
+import { alertId, alertStreamName } from '@motcua/projections';
 import { createApp } from '../../../apps/api/src/create-app';
 import { AlertsHub } from '../../../apps/api/src/alerts/alerts-hub';
-import { signWebhookBody } from '../../../apps/worker/src/alerts/alerts-outlet';
+import { signWebhookBody, webhookQueueName } from '@motcua/background';
 import { TEST_JWT_SECRET } from '../../support/api-harness';
 import { freshPostgres, TestPostgres } from '../../support/databases';
 

@@ -1,11 +1,10 @@
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { type AlertsOutlet, ProjectionsService } from '@motcua/background';
 import { apologyCutoff, createWorkingTimeContext, type OfficeHours } from '@motcua/domain';
 import { SQL_DRIVER } from '@motcua/platform';
 import { SqlDriver } from '@motcua/sql';
-import { ProjectionsService } from '../../../apps/worker/src/worker.module';
-import type { AlertsOutlet } from '../../../apps/worker/src/alerts/alerts-outlet';
 import { waitFor } from '../../../libs/projections/src/__tests__/support';
 import { Harness, startHarness } from '../../support/api-harness';
 import { freshPostgres, TestPostgres } from '../../support/databases';

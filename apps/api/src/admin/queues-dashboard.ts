@@ -4,8 +4,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter as BullBoardFastifyAdapter } from '@bull-board/fastify';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AuthenticationError, JwtVerifier, Queues, UNAVAILABLE_RETRY_AFTER_SECONDS, unavailableDetail } from '@motcua/platform';
-import { timersConfigFromEnv } from '@motcua/timers';
+import { APP_CONFIG, AppConfig, AuthenticationError, JwtVerifier, Queues, UNAVAILABLE_RETRY_AFTER_SECONDS, unavailableDetail } from '@motcua/platform';
 
 export const QUEUES_DASHBOARD_PATH = '/api/v1/admin/queues';
 
@@ -19,7 +18,7 @@ export async function mountQueuesDashboard(app: NestFastifyApplication): Promise
   const verifier = app.get(JwtVerifier);
   const serverAdapter = new BullBoardFastifyAdapter();
   serverAdapter.setBasePath(QUEUES_DASHBOARD_PATH);
-  const timersQueue = queues.queue(timersConfigFromEnv(process.env).queueName);
+  const timersQueue = queues.queue(app.get<AppConfig>(APP_CONFIG).timersQueue);
   createBullBoard({ queues: [new BullMQAdapter(timersQueue, { readOnlyMode: false })], serverAdapter: serverAdapter as never });
   const guard = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     try {

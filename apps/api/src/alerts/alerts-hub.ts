@@ -3,9 +3,9 @@ import type { ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
 import { coversUnit, ReferenceService } from '@motcua/application';
 import { Queues, SQL_DRIVER } from '@motcua/platform';
-import { alertsChannelName, AlertView } from '@motcua/projections';
+import { alertsChannelName, namespaceOnce } from '@motcua/background';
+import { AlertView } from '@motcua/projections';
 import { SqlDriver } from '@motcua/sql';
-import { namespaceOnce } from '../../../worker/src/alerts/alerts-outlet';
 
 /** How long start-up waits for the alerts subscription before it goes on without it. */
 const SUBSCRIBE_WAIT_MS = 5_000;

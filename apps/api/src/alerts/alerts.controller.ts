@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Quer
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { WebhookJob, webhookJobOptions, webhookQueueName } from '@motcua/background';
 import { coversUnit, ReferenceService } from '@motcua/application';
 import {
   AppConfig,
@@ -20,8 +21,7 @@ import {
   Roles,
   UnauthorizedProblem,
 } from '@motcua/platform';
-import { AlertPage, AlertView, webhookQueueName } from '@motcua/projections';
-import { WebhookJob, webhookJobOptions } from '../../../worker/src/alerts/alerts-outlet';
+import { AlertPage, AlertView } from '@motcua/projections';
 import { AlertsHub, SseClient } from './alerts-hub';
 import { requestCause } from '../common/command-context';
 import { pageSize } from '../common/list-query.dto';

@@ -78,7 +78,8 @@ async function main(): Promise<void> {
   ]);
   const seed = 42;
   const now = new Date();
-  const claims = { issuer: env.JWT_ISSUER || undefined, audience: env.JWT_AUDIENCE || undefined, expiresIn: '30d' };
+  // the longest lifetime the service accepts (JWT_MAX_LIFETIME_SECONDS, default 24 h): a longer token would be refused
+  const claims = { issuer: env.JWT_ISSUER || undefined, audience: env.JWT_AUDIENCE || undefined, expiresIn: config.jwtMaxLifetimeSeconds };
   const province = generateProvince(new Rng(seed)); // the simulator's province for this seed
   const commune = [...province.newCommunes].sort((a, b) => b.weight - a.weight)[0];
   const admin = await mintToken({ sub: 'demo-admin', name: 'Quản trị (demo)', roles: ['admin'], units: [PROVINCE_CODE], ...claims }, env.JWT_SECRET);

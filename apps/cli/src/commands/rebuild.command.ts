@@ -7,7 +7,7 @@
  * service, which owns its PGlite directory). Progress bar with events/s on a terminal.
  * Exit codes: 0 swapped in, 1 failed, 2 usage, 3 service or database unreachable.
  */
-import { openEventStore, parseEventStoreUrl, EventStore } from '@motcua/event-store';
+import { DEFAULT_EVENT_STORE_URL, openEventStore, parseEventStoreUrl, EventStore } from '@motcua/event-store';
 import { MIN_SECRET_LENGTH, mintToken } from '@motcua/platform/auth';
 import { loadReferenceData } from '@motcua/application';
 import { DOSSIER_SUMMARY_PROJECTION, readModelProjections, REBUILDABLE_PROJECTIONS, rebuildProjection, RebuildProgress } from '@motcua/projections';
@@ -125,13 +125,13 @@ async function viaService(base: string, name: string, token: string, io: CliIo):
 
 async function direct(name: string, io: CliIo, batchSize: number | undefined): Promise<number> {
   const env = io.env;
-  const target = parseEventStoreUrl(env.EVENT_STORE_URL?.trim() || 'pglite://./data');
+  const target = parseEventStoreUrl(env.EVENT_STORE_URL?.trim() || DEFAULT_EVENT_STORE_URL);
   if (target.kind === 'memory') throw new UsageError('EVENT_STORE_URL is memory://: there is nothing to rebuild');
   let store: EventStore;
   let driver: SqlDriver | undefined;
   let ownDriver: PgDriver | undefined;
   try {
-    const opened = await openEventStore(env.EVENT_STORE_URL?.trim() || 'pglite://./data');
+    const opened = await openEventStore(env.EVENT_STORE_URL?.trim() || DEFAULT_EVENT_STORE_URL);
     store = opened.store;
     driver = opened.driver;
   } catch (err) {

@@ -2,7 +2,7 @@
  * `verify-projections`: rebuilds a read model into shadow tables and diffs it against the live one,
  * printing every row that differs; exit 1 on a difference. The live tables are never modified.
  */
-import { openEventStore, parseEventStoreUrl, EventStore } from '@motcua/event-store';
+import { DEFAULT_EVENT_STORE_URL, openEventStore, parseEventStoreUrl, EventStore } from '@motcua/event-store';
 import { loadReferenceData } from '@motcua/application';
 import { readModelProjections, REBUILDABLE_PROJECTIONS, verifyProjection } from '@motcua/projections';
 import { migrate, PgDriver, SqlDriver } from '@motcua/sql';
@@ -33,7 +33,7 @@ export const verifyProjectionsCommand: CliCommand = {
     const maxRows = typeof parsed.flags['max-rows'] === 'string' ? Number(parsed.flags['max-rows']) : 50;
     if (!Number.isInteger(maxRows) || maxRows < 1) throw new UsageError('--max-rows must be a positive whole number');
     const env = io.env;
-    const url = env.EVENT_STORE_URL?.trim() || 'pglite://./data';
+    const url = env.EVENT_STORE_URL?.trim() || DEFAULT_EVENT_STORE_URL;
     if (parseEventStoreUrl(url).kind === 'memory') throw new UsageError('EVENT_STORE_URL is memory://: there is nothing to verify');
     let store: EventStore;
     let driver: SqlDriver | undefined;

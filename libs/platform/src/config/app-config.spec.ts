@@ -95,6 +95,12 @@ describe('loadConfig', () => {
     expect(c).toMatchObject({ healthMaxLagEvents: 5, healthMaxLagSeconds: 7, healthMaxTimerBacklog: 9, metricsToken: 'a-metrics-token-0123', rateLimitPerMinute: 0, timersQueue: 'timers-2' });
   });
 
+  it('reads QUEUE_PREFIX (unset: none, so the queues name it after the event store) and refuses one with spaces', () => {
+    expect(loadConfig({}).queuePrefix).toBeUndefined();
+    expect(loadConfig({ QUEUE_PREFIX: ' motcua-prod:v2 ' }).queuePrefix).toBe('motcua-prod:v2');
+    expect(problemsOf({ QUEUE_PREFIX: 'two words' })).toEqual(['QUEUE_PREFIX="two words" may only contain letters, digits, ".", "_", ":" and "-"']);
+  });
+
   it('bounds database waits and health probes (defaults, overrides, bad values)', () => {
     expect(loadConfig({})).toMatchObject({ dbConnectTimeoutMs: 5_000, dbStatementTimeoutMs: 30_000, healthProbeTimeoutMs: 5_000 });
     expect(loadConfig({ DB_CONNECT_TIMEOUT_MS: '800', DB_STATEMENT_TIMEOUT_MS: '0', HEALTH_PROBE_TIMEOUT_MS: '300' })).toMatchObject({ dbConnectTimeoutMs: 800, dbStatementTimeoutMs: 0, healthProbeTimeoutMs: 300 });

@@ -1,5 +1,5 @@
 import { createPublicKey } from 'node:crypto';
-import { parseEventStoreUrl, EventStoreTarget, redact } from '@motcua/event-store/config';
+import { DEFAULT_EVENT_STORE_URL, parseEventStoreUrl, EventStoreTarget, redact } from '@motcua/event-store/config';
 import { parseNearDeadlinePolicies } from './near-deadline-policy';
 import { isSupportedLocalDate, SUPPORTED_RANGE_TEXT } from '@motcua/domain';
 
@@ -42,7 +42,9 @@ export interface AppConfig {
   healthMaxLagSeconds: number;
   /** Readiness: deadline timers waiting or overdue above this count (HEALTH_MAX_TIMER_BACKLOG). */
   healthMaxTimerBacklog: number;
-  /** BullMQ queue of the deadline timers (TIMERS_QUEUE; the timers library reads the same variable). */
+  /** Redis key prefix of every BullMQ queue (QUEUE_PREFIX); unset: `motcua-<store id>` (see `defaultQueuePrefix`). */
+  queuePrefix: string | undefined;
+  /** BullMQ queue of the deadline timers (TIMERS_QUEUE). */
   timersQueue: string;
   /** How often the timers' sweep runs (TIMERS_SWEEP_EVERY_MS, ≥ 1000). */
   timersSweepEveryMs: number;
@@ -100,7 +102,7 @@ function isExistingDate(d: string): boolean {
 /** Reads and validates the environment; throws one ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: 'all' | 'api' | 'worker' = 'all'): AppConfig {
   const problems: string[] = [];
-  const eventStoreUrl = env.EVENT_STORE_URL?.trim() || 'pglite://./data';
+  const eventStoreUrl = env.EVENT_STORE_URL?.trim() || DEFAULT_EVENT_STORE_URL;
   let eventStore: EventStoreTarget = { kind: 'pglite', dataDir: undefined };
   try {
     eventStore = parseEventStoreUrl(eventStoreUrl);
@@ -158,6 +160,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: 'all' | '
   if (metricsToken !== undefined && (metricsToken.length < 16 || /\s/.test(metricsToken))) {
     problems.push('METRICS_TOKEN must be at least 16 characters without spaces');
   }
+  const queuePrefix = env.QUEUE_PREFIX?.trim() || undefined;
+  if (queuePrefix !== undefined && !/^[A-Za-z0-9._:-]+$/.test(queuePrefix)) problems.push(`QUEUE_PREFIX="${env.QUEUE_PREFIX}" may only contain letters, digits, ".", "_", ":" and "-"`);
   const timersQueue = env.TIMERS_QUEUE?.trim() || 'deadline-timers';
   if (!/^[A-Za-z0-9._-]+$/.test(timersQueue)) problems.push(`TIMERS_QUEUE="${env.TIMERS_QUEUE}" may only contain letters, digits, ".", "_" and "-"`);
   const nearDeadlinePolicy = env.ALERT_NEAR_DEADLINE_POLICY?.trim() || undefined;
@@ -198,6 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: 'all' | '
     healthMaxLagEvents: int('HEALTH_MAX_LAG_EVENTS', env.HEALTH_MAX_LAG_EVENTS, 10_000, 0, 1_000_000_000, problems),
     healthMaxLagSeconds: int('HEALTH_MAX_LAG_SECONDS', env.HEALTH_MAX_LAG_SECONDS, 300, 0, 31_536_000, problems),
     healthMaxTimerBacklog: int('HEALTH_MAX_TIMER_BACKLOG', env.HEALTH_MAX_TIMER_BACKLOG, 10_000, 0, 1_000_000_000, problems),
+    queuePrefix,
     timersQueue,
     timersSweepEveryMs: int('TIMERS_SWEEP_EVERY_MS', env.TIMERS_SWEEP_EVERY_MS, 60_000, 1_000, 86_400_000, problems),
     timersConcurrency: int('TIMERS_CONCURRENCY', env.TIMERS_CONCURRENCY, 16, 1, 1_000, problems),

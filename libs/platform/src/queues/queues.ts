@@ -23,7 +23,7 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
 /** Options of the wrapper itself (Nest token QUEUES_OPTIONS, or the constructor in tests). */
 export interface QueuesOptions {
   /**
-   * BullMQ key prefix (default: env QUEUE_PREFIX, else `motcua-<store id>` when the event store's
+   * BullMQ key prefix (default: the configured QUEUE_PREFIX, else `motcua-<store id>` when the event store's
    * identity is known, else BullMQ's `bull`). Tests and benchmarks use a unique one so that they never
    * see (or wipe) each other's queues.
    */
@@ -70,7 +70,7 @@ export class Queues implements BeforeApplicationShutdown {
     @Optional() @Inject(QUEUES_OPTIONS) options?: QueuesOptions,
     @Optional() @Inject(STORE_ID) storeId?: string,
   ) {
-    this.prefix = defaultQueuePrefix(options?.prefix || process.env.QUEUE_PREFIX, storeId);
+    this.prefix = defaultQueuePrefix(options?.prefix || config.queuePrefix, storeId);
   }
 
   /** A new Redis connection for BullMQ (blocking commands need their own). */

@@ -291,13 +291,3 @@ export async function alertNamespace(db: SqlExecutor): Promise<string> {
   if (!rows[0]) throw new Error('alert_channel is empty: migration 0005_alerts.sql not applied');
   return rows[0].namespace;
 }
-
-/** Redis pub/sub channel of new alerts, shared by the instances on one database. */
-export function alertsChannelName(namespace: string): string {
-  return `motcua:alerts:${namespace}`;
-}
-
-/** BullMQ queue of webhook deliveries (no `:` in BullMQ names). */
-export function webhookQueueName(namespace: string): string {
-  return `alert-webhooks-${namespace}`;
-}

@@ -1,45 +1,10 @@
-import { createHmac } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import type { JobsOptions, Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AppConfig, APP_CONFIG, Queues, SQL_DRIVER } from '@motcua/platform';
-import { alertNamespace, alertsChannelName, AlertView, getUnitWebhooks, webhookQueueName } from '@motcua/projections';
+import { AlertView, getUnitWebhooks } from '@motcua/projections';
 import { SqlDriver } from '@motcua/sql';
-
-/** A webhook delivery job: the alert, for the webhook of `unitCode` (its URL and secret are read at delivery). */
-export interface WebhookJob {
-  unitCode: string;
-  alert: AlertView;
-}
-
-export const WEBHOOK_SIGNATURE_HEADER = 'X-Motcua-Signature';
-
-/** `sha256=<hex HMAC-SHA256 of the body with the unit's secret>`. */
-export function signWebhookBody(body: string, secret: string): string {
-  return 'sha256=' + createHmac('sha256', secret).update(body, 'utf8').digest('hex');
-}
-
-/** Retries with exponential backoff; after the last attempt the job stays failed (the dead letter) for 30 days. */
-export function webhookJobOptions(config: Pick<AppConfig, 'webhookAttempts' | 'webhookBackoffMs'>): JobsOptions {
-  return {
-    attempts: config.webhookAttempts,
-    backoff: { type: 'exponential', delay: config.webhookBackoffMs },
-    removeOnComplete: { age: 24 * 3600, count: 1000 },
-    removeOnFail: { age: 30 * 24 * 3600, count: 10_000 },
-  };
-}
-
-/** The database's alert namespace (channel and queue names), read once. */
-export function namespaceOnce(sql: SqlDriver): () => Promise<string> {
-  let ns: Promise<string> | undefined;
-  return () => {
-    ns ??= alertNamespace(sql).catch((err) => {
-      ns = undefined;
-      throw err;
-    });
-    return ns;
-  };
-}
+import { alertsChannelName, namespaceOnce, signWebhookBody, WEBHOOK_SIGNATURE_HEADER, WebhookJob, webhookJobOptions, webhookQueueName } from './webhook-jobs';
 
 const DELIVERY_TIMEOUT_MS = 10_000;
 
@@ -127,7 +92,7 @@ export class WebhookDelivery implements OnApplicationBootstrap {
         signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
       });
     } catch (err) {
-      throw new Error(`POST ${hook.url} failed: ${(err as Error).message}`);
+      throw new Error(`POST ${hook.url} failed: ${(err as Error).message}`, { cause: err });
     }
     await res.arrayBuffer().catch(() => undefined);
     if (res.status < 200 || res.status >= 300) throw new Error(`POST ${hook.url} answered HTTP ${res.status}`);

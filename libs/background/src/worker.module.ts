@@ -9,8 +9,9 @@ import { AlertsWorkerModule } from './alerts/alerts-worker.module';
 import { TimersModule } from './timers/timers.module';
 
 /**
- * Background work: projections (read models) and deadline timers run here. In the embedded
- * default the api process imports this module too; with PostgreSQL it runs as its own process.
+ * Background work: projections (read models), the alerts outlet (live channel, webhooks) and the
+ * deadline timers. The worker app (`apps/worker/src/main.ts`) runs this module alone; in the
+ * embedded default the api app imports it too, so one process is the whole service.
  */
 @Injectable()
 class WorkerStatus implements OnApplicationBootstrap {
