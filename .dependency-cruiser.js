@@ -54,7 +54,13 @@ module.exports = {
       severity: 'error',
       comment: 'libs/application (use cases) depends on the domain and the event-store port only',
       from: { path: '^libs/application/' },
-      to: { path: FORBIDDEN_IN_CORE.map((p) => `node_modules/${p.replace(/^\^/, '')}`).concat(['^libs/(sql|platform)/', '^libs/event-store/src/adapters/', '^apps/']) },
+      to: {
+        path: FORBIDDEN_IN_CORE.map((p) => `node_modules/${p.replace(/^\^/, '')}`).concat([
+          '^libs/(sql|platform)/',
+          '^libs/event-store/src/adapters/',
+          '^apps/',
+        ]),
+      },
     },
     {
       name: 'libs-do-not-import-apps',
@@ -73,7 +79,7 @@ module.exports = {
     {
       name: 'no-app-imports-another-app',
       severity: 'error',
-      comment: 'apps are thin entry points over shared libs (Novu\'s shape): what two apps need lives in a lib (e.g. libs/background)',
+      comment: "apps are thin entry points over shared libs (Novu's shape): what two apps need lives in a lib (e.g. libs/background)",
       from: { path: '^apps/([^/]+)/' },
       to: { path: '^apps/', pathNot: '^apps/$1/' },
     },

@@ -1,17 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { EventStore, EventToAppend, ExpectedRevision, Position, SqlEventStore } from '@motcua/event-store';
-import {
-  BenchRow,
-  concurrently,
-  freshPglite,
-  freshPostgres,
-  LatencyRecorder,
-  nowMs,
-  postgresVersion,
-  rate,
-  settle,
-  summarize,
-} from './support';
+import { BenchRow, concurrently, freshPglite, freshPostgres, LatencyRecorder, nowMs, postgresVersion, rate, settle, summarize } from './support';
 
 /**
  * Event store benchmarks (issue "Foundation"): append throughput for PGlite and PostgreSQL with 1
@@ -142,13 +131,7 @@ async function appendPhase(
   });
 }
 
-async function measureAppend(
-  store: EventStore,
-  target: Target,
-  writers: number,
-  batchSize: number,
-  totalEvents: number,
-): Promise<BenchRow> {
+async function measureAppend(store: EventStore, target: Target, writers: number, batchSize: number, totalEvents: number): Promise<BenchRow> {
   const runId = randomBytes(3).toString('hex');
   const opsPerWriter = Math.max(1, Math.round(totalEvents / batchSize / writers));
   // Warm-up on other streams (JIT, plan caches, every pooled connection opened): not timed.

@@ -111,7 +111,16 @@ export async function startBenchService(target: BenchTarget, label: string): Pro
   let app: NestFastifyApplication | undefined;
   try {
     // No rate limit: the benchmark measures what the service can do, not the per-user quota.
-    const env = { EVENT_STORE_URL: url, JWT_SECRET, LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', REDIS_URL: process.env.REDIS_URL, QUEUE_PREFIX: prefix, RATE_LIMIT_PER_MINUTE: '0' };
+    const env = {
+      EVENT_STORE_URL: url,
+      JWT_SECRET,
+      LOG_LEVEL: 'silent',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      REDIS_URL: process.env.REDIS_URL,
+      QUEUE_PREFIX: prefix,
+      RATE_LIMIT_PER_MINUTE: '0',
+    };
     const config = loadConfig(env, 'api');
     app = await createApp(config);
     await app.listen(0, '127.0.0.1');
@@ -204,7 +213,12 @@ async function seed(svc: BenchService): Promise<void> {
   await put(`/units/${PROVINCE}`, { name: 'TP. Hồ Chí Minh', level: 'province' });
   await put(`/units/${DISTRICT}`, { name: 'Quận 1', level: 'district', parentCode: PROVINCE });
   for (const [i, ward] of WARDS.entries()) await put(`/units/${ward}`, { name: `Phường ${i + 1}`, level: 'commune', parentCode: DISTRICT });
-  await put(`/procedures/${PROCEDURE}`, { name: 'Đăng ký khai sinh', field: 'Hộ tịch', processingTime: { amount: 3, unit: 'working_day' }, onlineLevel: 'full' });
+  await put(`/procedures/${PROCEDURE}`, {
+    name: 'Đăng ký khai sinh',
+    field: 'Hộ tịch',
+    processingTime: { amount: 3, unit: 'working_day' },
+    onlineLevel: 'full',
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -313,7 +327,11 @@ async function fireClosed(spec: ClosedLoadSpec): Promise<LoadResult> {
         {
           method: 'POST',
           headers,
-          setupRequest: (req, ctx) => ({ ...req, path: `/api/v1/dossiers/${(ctx as Ctx).id}/assign`, body: JSON.stringify({ assignee: 'officer-1', assigneeName: 'Trần Minh' }) }),
+          setupRequest: (req, ctx) => ({
+            ...req,
+            path: `/api/v1/dossiers/${(ctx as Ctx).id}/assign`,
+            body: JSON.stringify({ assignee: 'officer-1', assigneeName: 'Trần Minh' }),
+          }),
         },
         {
           method: 'GET',
@@ -377,7 +395,15 @@ async function fireOpen(spec: OpenLoadSpec): Promise<OpenLoopResult> {
     case 'mixed':
       throw new Error('the mixed scenario runs in a closed loop only');
   }
-  return fireAtRate({ host: url.hostname, port: Number(url.port), rate: spec.rate, seconds: spec.seconds, graceSeconds: spec.graceSeconds, connections: spec.connections, request });
+  return fireAtRate({
+    host: url.hostname,
+    port: Number(url.port),
+    rate: spec.rate,
+    seconds: spec.seconds,
+    graceSeconds: spec.graceSeconds,
+    connections: spec.connections,
+    request,
+  });
 }
 
 function runChild<T>(spec: LoadSpec): Promise<T> {
@@ -645,7 +671,13 @@ export async function runHttpBench(opts: HttpBenchOptions): Promise<HttpRow[]> {
     const { best, fail, tried } = await searchMaxRate(ratedThroughput, d.steps, (rate) => step(rate, d.stepSeconds));
     const steps = `steps: ${tried.map((s) => `${fmtInt(s.rate)} ${s.pass ? '✓' : '✗'}`).join(', ')}`;
     if (best) {
-      push(openRow('max', best, [fail ? `fails at ${fmtInt(fail.rate)}/s` : `highest rate tried`, steps, bare?.max !== undefined ? ratio(bare.max, best.rate) : '']));
+      push(
+        openRow('max', best, [
+          fail ? `fails at ${fmtInt(fail.rate)}/s` : `highest rate tried`,
+          steps,
+          bare?.max !== undefined ? ratio(bare.max, best.rate) : '',
+        ]),
+      );
     } else {
       const lowest = tried.reduce((a, b) => (b.rate < a.rate ? b : a));
       push(openRow('max', lowest, [`**no rate tried was sustained** (lowest shown)`, steps]));

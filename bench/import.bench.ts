@@ -45,7 +45,14 @@ export function importChunks(lines: number): string[] {
           occurredAt: at.toISOString(),
         }),
       );
-      resolves.push(JSON.stringify({ command: 'resolve', dossierId: id, outcome: n % 10 === 0 ? 'refused' : 'approved', occurredAt: new Date(at.getTime() + 86_400_000).toISOString() }));
+      resolves.push(
+        JSON.stringify({
+          command: 'resolve',
+          dossierId: id,
+          outcome: n % 10 === 0 ? 'refused' : 'approved',
+          occurredAt: new Date(at.getTime() + 86_400_000).toISOString(),
+        }),
+      );
     }
     chunks.push([...receives, ...resolves].slice(0, size).join('\n') + '\n');
   }

@@ -14,14 +14,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {
-  BATCH_SIZE,
-  benchEventBytes,
-  eventStoreSizes,
-  READ_PAGE,
-  runEventStoreBench,
-  STREAMS_PER_WRITER,
-} from './event-store.bench';
+import { BATCH_SIZE, benchEventBytes, eventStoreSizes, READ_PAGE, runEventStoreBench, STREAMS_PER_WRITER } from './event-store.bench';
 import {
   BenchRow,
   benchTable,
@@ -91,7 +84,12 @@ function parseArgs(argv: string[]): { quick: boolean; only?: string[]; write: bo
   for (const arg of argv) {
     if (arg === '--quick') quick = true;
     else if (arg === '--no-write') write = false;
-    else if (arg.startsWith('--only=')) only = arg.slice('--only='.length).split(',').map((s) => s.trim()).filter(Boolean);
+    else if (arg.startsWith('--only='))
+      only = arg
+        .slice('--only='.length)
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     else throw new Error(`Unknown argument "${arg}". Usage: run.js [--quick] [--only=<name>[,...]] [--no-write]`);
   }
   return { quick, only, write };
@@ -131,14 +129,11 @@ async function environment(quick: boolean, loadBefore: number): Promise<string> 
     .map(([k, v]) => `${k}=${v}`)
     .join(', ');
   const { server_version: pgliteServer, ...pgliteRest } = await pgliteSettings();
-  const pgliteText = [pgliteServer ? `PostgreSQL ${pgliteServer}` : '', ...Object.entries(pgliteRest).map(([k, v]) => `${k}=${v}`)]
-    .filter(Boolean)
-    .join(', ');
+  const pgliteText = [pgliteServer ? `PostgreSQL ${pgliteServer}` : '', ...Object.entries(pgliteRest).map(([k, v]) => `${k}=${v}`)].filter(Boolean).join(', ');
   const when = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   return [
     `- Date: ${when}${quick ? ' (**quick run**: about a tenth of the sizes, for smoke testing only)' : ''}`,
-    `- Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB RAM (${m.platform}); ` +
-      `1-minute load average before the run: ${loadBefore.toFixed(2)}`,
+    `- Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB RAM (${m.platform}); ` + `1-minute load average before the run: ${loadBefore.toFixed(2)}`,
     `- Node ${m.node}`,
     `- PostgreSQL ${pg ?? 'not reachable'}${settings ? ` (${settings})` : ''}, over TCP on localhost`,
     `- PGlite ${packageVersion('@electric-sql/pglite')}${pgliteText ? ` (${pgliteText})` : ''}, in process, ` +

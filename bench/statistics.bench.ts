@@ -174,8 +174,16 @@ export async function runStatisticsBench(opts: { quick: boolean }): Promise<Stat
       { scenario: 'province, 2025, groupBy=unit', query: `unitCode=${PROVINCE}&from=2025-01-01&to=2025-12-31&groupBy=unit`, requests: sizes.requests },
       { scenario: 'province, 2025-Q2, groupBy=unit', query: `unitCode=${PROVINCE}&from=2025-04-01&to=2025-06-30&groupBy=unit`, requests: sizes.requests },
       { scenario: 'province, 2025, groupBy=procedure', query: `unitCode=${PROVINCE}&from=2025-01-01&to=2025-12-31&groupBy=procedure`, requests: sizes.fewer },
-      { scenario: 'province, 2025, groupBy=unit, CSV', query: `unitCode=${PROVINCE}&from=2025-01-01&to=2025-12-31&groupBy=unit&format=csv`, requests: sizes.fewer },
-      { scenario: 'one district, 2025, groupBy=unit', query: `unitCode=${districtCode(0)}&from=2025-01-01&to=2025-12-31&groupBy=unit`, requests: sizes.requests },
+      {
+        scenario: 'province, 2025, groupBy=unit, CSV',
+        query: `unitCode=${PROVINCE}&from=2025-01-01&to=2025-12-31&groupBy=unit&format=csv`,
+        requests: sizes.fewer,
+      },
+      {
+        scenario: 'one district, 2025, groupBy=unit',
+        query: `unitCode=${districtCode(0)}&from=2025-01-01&to=2025-12-31&groupBy=unit`,
+        requests: sizes.requests,
+      },
     ];
     for (const s of scenarios) {
       await settle();
@@ -269,7 +277,10 @@ async function seed(driver: SqlDriver, n: number, chunk: number, units: { distri
   );
   console.log(`statistics: primary keys and ${indexes.length} indexes built (${secs()} s)`);
   const indexed = nowMs();
-  await inLanes(SEED_LANES, ['dossier_summary', 'dossier_clock'].map((t) => () => driver.exec(`VACUUM ANALYZE ${t}`)));
+  await inLanes(
+    SEED_LANES,
+    ['dossier_summary', 'dossier_clock'].map((t) => () => driver.exec(`VACUUM ANALYZE ${t}`)),
+  );
   const { rows: counts } = await driver.query<{ n: number }>('SELECT count(*)::int AS n FROM dossier_clock');
   console.log(`statistics: ${fmtInt(n)} dossiers, ${fmtInt(counts[0].n)} clock entries seeded in ${secs()} s`);
   return {

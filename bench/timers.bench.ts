@@ -80,9 +80,19 @@ function dossierDueNear(wt: WorkingTimeContext, i: number, nearAt: number): NewD
     {
       type: 'ReceiveDossier',
       data: {
-        dossierId: id, occurredAt: new Date(receivedAt), code: `B01-${i}`, unitCode: 'B01', procedureCode: 'P-200H', field: 'bench', channel: 'direct',
-        onlineLevel: 'none', applicant: { name: 'Nguyễn Văn An' }, processingTime: PROCESSING_TIME, timeZone: wt.timeZone,
-        dueAt: due.dueAt, calendarVersion: due.calendarVersion,
+        dossierId: id,
+        occurredAt: new Date(receivedAt),
+        code: `B01-${i}`,
+        unitCode: 'B01',
+        procedureCode: 'P-200H',
+        field: 'bench',
+        channel: 'direct',
+        onlineLevel: 'none',
+        applicant: { name: 'Nguyễn Văn An' },
+        processingTime: PROCESSING_TIME,
+        timeZone: wt.timeZone,
+        dueAt: due.dueAt,
+        calendarVersion: due.calendarVersion,
       },
     },
     initialDossierState,
@@ -113,7 +123,11 @@ export async function runTimersBench(opts: { quick: boolean }): Promise<TimersRo
   try {
     await reference.start();
     const ctx: CommandContext = { actor: SYSTEM_ACTOR, correlationId: 'bench', causationId: 'bench', now: new Date() };
-    await reference.putUnit('B01', { name: 'Bench unit', level: 'province', timeZone: noonZone(), officeHours: { sessions: [{ start: '00:00', end: '23:59' }] } }, ctx);
+    await reference.putUnit(
+      'B01',
+      { name: 'Bench unit', level: 'province', timeZone: noonZone(), officeHours: { sessions: [{ start: '00:00', end: '23:59' }] } },
+      ctx,
+    );
     const year = new Date().getUTCFullYear();
     for (const y of [year - 1, year, year + 1]) await reference.putCalendar(y, { holidays: [], workingDays: weekendsOf(y) }, ctx);
     const wt = reference.data.workingTime('B01');
@@ -128,7 +142,9 @@ export async function runTimersBench(opts: { quick: boolean }): Promise<TimersRo
       await insertDossierStreams(pg.driver, chunk);
     }
     await rebuildProjection({ store, driver: pg.driver, projection: dossierSummaryProjection() });
-    console.log(`  ${fmtInt(D)} dossiers and their read model in ${((Date.now() - started) / 1000).toFixed(1)} s; first alert due at ${(s.leadMs / 1000).toFixed(0)} s`);
+    console.log(
+      `  ${fmtInt(D)} dossiers and their read model in ${((Date.now() - started) / 1000).toFixed(1)} s; first alert due at ${(s.leadMs / 1000).toFixed(0)} s`,
+    );
 
     const config: TimersConfig = { queueName: 'deadline-timers', sweepEveryMs: 60_000, concurrency: 16, policies: parseNearDeadlinePolicies('fraction:0.75') };
     const base = { store, driver: pg.driver, queues, reference, dossiers: new DossierService(store, reference), leaseKey: `bench-${prefix}` };
@@ -151,7 +167,9 @@ export async function runTimersBench(opts: { quick: boolean }): Promise<TimersRo
     worker = new DeadlineTimers({
       ...base,
       config: { ...config, sweepEveryMs: 600_000 },
-      onAlertRaised: (kind, seconds) => { if (kind === 'near-deadline') late.push(seconds * 1000); },
+      onAlertRaised: (kind, seconds) => {
+        if (kind === 'near-deadline') late.push(seconds * 1000);
+      },
     });
     await worker.start();
     const lastDue = firstDue + Math.floor(((D - 1) * s.windowMs) / D);

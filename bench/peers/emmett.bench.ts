@@ -44,9 +44,14 @@ async function ours(batch: number, total: number) {
   const pg = await freshPostgres('peer_ours', WRITERS);
   try {
     const store = await SqlEventStore.create(pg.driver, { ownsDriver: true });
-    return await run(async (stream, events, expected) => {
-      await store.append(stream, events, { expectedRevision: expected < 0n ? 'no-stream' : expected });
-    }, randomBytes(3).toString('hex'), batch, total);
+    return await run(
+      async (stream, events, expected) => {
+        await store.append(stream, events, { expectedRevision: expected < 0n ? 'no-stream' : expected });
+      },
+      randomBytes(3).toString('hex'),
+      batch,
+      total,
+    );
   } finally {
     await pg.drop();
   }
@@ -59,13 +64,18 @@ async function emmett(batch: number, total: number) {
   const store = getPostgreSQLEventStore(withSearchPath(BENCH_DATABASE_URL, pg.schema));
   try {
     await store.schema.migrate();
-    return await run(async (stream, events, expected) => {
-      await store.appendToStream(
-        stream,
-        events.map((e) => ({ type: e.type, data: e.data as Record<string, unknown>, metadata: e.metadata as Record<string, unknown> })),
-        { expectedStreamVersion: expected < 0n ? 'STREAM_DOES_NOT_EXIST' : expected + 1n } as never,
-      );
-    }, randomBytes(3).toString('hex'), batch, total);
+    return await run(
+      async (stream, events, expected) => {
+        await store.appendToStream(
+          stream,
+          events.map((e) => ({ type: e.type, data: e.data as Record<string, unknown>, metadata: e.metadata as Record<string, unknown> })),
+          { expectedStreamVersion: expected < 0n ? 'STREAM_DOES_NOT_EXIST' : expected + 1n } as never,
+        );
+      },
+      randomBytes(3).toString('hex'),
+      batch,
+      total,
+    );
   } finally {
     await store.close();
     await pg.drop();
@@ -75,7 +85,10 @@ async function emmett(batch: number, total: number) {
 export async function runEmmettBench(opts: { quick: boolean }): Promise<PeerRow[]> {
   const sizes = eventStoreSizes(opts.quick);
   const rows: PeerRow[] = [];
-  for (const [batch, total] of [[1, sizes.singleAppends], [BATCH_SIZE, sizes.batchedEvents]] as const) {
+  for (const [batch, total] of [
+    [1, sizes.singleAppends],
+    [BATCH_SIZE, sizes.batchedEvents],
+  ] as const) {
     const scenario = `${fmtInt(total)} events, ${batch === 1 ? 'single events' : `batches of ${batch}`}, 8 writers`;
     const a = await ours(batch, total);
     console.log(`  ours ${scenario}: ${fmtInt(a.eventsPerSec)} events/s`);

@@ -74,7 +74,17 @@ export async function runImportSimBench(opts: { quick: boolean }): Promise<Row[]
       }
       const ms = nowMs() - started;
       const s = summarize(rec.values());
-      rows.push({ target, dossiers, lines: lines.length, seconds: ms / 1000, accepted, rejected, p50: s.p50, p99: s.p99, note: firstError ? `first error: ${firstError}` : '' });
+      rows.push({
+        target,
+        dossiers,
+        lines: lines.length,
+        seconds: ms / 1000,
+        accepted,
+        rejected,
+        p50: s.p50,
+        p99: s.p99,
+        note: firstError ? `first error: ${firstError}` : '',
+      });
       console.log(`${target}: ${fmtInt(lines.length)} lines in ${(ms / 1000).toFixed(1)} s, ${rejected} rejected ${firstError}`);
     } finally {
       await svc.close();

@@ -60,7 +60,11 @@ function soonTimers(count: number, start: number, windowMs: number): TimerData[]
 
 async function eachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void> | void): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => { while (next < items.length) await fn(items[next++]); }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
 }
 
 /** Waits until `late` holds `count` figures or `until` (epoch ms) has passed. */
@@ -83,7 +87,14 @@ async function ours(s: Sizes): Promise<Result> {
   const queues = new Queues(loadConfig({ EVENT_STORE_URL: 'memory://', REDIS_URL }, 'api'), { prefix });
   const config = { ...timersConfigFromEnv({}), queueName: 'deadline-timers' };
   // Only addTimers and the queue are used: the production job ids and options, addBulk of 1,000.
-  const timers = new DeadlineTimers({ queues, config, store: undefined as never, driver: undefined as never, reference: undefined as never, dossiers: undefined as never });
+  const timers = new DeadlineTimers({
+    queues,
+    config,
+    store: undefined as never,
+    driver: undefined as never,
+    reference: undefined as never,
+    dossiers: undefined as never,
+  });
   const mem = async () => Number(/used_memory:(\d+)/.exec(await redis.info('memory'))![1]);
   try {
     await timers.queue.waitUntilReady();
@@ -93,7 +104,13 @@ async function ours(s: Sizes): Promise<Result> {
     await timers.addTimers(far);
     const farMs = nowMs() - t0;
     const late: number[] = [];
-    const worker = queues.worker<TimerData>(config.queueName, async (job) => { late.push(Date.now() - job.data.fireAt); }, { concurrency: CONCURRENCY });
+    const worker = queues.worker<TimerData>(
+      config.queueName,
+      async (job) => {
+        late.push(Date.now() - job.data.fireAt);
+      },
+      { concurrency: CONCURRENCY },
+    );
     await worker.waitUntilReady();
     const soon = soonTimers(s.dueSoon, Date.now() + LEAD_MS + (s.dueSoon * farMs) / far.length, s.windowMs);
     const t1 = nowMs();
@@ -111,7 +128,13 @@ async function ours(s: Sizes): Promise<Result> {
     const keyLevel = sizes.reduce((a, b) => a + b, 0) / sizes.length + zset / s.timers;
     await waitFired(late, s.dueSoon, soon[soon.length - 1].fireAt + 60_000);
     await worker.close();
-    return { scheduleMs, bytesPerTimer: used / s.timers, lateness: late, addedLateMs, note: `key level (MEMORY USAGE: job hash + share of the delayed set): ${fmtInt(keyLevel)}` };
+    return {
+      scheduleMs,
+      bytesPerTimer: used / s.timers,
+      lateness: late,
+      addedLateMs,
+      note: `key level (MEMORY USAGE: job hash + share of the delayed set): ${fmtInt(keyLevel)}`,
+    };
   } finally {
     await queues.close();
     await wipeRedisPrefix(redis, prefix);
@@ -154,7 +177,9 @@ async function pgboss(s: Sizes): Promise<Result> {
     await sql.exec(`ANALYZE ${schema}.job`);
     const late: number[] = [];
     await boss.work('timers', { batchSize: PGBOSS_BATCH, pollingIntervalSeconds: PGBOSS_POLL_SECONDS }, (jobs: { data: TimerData }[]) =>
-      eachLimit(jobs, CONCURRENCY, (job) => { late.push(Date.now() - job.data.fireAt); }),
+      eachLimit(jobs, CONCURRENCY, (job) => {
+        late.push(Date.now() - job.data.fireAt);
+      }),
     );
     const soon = soonTimers(s.dueSoon, Date.now() + LEAD_MS + (s.dueSoon * farMs) / far.length, s.windowMs);
     const t1 = nowMs();
@@ -175,7 +200,9 @@ async function pgboss(s: Sizes): Promise<Result> {
 export async function runPgBossBench(opts: { quick: boolean }): Promise<PeerRow[]> {
   const s = timerPeerSizes(opts.quick);
   const log = (name: string, r: Result) =>
-    console.log(`  ${name}: ${fmtInt((s.timers * 1000) / r.scheduleMs)} timers/s, ${fmtInt(r.bytesPerTimer)} B/timer, ${fmtInt(r.lateness.length)} fired, p50 ${fmtInt(percentile(r.lateness, 50))} ms, p99 ${fmtInt(percentile(r.lateness, 99))} ms`);
+    console.log(
+      `  ${name}: ${fmtInt((s.timers * 1000) / r.scheduleMs)} timers/s, ${fmtInt(r.bytesPerTimer)} B/timer, ${fmtInt(r.lateness.length)} fired, p50 ${fmtInt(percentile(r.lateness, 50))} ms, p99 ${fmtInt(percentile(r.lateness, 99))} ms`,
+    );
   const a = await ours(s);
   log('bullmq', a);
   const b = await pgboss(s);
@@ -189,9 +216,32 @@ export async function runPgBossBench(opts: { quick: boolean }): Promise<PeerRow[
   const notes = [...fired('ours', a), ...fired('pg-boss', b)].filter(Boolean).join('; ');
   const max = (v: number[]) => v.reduce((m, x) => Math.max(m, x), -Infinity);
   return [
-    { scenario: sc, metric: 'scheduling (timers/s, bulks of 1,000)', ours: (s.timers * 1000) / a.scheduleMs, peer: (s.timers * 1000) / b.scheduleMs, better: 'higher', unit: 'int' },
-    { scenario: sc, metric: 'store bytes per timer', ours: a.bytesPerTimer, peer: b.bytesPerTimer, better: 'lower', unit: 'int', note: `Redis used_memory delta vs pg-boss tables + indexes; ours ${a.note}` },
-    { scenario: soon, metric: 'lateness p50 (ms)', ours: percentile(a.lateness, 50), peer: percentile(b.lateness, 50), better: 'lower', unit: 'ms', note: notes },
+    {
+      scenario: sc,
+      metric: 'scheduling (timers/s, bulks of 1,000)',
+      ours: (s.timers * 1000) / a.scheduleMs,
+      peer: (s.timers * 1000) / b.scheduleMs,
+      better: 'higher',
+      unit: 'int',
+    },
+    {
+      scenario: sc,
+      metric: 'store bytes per timer',
+      ours: a.bytesPerTimer,
+      peer: b.bytesPerTimer,
+      better: 'lower',
+      unit: 'int',
+      note: `Redis used_memory delta vs pg-boss tables + indexes; ours ${a.note}`,
+    },
+    {
+      scenario: soon,
+      metric: 'lateness p50 (ms)',
+      ours: percentile(a.lateness, 50),
+      peer: percentile(b.lateness, 50),
+      better: 'lower',
+      unit: 'ms',
+      note: notes,
+    },
     { scenario: soon, metric: 'lateness p99 (ms)', ours: percentile(a.lateness, 99), peer: percentile(b.lateness, 99), better: 'lower', unit: 'ms' },
     { scenario: soon, metric: 'lateness max (ms)', ours: max(a.lateness), peer: max(b.lateness), better: 'lower', unit: 'ms' },
   ];

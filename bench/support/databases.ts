@@ -5,8 +5,7 @@ import * as path from 'node:path';
 import { PgDriver, PgliteDriver } from '@motcua/sql';
 
 /** The PostgreSQL the benchmarks use (trust auth, like the tests). Override with BENCH_DATABASE_URL. */
-export const BENCH_DATABASE_URL =
-  process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const BENCH_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** Stores still open: dropped if the run is interrupted (Ctrl-C, CI timeout) so none leak. */
 const live = new Set<() => Promise<void>>();
@@ -15,7 +14,10 @@ let signalsHooked = false;
 function track(drop: () => Promise<void>): () => Promise<void> {
   if (!signalsHooked) {
     signalsHooked = true;
-    for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    for (const [signal, code] of [
+      ['SIGINT', 130],
+      ['SIGTERM', 143],
+    ] as const) {
       process.once(signal, () => {
         const timeout = new Promise((resolve) => setTimeout(resolve, 5_000).unref());
         void Promise.race([Promise.allSettled([...live].map((d) => d())), timeout]).finally(() => process.exit(code));

@@ -57,7 +57,10 @@ export function dossierLifecycle(n: number, units: readonly string[]): { id: str
         calendarVersion: '2024.1',
       },
     } as DossierEvent,
-    { type: 'DossierAssigned', data: { assignee, assigneeName: `Cán bộ ${n % 17}`, department: 'Phòng Tư pháp', assignedAt: iso(receivedAt + HOUR) } } as DossierEvent,
+    {
+      type: 'DossierAssigned',
+      data: { assignee, assigneeName: `Cán bộ ${n % 17}`, department: 'Phòng Tư pháp', assignedAt: iso(receivedAt + HOUR) },
+    } as DossierEvent,
   ];
   const rated = (at: number) => ({ type: 'SatisfactionRated', data: { rating: n % 5 === 0 ? 'unsatisfied' : 'satisfied', ratedAt: iso(at) } }) as DossierEvent;
   switch (n % 4) {
@@ -68,7 +71,10 @@ export function dossierLifecycle(n: number, units: readonly string[]): { id: str
       const newDue = back + p.days * DAY;
       events.push(
         { type: 'SupplementRequested', data: { reason: 'Thiếu bản sao giấy tờ tùy thân', requestedAt: iso(asked) } } as DossierEvent,
-        { type: 'SupplementReceived', data: { receivedAt: iso(back), dueAt: iso(newDue), calendarVersion: '2024.1', previousDueAt: iso(dueAt) } } as DossierEvent,
+        {
+          type: 'SupplementReceived',
+          data: { receivedAt: iso(back), dueAt: iso(newDue), calendarVersion: '2024.1', previousDueAt: iso(dueAt) },
+        } as DossierEvent,
         { type: 'DossierResolved', data: { outcome: 'approved', resolvedAt: iso(newDue - HOUR) } } as DossierEvent,
       );
       break;
@@ -76,7 +82,10 @@ export function dossierLifecycle(n: number, units: readonly string[]): { id: str
     case 1: {
       // apology and re-appointment, resolved late, rated
       events.push(
-        { type: 'ApologyIssued', data: { reason: 'Cần xác minh thêm', newDueAt: iso(dueAt + 2 * DAY), letterNumber: `${n}/TB`, issuedAt: iso(dueAt - DAY), previousDueAt: iso(dueAt) } } as DossierEvent,
+        {
+          type: 'ApologyIssued',
+          data: { reason: 'Cần xác minh thêm', newDueAt: iso(dueAt + 2 * DAY), letterNumber: `${n}/TB`, issuedAt: iso(dueAt - DAY), previousDueAt: iso(dueAt) },
+        } as DossierEvent,
         { type: 'DossierResolved', data: { outcome: 'approved', resolvedAt: iso(dueAt + DAY) } } as DossierEvent,
         rated(dueAt + 2 * DAY),
       );
@@ -85,7 +94,10 @@ export function dossierLifecycle(n: number, units: readonly string[]): { id: str
     case 2: {
       // a deadline warning, resolved early (refused one time in ten), rated
       events.push(
-        { type: 'DeadlineWarningRaised', data: { kind: 'near-deadline', dueAt: iso(dueAt), raisedAt: iso(dueAt - 4 * HOUR), unitCode, assignee } } as DossierEvent,
+        {
+          type: 'DeadlineWarningRaised',
+          data: { kind: 'near-deadline', dueAt: iso(dueAt), raisedAt: iso(dueAt - 4 * HOUR), unitCode, assignee },
+        } as DossierEvent,
         { type: 'DossierResolved', data: { outcome: n % 10 === 2 ? 'refused' : 'approved', resolvedAt: iso(dueAt - 2 * HOUR) } } as DossierEvent,
         rated(dueAt),
       );
@@ -93,7 +105,10 @@ export function dossierLifecycle(n: number, units: readonly string[]): { id: str
     }
     default: {
       // withdrawn while awaiting a supplement, or still open past its due time (three alerts)
-      const warning = { type: 'DeadlineWarningRaised', data: { kind: 'near-deadline', dueAt: iso(dueAt), raisedAt: iso(dueAt - 4 * HOUR), unitCode, assignee } } as DossierEvent;
+      const warning = {
+        type: 'DeadlineWarningRaised',
+        data: { kind: 'near-deadline', dueAt: iso(dueAt), raisedAt: iso(dueAt - 4 * HOUR), unitCode, assignee },
+      } as DossierEvent;
       if (n % 8 === 3) {
         events.push(
           warning,
@@ -103,7 +118,10 @@ export function dossierLifecycle(n: number, units: readonly string[]): { id: str
       } else {
         events.push(
           warning,
-          { type: 'ApologyCutoffReached', data: { kind: 'apology-cutoff', dueAt: iso(dueAt), raisedAt: iso(dueAt - 2 * HOUR), unitCode, assignee } } as DossierEvent,
+          {
+            type: 'ApologyCutoffReached',
+            data: { kind: 'apology-cutoff', dueAt: iso(dueAt), raisedAt: iso(dueAt - 2 * HOUR), unitCode, assignee },
+          } as DossierEvent,
           { type: 'DossierOverdue', data: { kind: 'overdue', dueAt: iso(dueAt), raisedAt: iso(dueAt), unitCode, assignee } } as DossierEvent,
         );
       }
@@ -167,7 +185,11 @@ export async function insertDossierStreams(driver: SqlDriver, dossiers: readonly
  * Appends `dossiers` new dossier streams (a SqlEventStore's tables, migrated) in chunks of
  * `chunk` dossiers per statement and transaction. Returns the number of events written.
  */
-export async function seedDossierEvents(driver: SqlDriver, dossiers: number, options: SeedOptions & { chunk?: number; onChunk?: (events: number) => void }): Promise<number> {
+export async function seedDossierEvents(
+  driver: SqlDriver,
+  dossiers: number,
+  options: SeedOptions & { chunk?: number; onChunk?: (events: number) => void },
+): Promise<number> {
   const chunk = options.chunk ?? 1000;
   const offset = options.offset ?? 0;
   let written = 0;

@@ -13,7 +13,6 @@ if (url) {
   });
 } else {
   describe('EventStore contract: esdb', () => {
-     
     console.warn('EventStore contract: esdb SKIPPED — EVENTSTORE_URL is not set (no EventStoreDB server on this machine).');
     it.skip('— no EventStoreDB server on this machine: set EVENTSTORE_URL=esdb://host:2113?tls=false to run the contract suite against one', () => undefined);
   });

@@ -47,7 +47,11 @@ export function eventStoreContract(name: string, open: () => Promise<EventStore>
     it('round-trips every field of an event', async () => {
       const p = prefix();
       const before = Date.now();
-      const e = ev('DossierReceived', { code: '000.00.27.H29-251121-0001', applicant: { name: 'Trần Thị Bích Ngọc' }, n: 3, ok: true, list: [1, 'hai', null] }, '2025-04-25T03:00:00.000Z');
+      const e = ev(
+        'DossierReceived',
+        { code: '000.00.27.H29-251121-0001', applicant: { name: 'Trần Thị Bích Ngọc' }, n: 3, ok: true, list: [1, 'hai', null] },
+        '2025-04-25T03:00:00.000Z',
+      );
       const r = await store.append(`${p}a`, [e], { expectedRevision: 'no-stream' });
       expect(r.nextExpectedRevision).toBe(0n);
       const [got] = await store.readStream(`${p}a`);
@@ -71,7 +75,11 @@ export function eventStoreContract(name: string, open: () => Promise<EventStore>
       const r = await store.append(`${p}a`, [ev('A'), ev('B'), ev('C')]);
       expect(r.nextExpectedRevision).toBe(2n);
       const events = await store.readStream(`${p}a`);
-      expect(events.map((e) => [e.type, e.revision])).toEqual([['A', 0n], ['B', 1n], ['C', 2n]]);
+      expect(events.map((e) => [e.type, e.revision])).toEqual([
+        ['A', 0n],
+        ['B', 1n],
+        ['C', 2n],
+      ]);
       expect(await store.streamRevision(`${p}a`)).toBe(2n);
       expect(await store.streamRevision(`${p}missing`)).toBeUndefined();
       expect(await store.readStream(`${p}missing`)).toEqual([]);
@@ -113,7 +121,10 @@ export function eventStoreContract(name: string, open: () => Promise<EventStore>
 
     it('reads a stream backwards, from a revision, with a limit', async () => {
       const p = prefix();
-      await store.append(`${p}s`, ['A', 'B', 'C', 'D', 'E'].map((t) => ev(t)));
+      await store.append(
+        `${p}s`,
+        ['A', 'B', 'C', 'D', 'E'].map((t) => ev(t)),
+      );
       const types = (es: RecordedEvent[]) => es.map((e) => e.type).join('');
       expect(types(await store.readStream(`${p}s`, { direction: 'backwards' }))).toBe('EDCBA');
       expect(types(await store.readStream(`${p}s`, { direction: 'backwards', limit: 2 }))).toBe('ED');
@@ -224,7 +235,11 @@ export function eventStoreContract(name: string, open: () => Promise<EventStore>
           { stream: `${p}c`, events: [ev('C0')] },
         ]);
         expect(r.nextExpectedRevision).toBe(0n);
-        expect((await store.readStream(`${p}a`)).map((e) => [e.type, e.revision])).toEqual([['A0', 0n], ['A1', 1n], ['A2', 2n]]);
+        expect((await store.readStream(`${p}a`)).map((e) => [e.type, e.revision])).toEqual([
+          ['A0', 0n],
+          ['A1', 1n],
+          ['A2', 2n],
+        ]);
         expect((await store.readStream(`${p}b`)).map((e) => e.type)).toEqual(['B0', 'B1']);
         const all = await collect(p);
         const mine = all.filter((e) => e.type !== 'B0').map((e) => e.type);

@@ -48,7 +48,8 @@ describe('kill -9 of the api during a 12k-line NDJSON import (postgres, api + wo
   let env: Record<string, string>;
   let admin: string;
 
-  const count = async (sql: string, params: unknown[] = []) => Number((await pg.driver.query<{ n: string }>(`SELECT count(*)::text AS n FROM (${sql}) x`, params)).rows[0].n);
+  const count = async (sql: string, params: unknown[] = []) =>
+    Number((await pg.driver.query<{ n: string }>(`SELECT count(*)::text AS n FROM (${sql}) x`, params)).rows[0].n);
   const call = async (method: string, url: string, body?: string, headers: Record<string, string> = {}) => {
     const res = await fetch(`${api!.baseUrl}${url}`, { method, headers: { authorization: `Bearer ${admin}`, ...headers }, body });
     const text = await res.text();
@@ -93,12 +94,21 @@ describe('kill -9 of the api during a 12k-line NDJSON import (postgres, api + wo
     const at = (s: number) => new Date(t0 + s * 1000).toISOString();
     const ids = Array.from({ length: DOSSIERS }, () => randomUUID());
     const lines = ids.flatMap((id, i) => [
-      JSON.stringify({ command: 'receive', dossierId: id, unitCode: WARD, procedureCode: PROCEDURE, channel: i % 3 ? 'direct' : 'online', applicant: { name: `Công dân ${i}` }, occurredAt: at(0) }),
+      JSON.stringify({
+        command: 'receive',
+        dossierId: id,
+        unitCode: WARD,
+        procedureCode: PROCEDURE,
+        channel: i % 3 ? 'direct' : 'online',
+        applicant: { name: `Công dân ${i}` },
+        occurredAt: at(0),
+      }),
       JSON.stringify({ command: 'assign', dossierId: id, assignee: 'officer-1', assigneeName: 'Trần Minh', occurredAt: at(1) }),
       JSON.stringify({ command: 'resolve', dossierId: id, outcome: 'approved', occurredAt: at(2) }),
     ]);
     const file = lines.join('\n') + '\n';
-    const postImport = () => fetch(`${api!.baseUrl}/imports`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/x-ndjson' }, body: file });
+    const postImport = () =>
+      fetch(`${api!.baseUrl}/imports`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/x-ndjson' }, body: file });
 
     // 1. Import; kill -9 the api once ~1,000 dossiers are in (plus a random few ms, to land anywhere in a command).
     const dossierStreams = () => count(`SELECT 1 FROM es_streams WHERE stream_id LIKE 'dossier-%'`);
@@ -107,10 +117,15 @@ describe('kill -9 of the api during a 12k-line NDJSON import (postgres, api + wo
       (r) => ({ status: r.status }),
       (err: Error) => ({ error: err }),
     );
-    await waitFor('the import to be under way', async () => {
-      if (api!.child.exitCode !== null) throw new Error(`api exited:\n${api!.output().slice(-3000)}`);
-      return (await dossierStreams()) >= KILL_AFTER_DOSSIERS;
-    }, 240_000, 20);
+    await waitFor(
+      'the import to be under way',
+      async () => {
+        if (api!.child.exitCode !== null) throw new Error(`api exited:\n${api!.output().slice(-3000)}`);
+        return (await dossierStreams()) >= KILL_AFTER_DOSSIERS;
+      },
+      240_000,
+      20,
+    );
     await new Promise((r) => setTimeout(r, Math.random() * 40));
     const killed = await api.stop('SIGKILL');
     expect(killed.signal).toBe('SIGKILL');
@@ -185,7 +200,11 @@ describe('kill -9 of the api during a 12k-line NDJSON import (postgres, api + wo
 
     // 4. Re-run the same file: the lines already applied change nothing.
     const rerun = Date.now();
-    const again = await fetch(`${api.baseUrl}/imports`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/x-ndjson' }, body: file });
+    const again = await fetch(`${api.baseUrl}/imports`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/x-ndjson' },
+      body: file,
+    });
     expect(again.status).toBe(200);
     const result = (await again.json()) as { accepted: number; rejected: number; errors: { line: number; status: number; detail: string }[] };
     console.log(`re-run: ${result.accepted} accepted, ${result.rejected} rejected in ${((Date.now() - rerun) / 1000).toFixed(1)} s`);
@@ -212,10 +231,15 @@ describe('kill -9 of the api during a 12k-line NDJSON import (postgres, api + wo
     expect(verifyAfter.body).toEqual(expect.objectContaining({ ok: true }));
 
     // 5. The worker, which ran through it all, projects every dossier once, resolved.
-    await waitFor('the worker to project every dossier', async () => {
-      if (worker!.child.exitCode !== null) throw new Error(`worker exited:\n${worker!.output().slice(-3000)}`);
-      return (await count(`SELECT 1 FROM dossier_summary WHERE status = 'resolved' AND version = 3`)) === DOSSIERS;
-    }, 120_000, 250);
+    await waitFor(
+      'the worker to project every dossier',
+      async () => {
+        if (worker!.child.exitCode !== null) throw new Error(`worker exited:\n${worker!.output().slice(-3000)}`);
+        return (await count(`SELECT 1 FROM dossier_summary WHERE status = 'resolved' AND version = 3`)) === DOSSIERS;
+      },
+      120_000,
+      250,
+    );
     expect(await count(`SELECT 1 FROM dossier_summary`)).toBe(DOSSIERS);
   }, 600_000);
 });

@@ -95,7 +95,17 @@ describe('CLI import against the running service (PGlite)', () => {
     const lines: string[] = [];
     for (let i = 0; i < 1000; i++) {
       const id = randomUUID();
-      lines.push(JSON.stringify({ command: 'receive', dossierId: id, unitCode: WARD, procedureCode: BIRTH, channel: i % 3 ? 'direct' : 'online', applicant: { name: `Công dân ${i}` }, occurredAt: '2025-03-04T08:00:00+07:00' }));
+      lines.push(
+        JSON.stringify({
+          command: 'receive',
+          dossierId: id,
+          unitCode: WARD,
+          procedureCode: BIRTH,
+          channel: i % 3 ? 'direct' : 'online',
+          applicant: { name: `Công dân ${i}` },
+          occurredAt: '2025-03-04T08:00:00+07:00',
+        }),
+      );
       lines.push(JSON.stringify({ command: 'resolve', dossierId: id, outcome: 'approved', occurredAt: '2025-03-05T08:00:00+07:00' }));
     }
     // three bad resolutions (even lines, so nothing else depends on them), in three different chunks

@@ -38,13 +38,24 @@ describe('cli rebuild with the embedded store', () => {
   it('says to go through the service when the directory is held, and rebuilds through --url', async () => {
     const admin = await mintToken({ sub: 'admin', roles: ['admin', 'clerk'] as never, units: [PROVINCE] }, SECRET);
     const put = async (url: string, body: unknown) => {
-      const r = await fetch(`${svc.baseUrl}${url}`, { method: url.startsWith('/dossiers') ? 'POST' : 'PUT', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const r = await fetch(`${svc.baseUrl}${url}`, {
+        method: url.startsWith('/dossiers') ? 'POST' : 'PUT',
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       expect(r.status).toBeLessThan(300);
     };
     await put(`/units/${PROVINCE}`, { name: 'Tỉnh', level: 'province' });
     await put(`/units/${WARD}`, { name: 'Phường', level: 'commune', parentCode: PROVINCE });
     await put('/procedures/P.1', { name: 'Thủ tục', field: 'Hộ tịch', processingTime: { amount: 1, unit: 'working_day' } });
-    for (let i = 0; i < 3; i++) await put('/dossiers', { unitCode: WARD, procedureCode: 'P.1', channel: 'direct', applicant: { name: `A${i}` }, occurredAt: '2025-05-05T09:00:00+07:00' });
+    for (let i = 0; i < 3; i++)
+      await put('/dossiers', {
+        unitCode: WARD,
+        procedureCode: 'P.1',
+        channel: 'direct',
+        applicant: { name: `A${i}` },
+        occurredAt: '2025-05-05T09:00:00+07:00',
+      });
 
     const held = await runCli(['rebuild'], { EVENT_STORE_URL: `pglite://${dir}` });
     expect(held.code).toBe(3);

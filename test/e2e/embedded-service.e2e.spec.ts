@@ -36,7 +36,12 @@ describe('embedded service (PGlite)', () => {
     const store = await SqlEventStore.create(driver, { ownsDriver: true });
     const id = randomUUID();
     await store.append('check-persist', [
-      { id, type: 'Probe', data: { n: 1 }, metadata: { actor: { id: 't' }, correlationId: id, causationId: id, occurredAt: new Date().toISOString(), schemaVersion: 1 } },
+      {
+        id,
+        type: 'Probe',
+        data: { n: 1 },
+        metadata: { actor: { id: 't' }, correlationId: id, causationId: id, occurredAt: new Date().toISOString(), schemaVersion: 1 },
+      },
     ]);
     await store.close();
 
@@ -53,8 +58,8 @@ describe('embedded service (PGlite)', () => {
   }, 180_000);
 
   it('refuses a bad configuration with a message naming each bad variable', async () => {
-    await expect(
-      startService({ EVENT_STORE_URL: 'mysql://nope', PORT: 'abc', REDIS_URL: 'http://x' }, 20_000),
-    ).rejects.toThrow(/EVENT_STORE_URL[\s\S]*REDIS_URL[\s\S]*PORT/);
+    await expect(startService({ EVENT_STORE_URL: 'mysql://nope', PORT: 'abc', REDIS_URL: 'http://x' }, 20_000)).rejects.toThrow(
+      /EVENT_STORE_URL[\s\S]*REDIS_URL[\s\S]*PORT/,
+    );
   });
 });

@@ -70,7 +70,13 @@ describe('first start', () => {
     return d;
   };
   afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-  const base = (dataDir: string) => ({ ...envWithout('REDIS_URL', 'LOCAL_REDIS', 'JWT_SECRET'), PORT: '0', EVENT_STORE_URL: `pglite://${dataDir}`, QUEUE_PREFIX: `first-${randomUUID()}`, LOG_LEVEL: 'info' });
+  const base = (dataDir: string) => ({
+    ...envWithout('REDIS_URL', 'LOCAL_REDIS', 'JWT_SECRET'),
+    PORT: '0',
+    EVENT_STORE_URL: `pglite://${dataDir}`,
+    QUEUE_PREFIX: `first-${randomUUID()}`,
+    LOG_LEVEL: 'info',
+  });
 
   it('no Redis reachable and no redis-server to start: exits within 10 s with one line naming REDIS_URL', async () => {
     const r = await runToExit(API_MAIN, { ...base(tempDir('noredis')), LOCAL_REDIS: 'always', PATH: '/nonexistent' }, 30_000);
@@ -86,7 +92,9 @@ describe('first start', () => {
     const redis = await runToExit(API_MAIN, { ...base(tempDir('badredis')), REDIS_URL: `redis://127.0.0.1:${port}` }, 30_000);
     expect(redis.code).toBe(1);
     expect(redis.ms).toBeLessThan(10_000);
-    expect(redis.lines).toEqual([expect.stringMatching(/^motcua cannot start: Redis at 127\.0\.0\.1:\d+ \(REDIS_URL=redis:\/\/127\.0\.0\.1:\d+\) does not answer/)]);
+    expect(redis.lines).toEqual([
+      expect.stringMatching(/^motcua cannot start: Redis at 127\.0\.0\.1:\d+ \(REDIS_URL=redis:\/\/127\.0\.0\.1:\d+\) does not answer/),
+    ]);
 
     const pg = await runToExit(API_MAIN, { ...base(tempDir('badpg')), EVENT_STORE_URL: `postgres://postgres@127.0.0.1:${port}/motcua` }, 30_000);
     expect(pg.code).toBe(1);
@@ -146,7 +154,10 @@ describe('first start', () => {
     expect((await fetch(`${svc.baseUrl}/units`)).status).toBe(401);
     await waitFor('the request log', async () => (svc.output().includes(correlationId) ? true : undefined), 10_000);
     expect((await svc.stop('SIGTERM')).code).toBe(0);
-    const lines = svc.output().split('\n').filter((l) => l.trim());
+    const lines = svc
+      .output()
+      .split('\n')
+      .filter((l) => l.trim());
     expect(lines.filter((l) => /LegacyRouteConverter|Unsupported route path/.test(l))).toEqual([]);
     // pino levels: 40 warn, 50 error, 60 fatal; anything not JSON is a stray print
     const warnings = lines.filter((l) => {
@@ -172,10 +183,14 @@ describe('npm run demo', () => {
     child.stderr.on('data', (d) => (out += d));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     try {
-      await waitFor('the demo printout', async () => {
-        if (child.exitCode !== null) throw new Error(`demo exited early:\n${out}`);
-        return out.includes('Ctrl+C stops the service') ? true : undefined;
-      }, 280_000);
+      await waitFor(
+        'the demo printout',
+        async () => {
+          if (child.exitCode !== null) throw new Error(`demo exited early:\n${out}`);
+          return out.includes('Ctrl+C stops the service') ? true : undefined;
+        },
+        280_000,
+      );
     } catch (err) {
       child.kill('SIGKILL');
       throw new Error(`${(err as Error).message}\n${out}`, { cause: err });
@@ -209,7 +224,8 @@ describe('npm run demo', () => {
       expect(stats.received.total).toBeGreaterThan(300);
       expect(stats.resolved.total).toBeGreaterThan(0);
       // the province tree includes the 2025 merge: units with validity dates on both sides of 1 July 2025
-      const units = (await (await fetch(`${demo.api}/units`, { headers: auth(demo.admin) })).json()) as { validTo?: string; validFrom?: string }[] | { items: { validTo?: string; validFrom?: string }[] };
+      const units = (await (await fetch(`${demo.api}/units`, { headers: auth(demo.admin) })).json()) as
+        { validTo?: string; validFrom?: string }[] | { items: { validTo?: string; validFrom?: string }[] };
       const list = Array.isArray(units) ? units : units.items;
       expect(list.some((u) => u.validTo === '2025-06-30')).toBe(true);
       expect(list.some((u) => u.validFrom === '2025-07-01')).toBe(true);

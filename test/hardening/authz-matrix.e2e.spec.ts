@@ -84,7 +84,11 @@ async function req(c: Ctx, method: string, url: string, body?: unknown, headers:
   const res = await c.w.h.app.inject({
     method: method as never,
     url: `/api/v1${url}`,
-    headers: { ...(c.token ? { authorization: `Bearer ${c.token}` } : {}), ...(body !== undefined && typeof body !== 'string' ? { 'content-type': 'application/json' } : {}), ...headers },
+    headers: {
+      ...(c.token ? { authorization: `Bearer ${c.token}` } : {}),
+      ...(body !== undefined && typeof body !== 'string' ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    },
     payload: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   let parsed: unknown;
@@ -144,50 +148,224 @@ const sharedObj = async (w: World, t: string) => shared[t];
 
 const ROUTES: Route[] = [
   // first: the book and the lists show every dossier of A1, and the command rows add many
-  { name: 'GET /units/{code}/tracking-book.pdf', roles: ['supervisor', 'auditor', 'admin'], scoped: true, ok: [200], outOfScope: [403], prepare: sharedObj,
-    call: (c) => req(c, 'GET', `/units/${c.target}/tracking-book.pdf?year=${new Date().getUTCFullYear()}`) },
-  { name: 'GET /dossiers?unitCode (work list)', roles: READ, scoped: true, ok: [200], outOfScope: [403], prepare: sharedObj, check: listsObject, call: (c) => req(c, 'GET', `/dossiers?unitCode=${c.target}&limit=200`) },
+  {
+    name: 'GET /units/{code}/tracking-book.pdf',
+    roles: ['supervisor', 'auditor', 'admin'],
+    scoped: true,
+    ok: [200],
+    outOfScope: [403],
+    prepare: sharedObj,
+    call: (c) => req(c, 'GET', `/units/${c.target}/tracking-book.pdf?year=${new Date().getUTCFullYear()}`),
+  },
+  {
+    name: 'GET /dossiers?unitCode (work list)',
+    roles: READ,
+    scoped: true,
+    ok: [200],
+    outOfScope: [403],
+    prepare: sharedObj,
+    check: listsObject,
+    call: (c) => req(c, 'GET', `/dossiers?unitCode=${c.target}&limit=200`),
+  },
   // without unitCode the list covers the caller's own units: the object appears exactly when in scope
-  { name: 'GET /dossiers (own units)', roles: READ, scoped: false, ok: [200], prepare: sharedObj, check: listsObject, call: (c) => req(c, 'GET', `/dossiers?limit=200`) },
-  { name: 'GET /alerts?unitCode', roles: READ, scoped: true, ok: [200], outOfScope: [403], prepare: sharedObj, check: listsObject, call: (c) => req(c, 'GET', `/alerts?unitCode=${c.target}&limit=200`) },
-  { name: 'GET /alerts (own units)', roles: READ, scoped: false, ok: [200], prepare: sharedObj, check: listsObject, call: (c) => req(c, 'GET', `/alerts?limit=200`) },
+  {
+    name: 'GET /dossiers (own units)',
+    roles: READ,
+    scoped: false,
+    ok: [200],
+    prepare: sharedObj,
+    check: listsObject,
+    call: (c) => req(c, 'GET', `/dossiers?limit=200`),
+  },
+  {
+    name: 'GET /alerts?unitCode',
+    roles: READ,
+    scoped: true,
+    ok: [200],
+    outOfScope: [403],
+    prepare: sharedObj,
+    check: listsObject,
+    call: (c) => req(c, 'GET', `/alerts?unitCode=${c.target}&limit=200`),
+  },
+  {
+    name: 'GET /alerts (own units)',
+    roles: READ,
+    scoped: false,
+    ok: [200],
+    prepare: sharedObj,
+    check: listsObject,
+    call: (c) => req(c, 'GET', `/alerts?limit=200`),
+  },
   // ---- dossier commands ----
-  { name: 'POST /dossiers (receive)', roles: ['clerk', 'supervisor'], scoped: true, ok: [201], outOfScope: [403],
-    call: (c) => req(c, 'POST', '/dossiers', { unitCode: c.target, procedureCode: PROC, channel: 'direct', applicant: { name: 'Trần Thị Bình' } }) },
-  { name: 'POST /dossiers/{id}/assign (to self)', roles: ['officer', 'supervisor'], scoped: true, ok: [200], outOfScope: [404], prepare: received,
-    call: (c) => req(c, 'POST', `/dossiers/${c.obj.id}/assign`, { assignee: c.sub }) },
-  { name: 'POST /dossiers/{id}/request-supplement', roles: ['officer', 'supervisor'], scoped: true, ok: [200], outOfScope: [404], prepare: assigned,
-    call: (c) => req(c, 'POST', `/dossiers/${c.obj.id}/request-supplement`, { reason: 'Thiếu bản sao' }) },
-  { name: 'POST /dossiers/{id}/receive-supplement', roles: ['clerk', 'supervisor'], scoped: true, ok: [200], outOfScope: [404], prepare: awaiting,
-    call: (c) => req(c, 'POST', `/dossiers/${c.obj.id}/receive-supplement`, {}) },
-  { name: 'POST /dossiers/{id}/apologise', roles: ['supervisor'], scoped: true, ok: [200], outOfScope: [404], prepare: received,
+  {
+    name: 'POST /dossiers (receive)',
+    roles: ['clerk', 'supervisor'],
+    scoped: true,
+    ok: [201],
+    outOfScope: [403],
+    call: (c) => req(c, 'POST', '/dossiers', { unitCode: c.target, procedureCode: PROC, channel: 'direct', applicant: { name: 'Trần Thị Bình' } }),
+  },
+  {
+    name: 'POST /dossiers/{id}/assign (to self)',
+    roles: ['officer', 'supervisor'],
+    scoped: true,
+    ok: [200],
+    outOfScope: [404],
+    prepare: received,
+    call: (c) => req(c, 'POST', `/dossiers/${c.obj.id}/assign`, { assignee: c.sub }),
+  },
+  {
+    name: 'POST /dossiers/{id}/request-supplement',
+    roles: ['officer', 'supervisor'],
+    scoped: true,
+    ok: [200],
+    outOfScope: [404],
+    prepare: assigned,
+    call: (c) => req(c, 'POST', `/dossiers/${c.obj.id}/request-supplement`, { reason: 'Thiếu bản sao' }),
+  },
+  {
+    name: 'POST /dossiers/{id}/receive-supplement',
+    roles: ['clerk', 'supervisor'],
+    scoped: true,
+    ok: [200],
+    outOfScope: [404],
+    prepare: awaiting,
+    call: (c) => req(c, 'POST', `/dossiers/${c.obj.id}/receive-supplement`, {}),
+  },
+  {
+    name: 'POST /dossiers/{id}/apologise',
+    roles: ['supervisor'],
+    scoped: true,
+    ok: [200],
+    outOfScope: [404],
+    prepare: received,
     call: async (c) => {
       const due = (await c.w.h.request('GET', `/dossiers/${c.obj.id}`, { token: c.w.root })).body.dueAt;
       return req(c, 'POST', `/dossiers/${c.obj.id}/apologise`, { reason: 'Chậm', newDueAt: new Date(Date.parse(due) + 7 * 86_400_000).toISOString() });
-    } },
-  { name: 'POST /dossiers/{id}/resolve', roles: ['officer', 'supervisor'], scoped: true, ok: [200], outOfScope: [404], prepare: assigned,
-    call: (c) => req(c, 'POST', `/dossiers/${c.obj.id}/resolve`, { outcome: 'refused', note: 'Không đủ điều kiện' }) },
-  { name: 'POST /dossiers/{id}/withdraw', roles: ['clerk', 'supervisor'], scoped: true, ok: [200], outOfScope: [404], prepare: received,
-    call: (c) => req(c, 'POST', `/dossiers/${c.obj.id}/withdraw`, { reason: 'Công dân rút' }) },
-  { name: 'POST /dossiers/{id}/rate', roles: ['clerk', 'supervisor'], scoped: true, ok: [200], outOfScope: [404], prepare: resolved,
-    call: (c) => req(c, 'POST', `/dossiers/${c.obj.id}/rate`, { rating: 'satisfied' }) },
+    },
+  },
+  {
+    name: 'POST /dossiers/{id}/resolve',
+    roles: ['officer', 'supervisor'],
+    scoped: true,
+    ok: [200],
+    outOfScope: [404],
+    prepare: assigned,
+    call: (c) => req(c, 'POST', `/dossiers/${c.obj.id}/resolve`, { outcome: 'refused', note: 'Không đủ điều kiện' }),
+  },
+  {
+    name: 'POST /dossiers/{id}/withdraw',
+    roles: ['clerk', 'supervisor'],
+    scoped: true,
+    ok: [200],
+    outOfScope: [404],
+    prepare: received,
+    call: (c) => req(c, 'POST', `/dossiers/${c.obj.id}/withdraw`, { reason: 'Công dân rút' }),
+  },
+  {
+    name: 'POST /dossiers/{id}/rate',
+    roles: ['clerk', 'supervisor'],
+    scoped: true,
+    ok: [200],
+    outOfScope: [404],
+    prepare: resolved,
+    call: (c) => req(c, 'POST', `/dossiers/${c.obj.id}/rate`, { rating: 'satisfied' }),
+  },
   // ---- dossier reads ----
-  { name: 'GET /dossiers/{id}', roles: READ, scoped: true, ok: [200], outOfScope: [404], prepare: sharedObj, check: noLeak, call: (c) => req(c, 'GET', `/dossiers/${c.obj.id}`) },
-  { name: 'GET /dossiers/{id}?asOf', roles: READ, scoped: true, ok: [200], outOfScope: [404], prepare: sharedObj, check: noLeak,
-    call: (c) => req(c, 'GET', `/dossiers/${c.obj.id}?asOf=${encodeURIComponent(new Date().toISOString())}&by=recorded`) },
-  { name: 'GET /dossiers/{id}/history', roles: READ, scoped: true, ok: [200], outOfScope: [404], prepare: sharedObj, check: noLeak, call: (c) => req(c, 'GET', `/dossiers/${c.obj.id}/history`) },
-  { name: 'GET /statistics?unitCode', roles: READ, scoped: true, ok: [200], outOfScope: [403], prepare: sharedObj, call: (c) => req(c, 'GET', `/statistics?unitCode=${c.target}&${PERIOD}`) },
-  { name: 'GET /dossiers/{id}/forms/receipt.pdf', roles: READ, scoped: true, ok: [200], outOfScope: [404], prepare: sharedObj, check: noLeak, call: (c) => req(c, 'GET', `/dossiers/${c.obj.id}/forms/receipt.pdf`) },
-  { name: 'GET /dossiers/{id}/forms/control-sheet.pdf', roles: READ, scoped: true, ok: [200], outOfScope: [404], prepare: sharedObj, check: noLeak, call: (c) => req(c, 'GET', `/dossiers/${c.obj.id}/forms/control-sheet.pdf`) },
-  { name: 'GET /dossiers/{id}/forms/apology.pdf', roles: READ, scoped: true, ok: [200], outOfScope: [404], prepare: apologised, check: noLeak, call: (c) => req(c, 'GET', `/dossiers/${c.obj.id}/forms/apology.pdf`) },
+  {
+    name: 'GET /dossiers/{id}',
+    roles: READ,
+    scoped: true,
+    ok: [200],
+    outOfScope: [404],
+    prepare: sharedObj,
+    check: noLeak,
+    call: (c) => req(c, 'GET', `/dossiers/${c.obj.id}`),
+  },
+  {
+    name: 'GET /dossiers/{id}?asOf',
+    roles: READ,
+    scoped: true,
+    ok: [200],
+    outOfScope: [404],
+    prepare: sharedObj,
+    check: noLeak,
+    call: (c) => req(c, 'GET', `/dossiers/${c.obj.id}?asOf=${encodeURIComponent(new Date().toISOString())}&by=recorded`),
+  },
+  {
+    name: 'GET /dossiers/{id}/history',
+    roles: READ,
+    scoped: true,
+    ok: [200],
+    outOfScope: [404],
+    prepare: sharedObj,
+    check: noLeak,
+    call: (c) => req(c, 'GET', `/dossiers/${c.obj.id}/history`),
+  },
+  {
+    name: 'GET /statistics?unitCode',
+    roles: READ,
+    scoped: true,
+    ok: [200],
+    outOfScope: [403],
+    prepare: sharedObj,
+    call: (c) => req(c, 'GET', `/statistics?unitCode=${c.target}&${PERIOD}`),
+  },
+  {
+    name: 'GET /dossiers/{id}/forms/receipt.pdf',
+    roles: READ,
+    scoped: true,
+    ok: [200],
+    outOfScope: [404],
+    prepare: sharedObj,
+    check: noLeak,
+    call: (c) => req(c, 'GET', `/dossiers/${c.obj.id}/forms/receipt.pdf`),
+  },
+  {
+    name: 'GET /dossiers/{id}/forms/control-sheet.pdf',
+    roles: READ,
+    scoped: true,
+    ok: [200],
+    outOfScope: [404],
+    prepare: sharedObj,
+    check: noLeak,
+    call: (c) => req(c, 'GET', `/dossiers/${c.obj.id}/forms/control-sheet.pdf`),
+  },
+  {
+    name: 'GET /dossiers/{id}/forms/apology.pdf',
+    roles: READ,
+    scoped: true,
+    ok: [200],
+    outOfScope: [404],
+    prepare: apologised,
+    check: noLeak,
+    call: (c) => req(c, 'GET', `/dossiers/${c.obj.id}/forms/apology.pdf`),
+  },
   // ---- alerts ----
-  { name: 'POST /alerts/{id}/acknowledge', roles: ['officer', 'supervisor', 'admin'], scoped: true, ok: [200], outOfScope: [404], prepare: alerted, check: noLeak,
-    call: (c) => req(c, 'POST', `/alerts/${encodeURIComponent(c.obj.alertId as string)}/acknowledge`) },
-  { name: 'GET /alerts/stream?unitCode (SSE)', roles: READ, scoped: true, ok: [200], outOfScope: [403], prepare: sharedObj,
+  {
+    name: 'POST /alerts/{id}/acknowledge',
+    roles: ['officer', 'supervisor', 'admin'],
+    scoped: true,
+    ok: [200],
+    outOfScope: [404],
+    prepare: alerted,
+    check: noLeak,
+    call: (c) => req(c, 'POST', `/alerts/${encodeURIComponent(c.obj.alertId as string)}/acknowledge`),
+  },
+  {
+    name: 'GET /alerts/stream?unitCode (SSE)',
+    roles: READ,
+    scoped: true,
+    ok: [200],
+    outOfScope: [403],
+    prepare: sharedObj,
     call: async (c) => {
       const base = await c.w.listen();
       const abort = new AbortController();
-      const res = await fetch(`${base}/alerts/stream?unitCode=${c.target}`, { headers: c.token ? { authorization: `Bearer ${c.token}` } : {}, signal: abort.signal });
+      const res = await fetch(`${base}/alerts/stream?unitCode=${c.target}`, {
+        headers: c.token ? { authorization: `Bearer ${c.token}` } : {},
+        signal: abort.signal,
+      });
       const headers = Object.fromEntries(res.headers.entries());
       let text = '';
       let body: unknown;
@@ -202,51 +380,158 @@ const ROUTES: Route[] = [
       }
       return { status: res.status, headers, body, text };
     },
-    check: (_c, a, inScope) => (inScope && !String(a.headers['content-type']).startsWith('text/event-stream') ? `content-type ${a.headers['content-type']}` : undefined) },
+    check: (_c, a, inScope) =>
+      inScope && !String(a.headers['content-type']).startsWith('text/event-stream') ? `content-type ${a.headers['content-type']}` : undefined,
+  },
   // ---- audit ----
-  { name: 'GET /audit/export', roles: ['auditor', 'admin'], scoped: true, ok: [200], outOfScope: [403], prepare: sharedObj, check: listsObject, call: (c) => req(c, 'GET', `/audit/export?unitCode=${c.target}&${PERIOD}`) },
-  { name: 'GET /audit/verify?stream=dossier-{id}', roles: ['auditor', 'admin'], scoped: true, ok: [200], outOfScope: [404], prepare: sharedObj, check: noLeak, call: (c) => req(c, 'GET', `/audit/verify?stream=dossier-${c.obj.id}`) },
+  {
+    name: 'GET /audit/export',
+    roles: ['auditor', 'admin'],
+    scoped: true,
+    ok: [200],
+    outOfScope: [403],
+    prepare: sharedObj,
+    check: listsObject,
+    call: (c) => req(c, 'GET', `/audit/export?unitCode=${c.target}&${PERIOD}`),
+  },
+  {
+    name: 'GET /audit/verify?stream=dossier-{id}',
+    roles: ['auditor', 'admin'],
+    scoped: true,
+    ok: [200],
+    outOfScope: [404],
+    prepare: sharedObj,
+    check: noLeak,
+    call: (c) => req(c, 'GET', `/audit/verify?stream=dossier-${c.obj.id}`),
+  },
   // without a stream: the whole log for a caller covering every root unit (P), else only the streams of
   // the caller's own units (never the object's outside them); units covering nothing: 403
-  { name: 'GET /audit/verify (whole log)', roles: ['auditor', 'admin'], scoped: false, ok: [200], noUnits: [403], prepare: sharedObj, call: (c) => req(c, 'GET', `/audit/verify`),
+  {
+    name: 'GET /audit/verify (whole log)',
+    roles: ['auditor', 'admin'],
+    scoped: false,
+    ok: [200],
+    noUnits: [403],
+    prepare: sharedObj,
+    call: (c) => req(c, 'GET', `/audit/verify`),
     check: (c, a) => {
       const whole = c.sub.endsWith('-ancestor');
       if (whole) return a.body?.scope === 'all' ? undefined : `the root caller got scope ${a.body?.scope}`;
       if (a.body?.scope !== 'units') return `scope ${a.body?.scope} for a caller below the root`;
       if ((a.body.units as string[]).includes(P)) return 'a unit outside the caller’s units was walked';
       return undefined;
-    } },
+    },
+  },
   { name: 'GET /audit/anchors/{day}', roles: ['auditor', 'admin'], scoped: false, ok: [200, 404], call: (c) => req(c, 'GET', `/audit/anchors/2024-01-02`) },
   { name: 'POST /audit/anchors/{day}', roles: ['admin'], scoped: false, ok: [200], call: (c) => req(c, 'POST', `/audit/anchors/2024-01-02`) },
   // ---- reference data ----
   { name: 'GET /units', scoped: false, ok: [200], call: (c) => req(c, 'GET', `/units`) },
   { name: 'GET /units/{code}', scoped: false, ok: [200], call: (c) => req(c, 'GET', `/units/${c.target}`) },
-  { name: 'PUT /units/{code}', roles: ['admin'], scoped: true, ok: [200], outOfScope: [403],
-    call: (c) => req(c, 'PUT', `/units/${c.target}`, c.target === A1 ? { name: 'Phường A1', level: 'commune', parentCode: A } : { name: 'Quận A', level: 'district', parentCode: P }) },
+  {
+    name: 'PUT /units/{code}',
+    roles: ['admin'],
+    scoped: true,
+    ok: [200],
+    outOfScope: [403],
+    call: (c) =>
+      req(
+        c,
+        'PUT',
+        `/units/${c.target}`,
+        c.target === A1 ? { name: 'Phường A1', level: 'commune', parentCode: A } : { name: 'Quận A', level: 'district', parentCode: P },
+      ),
+  },
   { name: 'GET /procedures', scoped: false, ok: [200], call: (c) => req(c, 'GET', `/procedures`) },
   { name: 'GET /procedures/{code}', scoped: false, ok: [200], call: (c) => req(c, 'GET', `/procedures/${PROC}`) },
-  { name: 'PUT /procedures/{code}', roles: ['admin'], scoped: 'root', ok: [200],
-    call: (c) => req(c, 'PUT', `/procedures/${PROC}`, { name: 'Đăng ký khai sinh', field: 'Hộ tịch', processingTime: { amount: 3, unit: 'working_day' }, onlineLevel: 'full' }) },
-  { name: 'GET /calendar/{year}', scoped: false, ok: [200], call: (c) => req(c, 'GET', `/calendar/2025`) },
-  { name: 'PUT /calendar/{year}', roles: ['admin'], scoped: 'root', ok: [200], call: (c) => req(c, 'PUT', `/calendar/2041`, { holidays: ['2041-01-01'], workingDays: [] }) },
-  // ---- webhooks, imports, admin tools ----
-  { name: 'PUT /units/{code}/webhook', roles: ['admin'], scoped: true, ok: [200], outOfScope: [403],
-    call: (c) => req(c, 'PUT', `/units/${c.target}/webhook`, { url: 'http://127.0.0.1:9/hook', secret: 'a-webhook-secret-of-some-length' }) },
-  { name: 'GET /units/{code}/webhook', roles: ['admin'], scoped: true, ok: [200, 404], outOfScope: [403], check: (_c, a) => (a.text.includes('a-webhook-secret') ? 'the secret is shown' : undefined),
-    call: (c) => req(c, 'GET', `/units/${c.target}/webhook`) },
-  { name: 'DELETE /units/{code}/webhook', roles: ['admin'], scoped: true, ok: [204, 404], outOfScope: [403], call: (c) => req(c, 'DELETE', `/units/${c.target}/webhook`) },
-  { name: 'POST /imports (a receive line)', roles: ['admin'], scoped: false, ok: [200],
+  {
+    name: 'PUT /procedures/{code}',
+    roles: ['admin'],
+    scoped: 'root',
+    ok: [200],
     call: (c) =>
-      req(c, 'POST', '/imports', JSON.stringify({ command: 'receive', dossierId: randomUUID(), unitCode: c.target, procedureCode: PROC, channel: 'postal', applicant: { name: 'Lê Văn Cường' } }) + '\n', { 'content-type': 'application/x-ndjson' }),
+      req(c, 'PUT', `/procedures/${PROC}`, {
+        name: 'Đăng ký khai sinh',
+        field: 'Hộ tịch',
+        processingTime: { amount: 3, unit: 'working_day' },
+        onlineLevel: 'full',
+      }),
+  },
+  { name: 'GET /calendar/{year}', scoped: false, ok: [200], call: (c) => req(c, 'GET', `/calendar/2025`) },
+  {
+    name: 'PUT /calendar/{year}',
+    roles: ['admin'],
+    scoped: 'root',
+    ok: [200],
+    call: (c) => req(c, 'PUT', `/calendar/2041`, { holidays: ['2041-01-01'], workingDays: [] }),
+  },
+  // ---- webhooks, imports, admin tools ----
+  {
+    name: 'PUT /units/{code}/webhook',
+    roles: ['admin'],
+    scoped: true,
+    ok: [200],
+    outOfScope: [403],
+    call: (c) => req(c, 'PUT', `/units/${c.target}/webhook`, { url: 'http://127.0.0.1:9/hook', secret: 'a-webhook-secret-of-some-length' }),
+  },
+  {
+    name: 'GET /units/{code}/webhook',
+    roles: ['admin'],
+    scoped: true,
+    ok: [200, 404],
+    outOfScope: [403],
+    check: (_c, a) => (a.text.includes('a-webhook-secret') ? 'the secret is shown' : undefined),
+    call: (c) => req(c, 'GET', `/units/${c.target}/webhook`),
+  },
+  {
+    name: 'DELETE /units/{code}/webhook',
+    roles: ['admin'],
+    scoped: true,
+    ok: [204, 404],
+    outOfScope: [403],
+    call: (c) => req(c, 'DELETE', `/units/${c.target}/webhook`),
+  },
+  {
+    name: 'POST /imports (a receive line)',
+    roles: ['admin'],
+    scoped: false,
+    ok: [200],
+    call: (c) =>
+      req(
+        c,
+        'POST',
+        '/imports',
+        JSON.stringify({
+          command: 'receive',
+          dossierId: randomUUID(),
+          unitCode: c.target,
+          procedureCode: PROC,
+          channel: 'postal',
+          applicant: { name: 'Lê Văn Cường' },
+        }) + '\n',
+        { 'content-type': 'application/x-ndjson' },
+      ),
     // the line itself is unit-scoped: accepted in scope, rejected 403 outside
     check: (_c, a, inScope) => {
       const want = inScope ? { accepted: 1, rejected: 0 } : { accepted: 0, rejected: 1, status: 403 };
       const got = { accepted: a.body?.accepted, rejected: a.body?.rejected, ...(inScope ? {} : { status: a.body?.errors?.[0]?.status }) };
       return JSON.stringify(got) === JSON.stringify(want) ? undefined : `import answered ${JSON.stringify(a.body)}`;
-    } },
+    },
+  },
   { name: 'GET /admin/webhooks/dead-letter', roles: ['admin'], scoped: false, ok: [200], call: (c) => req(c, 'GET', `/admin/webhooks/dead-letter`) },
-  { name: 'POST /admin/webhooks/dead-letter/{id}/retry', roles: ['admin'], scoped: false, ok: [404], call: (c) => req(c, 'POST', `/admin/webhooks/dead-letter/no-such-job/retry`) },
-  { name: 'GET /admin/projections/{name}/rebuild', roles: ['admin'], scoped: false, ok: [200], call: (c) => req(c, 'GET', `/admin/projections/dossier-summary/rebuild`) },
+  {
+    name: 'POST /admin/webhooks/dead-letter/{id}/retry',
+    roles: ['admin'],
+    scoped: false,
+    ok: [404],
+    call: (c) => req(c, 'POST', `/admin/webhooks/dead-letter/no-such-job/retry`),
+  },
+  {
+    name: 'GET /admin/projections/{name}/rebuild',
+    roles: ['admin'],
+    scoped: false,
+    ok: [200],
+    call: (c) => req(c, 'GET', `/admin/projections/dossier-summary/rebuild`),
+  },
   { name: 'GET /admin/queues (bull-board)', roles: ['admin'], scoped: false, ok: [200], call: (c) => req(c, 'GET', `/admin/queues`) },
 ];
 
@@ -318,11 +603,12 @@ describe('authorisation matrix: route × role × unit relation', () => {
       shared[t] = { id: d.id, code: d.code, alertId };
     }
     await world.catchUp();
-    for (const role of ROLE_NAMES) for (const [relation, rel] of Object.entries(RELATIONS)) tokens[`${role}:${relation}`] = await world.token([role], rel.caller, `${role}-${relation.replace(/ /g, '-')}`);
+    for (const role of ROLE_NAMES)
+      for (const [relation, rel] of Object.entries(RELATIONS))
+        tokens[`${role}:${relation}`] = await world.token([role], rel.caller, `${role}-${relation.replace(/ /g, '-')}`);
   }, 120_000);
 
   afterAll(async () => {
-     
     console.log(`authorisation matrix (cell = statuses seen; ${Object.keys(RELATIONS).join('/')})\n${matrix.join('\n')}`);
     await world?.close();
   });
@@ -336,37 +622,47 @@ describe('authorisation matrix: route × role × unit relation', () => {
   });
 
   for (const route of ROUTES) {
-    it(route.name, async () => {
-      const bad: string[] = [];
-      const row: string[] = [];
-      for (const caller of CALLERS) {
-        const cells: string[] = [];
-        for (const relation of Object.keys(RELATIONS) as Relation[]) {
-          const rel = RELATIONS[relation];
-          const obj = route.prepare ? await route.prepare(world, rel.target) : {};
-          const ctx: Ctx = { w: world, target: rel.target, token: caller === 'none' ? undefined : tokens[`${caller}:${relation}`], sub: `${caller}-${relation.replace(/ /g, '-')}`, obj };
-          const a = await route.call(ctx);
-          const want = expected(route, caller, relation);
-          cells.push(String(a.status));
-          const where = `${caller} ${relation}`;
-          if (!want.includes(a.status)) bad.push(`${where}: ${a.status} (expected ${want.join('/')}) ${a.text.slice(0, 200)}`);
-          const defect = problemDefect(a);
-          if (defect) bad.push(`${where}: ${a.status} is not a problem: ${defect}`);
-          if (a.status >= 400) {
-            // the refusal may echo the request path (`instance`), never the object's data
-            const { instance: _path, ...rest } = (a.body ?? {}) as Record<string, unknown>;
-            const shown = JSON.stringify(rest);
-            for (const s of [obj.code, APPLICANT]) if (s && shown.includes(s)) bad.push(`${where}: the refusal shows the object (${s})`);
-          } else if (route.check) {
-            const msg = route.check(ctx, a, rel.inScope);
-            if (msg) bad.push(`${where}: ${msg}`);
+    it(
+      route.name,
+      async () => {
+        const bad: string[] = [];
+        const row: string[] = [];
+        for (const caller of CALLERS) {
+          const cells: string[] = [];
+          for (const relation of Object.keys(RELATIONS) as Relation[]) {
+            const rel = RELATIONS[relation];
+            const obj = route.prepare ? await route.prepare(world, rel.target) : {};
+            const ctx: Ctx = {
+              w: world,
+              target: rel.target,
+              token: caller === 'none' ? undefined : tokens[`${caller}:${relation}`],
+              sub: `${caller}-${relation.replace(/ /g, '-')}`,
+              obj,
+            };
+            const a = await route.call(ctx);
+            const want = expected(route, caller, relation);
+            cells.push(String(a.status));
+            const where = `${caller} ${relation}`;
+            if (!want.includes(a.status)) bad.push(`${where}: ${a.status} (expected ${want.join('/')}) ${a.text.slice(0, 200)}`);
+            const defect = problemDefect(a);
+            if (defect) bad.push(`${where}: ${a.status} is not a problem: ${defect}`);
+            if (a.status >= 400) {
+              // the refusal may echo the request path (`instance`), never the object's data
+              const { instance: _path, ...rest } = (a.body ?? {}) as Record<string, unknown>;
+              const shown = JSON.stringify(rest);
+              for (const s of [obj.code, APPLICANT]) if (s && shown.includes(s)) bad.push(`${where}: the refusal shows the object (${s})`);
+            } else if (route.check) {
+              const msg = route.check(ctx, a, rel.inScope);
+              if (msg) bad.push(`${where}: ${msg}`);
+            }
           }
+          row.push(`${caller.padEnd(10)} ${cells.join(' ')}`);
         }
-        row.push(`${caller.padEnd(10)} ${cells.join(' ')}`);
-      }
-      matrix.push(`${route.name}\n  ${row.join('\n  ')}`);
-      expect(bad).toEqual([]);
-    }, 240_000); // 54 requests per route (6 callers × 9 unit relations), PDFs among them: generous on a loaded machine
+        matrix.push(`${route.name}\n  ${row.join('\n  ')}`);
+        expect(bad).toEqual([]);
+      },
+      240_000,
+    ); // 54 requests per route (6 callers × 9 unit relations), PDFs among them: generous on a loaded machine
   }
 
   it('POST /admin/projections/{name}/rebuild: admin only (202, or 409 while one runs)', async () => {

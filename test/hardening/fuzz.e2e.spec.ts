@@ -41,15 +41,67 @@ interface FuzzRequest {
 // ---------- hostile values ----------
 const BIG = 'Nguyễn Thị Hồng Nhung, phường Bến Nghé, quận Một — hồ sơ đăng ký khai sinh. '.repeat(Math.ceil(MB / 80)).slice(0, MB);
 const NASTY = [
-  '', ' ', '\u0000', 'a\u0000b', '\uD800', 'x\uDC00y', '\uDBFF\uDFFF', '\u202Eabc\u202C', '\u200F\u200E\u061C', 'e\u0301\u0302\u0303\u0304\u0305', 'Z\u0351\u0360\u0361\u0489',
-  '🇻🇳👨‍👩‍👧‍👦🏳️‍⚧️', '\uFEFF', '\r\n\t', "' OR '1'='1", "'; DROP TABLE events; --", '1; SELECT pg_sleep(10)--', "$$; DELETE FROM dossier_summary; $$", '\\x00',
-  '$1', '%s%n%x', '${7*7}', '{{7*7}}', '<script>alert(1)</script>', '../../../../etc/passwd', '..\\..\\windows\\win.ini', '__proto__', 'constructor', 'prototype',
-  'null', 'undefined', 'NaN', '-0', '1e400', 'true', '0x1F', 'Ỵ'.repeat(5000), 'Nguyễn Văn An '.repeat(3000), 'dossier-00000000-0000-0000-0000-000000000000',
+  '',
+  ' ',
+  '\u0000',
+  'a\u0000b',
+  '\uD800',
+  'x\uDC00y',
+  '\uDBFF\uDFFF',
+  '\u202Eabc\u202C',
+  '\u200F\u200E\u061C',
+  'e\u0301\u0302\u0303\u0304\u0305',
+  'Z\u0351\u0360\u0361\u0489',
+  '🇻🇳👨‍👩‍👧‍👦🏳️‍⚧️',
+  '\uFEFF',
+  '\r\n\t',
+  "' OR '1'='1",
+  "'; DROP TABLE events; --",
+  '1; SELECT pg_sleep(10)--',
+  '$$; DELETE FROM dossier_summary; $$',
+  '\\x00',
+  '$1',
+  '%s%n%x',
+  '${7*7}',
+  '{{7*7}}',
+  '<script>alert(1)</script>',
+  '../../../../etc/passwd',
+  '..\\..\\windows\\win.ini',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'null',
+  'undefined',
+  'NaN',
+  '-0',
+  '1e400',
+  'true',
+  '0x1F',
+  'Ỵ'.repeat(5000),
+  'Nguyễn Văn An '.repeat(3000),
+  'dossier-00000000-0000-0000-0000-000000000000',
 ];
 const BAD_INSTANTS = [
-  '2025-02-30T10:00:00+07:00', '2025-13-01T10:00:00+07:00', '2025-04-25T24:00:00+07:00', '2025-04-25T10:60:00Z', '2025-04-25T10:00:00', '2025-04-25', '2025-04-25T10:00:00+25:00',
-  '2025-04-25T10:00:00[Asia/Ho_Chi_Minh]', '2025-04-25T10:00:00 Asia/Saigon', '+275760-09-13T00:00:00Z', '0000-01-01T00:00:00Z', '9999-12-31T23:59:59.999999999Z', '1970-01-01T00:00:00Z',
-  '2099-01-01T00:00:00+07:00', '1900-01-01T00:00:00+07:00', 'yesterday', '1714000000', '２０２５-04-25T10:00:00Z', '2025-04-25T10:00:00.1234567890Z', '2025-04-25T10:00:00-00:00',
+  '2025-02-30T10:00:00+07:00',
+  '2025-13-01T10:00:00+07:00',
+  '2025-04-25T24:00:00+07:00',
+  '2025-04-25T10:60:00Z',
+  '2025-04-25T10:00:00',
+  '2025-04-25',
+  '2025-04-25T10:00:00+25:00',
+  '2025-04-25T10:00:00[Asia/Ho_Chi_Minh]',
+  '2025-04-25T10:00:00 Asia/Saigon',
+  '+275760-09-13T00:00:00Z',
+  '0000-01-01T00:00:00Z',
+  '9999-12-31T23:59:59.999999999Z',
+  '1970-01-01T00:00:00Z',
+  '2099-01-01T00:00:00+07:00',
+  '1900-01-01T00:00:00+07:00',
+  'yesterday',
+  '1714000000',
+  '２０２５-04-25T10:00:00Z',
+  '2025-04-25T10:00:00.1234567890Z',
+  '2025-04-25T10:00:00-00:00',
 ];
 const BAD_DATES = ['2025-02-29', '2024-02-30', '2025-00-10', '20250425', '2025-4-5', '99999-01-01', '0000-00-00', '2025-04-25T00:00:00Z', '2025/04/25', ''];
 const ZONES = ['Asia/Ho_Chi_Minh', 'Mars/Olympus_Mons', 'UTC', '+07:00', 'Etc/GMT-14', '../../etc/localtime', 'Asia/Saigon\u0000', ''];
@@ -73,7 +125,12 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
 function template(op: Op, _pool: Pool): Record<string, unknown> | undefined {
   const p = `${op.method} ${op.path}`;
   const base: Record<string, Record<string, unknown>> = {
-    'post /dossiers': { unitCode: A1, procedureCode: PROC, channel: 'direct', applicant: { name: 'Nguyễn Văn An', idNumber: '079203001234', phone: '0901234567', email: 'an@example.vn', address: '12 Lê Lợi' } },
+    'post /dossiers': {
+      unitCode: A1,
+      procedureCode: PROC,
+      channel: 'direct',
+      applicant: { name: 'Nguyễn Văn An', idNumber: '079203001234', phone: '0901234567', email: 'an@example.vn', address: '12 Lê Lợi' },
+    },
     'post /dossiers/{id}/assign': { assignee: 'officer-1', assigneeName: 'Trần B', department: 'Phòng Tư pháp' },
     'post /dossiers/{id}/request-supplement': { reason: 'Thiếu bản sao' },
     'post /dossiers/{id}/receive-supplement': {},
@@ -81,7 +138,14 @@ function template(op: Op, _pool: Pool): Record<string, unknown> | undefined {
     'post /dossiers/{id}/resolve': { outcome: 'approved', note: 'OK' },
     'post /dossiers/{id}/withdraw': { reason: 'Công dân rút' },
     'post /dossiers/{id}/rate': { rating: 'satisfied' },
-    'put /units/{code}': { name: 'Phường Thử', level: 'commune', parentCode: A, timeZone: 'Asia/Ho_Chi_Minh', officeHours: { sessions: [{ start: '07:30', end: '11:30' }] }, validFrom: '2020-01-01' },
+    'put /units/{code}': {
+      name: 'Phường Thử',
+      level: 'commune',
+      parentCode: A,
+      timeZone: 'Asia/Ho_Chi_Minh',
+      officeHours: { sessions: [{ start: '07:30', end: '11:30' }] },
+      validFrom: '2020-01-01',
+    },
     'put /procedures/{code}': { name: 'Thủ tục', field: 'Hộ tịch', processingTime: { amount: 3, unit: 'working_day' }, onlineLevel: 'full' },
     'put /calendar/{year}': { holidays: ['2031-01-01'], workingDays: [] },
     'put /units/{code}/webhook': { url: 'http://127.0.0.1:9/hook', secret: 'a-webhook-secret-of-some-length' },
@@ -106,9 +170,34 @@ function pathValue(param: string, pool: Pool): fc.Arbitrary<string> {
     name: ['no-such-projection'],
   };
   const junk = [
-    'not-a-uuid', '00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff', '..', '%2e%2e%2f%2e%2e%2fetc%2fpasswd', '..%2F..%2Fadmin', '%00', '%ZZ', '%E0%A4%A',
-    '%C0%AE%C0%AE%2F', '%F0%9F%98%80', '-1', '1e3', '2025.5', '99999999999999999999', '0x7e9', ' 2025', '%20', '__proto__', 'constructor', "1'%20OR%20'1'='1", 'a'.repeat(5000),
-    '2024-02-30', '2999-01-01', 'dossier-summary%00', 'x;rm%20-rf', '%u0041', 'Nguy%E1%BB%85n',
+    'not-a-uuid',
+    '00000000-0000-0000-0000-000000000000',
+    'ffffffff-ffff-ffff-ffff-ffffffffffff',
+    '..',
+    '%2e%2e%2f%2e%2e%2fetc%2fpasswd',
+    '..%2F..%2Fadmin',
+    '%00',
+    '%ZZ',
+    '%E0%A4%A',
+    '%C0%AE%C0%AE%2F',
+    '%F0%9F%98%80',
+    '-1',
+    '1e3',
+    '2025.5',
+    '99999999999999999999',
+    '0x7e9',
+    ' 2025',
+    '%20',
+    '__proto__',
+    'constructor',
+    "1'%20OR%20'1'='1",
+    'a'.repeat(5000),
+    '2024-02-30',
+    '2999-01-01',
+    'dossier-summary%00',
+    'x;rm%20-rf',
+    '%u0041',
+    'Nguy%E1%BB%85n',
   ];
   const enc = (s: string) => {
     try {
@@ -125,14 +214,61 @@ function pathValue(param: string, pool: Pool): fc.Arbitrary<string> {
   );
 }
 
-const QUERY_NAMES = ['unitCode', 'from', 'to', 'groupBy', 'asRecordedAt', 'format', 'status', 'overdue', 'dueBefore', 'assignee', 'cursor', 'limit', 'state', 'kind', 'dossierId', 'asOf', 'by', 'year', 'stream', 'access_token', 'lastEventId'];
+const QUERY_NAMES = [
+  'unitCode',
+  'from',
+  'to',
+  'groupBy',
+  'asRecordedAt',
+  'format',
+  'status',
+  'overdue',
+  'dueBefore',
+  'assignee',
+  'cursor',
+  'limit',
+  'state',
+  'kind',
+  'dossierId',
+  'asOf',
+  'by',
+  'year',
+  'stream',
+  'access_token',
+  'lastEventId',
+];
 function queryString(pool: Pool): fc.Arbitrary<string> {
   const value = fc.oneof(
-    fc.constantFrom(A1, A, P, B1, '2025-03-01', '2025-03-31', 'unit', 'field', 'csv', 'received,assigned', 'true', '50', 'open', 'overdue', 'recorded', pool.now, '2025', pool.dossiers[0]),
+    fc.constantFrom(
+      A1,
+      A,
+      P,
+      B1,
+      '2025-03-01',
+      '2025-03-31',
+      'unit',
+      'field',
+      'csv',
+      'received,assigned',
+      'true',
+      '50',
+      'open',
+      'overdue',
+      'recorded',
+      pool.now,
+      '2025',
+      pool.dossiers[0],
+    ),
     fc.constantFrom(...BAD_INSTANTS, ...BAD_DATES, '0', '201', '-1', '1.5', 'NaN', 'eyJhbGciOiJub25lIn0', 'received,,', 'RECEIVED'),
     hostileString.filter((s) => s.length < 3000),
   );
-  const pair = fc.tuple(fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...QUERY_NAMES) }, { weight: 1, arbitrary: fc.constantFrom('__proto__[polluted]', 'constructor[prototype][polluted]', 'unitCode[]', 'limit[$gt]', 'x') }), value);
+  const pair = fc.tuple(
+    fc.oneof(
+      { weight: 5, arbitrary: fc.constantFrom(...QUERY_NAMES) },
+      { weight: 1, arbitrary: fc.constantFrom('__proto__[polluted]', 'constructor[prototype][polluted]', 'unitCode[]', 'limit[$gt]', 'x') },
+    ),
+    value,
+  );
   return fc.array(pair, { maxLength: 5 }).map((pairs) => {
     const enc = (s: string) => {
       try {
@@ -148,12 +284,22 @@ function queryString(pool: Pool): fc.Arbitrary<string> {
 /** Mutates a valid body: wrong types, missing and extra fields, hostile strings, bad dates. */
 function mutatedBody(t: Record<string, unknown>): fc.Arbitrary<string> {
   const keys = Object.keys(t);
-  const field = keys.length ? fc.constantFrom(...keys, 'applicant.name', 'applicant.idNumber', 'processingTime.amount', 'officeHours.sessions') : fc.constant('x');
+  const field = keys.length
+    ? fc.constantFrom(...keys, 'applicant.name', 'applicant.idNumber', 'processingTime.amount', 'officeHours.sessions')
+    : fc.constant('x');
   const mutation = fc.oneof(
     fc.record({ kind: fc.constant('set' as const), field, value: hostileValue }),
-    fc.record({ kind: fc.constant('date' as const), field: fc.constantFrom('occurredAt', 'newDueAt', 'validFrom', 'validTo', 'effectiveFrom'), value: fc.constantFrom<unknown>(...BAD_INSTANTS, ...BAD_DATES) }),
+    fc.record({
+      kind: fc.constant('date' as const),
+      field: fc.constantFrom('occurredAt', 'newDueAt', 'validFrom', 'validTo', 'effectiveFrom'),
+      value: fc.constantFrom<unknown>(...BAD_INSTANTS, ...BAD_DATES),
+    }),
     fc.record({ kind: fc.constant('drop' as const), field, value: fc.constant(undefined) }),
-    fc.record({ kind: fc.constant('extra' as const), field: fc.constantFrom('isAdmin', 'version', 'id', 'unit_code', 'recordedAt', '$where', 'expectedVersion'), value: hostileValue }),
+    fc.record({
+      kind: fc.constant('extra' as const),
+      field: fc.constantFrom('isAdmin', 'version', 'id', 'unit_code', 'recordedAt', '$where', 'expectedVersion'),
+      value: hostileValue,
+    }),
   );
   return fc.array(mutation, { minLength: 1, maxLength: 4 }).map((ms) => {
     const body = JSON.parse(JSON.stringify(t)) as Record<string, any>;
@@ -172,13 +318,25 @@ function rawBodies(t: Record<string, unknown> | undefined): string[] {
   const json = JSON.stringify(t ?? {});
   const inner = json.slice(1, -1);
   return [
-    '{', '{"a":', '[1,2', '}', 'null', '"text"', '123', 'true', '[]', `${json}garbage`, `\uFEFF${json}`, `${json}${json}`,
+    '{',
+    '{"a":',
+    '[1,2',
+    '}',
+    'null',
+    '"text"',
+    '123',
+    'true',
+    '[]',
+    `${json}garbage`,
+    `\uFEFF${json}`,
+    `${json}${json}`,
     `{"__proto__":{"polluted":"yes"}${inner ? ',' + inner : ''}}`,
     `{"constructor":{"prototype":{"polluted":"yes"}}${inner ? ',' + inner : ''}}`,
     `{${inner}${inner ? ',' : ''}"applicant":{"__proto__":{"polluted":"yes"},"name":"x"}}`,
     `{"processingTime":{"__proto__":{"amount":1,"polluted":"yes"}},"name":"x","field":"y"}`,
     `{${inner}${inner ? ',' : ''}"__proto__":{"isAdmin":true,"roles":["admin"]}}`,
-    '{"a":1,"a":2}', `{${inner}${inner ? ',' : ''}"occurredAt":"2025-04-25T10:00:00+07:00","occurredAt":"2099-01-01T00:00:00Z"}`,
+    '{"a":1,"a":2}',
+    `{${inner}${inner ? ',' : ''}"occurredAt":"2025-04-25T10:00:00+07:00","occurredAt":"2099-01-01T00:00:00Z"}`,
     '['.repeat(20_000) + ']'.repeat(20_000),
     '{"applicant":' + '{"a":'.repeat(5_000) + '1' + '}'.repeat(5_000) + '}',
     `{"reason":"${'\\ud800'.repeat(100)}","note":"\\u0000"}`,
@@ -189,22 +347,58 @@ function rawBodies(t: Record<string, unknown> | undefined): string[] {
 function ndjsonBody(pool: Pool): fc.Arbitrary<string> {
   const line = fc.oneof(
     fc.constantFrom(
-      '{', 'null', '[]', '"receive"', '{"command":"explode"}', '{"command":"receive"}', '{"command":"resolve","dossierId":"not-a-uuid","outcome":"approved"}',
+      '{',
+      'null',
+      '[]',
+      '"receive"',
+      '{"command":"explode"}',
+      '{"command":"receive"}',
+      '{"command":"resolve","dossierId":"not-a-uuid","outcome":"approved"}',
       `{"command":"receive","dossierId":"${pool.dossiers[0]}","__proto__":{"polluted":"yes"},"unitCode":"${A1}","procedureCode":"${PROC}","channel":"direct","applicant":{"name":"x"}}`,
       `{"command":"assign","dossierId":"${pool.dossiers[0]}","assignee":"o","constructor":{"prototype":{"polluted":"yes"}}}`,
       `{"command":"rate","dossierId":"${pool.dossiers[1]}","rating":"satisfied","occurredAt":"2099-01-01T00:00:00Z"}`,
-      '\u0000\u0000', '\r', ' '.repeat(1000), 'x'.repeat(100_000),
+      '\u0000\u0000',
+      '\r',
+      ' '.repeat(1000),
+      'x'.repeat(100_000),
     ),
-    fc.record({
-      command: fc.constantFrom('receive', 'assign', 'request-supplement', 'receive-supplement', 'apologise', 'resolve', 'withdraw', 'rate', 'RECEIVE', ''),
-      dossierId: fc.oneof(fc.constantFrom(...pool.dossiers), fc.uuid().map(String), hostileString.filter((s) => s.length < 100)),
-      extra: fc.oneof(fc.constant({}), fc.record({ outcome: hostileValue }), fc.record({ unitCode: fc.constantFrom(A1, B1, 'nope'), procedureCode: fc.constant(PROC), channel: fc.constantFrom('direct', 'fax'), applicant: fc.oneof(fc.constant({ name: 'Lê Văn C' }), hostileValue) }), fc.record({ occurredAt: fc.constantFrom<unknown>(...BAD_INSTANTS) })),
-    }).map(({ command, dossierId, extra }) => JSON.stringify({ command, dossierId, ...(extra as object) })),
+    fc
+      .record({
+        command: fc.constantFrom('receive', 'assign', 'request-supplement', 'receive-supplement', 'apologise', 'resolve', 'withdraw', 'rate', 'RECEIVE', ''),
+        dossierId: fc.oneof(
+          fc.constantFrom(...pool.dossiers),
+          fc.uuid().map(String),
+          hostileString.filter((s) => s.length < 100),
+        ),
+        extra: fc.oneof(
+          fc.constant({}),
+          fc.record({ outcome: hostileValue }),
+          fc.record({
+            unitCode: fc.constantFrom(A1, B1, 'nope'),
+            procedureCode: fc.constant(PROC),
+            channel: fc.constantFrom('direct', 'fax'),
+            applicant: fc.oneof(fc.constant({ name: 'Lê Văn C' }), hostileValue),
+          }),
+          fc.record({ occurredAt: fc.constantFrom<unknown>(...BAD_INSTANTS) }),
+        ),
+      })
+      .map(({ command, dossierId, extra }) => JSON.stringify({ command, dossierId, ...(extra as object) })),
   );
   return fc.array(line, { minLength: 1, maxLength: 6 }).chain((lines) => fc.constantFrom('\n', '\r\n', '\n\n').map((sep) => lines.join(sep)));
 }
 
-const CONTENT_TYPES = ['application/json', 'application/json; charset=utf-8', 'application/json; charset=utf-16', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/x-ndjson', 'application/xml', 'application/json, text/plain', 'application/vnd.api+json'];
+const CONTENT_TYPES = [
+  'application/json',
+  'application/json; charset=utf-8',
+  'application/json; charset=utf-16',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/x-ndjson',
+  'application/xml',
+  'application/json, text/plain',
+  'application/vnd.api+json',
+];
 
 function requestArb(ops: Op[], pool: Pool, auth: { valid: string[]; bad: string[]; odd: string[] }): fc.Arbitrary<FuzzRequest> {
   const authArb = fc.oneof(
@@ -225,14 +419,22 @@ function requestArb(ops: Op[], pool: Pool, auth: { valid: string[]; bad: string[
       : isImport
         ? fc.oneof(
             { weight: 8, arbitrary: ndjsonBody(pool).map((payload) => ({ payload, type: 'application/x-ndjson' })) },
-            { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...rawBodies(undefined)), fc.constantFrom(...CONTENT_TYPES, undefined)).map(([payload, type]) => ({ payload, type })) },
+            {
+              weight: 2,
+              arbitrary: fc
+                .tuple(fc.constantFrom(...rawBodies(undefined)), fc.constantFrom(...CONTENT_TYPES, undefined))
+                .map(([payload, type]) => ({ payload, type })),
+            },
           )
         : fc.oneof(
             { weight: 5, arbitrary: fc.constant({ payload: JSON.stringify(t), type: 'application/json' }) },
             { weight: 10, arbitrary: mutatedBody(t ?? {}).map((payload) => ({ payload, type: 'application/json' })) },
             { weight: 4, arbitrary: fc.constantFrom(...rawBodies(t)).map((payload) => ({ payload, type: 'application/json' })) },
             { weight: 2, arbitrary: hostileValue.map((v) => ({ payload: JSON.stringify(v) ?? 'undefined', type: 'application/json' })) },
-            { weight: 2, arbitrary: fc.tuple(fc.constant(JSON.stringify(t)), fc.constantFrom(...CONTENT_TYPES, undefined)).map(([payload, type]) => ({ payload, type })) },
+            {
+              weight: 2,
+              arbitrary: fc.tuple(fc.constant(JSON.stringify(t)), fc.constantFrom(...CONTENT_TYPES, undefined)).map(([payload, type]) => ({ payload, type })),
+            },
             { weight: 1, arbitrary: fc.constant({}) },
           );
     const extraHeaders = fc.record(
@@ -245,19 +447,21 @@ function requestArb(ops: Op[], pool: Pool, auth: { valid: string[]; bad: string[
       },
       { requiredKeys: [] },
     );
-    return fc.record({
-      params: fc.tuple(...params.map((p) => pathValue(p, pool))),
-      query: fc.oneof({ weight: 1, arbitrary: fc.constant('') }, { weight: 2, arbitrary: queryString(pool) }),
-      body,
-      auth: authArb,
-      headers: fc.oneof({ weight: 3, arbitrary: fc.constant({}) }, { weight: 1, arbitrary: extraHeaders }),
-    }).map(({ params: values, query, body: b, auth: a, headers }) => {
-      let i = 0;
-      const url = op.path.replace(/\{\w+\}/g, () => values[i++] as string) + query;
-      const h: Record<string, string> = { ...(headers as Record<string, string>) };
-      if (b.type) h['content-type'] = b.type;
-      return { op, url, auth: a, headers: h, payload: b.payload };
-    });
+    return fc
+      .record({
+        params: fc.tuple(...params.map((p) => pathValue(p, pool))),
+        query: fc.oneof({ weight: 1, arbitrary: fc.constant('') }, { weight: 2, arbitrary: queryString(pool) }),
+        body,
+        auth: authArb,
+        headers: fc.oneof({ weight: 3, arbitrary: fc.constant({}) }, { weight: 1, arbitrary: extraHeaders }),
+      })
+      .map(({ params: values, query, body: b, auth: a, headers }) => {
+        let i = 0;
+        const url = op.path.replace(/\{\w+\}/g, () => values[i++] as string) + query;
+        const h: Record<string, string> = { ...(headers as Record<string, string>) };
+        if (b.type) h['content-type'] = b.type;
+        return { op, url, auth: a, headers: h, payload: b.payload };
+      });
   });
 }
 
@@ -313,14 +517,23 @@ describe('input fuzzing of every route', () => {
         .map((method) => ({ method, path: p.replace(/^\/api\/v1/, '') })),
     );
     // raw fastify routes the document does not describe, and methods no route has
-    ops.push({ method: 'get', path: '/docs' }, { method: 'get', path: '/docs/openapi.json' }, { method: 'get', path: '/admin/queues' }, { method: 'get', path: '/admin/queues/api/queues' });
-    ops.push({ method: 'delete', path: '/dossiers/{id}' }, { method: 'patch', path: '/units/{code}' }, { method: 'options', path: '/dossiers' }, { method: 'get', path: '/no/such/route/{id}' });
+    ops.push(
+      { method: 'get', path: '/docs' },
+      { method: 'get', path: '/docs/openapi.json' },
+      { method: 'get', path: '/admin/queues' },
+      { method: 'get', path: '/admin/queues/api/queues' },
+    );
+    ops.push(
+      { method: 'delete', path: '/dossiers/{id}' },
+      { method: 'patch', path: '/units/{code}' },
+      { method: 'options', path: '/dossiers' },
+      { method: 'get', path: '/no/such/route/{id}' },
+    );
   }, 120_000);
 
   afterAll(async () => w?.close());
 
   it(`sends ${RUNS} generated requests: no 5xx, problem+json 4xx, 401 for bad tokens, the log holds exactly the successful writes`, async () => {
-     
     console.log(`fuzz: seed ${SEED}, ${RUNS} requests over ${ops.length} operations (FUZZ_SEED=${SEED} to reproduce)`);
     const started = Date.now();
     const before = await allEvents(w.h);
@@ -362,7 +575,11 @@ describe('input fuzzing of every route', () => {
         }
       } catch (err) {
         // the client refused to send it (e.g. a header with characters HTTP forbids): nothing reached the server
-        if (/Invalid character|invalid header|ERR_INVALID_CHAR|Headers\.append|ByteString|fetch failed|ERR_INVALID_URL|Invalid URL/i.test(String((err as Error).message) + String((err as { cause?: Error }).cause?.message))) {
+        if (
+          /Invalid character|invalid header|ERR_INVALID_CHAR|Headers\.append|ByteString|fetch failed|ERR_INVALID_URL|Invalid URL/i.test(
+            String((err as Error).message) + String((err as { cause?: Error }).cause?.message),
+          )
+        ) {
           unsendable++;
           continue;
         }
@@ -378,15 +595,18 @@ describe('input fuzzing of every route', () => {
       perOp.set(`${r.op.method} ${r.op.path}`, (perOp.get(`${r.op.method} ${r.op.path}`) ?? 0) + 1);
       opTime.set(`${r.op.method} ${r.op.path}`, (opTime.get(`${r.op.method} ${r.op.path}`) ?? 0) + Date.now() - t0);
       outcomes.set(cid, { status, req: r, body });
-      const what = () => `#${n} ${r.op.method.toUpperCase()} ${r.url.slice(0, 160)} [${r.auth.kind}: ${r.auth.name}] body ${String(r.payload ?? '').slice(0, 160)} → ${status} ${text.slice(0, 300)}`;
+      const what = () =>
+        `#${n} ${r.op.method.toUpperCase()} ${r.url.slice(0, 160)} [${r.auth.kind}: ${r.auth.name}] body ${String(r.payload ?? '').slice(0, 160)} → ${status} ${text.slice(0, 300)}`;
       if (status >= 500) failures.push(`5xx: ${what()}`);
       const defect = problemDefect({ status, headers: resHeaders, body });
       if (defect) failures.push(`not a problem (${defect}): ${what()}`);
       // a bad token is 401 — unless the request was refused before authentication (no route, a body
       // or URL fastify cannot parse, query validation of the SSE route): never an answer that needs a
       // caller (2xx, 403 role/unit, 409/422 rules)
-      if (r.auth.kind === 'bad' && !isPublic(r.op) && ![400, 401, 404, 405, 413, 414, 415, 431].includes(status)) failures.push(`bad token not refused: ${what()}`);
-      if (r.auth.kind === 'bad' && !isPublic(r.op) && status === 400 && !/valid JSON|not valid|URL|nested|accepted field|body is empty|must be/i.test(text)) failures.push(`bad token answered 400 after authentication?: ${what()}`);
+      if (r.auth.kind === 'bad' && !isPublic(r.op) && ![400, 401, 404, 405, 413, 414, 415, 431].includes(status))
+        failures.push(`bad token not refused: ${what()}`);
+      if (r.auth.kind === 'bad' && !isPublic(r.op) && status === 400 && !/valid JSON|not valid|URL|nested|accepted field|body is empty|must be/i.test(text))
+        failures.push(`bad token answered 400 after authentication?: ${what()}`);
       if ((Object.prototype as any).polluted !== undefined || ({} as any).polluted !== undefined || ({} as any).isAdmin !== undefined) {
         failures.push(`Object.prototype polluted after: ${what()}`);
         delete (Object.prototype as any).polluted;
@@ -434,7 +654,9 @@ describe('input fuzzing of every route', () => {
         const streams = new Set(dossierEvents.map((e) => e.stream));
         const last = dossierEvents[dossierEvents.length - 1];
         if (streams.size !== 1 || last.stream !== `dossier-${o.body?.id}` || Number(last.revision) + 1 !== o.body?.version) {
-          failures.push(`events ${dossierEvents.map((e) => `${e.stream}@${e.revision}`).join(', ')} do not match the answer ${JSON.stringify(o.body).slice(0, 200)}: ${where}`);
+          failures.push(
+            `events ${dossierEvents.map((e) => `${e.stream}@${e.revision}`).join(', ')} do not match the answer ${JSON.stringify(o.body).slice(0, 200)}: ${where}`,
+          );
         }
       }
       if (o.req.op.path === '/imports') {
@@ -453,12 +675,18 @@ describe('input fuzzing of every route', () => {
     expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(protoKeys);
     expect(({} as any).polluted).toBeUndefined();
     const ms = Date.now() - started;
-    const ok = Object.entries(statusCounts).filter(([s]) => Number(s) < 300).reduce((a, [, c]) => a + c, 0);
-     
+    const ok = Object.entries(statusCounts)
+      .filter(([s]) => Number(s) < 300)
+      .reduce((a, [, c]) => a + c, 0);
+
     console.log(
       `fuzz: ${samples.length} requests (${unsendable} refused by the HTTP client) in ${(ms / 1000).toFixed(1)} s; statuses ${JSON.stringify(statusCounts)}; ` +
         `${ok} succeeded, ${fresh.length} events appended; operations covered ${perOp.size}/${ops.length}; slowest: ` +
-        [...opTime].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([op, t]) => `${op} ${(t / 1000).toFixed(1)} s/${perOp.get(op)}`).join(', '),
+        [...opTime]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 6)
+          .map(([op, t]) => `${op} ${(t / 1000).toFixed(1)} s/${perOp.get(op)}`)
+          .join(', '),
     );
     expect(failures).toEqual([]);
     expect(perOp.size).toBe(ops.length);
@@ -519,7 +747,11 @@ describe('input fuzzing of every route', () => {
     };
     const count = async (streams: string[]) => (streams.length ? w.h.store.countAfter(undefined, { streamPrefixes: streams }) : 0);
 
-    const send = async (method: string, url: string, body?: unknown): Promise<{ status: number; headers: Record<string, unknown>; body: any; text: string }> => {
+    const send = async (
+      method: string,
+      url: string,
+      body?: unknown,
+    ): Promise<{ status: number; headers: Record<string, unknown>; body: any; text: string }> => {
       sent++;
       if (url.startsWith('/alerts/stream')) {
         const abort = new AbortController();
@@ -532,7 +764,12 @@ describe('input fuzzing of every route', () => {
       }
       const headers: Record<string, string> = { authorization: token };
       if (body !== undefined) headers['content-type'] = 'application/json';
-      const res = await w.h.app.inject({ method: method.toUpperCase() as never, url: `/api/v1${url}`, headers, payload: body === undefined ? undefined : JSON.stringify(body) });
+      const res = await w.h.app.inject({
+        method: method.toUpperCase() as never,
+        url: `/api/v1${url}`,
+        headers,
+        payload: body === undefined ? undefined : JSON.stringify(body),
+      });
       let parsed: any;
       try {
         parsed = res.body ? JSON.parse(res.body) : undefined;
@@ -559,25 +796,58 @@ describe('input fuzzing of every route', () => {
       }
     };
 
-    const DATE_BODY: Record<string, 'instant' | 'date'> = { occurredAt: 'instant', newDueAt: 'instant', validFrom: 'date', validTo: 'date', effectiveFrom: 'date', 'holidays[0]': 'date', 'workingDays[0]': 'date' };
-    const DATE_QUERY: Record<string, 'instant' | 'date' | 'year'> = { asOf: 'instant', dueBefore: 'instant', asRecordedAt: 'instant', from: 'date', to: 'date', year: 'year' };
+    const DATE_BODY: Record<string, 'instant' | 'date'> = {
+      occurredAt: 'instant',
+      newDueAt: 'instant',
+      validFrom: 'date',
+      validTo: 'date',
+      effectiveFrom: 'date',
+      'holidays[0]': 'date',
+      'workingDays[0]': 'date',
+    };
+    const DATE_QUERY: Record<string, 'instant' | 'date' | 'year'> = {
+      asOf: 'instant',
+      dueBefore: 'instant',
+      asRecordedAt: 'instant',
+      from: 'date',
+      to: 'date',
+      year: 'year',
+    };
     const DATE_PATH: Record<string, 'date' | 'year'> = { year: 'year', day: 'date' };
-    const dated = (kind: 'instant' | 'date' | 'year', year: number) => (kind === 'year' ? String(year) : kind === 'date' ? `${year}-03-02` : `${year}-03-02T08:00:00+07:00`);
+    const dated = (kind: 'instant' | 'date' | 'year', year: number) =>
+      kind === 'year' ? String(year) : kind === 'date' ? `${year}-03-02` : `${year}-03-02T08:00:00+07:00`;
     const OUT_OF_RANGE = [1900, 2100, 2999];
     const UNSAFE_BODY = ['\u0000', 'a\u0000b', 'Nguyễn\u0000Văn', '\ud800', '\ud800x', 'x\udc00', '\udfff\ud800'];
     const CURSORS = [
-      ['a', "x' or 1=1", 'y'], ["x' or 1=1", 'y'], ['d', "x' or 1=1", 'y'], ['a', '2025-01-01T00:00:00.000Z', "x' or 1=1"], ['d', '2025-01-01T00:00:00.000Z', "'; DROP TABLE events; --"],
-      ['d', '0000-01-01T00:00:00.000Z', target.id], ['a', '+275760-09-13T00:00:00.000Z', `${target.id}.overdue.1`], ['d', '2025-02-30T00:00:00.000Z', target.id], ['d', '1e400', target.id],
-      ['d', '2025-01-01T00:00:00.000Z', 'x\u0000'], ['d', null, target.id], [], {}, 'not json',
-    ].map((v) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v), 'utf8').toString('base64url')).concat(['!!!', '%00', 'eyJ', 'x'.repeat(999)]);
+      ['a', "x' or 1=1", 'y'],
+      ["x' or 1=1", 'y'],
+      ['d', "x' or 1=1", 'y'],
+      ['a', '2025-01-01T00:00:00.000Z', "x' or 1=1"],
+      ['d', '2025-01-01T00:00:00.000Z', "'; DROP TABLE events; --"],
+      ['d', '0000-01-01T00:00:00.000Z', target.id],
+      ['a', '+275760-09-13T00:00:00.000Z', `${target.id}.overdue.1`],
+      ['d', '2025-02-30T00:00:00.000Z', target.id],
+      ['d', '1e400', target.id],
+      ['d', '2025-01-01T00:00:00.000Z', 'x\u0000'],
+      ['d', null, target.id],
+      [],
+      {},
+      'not json',
+    ]
+      .map((v) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v), 'utf8').toString('base64url'))
+      .concat(['!!!', '%00', 'eyJ', 'x'.repeat(999)]);
 
     const documented = ops.filter((op) => doc.paths[`/api/v1${op.path}`]?.[op.method]);
     for (const op of documented) {
-      const spec = doc.paths[`/api/v1${op.path}`][op.method] as { parameters?: { name: string; in: string }[]; requestBody?: { content: Record<string, { schema: Schema }> } };
+      const spec = doc.paths[`/api/v1${op.path}`][op.method] as {
+        parameters?: { name: string; in: string }[];
+        requestBody?: { content: Record<string, { schema: Schema }> };
+      };
       const key = `${op.method} ${op.path}`;
       const pathParams = (spec.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name);
       const queryParams = (spec.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
-      const fill = (overrides: Record<string, string> = {}) => op.path.replace(/\{(\w+)\}/g, (_, n: string) => encodeURIComponent(overrides[n] ?? params[n] ?? 'x'));
+      const fill = (overrides: Record<string, string> = {}) =>
+        op.path.replace(/\{(\w+)\}/g, (_, n: string) => encodeURIComponent(overrides[n] ?? params[n] ?? 'x'));
       const query = (q: Record<string, string>) => {
         const entries = Object.entries(q);
         return entries.length ? '?' + entries.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&') : '';
@@ -620,20 +890,24 @@ describe('input fuzzing of every route', () => {
       for (const name of queryParams) {
         if (name in DATE_QUERY) {
           seen.dateFields.add(`${key} query ${name}`);
-          for (const year of OUT_OF_RANGE) await probe(op, `query ${name}=${year}`, fill() + query({ ...baseQuery, [name]: dated(DATE_QUERY[name], year) }), validBody(), [422], name);
+          for (const year of OUT_OF_RANGE)
+            await probe(op, `query ${name}=${year}`, fill() + query({ ...baseQuery, [name]: dated(DATE_QUERY[name], year) }), validBody(), [422], name);
           await probe(op, `query ${name}=1969`, fill() + query({ ...baseQuery, [name]: dated(DATE_QUERY[name], 1969) }), validBody(), undefined);
         }
         seen.stringFields.add(`${key} query ${name}`);
-        for (const value of ['\u0000', 'a\u0000b']) await probe(op, `query ${name}=${JSON.stringify(value)}`, fill() + query({ ...baseQuery, [name]: value }), validBody(), [400], name);
+        for (const value of ['\u0000', 'a\u0000b'])
+          await probe(op, `query ${name}=${JSON.stringify(value)}`, fill() + query({ ...baseQuery, [name]: value }), validBody(), [400], name);
         if (name === 'cursor') {
           seen.cursorRoutes.add(key);
-          for (const cursor of CURSORS) await probe(op, `cursor=${cursor.slice(0, 40)}`, fill() + query({ ...baseQuery, cursor }), validBody(), [400], 'cursor');
+          for (const cursor of CURSORS)
+            await probe(op, `cursor=${cursor.slice(0, 40)}`, fill() + query({ ...baseQuery, cursor }), validBody(), [400], 'cursor');
         }
       }
       for (const name of pathParams) {
         if (name in DATE_PATH) {
           seen.dateFields.add(`${key} path ${name}`);
-          for (const year of OUT_OF_RANGE) await probe(op, `path ${name}=${year}`, fill({ [name]: dated(DATE_PATH[name], year) }) + query(baseQuery), validBody(), [422], name);
+          for (const year of OUT_OF_RANGE)
+            await probe(op, `path ${name}=${year}`, fill({ [name]: dated(DATE_PATH[name], year) }) + query(baseQuery), validBody(), [422], name);
         }
         seen.stringFields.add(`${key} path ${name}`);
         // a URL cannot carry a lone surrogate (percent-encoded UTF-8 has none): a NUL only
@@ -645,28 +919,61 @@ describe('input fuzzing of every route', () => {
     {
       const op: Op = { method: 'post', path: '/imports' };
       const ids = Array.from({ length: 7 }, () => randomUUID());
-      const line = (id: string, extra: Record<string, unknown> = {}) => JSON.stringify({ command: 'receive', dossierId: id, unitCode: A1, procedureCode: PROC, channel: 'direct', applicant: { name: 'Lê Văn C' }, ...extra });
+      const line = (id: string, extra: Record<string, unknown> = {}) =>
+        JSON.stringify({ command: 'receive', dossierId: id, unitCode: A1, procedureCode: PROC, channel: 'direct', applicant: { name: 'Lê Văn C' }, ...extra });
       const raw = [
-        line(ids[0]), line(ids[1], { applicant: { name: 'a\u0000b' } }), line(ids[2], { applicant: { name: '\ud800x' } }), line(ids[3]),
-        line(ids[4], { occurredAt: '1900-03-02T08:00:00+07:00' }), line(ids[5], { occurredAt: '2999-03-02T08:00:00+07:00' }), line(ids[6]),
+        line(ids[0]),
+        line(ids[1], { applicant: { name: 'a\u0000b' } }),
+        line(ids[2], { applicant: { name: '\ud800x' } }),
+        line(ids[3]),
+        line(ids[4], { occurredAt: '1900-03-02T08:00:00+07:00' }),
+        line(ids[5], { occurredAt: '2999-03-02T08:00:00+07:00' }),
+        line(ids[6]),
       ].join('\n');
       sent++;
-      const r = await w.h.app.inject({ method: 'POST', url: '/api/v1/imports', headers: { authorization: token, 'content-type': 'application/x-ndjson' }, payload: raw });
+      const r = await w.h.app.inject({
+        method: 'POST',
+        url: '/api/v1/imports',
+        headers: { authorization: token, 'content-type': 'application/x-ndjson' },
+        payload: raw,
+      });
       const body = JSON.parse(r.body);
       const lines = (body.errors ?? []).map((e: { line: number; status: number }) => `${e.line}:${e.status}`);
-      if (r.statusCode !== 200 || body.accepted !== 3 || lines.join(' ') !== '2:400 3:400 5:422 6:422') failures.push(`${op.path}: ${r.statusCode} ${r.body.slice(0, 400)}`);
+      if (r.statusCode !== 200 || body.accepted !== 3 || lines.join(' ') !== '2:400 3:400 5:422 6:422')
+        failures.push(`${op.path}: ${r.statusCode} ${r.body.slice(0, 400)}`);
       const lengths = await Promise.all(ids.map(async (id) => (await w.h.store.readStream(`dossier-${id}`)).length));
       if (lengths.join(',') !== '1,0,0,1,0,0,1') failures.push(`/imports wrote dossiers ${lengths.join(',')}`);
     }
 
-     
-    console.log(`fuzz (systematic): ${sent} requests; ${seen.dateFields.size} date fields, ${seen.stringFields.size} string fields, cursor routes: ${[...seen.cursorRoutes].join(', ')}`);
+    console.log(
+      `fuzz (systematic): ${sent} requests; ${seen.dateFields.size} date fields, ${seen.stringFields.size} string fields, cursor routes: ${[...seen.cursorRoutes].join(', ')}`,
+    );
     expect(failures).toEqual([]);
     // the pass really covered what the issue names
     expect([...seen.cursorRoutes].sort()).toEqual(['get /alerts', 'get /dossiers']);
-    for (const f of ['post /dossiers body occurredAt', 'post /dossiers/{id}/apologise body newDueAt', 'post /dossiers/{id}/assign body occurredAt', 'get /dossiers/{id} query asOf', 'get /dossiers query dueBefore', 'get /statistics query from', 'get /statistics query to', 'get /statistics query asRecordedAt', 'put /calendar/{year} path year', 'get /calendar/{year} path year', 'put /units/{code} body validFrom', 'put /units/{code} body validTo', 'put /calendar/{year} body holidays[0]']) {
+    for (const f of [
+      'post /dossiers body occurredAt',
+      'post /dossiers/{id}/apologise body newDueAt',
+      'post /dossiers/{id}/assign body occurredAt',
+      'get /dossiers/{id} query asOf',
+      'get /dossiers query dueBefore',
+      'get /statistics query from',
+      'get /statistics query to',
+      'get /statistics query asRecordedAt',
+      'put /calendar/{year} path year',
+      'get /calendar/{year} path year',
+      'put /units/{code} body validFrom',
+      'put /units/{code} body validTo',
+      'put /calendar/{year} body holidays[0]',
+    ]) {
       expect([...seen.dateFields]).toContain(f);
     }
-    for (const f of ['post /dossiers body applicant.name', 'post /dossiers/{id}/withdraw body reason', 'put /units/{code} body name', 'put /procedures/{code} body name']) expect([...seen.stringFields]).toContain(f);
+    for (const f of [
+      'post /dossiers body applicant.name',
+      'post /dossiers/{id}/withdraw body reason',
+      'put /units/{code} body name',
+      'put /procedures/{code} body name',
+    ])
+      expect([...seen.stringFields]).toContain(f);
   }, 600_000);
 });

@@ -30,7 +30,13 @@ describe('hostile input: dates, NUL and surrogates, refused reference data, curs
     expect({ status: r.status, detail: r.body?.detail }).toMatchObject({ status });
     expect(problemDefect(r)).toBeUndefined();
   };
-  const reception = (extra: Record<string, unknown> = {}) => ({ unitCode: A1, procedureCode: PROC, channel: 'direct', applicant: { name: APPLICANT }, ...extra });
+  const reception = (extra: Record<string, unknown> = {}) => ({
+    unitCode: A1,
+    procedureCode: PROC,
+    channel: 'direct',
+    applicant: { name: APPLICANT },
+    ...extra,
+  });
 
   describe('dates outside the calendar’s range (item 3)', () => {
     it('a reception dated 2999 is in the future, 1900 out of range, 1969 before the earliest business date: 422, nothing written', async () => {
@@ -83,7 +89,10 @@ describe('hostile input: dates, NUL and surrogates, refused reference data, curs
         expect(r.body.errors).toEqual([expect.objectContaining({ field: 'newDueAt' })]);
       }
       expect(await streamLength(stream)).toBe(before);
-      const fine = await w.h.request('POST', `/dossiers/${d.id}/apologise`, { token: supervisor, body: { reason: 'Chậm', newDueAt: '2099-12-01T08:00:00+07:00' } });
+      const fine = await w.h.request('POST', `/dossiers/${d.id}/apologise`, {
+        token: supervisor,
+        body: { reason: 'Chậm', newDueAt: '2099-12-01T08:00:00+07:00' },
+      });
       expect(fine.status).toBe(200);
     });
 
@@ -124,7 +133,13 @@ describe('hostile input: dates, NUL and surrogates, refused reference data, curs
     it('an import line dated 1900 or re-appointed in 2999 is a 422 line; the lines around it apply', async () => {
       const [ok1, bad1, bad2, ok2] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
       const line = (id: string, extra: Record<string, unknown> = {}) => JSON.stringify({ command: 'receive', dossierId: id, ...reception(extra) });
-      const raw = [line(ok1), line(bad1, { occurredAt: '1900-01-01T08:00:00+07:00' }), line(bad2), JSON.stringify({ command: 'apologise', dossierId: bad2, reason: 'x', newDueAt: '2999-01-01T08:00:00+07:00' }), line(ok2)].join('\n');
+      const raw = [
+        line(ok1),
+        line(bad1, { occurredAt: '1900-01-01T08:00:00+07:00' }),
+        line(bad2),
+        JSON.stringify({ command: 'apologise', dossierId: bad2, reason: 'x', newDueAt: '2999-01-01T08:00:00+07:00' }),
+        line(ok2),
+      ].join('\n');
       const r = await w.h.request('POST', '/imports', { token: admin, raw, headers: { 'content-type': 'application/x-ndjson' } });
       expect(r.status).toBe(200);
       expect(r.body).toMatchObject({ accepted: 3, rejected: 2 });

@@ -29,7 +29,12 @@ describe('issue #12: reference-data scope, token lifetime, audit scope, import a
         await put(admin, `/units/${A1}`, { name: 'Phường bị đổi tên', level: 'commune', parentCode: A }),
         await put(admin, `/units/HX.09.09.H99`, { name: 'Quận lạ', level: 'district', parentCode: P }),
         await put(admin, `/units/HX.ROOT.2`, { name: 'Tỉnh lạ', level: 'province' }),
-        await put(admin, `/procedures/${PROC}`, { name: 'Đăng ký khai sinh', field: 'Hộ tịch', processingTime: { amount: 100, unit: 'working_day' }, onlineLevel: 'full' }),
+        await put(admin, `/procedures/${PROC}`, {
+          name: 'Đăng ký khai sinh',
+          field: 'Hộ tịch',
+          processingTime: { amount: 100, unit: 'working_day' },
+          onlineLevel: 'full',
+        }),
         await put(admin, '/calendar/2026', { holidays: ['2026-01-01'], workingDays: [] }),
       ];
       for (const r of tried) {
@@ -38,7 +43,9 @@ describe('issue #12: reference-data scope, token lifetime, audit scope, import a
       }
     }
     // an admin of district A may not create a procedure either: it applies to every unit
-    expect((await put(await w.token(['admin'], [A]), '/procedures/NEW.1', { name: 'Mới', field: 'x', processingTime: { amount: 1, unit: 'working_day' } })).status).toBe(403);
+    expect(
+      (await put(await w.token(['admin'], [A]), '/procedures/NEW.1', { name: 'Mới', field: 'x', processingTime: { amount: 1, unit: 'working_day' } })).status,
+    ).toBe(403);
     expect((await allEvents(w.h)).length).toBe(before);
     expect((await unit(A1)).body).toEqual(commune);
     expect((await unit('HX.09.09.H99')).status).toBe(404);
@@ -52,7 +59,9 @@ describe('issue #12: reference-data scope, token lifetime, audit scope, import a
   it('refuses a token valid for 100 years (and one without exp) with a 401 naming the lifetime', async () => {
     const now = Math.floor(Date.now() / 1000);
     const sign = (claims: Record<string, unknown>) =>
-      new SignJWT({ sub: 'mallory', roles: ['admin'], units: [P], ...claims }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(TEST_JWT_SECRET));
+      new SignJWT({ sub: 'mallory', roles: ['admin'], units: [P], ...claims })
+        .setProtectedHeader({ alg: 'HS256' })
+        .sign(new TextEncoder().encode(TEST_JWT_SECRET));
     const century = await sign({ iat: now, exp: now + 100 * 365 * 86_400 });
     const r = await w.h.request('GET', '/units', { token: century });
     expect(r.status).toBe(401);
@@ -91,8 +100,18 @@ describe('issue #12: reference-data scope, token lifetime, audit scope, import a
     const A2 = 'HX.01.02.H99';
     for (const units of [[A2], [B1], [B], [], ['*'], ['%']]) {
       const reader = await w.token(['clerk', 'officer', 'supervisor', 'auditor'], units);
-      for (const path of ['', '/history', '/forms/receipt.pdf', '/forms/control-sheet.pdf', '/forms/apology.pdf', `?asOf=${encodeURIComponent(new Date().toISOString())}`]) {
-        const [theirs, none] = [await w.h.request('GET', `/dossiers/${d.id}${path}`, { token: reader }), await w.h.request('GET', `/dossiers/${unknown}${path}`, { token: reader })];
+      for (const path of [
+        '',
+        '/history',
+        '/forms/receipt.pdf',
+        '/forms/control-sheet.pdf',
+        '/forms/apology.pdf',
+        `?asOf=${encodeURIComponent(new Date().toISOString())}`,
+      ]) {
+        const [theirs, none] = [
+          await w.h.request('GET', `/dossiers/${d.id}${path}`, { token: reader }),
+          await w.h.request('GET', `/dossiers/${unknown}${path}`, { token: reader }),
+        ];
         expect({ units, path, status: theirs.status }).toEqual({ units, path, status: none.status });
         expect(theirs.body.detail.replace(d.id, '<id>')).toBe(none.body.detail.replace(unknown, '<id>'));
         expect(JSON.stringify(theirs.body)).not.toContain(d.code);
@@ -103,7 +122,10 @@ describe('issue #12: reference-data scope, token lifetime, audit scope, import a
         expect({ units, action, status: r.status }).toEqual({ units, action, status: 404 });
       }
       if (units.length === 1 && /^HX\./.test(units[0]) && units[0] !== B) {
-        const r = await w.h.request('POST', '/dossiers', { token: reader, body: { id: d.id, unitCode: units[0], procedureCode: PROC, channel: 'direct', applicant: { name: 'Khách' } } });
+        const r = await w.h.request('POST', '/dossiers', {
+          token: reader,
+          body: { id: d.id, unitCode: units[0], procedureCode: PROC, channel: 'direct', applicant: { name: 'Khách' } },
+        });
         expect(r.status).toBe(409);
         expect(r.body.detail).toBe(`Dossier id ${d.id} is already taken: choose another id`);
       }
@@ -112,7 +134,14 @@ describe('issue #12: reference-data scope, token lifetime, audit scope, import a
 
   it('100k bad NDJSON lines: a small answer listing the first 1,000, every line counted, nothing written', async () => {
     const before = (await allEvents(w.h)).length;
-    const bad = JSON.stringify({ command: 'receive', dossierId: randomUUID(), unitCode: A1, procedureCode: PROC, channel: 'carrier-pigeon', applicant: { name: 'x' } });
+    const bad = JSON.stringify({
+      command: 'receive',
+      dossierId: randomUUID(),
+      unitCode: A1,
+      procedureCode: PROC,
+      channel: 'carrier-pigeon',
+      applicant: { name: 'x' },
+    });
     const lines = Array.from({ length: 100_000 }, (_, i) => (i % 2 ? bad : `{"command": "nope", "n": ${i}}`));
     const admin = await w.token(['admin'], [P]);
     const r = await w.h.request('POST', '/imports', { token: admin, raw: lines.join('\n'), headers: { 'content-type': 'application/x-ndjson' } });

@@ -54,10 +54,14 @@ describe('dossier-summary after kill -9 of the worker (postgres)', () => {
 
     // 1. The worker projects; kill -9 once it is somewhere in the middle.
     const first = startWorker();
-    await waitFor('checkpoint past 20k events', async () => {
-      if (first.child.exitCode !== null) throw new Error(`worker exited early:\n${first.output()}`);
-      return (await handled()) >= 20_000;
-    }, 90_000);
+    await waitFor(
+      'checkpoint past 20k events',
+      async () => {
+        if (first.child.exitCode !== null) throw new Error(`worker exited early:\n${first.output()}`);
+        return (await handled()) >= 20_000;
+      },
+      90_000,
+    );
     first.child.kill('SIGKILL');
     await first.exited;
     const atKill = await handled();
@@ -66,11 +70,15 @@ describe('dossier-summary after kill -9 of the worker (postgres)', () => {
 
     // 2. Restart; it resumes from the checkpoint and catches up.
     const second = startWorker();
-    await waitFor('caught up after the restart', async () => {
-      if (second.child.exitCode !== null) throw new Error(`restarted worker exited:\n${second.output()}`);
-      const cp = await readCheckpoint(pg.driver, DOSSIER_SUMMARY_PROJECTION);
-      return cp.eventsHandled >= 100_000 && (await store.countAfter(cp.position, FILTER)) === 0;
-    }, 120_000);
+    await waitFor(
+      'caught up after the restart',
+      async () => {
+        if (second.child.exitCode !== null) throw new Error(`restarted worker exited:\n${second.output()}`);
+        const cp = await readCheckpoint(pg.driver, DOSSIER_SUMMARY_PROJECTION);
+        return cp.eventsHandled >= 100_000 && (await store.countAfter(cp.position, FILTER)) === 0;
+      },
+      120_000,
+    );
     second.child.kill('SIGTERM');
     await second.exited;
     // The worker may have appended events of its own (deadline alerts) just before stopping: project them too.

@@ -2,7 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { Global, Module } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import { ConfigModule, EVENT_STORE, HealthModule, loadConfig, PROJECTION_STATUS, ProblemFilter, Queues, QUEUES_OPTIONS, QueuesModule, TIMERS_STATUS } from '@motcua/platform';
+import {
+  ConfigModule,
+  EVENT_STORE,
+  HealthModule,
+  loadConfig,
+  PROJECTION_STATUS,
+  ProblemFilter,
+  Queues,
+  QUEUES_OPTIONS,
+  QueuesModule,
+  TIMERS_STATUS,
+} from '@motcua/platform';
 
 /**
  * Readiness with fakes for the store and the projection runner and a real Redis for the timer
@@ -19,16 +30,33 @@ describe('GET /health (readiness)', () => {
       while (Date.now() < until) {
         /* hold the event loop */
       }
-      return { projections: [{ name: 'dossier-summary', eventsBehind: lag.events, secondsBehind: lag.seconds }, { name: 'alerts', eventsBehind: 0, secondsBehind: 0 }] };
+      return {
+        projections: [
+          { name: 'dossier-summary', eventsBehind: lag.events, secondsBehind: lag.seconds },
+          { name: 'alerts', eventsBehind: 0, secondsBehind: 0 },
+        ],
+      };
     },
   };
   const timerLag = { events: 0, seconds: 0, running: true, poisoned: 0 };
-  const timers = { status: async () => ({ eventsBehind: timerLag.events, secondsBehind: timerLag.seconds, running: timerLag.running, poisoned: timerLag.poisoned }) };
+  const timers = {
+    status: async () => ({ eventsBehind: timerLag.events, secondsBehind: timerLag.seconds, running: timerLag.running, poisoned: timerLag.poisoned }),
+  };
   const prefix = `ops-health-${randomUUID().slice(0, 8)}`;
   let app: NestFastifyApplication;
 
   beforeAll(async () => {
-    const config = loadConfig({ EVENT_STORE_URL: 'memory://', HEALTH_MAX_LAG_EVENTS: '100', HEALTH_MAX_LAG_SECONDS: '30', HEALTH_MAX_TIMER_BACKLOG: '4', TIMERS_QUEUE: 'health-timers', HEALTH_PROBE_TIMEOUT_MS: '500' }, 'api');
+    const config = loadConfig(
+      {
+        EVENT_STORE_URL: 'memory://',
+        HEALTH_MAX_LAG_EVENTS: '100',
+        HEALTH_MAX_LAG_SECONDS: '30',
+        HEALTH_MAX_TIMER_BACKLOG: '4',
+        TIMERS_QUEUE: 'health-timers',
+        HEALTH_PROBE_TIMEOUT_MS: '500',
+      },
+      'api',
+    );
     @Global()
     @Module({
       providers: [
@@ -104,7 +132,11 @@ describe('GET /health (readiness)', () => {
     lag.seconds = 0;
     let r = await get();
     expect(r.status).toBe(503);
-    expect(r.body.details.projections).toMatchObject({ status: 'down', message: 'too far behind: dossier-summary', projections: { 'dossier-summary': { eventsBehind: 101 } } });
+    expect(r.body.details.projections).toMatchObject({
+      status: 'down',
+      message: 'too far behind: dossier-summary',
+      projections: { 'dossier-summary': { eventsBehind: 101 } },
+    });
     expect(r.body.details.eventStore.status).toBe('up');
     lag.events = 1;
     lag.seconds = 31;
@@ -125,7 +157,11 @@ describe('GET /health (readiness)', () => {
     timerLag.events = 101;
     r = await get();
     expect(r.status).toBe(503);
-    expect(r.body.details.timers).toMatchObject({ status: 'down', message: 'timers subscription too far behind (101 events, 2 s)', subscription: { eventsBehind: 101 } });
+    expect(r.body.details.timers).toMatchObject({
+      status: 'down',
+      message: 'timers subscription too far behind (101 events, 2 s)',
+      subscription: { eventsBehind: 101 },
+    });
     timerLag.events = 2;
     timerLag.seconds = 31; // stalled: its oldest unscheduled event is older than the limit
     r = await get();

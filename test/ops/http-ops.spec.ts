@@ -6,7 +6,11 @@ import { Harness, startHarness } from '../support/api-harness';
 /** Closes a harness once its BullMQ queue is connected (BullMQ emits an unhandled error when closed mid-connect). */
 async function close(h: Harness | undefined) {
   if (!h) return;
-  await h.app.get(Queues).queue(process.env.TIMERS_QUEUE || 'deadline-timers').waitUntilReady().catch(() => undefined);
+  await h.app
+    .get(Queues)
+    .queue(process.env.TIMERS_QUEUE || 'deadline-timers')
+    .waitUntilReady()
+    .catch(() => undefined);
   await h.close();
 }
 
@@ -50,23 +54,38 @@ describe('operations over HTTP (metrics, limits)', () => {
   afterAll(async () => close(h));
 
   it('answers a body over BODY_LIMIT_BYTES with 413 problem+json', async () => {
-    const r = await h.request('POST', '/dossiers', { token: clerk, body: { unitCode: WARD, procedureCode: BIRTH, channel: 'direct', applicant: { name: 'x'.repeat(5000) } } });
+    const r = await h.request('POST', '/dossiers', {
+      token: clerk,
+      body: { unitCode: WARD, procedureCode: BIRTH, channel: 'direct', applicant: { name: 'x'.repeat(5000) } },
+    });
     expect(r.status).toBe(413);
     expect(r.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(r.body).toMatchObject({ status: 413, title: expect.any(String), detail: expect.stringMatching(/larger than the server accepts/) });
   });
 
   it('counts commands by outcome, version conflicts and request durations by route; serves only loopback without a token', async () => {
-    const receive = await h.request('POST', '/dossiers', { token: clerk, body: { unitCode: WARD, procedureCode: BIRTH, channel: 'direct', applicant: { name: 'An', idNumber: '079203001234' } } });
+    const receive = await h.request('POST', '/dossiers', {
+      token: clerk,
+      body: { unitCode: WARD, procedureCode: BIRTH, channel: 'direct', applicant: { name: 'An', idNumber: '079203001234' } },
+    });
     expect(receive.status).toBe(201);
     const id = receive.body.id;
     expect((await h.request('POST', `/dossiers/${id}/assign`, { token: clerk, body: { assignee: 'clerk-1', expectedVersion: 7 } })).status).toBe(409);
-    expect((await h.request('POST', '/dossiers', { token: clerk, body: { unitCode: WARD, procedureCode: 'NOPE', channel: 'direct', applicant: { name: 'B' } } })).status).toBe(422);
+    expect(
+      (await h.request('POST', '/dossiers', { token: clerk, body: { unitCode: WARD, procedureCode: 'NOPE', channel: 'direct', applicant: { name: 'B' } } }))
+        .status,
+    ).toBe(422);
     // a forged signature: change a character in the middle of it (the last one may only carry padding bits)
     const i = admin.length - 10;
     const forged = admin.slice(0, i) + (admin[i] === 'A' ? 'B' : 'A') + admin.slice(i + 1);
     expect((await h.request('POST', '/dossiers', { token: forged, body: {} })).status).toBe(401);
-    const imp = await h.request('POST', '/imports', { token: admin, raw: JSON.stringify({ command: 'receive', dossierId: randomUUID(), unitCode: WARD, procedureCode: BIRTH, channel: 'online', applicant: { name: 'C' } }) + '\n', headers: { 'content-type': 'application/x-ndjson' } });
+    const imp = await h.request('POST', '/imports', {
+      token: admin,
+      raw:
+        JSON.stringify({ command: 'receive', dossierId: randomUUID(), unitCode: WARD, procedureCode: BIRTH, channel: 'online', applicant: { name: 'C' } }) +
+        '\n',
+      headers: { 'content-type': 'application/x-ndjson' },
+    });
     expect(imp.status).toBe(200);
 
     const m = await h.request('GET', '/metrics');
@@ -80,9 +99,19 @@ describe('operations over HTTP (metrics, limits)', () => {
     expect(sample(text, 'motcua_commands_total', { command: 'import', outcome: 'ok' })).toBe(1);
     expect(sample(text, 'motcua_version_conflicts_total')).toBe(1);
     expect(sample(text, 'motcua_http_request_duration_seconds_count', { method: 'POST', route: '/api/v1/dossiers/:id/assign', status: '409' })).toBe(1);
-    expect(sample(text, 'motcua_http_request_duration_seconds_count', { method: 'PUT', route: '/api/v1/units/:code', status: '200' }) ?? sample(text, 'motcua_http_request_duration_seconds_count', { method: 'PUT', route: '/api/v1/units/:code', status: '201' })).toBeGreaterThan(0);
+    expect(
+      sample(text, 'motcua_http_request_duration_seconds_count', { method: 'PUT', route: '/api/v1/units/:code', status: '200' }) ??
+        sample(text, 'motcua_http_request_duration_seconds_count', { method: 'PUT', route: '/api/v1/units/:code', status: '201' }),
+    ).toBeGreaterThan(0);
     // default Node metrics and the declared families are there
-    for (const family of ['process_cpu_user_seconds_total', 'nodejs_eventloop_lag_seconds', 'motcua_alerts_raised_total', 'motcua_timer_lateness_seconds', 'motcua_projection_lag_events', 'motcua_projection_lag_seconds']) {
+    for (const family of [
+      'process_cpu_user_seconds_total',
+      'nodejs_eventloop_lag_seconds',
+      'motcua_alerts_raised_total',
+      'motcua_timer_lateness_seconds',
+      'motcua_projection_lag_events',
+      'motcua_projection_lag_seconds',
+    ]) {
       expect(text).toContain(`# TYPE ${family}`);
     }
     // no raw URLs (ids) as labels
@@ -99,7 +128,12 @@ describe('operations over HTTP (metrics, limits)', () => {
     const token = 'metrics-token-0123456789';
     expect(metricsAccess({ headers: {}, socket }, token)).toBe('unauthorized');
     expect(metricsAccess({ headers: { authorization: 'Bearer wrong-token-0123456789' }, socket }, token)).toBe('forbidden');
-    expect(metricsAccess({ headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': '203.0.113.9' }, socket: { remoteAddress: '203.0.113.9' } as never }, token)).toBe('ok');
+    expect(
+      metricsAccess(
+        { headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': '203.0.113.9' }, socket: { remoteAddress: '203.0.113.9' } as never },
+        token,
+      ),
+    ).toBe('ok');
     // without a token: direct loopback clients only
     expect(metricsAccess({ headers: {}, socket: { remoteAddress: '::1' } as never }, undefined)).toBe('ok');
     expect(metricsAccess({ headers: {}, socket: { remoteAddress: '10.0.0.5' } as never }, undefined)).toBe('forbidden');

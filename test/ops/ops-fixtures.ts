@@ -23,7 +23,12 @@ export const adminToken = () => mintToken({ sub: 'ops-admin', name: 'Quản tr�
 export const clerkToken = (sub = 'ops-clerk') => mintToken({ sub, name: 'Lê Thị Thu', roles: ['clerk'], units: [WARD] } as never, OPS_SECRET);
 
 /** fetch with a bearer token and a JSON (or raw) body; the answer's status, headers and parsed body. */
-export async function call(baseUrl: string, method: string, url: string, options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}) {
+export async function call(
+  baseUrl: string,
+  method: string,
+  url: string,
+  options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+) {
   const headers: Record<string, string> = { ...(options.headers ?? {}) };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   let body: string | undefined = options.raw;

@@ -19,7 +19,11 @@ describe('outage: the database or Redis goes away and comes back', () => {
   let dossierId: string;
 
   const receive = (headers: Record<string, string> = {}, id = randomUUID()) =>
-    call(svc.baseUrl, 'POST', '/dossiers', { token: clerk, headers, body: { id, unitCode: WARD, procedureCode: BIRTH, channel: 'direct', applicant: { name: 'Nguyễn Văn An' } } });
+    call(svc.baseUrl, 'POST', '/dossiers', {
+      token: clerk,
+      headers,
+      body: { id, unitCode: WARD, procedureCode: BIRTH, channel: 'direct', applicant: { name: 'Nguyễn Văn An' } },
+    });
 
   /** Calls `fn` until `ok` holds or `ms` pass; the last answer. */
   async function until<T>(fn: () => Promise<T>, ok: (r: T) => boolean, ms: number): Promise<T> {
@@ -77,9 +81,21 @@ describe('outage: the database or Redis goes away and comes back', () => {
   it('repeats of a request with one Idempotency-Key while it runs get 409 with Retry-After: 1, then its stored answer', async () => {
     const key = randomUUID();
     const lines = Array.from({ length: 2000 }, (_, i) =>
-      JSON.stringify({ command: 'receive', dossierId: randomUUID(), unitCode: WARD, procedureCode: BIRTH, channel: 'online', applicant: { name: `Công dân ${i}` } }),
+      JSON.stringify({
+        command: 'receive',
+        dossierId: randomUUID(),
+        unitCode: WARD,
+        procedureCode: BIRTH,
+        channel: 'online',
+        applicant: { name: `Công dân ${i}` },
+      }),
     );
-    const post = () => call(svc.baseUrl, 'POST', '/imports', { token: admin, raw: lines.join('\n') + '\n', headers: { 'content-type': 'application/x-ndjson', 'idempotency-key': key } });
+    const post = () =>
+      call(svc.baseUrl, 'POST', '/imports', {
+        token: admin,
+        raw: lines.join('\n') + '\n',
+        headers: { 'content-type': 'application/x-ndjson', 'idempotency-key': key },
+      });
     let firstDone = false;
     const first = post().then((r) => ((firstDone = true), r));
     // the first import is running once a repeat is told so
@@ -122,7 +138,11 @@ describe('outage: the database or Redis goes away and comes back', () => {
     } finally {
       pg.start();
     }
-    const back = await until(() => receive(), (r) => r.status === 201, 30_000);
+    const back = await until(
+      () => receive(),
+      (r) => r.status === 201,
+      30_000,
+    );
     expect(back.status).toBe(201);
     expect((await call(svc.baseUrl, 'GET', `/dossiers/${dossierId}`, { token: clerk })).status).toBe(200);
     const metrics = await call(svc.baseUrl, 'GET', '/metrics');
@@ -144,14 +164,22 @@ describe('outage: the database or Redis goes away and comes back', () => {
     } finally {
       pg.thaw();
     }
-    const back = await until(() => receive(), (r) => r.status === 201, 30_000);
+    const back = await until(
+      () => receive(),
+      (r) => r.status === 201,
+      30_000,
+    );
     expect(back.status).toBe(201);
   }, 120_000);
 
   it('Redis stopped: live alerts, the dead letter and the queue dashboard answer 503 at once, commands go on; Redis back: they work again', async () => {
     await redis.stop();
     try {
-      const health = await until(() => call(svc.baseUrl, 'GET', '/health'), (r) => r.body?.details?.redis?.status === 'down', 10_000);
+      const health = await until(
+        () => call(svc.baseUrl, 'GET', '/health'),
+        (r) => r.body?.details?.redis?.status === 'down',
+        10_000,
+      );
       expect(health.status).toBe(503);
       for (const [what, req] of [
         ['alerts stream', () => call(svc.baseUrl, 'GET', '/alerts/stream', { token: reader })],
@@ -159,7 +187,12 @@ describe('outage: the database or Redis goes away and comes back', () => {
         ['queues dashboard', () => call(svc.baseUrl, 'GET', '/admin/queues/api/queues', { token: admin })],
       ] as const) {
         const { r, ms } = await timed(req);
-        expect({ what, status: r.status, retryAfter: Number(r.headers.get('retry-after')) > 0, fast: ms < 3_000 }).toEqual({ what, status: 503, retryAfter: true, fast: true });
+        expect({ what, status: r.status, retryAfter: Number(r.headers.get('retry-after')) > 0, fast: ms < 3_000 }).toEqual({
+          what,
+          status: 503,
+          retryAfter: true,
+          fast: true,
+        });
       }
       expectUnavailable(await call(svc.baseUrl, 'GET', '/alerts/stream', { token: reader }), 'alerts stream');
       // the command path does not need Redis (the worker schedules the timers)
@@ -167,7 +200,11 @@ describe('outage: the database or Redis goes away and comes back', () => {
     } finally {
       await redis.start();
     }
-    const dead = await until(() => call(svc.baseUrl, 'GET', '/admin/webhooks/dead-letter', { token: admin }), (r) => r.status === 200, 30_000);
+    const dead = await until(
+      () => call(svc.baseUrl, 'GET', '/admin/webhooks/dead-letter', { token: admin }),
+      (r) => r.status === 200,
+      30_000,
+    );
     expect(dead.status).toBe(200);
     const ac = new AbortController();
     const stream = await until(
@@ -177,7 +214,11 @@ describe('outage: the database or Redis goes away and comes back', () => {
     );
     expect(stream.status).toBe(200);
     ac.abort();
-    const health = await until(() => call(svc.baseUrl, 'GET', '/health'), (r) => r.body?.details?.redis?.status === 'up', 30_000);
+    const health = await until(
+      () => call(svc.baseUrl, 'GET', '/health'),
+      (r) => r.body?.details?.redis?.status === 'up',
+      30_000,
+    );
     expect(health.body.details.redis.status).toBe('up');
   }, 120_000);
 
@@ -185,7 +226,13 @@ describe('outage: the database or Redis goes away and comes back', () => {
     // A service that cannot reach a dependency at start says so and exits (issue #13, a first start
     // that cannot go wrong); an outage after the start is the 503 of the tests above.
     await redis.stop();
-    const env = { EVENT_STORE_URL: pg.url, REDIS_URL: redis.url, RUN_WORKER: 'false', JWT_SECRET: OPS_SECRET, QUEUE_PREFIX: `outage-${randomUUID().slice(0, 8)}` };
+    const env = {
+      EVENT_STORE_URL: pg.url,
+      REDIS_URL: redis.url,
+      RUN_WORKER: 'false',
+      JWT_SECRET: OPS_SECRET,
+      QUEUE_PREFIX: `outage-${randomUUID().slice(0, 8)}`,
+    };
     let second: RunningService | undefined;
     try {
       const started = Date.now();
@@ -205,7 +252,11 @@ describe('outage: the database or Redis goes away and comes back', () => {
       const base = second.baseUrl;
       expect((await call(base, 'GET', `/dossiers/${dossierId}`, { token: clerk })).status).toBe(200);
       const ac = new AbortController();
-      const live = await until(() => fetch(`${base}/alerts/stream`, { headers: { authorization: `Bearer ${reader}` }, signal: ac.signal }), (r) => r.status === 200, 30_000);
+      const live = await until(
+        () => fetch(`${base}/alerts/stream`, { headers: { authorization: `Bearer ${reader}` }, signal: ac.signal }),
+        (r) => r.status === 200,
+        30_000,
+      );
       expect(live.status).toBe(200);
       ac.abort();
     } finally {

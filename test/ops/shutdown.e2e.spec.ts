@@ -12,10 +12,21 @@ describe('graceful shutdown drains HTTP', () => {
     const admin = await adminToken();
     await seedReference(svc.baseUrl, admin);
     const lines = Array.from({ length: 1500 }, (_, i) =>
-      JSON.stringify({ command: 'receive', dossierId: randomUUID(), unitCode: WARD, procedureCode: BIRTH, channel: 'online', applicant: { name: `Công dân ${i}` } }),
+      JSON.stringify({
+        command: 'receive',
+        dossierId: randomUUID(),
+        unitCode: WARD,
+        procedureCode: BIRTH,
+        channel: 'online',
+        applicant: { name: `Công dân ${i}` },
+      }),
     );
     let answeredAt = 0;
-    const inFlight = call(svc.baseUrl, 'POST', '/imports', { token: admin, raw: lines.join('\n') + '\n', headers: { 'content-type': 'application/x-ndjson' } }).then((r) => {
+    const inFlight = call(svc.baseUrl, 'POST', '/imports', {
+      token: admin,
+      raw: lines.join('\n') + '\n',
+      headers: { 'content-type': 'application/x-ndjson' },
+    }).then((r) => {
       answeredAt = Date.now();
       return r;
     });
@@ -24,7 +35,10 @@ describe('graceful shutdown drains HTTP', () => {
     svc.child.kill('SIGTERM');
     while (!svc.output().includes('SIGTERM received')) await new Promise((r) => setTimeout(r, 20)); // a busy event loop handles the signal late
     // a new request after the signal is refused (connection closed or 503), never half-served
-    const late = await call(svc.baseUrl, 'GET', '/health/live').then((r) => r.status, () => 'refused');
+    const late = await call(svc.baseUrl, 'GET', '/health/live').then(
+      (r) => r.status,
+      () => 'refused',
+    );
     expect(['refused', 503]).toContain(late);
     const r = await inFlight;
     expect(answeredAt).toBeGreaterThan(signalledAt);

@@ -239,9 +239,12 @@ export async function main(): Promise<number> {
     procs.push(api);
     const origin = `http://127.0.0.1:${port}`;
     const base = '/api/v1';
-    for (const end = Date.now() + 90_000; ; ) {
+    for (const end = Date.now() + 90_000; ;) {
       if (!alive(api)) throw new Error(`api exited:\n${api.output().slice(-3000)}`);
-      const ok = await request(origin, 'GET', `${base}/health/live`, '').then((r) => r.status === 200, () => false);
+      const ok = await request(origin, 'GET', `${base}/health/live`, '').then(
+        (r) => r.status === 200,
+        () => false,
+      );
       if (ok) break;
       if (Date.now() > end) throw new Error(`api did not start within 90 s:\n${api.output().slice(-3000)}`);
       await new Promise((r) => setTimeout(r, 200));
@@ -255,7 +258,9 @@ export async function main(): Promise<number> {
     // (RATE_LIMIT_PER_MINUTE, default 1,200/min; this test leaves it on).
     const tokenCount = Math.max(20, Math.ceil((rate * 60) / 300));
     const tokens = await Promise.all(
-      Array.from({ length: tokenCount }, (_, i) => mintToken({ sub: `soak-sup-${i + 1}`, name: `Cán bộ ${i + 1}`, roles: ['supervisor'], units: [PROVINCE], expiresIn: `${hours}h` }, SECRET)),
+      Array.from({ length: tokenCount }, (_, i) =>
+        mintToken({ sub: `soak-sup-${i + 1}`, name: `Cán bộ ${i + 1}`, roles: ['supervisor'], units: [PROVINCE], expiresIn: `${hours}h` }, SECRET),
+      ),
     );
     const put = async (path: string, body: unknown) => {
       const r = await request(origin, 'PUT', `${base}${path}`, adminToken, body);
@@ -264,7 +269,12 @@ export async function main(): Promise<number> {
     await put(`/units/${PROVINCE}`, { name: 'TP. Hồ Chí Minh', level: 'province' });
     await put(`/units/${DISTRICT}`, { name: 'Quận 1', level: 'district', parentCode: PROVINCE });
     for (const [i, ward] of WARDS.entries()) await put(`/units/${ward}`, { name: `Phường ${i + 1}`, level: 'commune', parentCode: DISTRICT });
-    await put(`/procedures/${PROCEDURE}`, { name: 'Đăng ký khai sinh', field: 'Hộ tịch', processingTime: { amount: 3, unit: 'working_day' }, onlineLevel: 'full' });
+    await put(`/procedures/${PROCEDURE}`, {
+      name: 'Đăng ký khai sinh',
+      field: 'Hộ tịch',
+      processingTime: { amount: 3, unit: 'working_day' },
+      onlineLevel: 'full',
+    });
 
     // Lag from the committed checkpoints, as a standby runner sees them (never started: it projects nothing).
     driver = new PgDriver({ connectionString: url, max: 2 });
@@ -286,10 +296,15 @@ export async function main(): Promise<number> {
     let receptions = 0; // answered 201, warm-up included
 
     // The worker is up and projecting before any load: one dossier shows up in the read model.
-    const probe = await request(origin, 'POST', `${base}/dossiers`, tokens[0], { unitCode: WARDS[0], procedureCode: PROCEDURE, channel: 'direct', applicant: { name: 'Thử nghiệm' } });
+    const probe = await request(origin, 'POST', `${base}/dossiers`, tokens[0], {
+      unitCode: WARDS[0],
+      procedureCode: PROCEDURE,
+      channel: 'direct',
+      applicant: { name: 'Thử nghiệm' },
+    });
     if (probe.status !== 201) throw new Error(`probe reception: ${probe.status} ${probe.body}`);
     receptions++;
-    for (const until = Date.now() + 120_000; ; ) {
+    for (const until = Date.now() + 120_000; ;) {
       if (!alive(worker)) throw new Error(`worker exited:\n${worker.output().slice(-3000)}`);
       if (Number((await driver.query<{ n: string }>(`SELECT count(*)::text AS n FROM dossier_summary`)).rows[0].n) > 0) break;
       if (Date.now() > until) throw new Error(`the worker did not project the probe dossier within 120 s:\n${worker.output().slice(-3000)}`);
@@ -304,7 +319,13 @@ export async function main(): Promise<number> {
     const plan = (op: Op): { op: Op; method: string; url: string; body?: unknown; after?: (a: Answer) => void } => {
       if (op === 'assign' && received.length) {
         const id = received.shift()!;
-        return { op, method: 'POST', url: `${base}/dossiers/${id}/assign`, body: { assignee: 'officer-1', assigneeName: 'Trần Minh' }, after: () => assigned.push(id) };
+        return {
+          op,
+          method: 'POST',
+          url: `${base}/dossiers/${id}/assign`,
+          body: { assignee: 'officer-1', assigneeName: 'Trần Minh' },
+          after: () => assigned.push(id),
+        };
       }
       if (op === 'resolve' && assigned.length) {
         const id = assigned.shift()!;
@@ -317,7 +338,13 @@ export async function main(): Promise<number> {
       }
       if (op === 'statistics') return { op, method: 'GET', url: `${base}/statistics?unitCode=${n % 2 ? PROVINCE : DISTRICT}&from=${monthStart}&to=${today}` };
       const id = randomUUID();
-      const body = { id, unitCode: WARDS[n % WARDS.length], procedureCode: PROCEDURE, channel: n % 3 === 0 ? 'online' : 'direct', applicant: { name: APPLICANTS[n % APPLICANTS.length], idNumber: '079203001234', phone: '0901234567' } };
+      const body = {
+        id,
+        unitCode: WARDS[n % WARDS.length],
+        procedureCode: PROCEDURE,
+        channel: n % 3 === 0 ? 'online' : 'direct',
+        applicant: { name: APPLICANTS[n % APPLICANTS.length], idNumber: '079203001234', phone: '0901234567' },
+      };
       return {
         op: 'receive',
         method: 'POST',
@@ -460,7 +487,7 @@ export async function main(): Promise<number> {
     // Drain: how long until both projections have caught up after the load.
     const drainStart = Date.now();
     let drained = NaN;
-    for (const until = Date.now() + 120_000; Date.now() < until; ) {
+    for (const until = Date.now() + 120_000; Date.now() < until;) {
       const l = await lag();
       if (l.summary.caughtUp && l.alerts.caughtUp) {
         drained = (Date.now() - drainStart) / 1000;
@@ -493,14 +520,38 @@ export async function main(): Promise<number> {
     const first = samples[0];
     const lines: string[] = [];
     lines.push('## Soak: mixed counter traffic at a fixed rate (PostgreSQL, api + worker processes)', '');
-    lines.push(`- Date: ${new Date(startedAt).toISOString().replace(/\.\d+Z$/, 'Z')}; \`npm run test:soak\` (\`SOAK_SECONDS=${seconds} SOAK_RATE=${rate}\`, after a ${warmup} s warm-up ramping up to the rate, not in the figures), whole run ${((Date.now() - wallStart) / 1000).toFixed(0)} s (start-up, warm-up, load, drain; plus the build)`);
-    lines.push(`- Machine: ${os.cpus()[0]?.model.trim()}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM; Node ${process.version}; PostgreSQL ${pgVersion}; 1-minute load average before the run: ${load1.toFixed(2)}`);
-    lines.push(`- Services: the built api (RUN_WORKER=false) and worker as two processes on a fresh schema, Redis for the timers, LOG_LEVEL=${logLevel}; the load generator (open loop, keep-alive, ≤ 64 sockets, requests spread over ${tokenCount} supervisors' tokens so that none reaches the per-token rate limit) and the lag sampler run in the test process on the same 2 cores.`);
-    lines.push(`- Mix: ${MIX.map(([op, w]) => `${op} ${w} %`).join(', ')} (assign and resolve take dossiers received/assigned earlier in the run; GET a recent dossier; work list of a ward or the district, 50 rows; Biểu 06 report of the province or district for the month).`);
+    lines.push(
+      `- Date: ${new Date(startedAt).toISOString().replace(/\.\d+Z$/, 'Z')}; \`npm run test:soak\` (\`SOAK_SECONDS=${seconds} SOAK_RATE=${rate}\`, after a ${warmup} s warm-up ramping up to the rate, not in the figures), whole run ${((Date.now() - wallStart) / 1000).toFixed(0)} s (start-up, warm-up, load, drain; plus the build)`,
+    );
+    lines.push(
+      `- Machine: ${os.cpus()[0]?.model.trim()}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM; Node ${process.version}; PostgreSQL ${pgVersion}; 1-minute load average before the run: ${load1.toFixed(2)}`,
+    );
+    lines.push(
+      `- Services: the built api (RUN_WORKER=false) and worker as two processes on a fresh schema, Redis for the timers, LOG_LEVEL=${logLevel}; the load generator (open loop, keep-alive, ≤ 64 sockets, requests spread over ${tokenCount} supervisors' tokens so that none reaches the per-token rate limit) and the lag sampler run in the test process on the same 2 cores.`,
+    );
+    lines.push(
+      `- Mix: ${MIX.map(([op, w]) => `${op} ${w} %`).join(', ')} (assign and resolve take dossiers received/assigned earlier in the run; GET a recent dossier; work list of a ward or the district, 50 rows; Biểu 06 report of the province or district for the month).`,
+    );
     lines.push('');
     lines.push(
       table(
-        ['Target req/s', 'Duration (s)', 'Requests', 'Achieved req/s', 'p50 (ms)', 'p99 (ms)', 'max (ms)', 'Errors (incl. warm-up)', 'Max in flight', 'Max lag (s)', 'Lag at end (s)', 'Drain (s)', 'Events', 'RSS api (MiB)', 'RSS worker (MiB)'],
+        [
+          'Target req/s',
+          'Duration (s)',
+          'Requests',
+          'Achieved req/s',
+          'p50 (ms)',
+          'p99 (ms)',
+          'max (ms)',
+          'Errors (incl. warm-up)',
+          'Max in flight',
+          'Max lag (s)',
+          'Lag at end (s)',
+          'Drain (s)',
+          'Events',
+          'RSS api (MiB)',
+          'RSS worker (MiB)',
+        ],
         [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true],
         [
           [
@@ -542,14 +593,23 @@ export async function main(): Promise<number> {
       table(
         ['t (s)', 'req/s (5 s)', 'p99 (5 s, ms)', 'In flight', 'dossier-summary behind (events / s)', 'alerts behind (events / s)'],
         [true, true, true, true, true, true],
-        shown.map((s) => [s.t.toFixed(0), s.windowReqPerSec.toFixed(0), fmtMs(s.windowP99), String(s.inFlight), `${s.summaryBehind} / ${s.summaryLagS.toFixed(1)}`, `${s.alertsBehind} / ${s.alertsLagS.toFixed(1)}`]),
+        shown.map((s) => [
+          s.t.toFixed(0),
+          s.windowReqPerSec.toFixed(0),
+          fmtMs(s.windowP99),
+          String(s.inFlight),
+          `${s.summaryBehind} / ${s.summaryLagS.toFixed(1)}`,
+          `${s.alertsBehind} / ${s.alertsLagS.toFixed(1)}`,
+        ]),
       ),
     );
     lines.push('');
     lines.push(
       '- Latency from the scheduled send time to the last byte of the answer. Lag sampled every 5 s from the committed projection checkpoints (events after the checkpoint that match the projection, and the age of the oldest of them); the last row is taken when the load stops; drain = time from then until both projections are caught up.',
     );
-    lines.push(`- Verdict: ${failures.length ? `FAILED (${failures.length} problem(s))` : 'passed'} (limits: no failed request, lag ≤ ${maxLag} s at every sample and ≤ ${maxEndLag} s when the load stops, backlog not growing through the second half, ≥ 95 % of the scheduled requests answered).`);
+    lines.push(
+      `- Verdict: ${failures.length ? `FAILED (${failures.length} problem(s))` : 'passed'} (limits: no failed request, lag ≤ ${maxLag} s at every sample and ≤ ${maxEndLag} s when the load stops, backlog not growing through the second half, ≥ 95 % of the scheduled requests answered).`,
+    );
     const markdown = lines.join('\n');
     console.log(`\n${markdown}\n`);
     if (writeDoc) {

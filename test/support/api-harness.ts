@@ -9,13 +9,20 @@ export interface Harness {
   app: NestFastifyApplication;
   store: EventStore;
   token(claims: { sub: string; roles: string[]; units: string[]; name?: string }): Promise<string>;
-  request(method: string, url: string, options?: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string }): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
+  request(
+    method: string,
+    url: string,
+    options?: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string },
+  ): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
   close(): Promise<void>;
 }
 
 /** The real app in process (fastify inject), on the given event store URL, with Redis for queues. */
 export async function startHarness(eventStoreUrl: string, extraEnv: Record<string, string> = {}): Promise<Harness> {
-  const config = loadConfig({ EVENT_STORE_URL: eventStoreUrl, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0', ...extraEnv }, 'api');
+  const config = loadConfig(
+    { EVENT_STORE_URL: eventStoreUrl, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0', ...extraEnv },
+    'api',
+  );
   const app = await createApp({ ...config, runWorker: false });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

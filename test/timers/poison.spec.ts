@@ -32,7 +32,13 @@ describe('a poison event never stalls the deadline timers', () => {
         id: eventId,
         type: 'ApologyIssued',
         data: { reason: 'hostile test', newDueAt: '2999-01-01T01:00:00.000Z', issuedAt, previousDueAt: new Date(dueAt).toISOString() },
-        metadata: { actor: { id: 'system:test' }, correlationId: 'poison', causationId: 'poison', occurredAt: issuedAt, schemaVersion: ApologyIssuedSchemaVersion },
+        metadata: {
+          actor: { id: 'system:test' },
+          correlationId: 'poison',
+          causationId: 'poison',
+          occurredAt: issuedAt,
+          schemaVersion: ApologyIssuedSchemaVersion,
+        },
       },
     ]);
     return { id, eventId };
@@ -55,7 +61,13 @@ describe('a poison event never stalls the deadline timers', () => {
 
     const entries = await timers.poisonEntries();
     expect(entries).toEqual([
-      expect.objectContaining({ dossierId: bad.id, stream: dossierStreamName(bad.id), eventId: bad.eventId, eventType: 'ApologyIssued', error: expect.stringContaining('fallbackCalendar') }),
+      expect.objectContaining({
+        dossierId: bad.id,
+        stream: dossierStreamName(bad.id),
+        eventId: bad.eventId,
+        eventType: 'ApologyIssued',
+        error: expect.stringContaining('fallbackCalendar'),
+      }),
     ]);
     const counted = (await metrics.timerPoison.get()).values.find((v) => v.labels.source === 'subscription');
     expect(counted?.value).toBeGreaterThanOrEqual(1);

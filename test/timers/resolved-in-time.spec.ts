@@ -27,7 +27,12 @@ describe('a dossier resolved before its due time keeps no open overdue alert', (
 
   const alertsCaughtUp = async () => (await alerts.status()).projections.every((p) => p.caughtUp);
   const rows = async (ids: string[]) =>
-    (await f.pg.driver.query<{ dossier_id: string; kind: string; state: string; withdrawn_reason: string | null }>(`SELECT dossier_id, kind, state, withdrawn_reason FROM alerts WHERE dossier_id = ANY($1::text[])`, [ids])).rows;
+    (
+      await f.pg.driver.query<{ dossier_id: string; kind: string; state: string; withdrawn_reason: string | null }>(
+        `SELECT dossier_id, kind, state, withdrawn_reason FROM alerts WHERE dossier_id = ANY($1::text[])`,
+        [ids],
+      )
+    ).rows;
 
   it('the overdue alert a timer raised before the backdated resolution arrived is withdrawn by it', async () => {
     // received 1 h before a due time already 2 minutes past: every timer fires at once
@@ -43,7 +48,11 @@ describe('a dossier resolved before its due time keeps no open overdue alert', (
     expect(withdrawn.map((e) => (e.data as { kind: string }).kind)).toContain('overdue');
     expect(withdrawn.every((e) => (e.data as { reason: string }).reason === 'resolved-before-due')).toBe(true);
 
-    await waitFor(async () => (await alertsCaughtUp()) && (await rows([id])).every((x) => x.state === 'withdrawn'), 60_000, 'the alerts withdrawn in the read model');
+    await waitFor(
+      async () => (await alertsCaughtUp()) && (await rows([id])).every((x) => x.state === 'withdrawn'),
+      60_000,
+      'the alerts withdrawn in the read model',
+    );
     expect((await rows([id])).find((x) => x.kind === 'overdue')).toMatchObject({ state: 'withdrawn', withdrawn_reason: 'resolved-before-due' });
   }, 180_000);
 
@@ -58,10 +67,14 @@ describe('a dossier resolved before its due time keeps no open overdue alert', (
     // every timer of these dossiers has fired (nothing waiting or delayed) and the read model caught up
     await waitFor(async () => (await timers.status()).eventsBehind === 0, 60_000, 'the timers subscription');
     const mine = new Set(ids);
-    await waitFor(async () => {
-      const jobs = await timers.queue.getJobs(['waiting', 'active', 'delayed', 'prioritized']);
-      return !jobs.some((j) => j && j.name === TIMER_JOB && mine.has(j.data.dossierId)); // (the sweep's repeatable job stays delayed)
-    }, 90_000, 'every timer fired');
+    await waitFor(
+      async () => {
+        const jobs = await timers.queue.getJobs(['waiting', 'active', 'delayed', 'prioritized']);
+        return !jobs.some((j) => j && j.name === TIMER_JOB && mine.has(j.data.dossierId)); // (the sweep's repeatable job stays delayed)
+      },
+      90_000,
+      'every timer fired',
+    );
     await waitFor(alertsCaughtUp, 60_000, 'the alerts projection');
     expect((await rows(ids)).filter((r) => r.state === 'open')).toEqual([]);
     for (const id of ids) {

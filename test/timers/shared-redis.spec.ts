@@ -43,7 +43,10 @@ async function deployment(label: string, prefix: string | undefined): Promise<De
     timers: undefined as never,
     async close() {
       await d.timers.stop().catch(() => undefined);
-      await queues.queue(d.timers.queue.name).obliterate({ force: true }).catch(() => undefined);
+      await queues
+        .queue(d.timers.queue.name)
+        .obliterate({ force: true })
+        .catch(() => undefined);
       await queues.close();
       await reference.stop();
       await store.close();
@@ -114,7 +117,7 @@ describe('two deployments sharing one Redis (issue #12.12)', () => {
     }
   }, 240_000);
 
-  it('configured onto the very same queue, neither consumes nor drops the other one\'s timers', async () => {
+  it("configured onto the very same queue, neither consumes nor drops the other one's timers", async () => {
     const prefix = `motcua-test-shared-${randomBytes(4).toString('hex')}`;
     const a = await deployment('sa', prefix);
     const b = await deployment('sb', prefix);

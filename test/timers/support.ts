@@ -73,7 +73,11 @@ function weekendsOf(year: number): string[] {
 /** A unit open 00:00–23:59 every day of this year and the next (weekends made working days, no holidays). */
 export async function seedReference(reference: ReferenceService): Promise<void> {
   const ctx = adminCtx();
-  await reference.putUnit(UNIT, { name: 'Timers test unit', level: 'province', timeZone: noonZone(), officeHours: { sessions: [{ start: '00:00', end: '23:59' }] } }, ctx);
+  await reference.putUnit(
+    UNIT,
+    { name: 'Timers test unit', level: 'province', timeZone: noonZone(), officeHours: { sessions: [{ start: '00:00', end: '23:59' }] } },
+    ctx,
+  );
   const year = new Date().getUTCFullYear();
   for (const y of [year - 1, year, year + 1]) await reference.putCalendar(y, { holidays: [], workingDays: weekendsOf(y) }, ctx);
   await reference.putProcedure(PROC_1H, { name: 'One working hour', field: 'test', processingTime: { amount: 1, unit: 'working_hour' } }, ctx);
@@ -170,7 +174,13 @@ export async function receiveDueAt(f: TimersFixture, dueAt: number, id: string =
  * Appends DossierReceived events directly (decider + store, no code allocation): fast seeding of
  * many dossiers whose due times are `dueAt(i)`.
  */
-export async function seedDossiers(store: EventStore, wt: WorkingTimeContext, count: number, dueAt: (i: number) => number, concurrency = 32): Promise<string[]> {
+export async function seedDossiers(
+  store: EventStore,
+  wt: WorkingTimeContext,
+  count: number,
+  dueAt: (i: number) => number,
+  concurrency = 32,
+): Promise<string[]> {
   const ids = Array.from({ length: count }, () => randomUUID());
   let next = 0;
   const now = new Date();
@@ -205,7 +215,13 @@ export async function seedDossiers(store: EventStore, wt: WorkingTimeContext, co
         id: randomUUID(),
         type: e.type,
         data: e.data,
-        metadata: { actor: { id: 'system:seed' }, correlationId: 'seed', causationId: 'seed', occurredAt: receivedAt.toISOString(), schemaVersion: DOSSIER_EVENT_SCHEMA_VERSIONS[e.type] },
+        metadata: {
+          actor: { id: 'system:seed' },
+          correlationId: 'seed',
+          causationId: 'seed',
+          occurredAt: receivedAt.toISOString(),
+          schemaVersion: DOSSIER_EVENT_SCHEMA_VERSIONS[e.type],
+        },
       })),
       { expectedRevision: 'no-stream' },
     );

@@ -42,7 +42,11 @@ describe('deadline timers (BullMQ, real Redis)', () => {
     const due = Date.now() + 9_000;
     const [resolved, withdrawn, supplemented, apologised] = await Promise.all([0, 1, 2, 3].map(() => receiveDueAt(f, due)));
     // wait until the scheduler has added the timers (the cut-off, already past, fires at once)
-    await waitFor(async () => (await f.queues.queue('deadline-timers').getJob(timerJobId(apologised.id, 'overdue', apologised.dueAt))) !== undefined, 10_000, 'timers scheduled');
+    await waitFor(
+      async () => (await f.queues.queue('deadline-timers').getJob(timerJobId(apologised.id, 'overdue', apologised.dueAt))) !== undefined,
+      10_000,
+      'timers scheduled',
+    );
     const officer = { assignee: 'officer-1' };
     await f.dossiers.execute(resolved.id, { action: 'resolve', outcome: 'approved' }, adminCtx());
     await f.dossiers.execute(withdrawn.id, { action: 'withdraw', reason: 'citizen withdrew' }, adminCtx());
@@ -107,7 +111,12 @@ describe('sweep after Redis is wiped (1,000 open dossiers)', () => {
     await scheduler.start();
     const q = f.queues.queue<TimerData>('deadline-timers');
     await waitFor(async () => (await q.getJobCountByTypes('delayed', 'wait')) === 3000, 30_000, '3000 timers');
-    await waitFor(async () => (await f.pg.driver.query<{ n: number }>(`SELECT count(*)::int AS n FROM dossier_summary WHERE id = ANY($1::text[])`, [ids])).rows[0].n === ids.length, 60_000, 'dossier_summary holds the 1000 dossiers');
+    await waitFor(
+      async () =>
+        (await f.pg.driver.query<{ n: number }>(`SELECT count(*)::int AS n FROM dossier_summary WHERE id = ANY($1::text[])`, [ids])).rows[0].n === ids.length,
+      60_000,
+      'dossier_summary holds the 1000 dossiers',
+    );
     // the outage: FLUSHALL on this test's own Redis server — every timer and the repeatable sweep are gone
     expect(await f.wipeRedis()).toBeGreaterThan(3000);
     expect(await q.getJobCountByTypes('delayed', 'wait')).toBe(0);
@@ -122,7 +131,13 @@ describe('sweep after Redis is wiped (1,000 open dossiers)', () => {
     expect(r.firedNow).toBe(500 * 3 + 500); // every timer of the soon ones, the past cut-offs of the later ones
     const pool = f.pg.driver;
     const countAlerts = async () =>
-      Number((await pool.query<{ n: string }>(`SELECT count(*)::text AS n FROM es_events WHERE type IN ('DeadlineWarningRaised','ApologyCutoffReached','DossierOverdue')`)).rows[0].n);
+      Number(
+        (
+          await pool.query<{ n: string }>(
+            `SELECT count(*)::text AS n FROM es_events WHERE type IN ('DeadlineWarningRaised','ApologyCutoffReached','DossierOverdue')`,
+          )
+        ).rows[0].n,
+      );
     await waitFor(async () => (await countAlerts()) >= 2000, 60_000, '2000 alerts');
     await sleep(1_000);
     // all timers back: the later dossiers' near-deadline and overdue timers, by id

@@ -52,7 +52,13 @@ describe('worker killed with -9 while timers are due', () => {
       TIMERS_SWEEP_EVERY_MS: '5000',
     };
     const countAlerts = async () =>
-      Number((await pg.driver.query<{ n: string }>(`SELECT count(*)::text AS n FROM es_events WHERE type IN ('DeadlineWarningRaised','ApologyCutoffReached','DossierOverdue')`)).rows[0].n);
+      Number(
+        (
+          await pg.driver.query<{ n: string }>(
+            `SELECT count(*)::text AS n FROM es_events WHERE type IN ('DeadlineWarningRaised','ApologyCutoffReached','DossierOverdue')`,
+          )
+        ).rows[0].n,
+      );
     const w1 = startWorker(env);
     try {
       // kill it while the near-deadline/overdue timers are coming due

@@ -21,6 +21,13 @@ import { QUERY_CONTROLLERS } from './statistics/statistics.controller';
 @Module({
   imports: [CqrsModule.forRoot(), ApplicationModule, AlertsModule, AdminModule],
   controllers: [AuditController, ReferenceController, DossiersController, ImportsController, ...QUERY_CONTROLLERS, FormsController],
-  providers: [...DOSSIER_HANDLERS, ...REFERENCE_HANDLERS, ...STATISTICS_QUERY_HANDLERS, ...FORM_QUERY_HANDLERS, ...AUDIT_HANDLERS, { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
+  providers: [
+    ...DOSSIER_HANDLERS,
+    ...REFERENCE_HANDLERS,
+    ...STATISTICS_QUERY_HANDLERS,
+    ...FORM_QUERY_HANDLERS,
+    ...AUDIT_HANDLERS,
+    { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+  ],
 })
 export class ApiModule {}

@@ -1,6 +1,16 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { WorkerModule } from '@motcua/background';
-import { AppConfig, AuthModule, authOptionsFromConfig, ConfigModule, EventStoreModule, HealthModule, LoggingModule, MetricsModule, QueuesModule } from '@motcua/platform';
+import {
+  AppConfig,
+  AuthModule,
+  authOptionsFromConfig,
+  ConfigModule,
+  EventStoreModule,
+  HealthModule,
+  LoggingModule,
+  MetricsModule,
+  QueuesModule,
+} from '@motcua/platform';
 import { ApiModule } from './api.module';
 
 /**

@@ -3,7 +3,17 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { AppConfig, createValidationPipe, installRateLimit, instrumentHttp, JwtVerifier, Metrics, problemClientError, ProblemFilter, problemFrameworkErrors } from '@motcua/platform';
+import {
+  AppConfig,
+  createValidationPipe,
+  installRateLimit,
+  instrumentHttp,
+  JwtVerifier,
+  Metrics,
+  problemClientError,
+  ProblemFilter,
+  problemFrameworkErrors,
+} from '@motcua/platform';
 import { AppModule } from './app.module';
 
 export const API_PREFIX = 'api/v1';
@@ -39,7 +49,9 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   app
     .getHttpAdapter()
     .getInstance()
-    .addContentTypeParser(['application/x-ndjson', 'application/ndjson'], { parseAs: 'string', bodyLimit: config.importBodyLimitBytes }, (_req, body, done) => done(null, body));
+    .addContentTypeParser(['application/x-ndjson', 'application/ndjson'], { parseAs: 'string', bodyLimit: config.importBodyLimitBytes }, (_req, body, done) =>
+      done(null, body),
+    );
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -51,5 +51,8 @@ export function requiredFlag(parsed: ParsedArgs, name: string): string {
 
 /** `a, b,,c` → `['a', 'b', 'c']`. */
 export function splitList(value: string): string[] {
-  return value.split(',').map((s) => s.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

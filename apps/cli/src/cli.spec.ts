@@ -65,7 +65,10 @@ describe('token command', () => {
 
   it('mints only within the lifetime the API accepts (JWT_MAX_LIFETIME_SECONDS, default 24 h)', async () => {
     const args = ['token', '--sub', 'u1', '--roles', 'clerk', '--units', 'H29', '--expires'];
-    expect(await cli([...args, '36500d'])).toMatchObject({ code: 2, err: expect.stringMatching(/--expires 36500d is 3153600000 s: it must be from 1 s to 86400 s \(JWT_MAX_LIFETIME_SECONDS\)/) });
+    expect(await cli([...args, '36500d'])).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--expires 36500d is 3153600000 s: it must be from 1 s to 86400 s \(JWT_MAX_LIFETIME_SECONDS\)/),
+    });
     expect((await cli([...args, '25h'])).code).toBe(2);
     expect((await cli([...args, '2h'], { JWT_SECRET: SECRET, JWT_MAX_LIFETIME_SECONDS: '3600' })).code).toBe(2);
     const day = await cli([...args, '24h']);

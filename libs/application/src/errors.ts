@@ -28,7 +28,10 @@ export class AccessDeniedError extends ApplicationError {
 export class VersionConflictError extends ApplicationError {
   readonly status = 409;
   readonly code = 'version-conflict';
-  constructor(message: string, readonly currentVersion: number) {
+  constructor(
+    message: string,
+    readonly currentVersion: number,
+  ) {
     super(message, { currentVersion });
   }
 }

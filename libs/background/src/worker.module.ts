@@ -44,7 +44,12 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
     // app, folded here by the standalone worker.
     this.reference = reference ?? (this.ownReference = new ReferenceService(store));
     const summary = readModelProjections(this.reference.data)[DOSSIER_SUMMARY_PROJECTION]();
-    this.runner = new ProjectionRunner({ store, driver, projections: [summary, alertsProjection({ onCommitted: (a) => alerts.committed(a) })], logger: this.logger });
+    this.runner = new ProjectionRunner({
+      store,
+      driver,
+      projections: [summary, alertsProjection({ onCommitted: (a) => alerts.committed(a) })],
+      logger: this.logger,
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -60,7 +65,15 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
 }
 
 /** The runner's lag, read by /health and /metrics (PROJECTION_STATUS). */
-const projectionStatus = { provide: PROJECTION_STATUS, useFactory: (p: ProjectionsService) => ({ status: () => p.runner.status() }), inject: [ProjectionsService] };
+const projectionStatus = {
+  provide: PROJECTION_STATUS,
+  useFactory: (p: ProjectionsService) => ({ status: () => p.runner.status() }),
+  inject: [ProjectionsService],
+};
 
-@Module({ imports: [QueuesModule, AlertsWorkerModule, TimersModule], providers: [WorkerStatus, ProjectionsService, projectionStatus], exports: [ProjectionsService, PROJECTION_STATUS] })
+@Module({
+  imports: [QueuesModule, AlertsWorkerModule, TimersModule],
+  providers: [WorkerStatus, ProjectionsService, projectionStatus],
+  exports: [ProjectionsService, PROJECTION_STATUS],
+})
 export class WorkerModule {}

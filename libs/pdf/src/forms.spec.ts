@@ -69,7 +69,8 @@ describe('forms (pdfkit + DejaVu)', () => {
       'Thời gian nhận hồ sơ: 10 giờ 00 phút, ngày 25/04/2025',
       'Thời gian hẹn trả kết quả: 17 giờ 00 phút, ngày 29/04/2025',
       'Lê Thị Thu',
-    ]) expect(text).toContain(s);
+    ])
+      expect(text).toContain(s);
   });
 
   it('form 04: the apology with the old and new return times and the reason', async () => {
@@ -99,7 +100,8 @@ describe('forms (pdfkit + DejaVu)', () => {
       '17 giờ 00 phút, ngày 12/05/2025',
       'THỦ TRƯỞNG CƠ QUAN',
       'Võ Thanh',
-    ]) expect(text).toContain(s);
+    ])
+      expect(text).toContain(s);
   });
 
   it('form 05: one row per hand-off with its timing class', async () => {
@@ -113,8 +115,24 @@ describe('forms (pdfkit + DejaVu)', () => {
       resolvingAgency: 'Phòng Địa chính',
       printedAt: '2025-05-10T03:00:00Z',
       rows: [
-        { step: 'Tiếp nhận, chuyển hồ sơ', fromAgency: 'Bộ phận Một cửa', toAgency: 'Phòng Địa chính', handedOverAt: '2025-04-25T03:00:00Z', takenAt: '2025-04-25T04:00:00Z', giver: 'Lê Thị Thu', taker: 'Trần Minh', timing: 'early' },
-        { step: 'Trả kết quả', fromAgency: 'Phòng Địa chính', toAgency: 'Bộ phận Một cửa', takenAt: '2025-04-29T10:30:00Z', giver: 'Trần Minh', timing: 'late' },
+        {
+          step: 'Tiếp nhận, chuyển hồ sơ',
+          fromAgency: 'Bộ phận Một cửa',
+          toAgency: 'Phòng Địa chính',
+          handedOverAt: '2025-04-25T03:00:00Z',
+          takenAt: '2025-04-25T04:00:00Z',
+          giver: 'Lê Thị Thu',
+          taker: 'Trần Minh',
+          timing: 'early',
+        },
+        {
+          step: 'Trả kết quả',
+          fromAgency: 'Phòng Địa chính',
+          toAgency: 'Bộ phận Một cửa',
+          takenAt: '2025-04-29T10:30:00Z',
+          giver: 'Trần Minh',
+          timing: 'late',
+        },
       ],
     });
     keep('05.pdf', pdf);
@@ -149,7 +167,10 @@ describe('forms (pdfkit + DejaVu)', () => {
     const pages = text.split('\f').filter((p) => p.trim().length);
     expect(pages.length).toBeGreaterThan(1);
     for (const p of pages) expect(p).toContain('Mã hồ sơ');
-    const numbered = text.split('\n').map((l) => /^\s*(\d+)\s+(000\.27\.01\.H29-250425-\d{4})/.exec(l)).filter((m): m is RegExpExecArray => m !== null);
+    const numbered = text
+      .split('\n')
+      .map((l) => /^\s*(\d+)\s+(000\.27\.01\.H29-250425-\d{4})/.exec(l))
+      .filter((m): m is RegExpExecArray => m !== null);
     expect(numbered.map((m) => Number(m[1]))).toEqual(rows.map((_, i) => i + 1));
     expect(numbered.map((m) => m[2])).toEqual(rows.map((r) => r.code));
   });

@@ -163,17 +163,11 @@ export function renderApology(f: ApologyForm): Promise<Buffer> {
   w.title('Phiếu xin lỗi và hẹn lại ngày trả kết quả');
   w.field('Kính gửi:', f.applicantName);
   w.field('Mã hồ sơ:', f.code);
-  w.paragraph(
-    `Ngày ${viDate(f.receivedAt, f.timeZone)}, ${f.agency.name} tiếp nhận giải quyết hồ sơ đề nghị: ${f.procedureName}.`,
-  );
+  w.paragraph(`Ngày ${viDate(f.receivedAt, f.timeZone)}, ${f.agency.name} tiếp nhận giải quyết hồ sơ đề nghị: ${f.procedureName}.`);
   w.field('Thời gian hẹn trả kết quả giải quyết hồ sơ:', viDateTime(f.previousDueAt, f.timeZone));
-  w.paragraph(
-    `Tuy nhiên đến nay, ${f.agency.name} chưa trả kết quả giải quyết hồ sơ cho Ông/Bà đúng hạn ghi trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả.`,
-  );
+  w.paragraph(`Tuy nhiên đến nay, ${f.agency.name} chưa trả kết quả giải quyết hồ sơ cho Ông/Bà đúng hạn ghi trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả.`);
   w.field('Lý do:', f.reason);
-  w.paragraph(
-    `Sự chậm trễ này đã gây phiền hà, tốn kém chi phí, công sức của Ông/Bà. ${f.agency.name} xin lỗi Ông/Bà và hẹn lại thời gian trả kết quả:`,
-  );
+  w.paragraph(`Sự chậm trễ này đã gây phiền hà, tốn kém chi phí, công sức của Ông/Bà. ${f.agency.name} xin lỗi Ông/Bà và hẹn lại thời gian trả kết quả:`);
   w.field('Thời gian hẹn trả kết quả mới:', viDateTime(f.newDueAt, f.timeZone));
   w.paragraph('Rất mong nhận được sự thông cảm của Ông/Bà.', { style: 'italic' });
   w.signatures([{ title: 'Thủ trưởng cơ quan', note: '(Ký, ghi rõ họ tên, đóng dấu)', name: f.signedBy }], { alignRight: true });

@@ -248,7 +248,8 @@ export class PdfWriter {
       columns.forEach((c, i) => {
         d.save().lineWidth(0.5).rect(x, y, c.width, h).stroke().restore();
         const text = cells[i] ?? '';
-        if (text.length) d.fillColor('black').text(text, x + pad, y + pad, { width: c.width - 2 * pad, align: header ? 'center' : c.align ?? 'left', lineBreak: true });
+        if (text.length)
+          d.fillColor('black').text(text, x + pad, y + pad, { width: c.width - 2 * pad, align: header ? 'center' : (c.align ?? 'left'), lineBreak: true });
         x += c.width;
       });
     };
@@ -290,6 +291,12 @@ export class PdfWriter {
   }
 
   private rule(x: number, y: number, width: number): void {
-    this.doc.save().lineWidth(0.6).moveTo(x, y).lineTo(x + width, y).stroke().restore();
+    this.doc
+      .save()
+      .lineWidth(0.6)
+      .moveTo(x, y)
+      .lineTo(x + width, y)
+      .stroke()
+      .restore();
   }
 }

@@ -22,10 +22,7 @@ function toCheckpoint(row: Row | undefined): Checkpoint {
 
 /** Reads a checkpoint without locking (start position, status). */
 export async function readCheckpoint(db: SqlExecutor, name: string): Promise<Checkpoint> {
-  const { rows } = await db.query<Row>(
-    `SELECT position, events_handled::text AS events_handled FROM projection_checkpoints WHERE name = $1`,
-    [name],
-  );
+  const { rows } = await db.query<Row>(`SELECT position, events_handled::text AS events_handled FROM projection_checkpoints WHERE name = $1`, [name]);
   return toCheckpoint(rows[0]);
 }
 
@@ -36,14 +33,10 @@ export async function readCheckpoint(db: SqlExecutor, name: string): Promise<Che
  * upsert, so that the second cannot apply events and then overwrite a row it did not read.
  */
 export async function lockCheckpoint(tx: SqlExecutor, name: string): Promise<Checkpoint> {
-  await tx.query(
-    `INSERT INTO projection_checkpoints (name, position) VALUES ($1, '${NONE}') ON CONFLICT (name) DO NOTHING`,
-    [name],
-  );
-  const { rows } = await tx.query<Row>(
-    `SELECT position, events_handled::text AS events_handled FROM projection_checkpoints WHERE name = $1 FOR UPDATE`,
-    [name],
-  );
+  await tx.query(`INSERT INTO projection_checkpoints (name, position) VALUES ($1, '${NONE}') ON CONFLICT (name) DO NOTHING`, [name]);
+  const { rows } = await tx.query<Row>(`SELECT position, events_handled::text AS events_handled FROM projection_checkpoints WHERE name = $1 FOR UPDATE`, [
+    name,
+  ]);
   return toCheckpoint(rows[0]);
 }
 
@@ -61,10 +54,11 @@ export async function advanceCheckpoint(tx: SqlExecutor, name: string, to: Posit
  * the live projection). Inside the transaction that locked the row with `lockCheckpoint`.
  */
 export async function setCheckpoint(tx: SqlExecutor, name: string, to: Checkpoint): Promise<void> {
-  await tx.query(
-    `UPDATE projection_checkpoints SET position = $2, events_handled = $3::bigint, updated_at = now() WHERE name = $1`,
-    [name, to.position ? positionToString(to.position) : NONE, to.eventsHandled],
-  );
+  await tx.query(`UPDATE projection_checkpoints SET position = $2, events_handled = $3::bigint, updated_at = now() WHERE name = $1`, [
+    name,
+    to.position ? positionToString(to.position) : NONE,
+    to.eventsHandled,
+  ]);
 }
 
 /** Forgets a checkpoint (a rebuild's own, once swapped in or abandoned): its next reader starts from zero. */

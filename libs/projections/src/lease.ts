@@ -63,10 +63,9 @@ export class Lease {
   }
 
   private async tryLead(session: SqlExecutor, cb: LeaseCallbacks): Promise<void> {
-    const { rows } = await session.query<{ ok: boolean }>(
-      `SELECT pg_try_advisory_lock(hashtextextended($1 || '@' || current_schema(), 0)) AS ok`,
-      [this.options.key],
-    );
+    const { rows } = await session.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(hashtextextended($1 || '@' || current_schema(), 0)) AS ok`, [
+      this.options.key,
+    ]);
     if (!rows[0]?.ok) return;
     this.options.logger.log(`projection lease "${this.options.key}" acquired: projecting`);
     try {
@@ -79,10 +78,9 @@ export class Lease {
       await cb.released();
     }
     // Healthy end (stop): unlock, so that the connection goes back to the pool without the lock.
-    const unlocked = await session.query<{ ok: boolean }>(
-      `SELECT pg_advisory_unlock(hashtextextended($1 || '@' || current_schema(), 0)) AS ok`,
-      [this.options.key],
-    );
+    const unlocked = await session.query<{ ok: boolean }>(`SELECT pg_advisory_unlock(hashtextextended($1 || '@' || current_schema(), 0)) AS ok`, [
+      this.options.key,
+    ]);
     if (!unlocked.rows[0]?.ok) throw new Error('advisory lock was not held at release');
     this.options.logger.log(`projection lease "${this.options.key}" released`);
   }

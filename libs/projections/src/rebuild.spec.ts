@@ -14,8 +14,20 @@ interface Backend {
 }
 
 const backends: [string, () => Promise<Backend>][] = [
-  ['pglite', async () => { const driver = await freshPglite(); return { driver, close: () => driver.close() }; }],
-  ['postgres', async () => { const pg = await freshPostgres('rebuild', 8); return { driver: pg.driver, close: () => pg.drop() }; }],
+  [
+    'pglite',
+    async () => {
+      const driver = await freshPglite();
+      return { driver, close: () => driver.close() };
+    },
+  ],
+  [
+    'postgres',
+    async () => {
+      const pg = await freshPostgres('rebuild', 8);
+      return { driver: pg.driver, close: () => pg.drop() };
+    },
+  ],
 ];
 
 const UNITS = ['U.A', 'U.B', 'U.C'];
@@ -49,7 +61,13 @@ describe.each(backends)('rebuildProjection on %s', (_name, open) => {
 
   it('rebuilds while the live runner projects new appends; the swapped-in tables equal the live ones', async () => {
     await seedDossierEvents(b.driver, 1500, { units: UNITS });
-    const runner = new ProjectionRunner({ store, driver: b.driver, projections: [dossierSummaryProjection()], batchSize: 500, leaseKey: `test:rebuild:${Math.random()}` });
+    const runner = new ProjectionRunner({
+      store,
+      driver: b.driver,
+      projections: [dossierSummaryProjection()],
+      batchSize: 500,
+      leaseKey: `test:rebuild:${Math.random()}`,
+    });
     await runner.start();
     await waitCaughtUp(runner, 120_000);
     const indexesBefore = await indexNames(b.driver);
@@ -66,7 +84,13 @@ describe.each(backends)('rebuildProjection on %s', (_name, open) => {
       }
     })();
     const progress: RebuildProgress[] = [];
-    const result = await rebuildProjection({ store, driver: b.driver, projection: dossierSummaryProjection(), batchSize: 700, onProgress: (p) => progress.push(p) });
+    const result = await rebuildProjection({
+      store,
+      driver: b.driver,
+      projection: dossierSummaryProjection(),
+      batchSize: 700,
+      onProgress: (p) => progress.push(p),
+    });
     appending = false;
     await writer;
     expect(result.events).toBeGreaterThanOrEqual(7500);

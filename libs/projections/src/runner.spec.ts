@@ -4,17 +4,7 @@ import { freshPglite, freshPostgres, TestPostgres } from '../../../test/support/
 import { applyBatch } from './apply-batch';
 import { readCheckpoint } from './checkpoints';
 import { ProjectionRunner, ProjectionRunnerOptions } from './runner';
-import {
-  appendEvents,
-  countingProjection,
-  prefix,
-  recordingLogger,
-  recount,
-  tableCounts,
-  waitCaughtUp,
-  waitHandled,
-  waitFor,
-} from './__tests__/support';
+import { appendEvents, countingProjection, prefix, recordingLogger, recount, tableCounts, waitCaughtUp, waitHandled, waitFor } from './__tests__/support';
 
 interface Backend {
   store: EventStore;
@@ -128,7 +118,15 @@ describe.each(backends)('ProjectionRunner on %s', (_name, open) => {
     await waitCaughtUp(r);
     const status = await r.status();
     expect(status.leader).toBe(true);
-    expect(status.projections[0]).toMatchObject({ eventsBehind: 0, secondsBehind: 0, caughtUp: true, leader: true, running: true, eventsHandled: 120, lastError: undefined });
+    expect(status.projections[0]).toMatchObject({
+      eventsBehind: 0,
+      secondsBehind: 0,
+      caughtUp: true,
+      leader: true,
+      running: true,
+      eventsHandled: 120,
+      lastError: undefined,
+    });
     expect(status.projections[0].position).toMatch(/^\d+\/\d+$/);
   });
 

@@ -2,18 +2,121 @@
 import { cumulative, Rng } from './rng';
 
 const SURNAMES: [string, number][] = [
-  ['Nguyễn', 38], ['Trần', 11], ['Lê', 9.5], ['Phạm', 7], ['Hoàng', 3], ['Huỳnh', 2.5], ['Phan', 4.5], ['Vũ', 2.2], ['Võ', 2.2],
-  ['Đặng', 2.1], ['Bùi', 2], ['Đỗ', 1.4], ['Hồ', 1.3], ['Ngô', 1.3], ['Dương', 1], ['Lý', 0.5], ['Trương', 0.8], ['Đinh', 0.6],
+  ['Nguyễn', 38],
+  ['Trần', 11],
+  ['Lê', 9.5],
+  ['Phạm', 7],
+  ['Hoàng', 3],
+  ['Huỳnh', 2.5],
+  ['Phan', 4.5],
+  ['Vũ', 2.2],
+  ['Võ', 2.2],
+  ['Đặng', 2.1],
+  ['Bùi', 2],
+  ['Đỗ', 1.4],
+  ['Hồ', 1.3],
+  ['Ngô', 1.3],
+  ['Dương', 1],
+  ['Lý', 0.5],
+  ['Trương', 0.8],
+  ['Đinh', 0.6],
 ];
 const SURNAME_CUM = cumulative(SURNAMES.map(([, w]) => w));
 const MIDDLE_M = ['Văn', 'Hữu', 'Đức', 'Minh', 'Quốc', 'Thanh', 'Hoàng', 'Công', 'Đình', 'Xuân'];
 const MIDDLE_F = ['Thị', 'Ngọc', 'Thu', 'Thanh', 'Kim', 'Mỹ', 'Bích', 'Thị Thu', 'Hoài', 'Phương'];
-const GIVEN_M = ['An', 'Bình', 'Cường', 'Dũng', 'Đức', 'Hải', 'Hùng', 'Khang', 'Long', 'Minh', 'Nam', 'Phúc', 'Quân', 'Sơn', 'Tài', 'Thắng', 'Trung', 'Tuấn', 'Việt', 'Vinh'];
-const GIVEN_F = ['Anh', 'Chi', 'Dung', 'Giang', 'Hà', 'Hằng', 'Hoa', 'Hương', 'Lan', 'Linh', 'Mai', 'My', 'Ngân', 'Ngọc', 'Nhung', 'Oanh', 'Phương', 'Thảo', 'Trang', 'Yến'];
-const STREETS = ['Lê Lợi', 'Trần Hưng Đạo', 'Nguyễn Huệ', 'Hai Bà Trưng', 'Quang Trung', 'Lý Thường Kiệt', 'Nguyễn Trãi', 'Hùng Vương', 'Phan Chu Trinh', 'Điện Biên Phủ', 'Lê Duẩn', 'Nguyễn Văn Cừ', 'Cách Mạng Tháng Tám', 'Võ Thị Sáu', 'Tôn Đức Thắng'];
+const GIVEN_M = [
+  'An',
+  'Bình',
+  'Cường',
+  'Dũng',
+  'Đức',
+  'Hải',
+  'Hùng',
+  'Khang',
+  'Long',
+  'Minh',
+  'Nam',
+  'Phúc',
+  'Quân',
+  'Sơn',
+  'Tài',
+  'Thắng',
+  'Trung',
+  'Tuấn',
+  'Việt',
+  'Vinh',
+];
+const GIVEN_F = [
+  'Anh',
+  'Chi',
+  'Dung',
+  'Giang',
+  'Hà',
+  'Hằng',
+  'Hoa',
+  'Hương',
+  'Lan',
+  'Linh',
+  'Mai',
+  'My',
+  'Ngân',
+  'Ngọc',
+  'Nhung',
+  'Oanh',
+  'Phương',
+  'Thảo',
+  'Trang',
+  'Yến',
+];
+const STREETS = [
+  'Lê Lợi',
+  'Trần Hưng Đạo',
+  'Nguyễn Huệ',
+  'Hai Bà Trưng',
+  'Quang Trung',
+  'Lý Thường Kiệt',
+  'Nguyễn Trãi',
+  'Hùng Vương',
+  'Phan Chu Trinh',
+  'Điện Biên Phủ',
+  'Lê Duẩn',
+  'Nguyễn Văn Cừ',
+  'Cách Mạng Tháng Tám',
+  'Võ Thị Sáu',
+  'Tôn Đức Thắng',
+];
 const COMPANY = ['Công ty TNHH', 'Công ty cổ phần', 'Doanh nghiệp tư nhân', 'Hợp tác xã'];
 const BUSINESS = ['Thương mại Dịch vụ', 'Xây dựng', 'Nông sản', 'Vận tải', 'Đầu tư Phát triển', 'Thực phẩm', 'Công nghệ'];
-const MOBILE = ['90', '91', '93', '94', '96', '97', '98', '32', '33', '34', '35', '36', '37', '38', '39', '70', '76', '77', '78', '79', '81', '82', '83', '84', '85', '86', '88', '89'];
+const MOBILE = [
+  '90',
+  '91',
+  '93',
+  '94',
+  '96',
+  '97',
+  '98',
+  '32',
+  '33',
+  '34',
+  '35',
+  '36',
+  '37',
+  '38',
+  '39',
+  '70',
+  '76',
+  '77',
+  '78',
+  '79',
+  '81',
+  '82',
+  '83',
+  '84',
+  '85',
+  '86',
+  '88',
+  '89',
+];
 
 export function personName(rng: Rng): string {
   const surname = SURNAMES[rng.weighted(SURNAME_CUM)][0];

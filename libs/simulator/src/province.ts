@@ -25,12 +25,60 @@ export const REFORM_DATE = '2025-07-01';
 export const LAST_DAY_BEFORE_REFORM = '2025-06-30';
 export const PROVINCE_CODE = '000.00.00.H99';
 export const TIME_ZONE = 'Asia/Ho_Chi_Minh';
-export const OFFICE_HOURS = { sessions: [{ start: '07:30', end: '11:30' }, { start: '13:00', end: '17:00' }] };
+export const OFFICE_HOURS = {
+  sessions: [
+    { start: '07:30', end: '11:30' },
+    { start: '13:00', end: '17:00' },
+  ],
+};
 
 const SYLLABLES = [
-  'An', 'Bình', 'Hòa', 'Phú', 'Tân', 'Long', 'Thạnh', 'Mỹ', 'Hưng', 'Lộc', 'Phước', 'Thuận', 'Đông', 'Tây', 'Nam', 'Bắc',
-  'Trung', 'Vĩnh', 'Hiệp', 'Thành', 'Quang', 'Minh', 'Đức', 'Sơn', 'Hải', 'Thủy', 'Lợi', 'Khánh', 'Thới', 'Hậu', 'Định',
-  'Xuân', 'Cát', 'Lâm', 'Kim', 'Ninh', 'Hội', 'Tường', 'Nghĩa', 'Phong', 'Thắng', 'Gia', 'Điền', 'Hòa', 'Quý', 'Thọ',
+  'An',
+  'Bình',
+  'Hòa',
+  'Phú',
+  'Tân',
+  'Long',
+  'Thạnh',
+  'Mỹ',
+  'Hưng',
+  'Lộc',
+  'Phước',
+  'Thuận',
+  'Đông',
+  'Tây',
+  'Nam',
+  'Bắc',
+  'Trung',
+  'Vĩnh',
+  'Hiệp',
+  'Thành',
+  'Quang',
+  'Minh',
+  'Đức',
+  'Sơn',
+  'Hải',
+  'Thủy',
+  'Lợi',
+  'Khánh',
+  'Thới',
+  'Hậu',
+  'Định',
+  'Xuân',
+  'Cát',
+  'Lâm',
+  'Kim',
+  'Ninh',
+  'Hội',
+  'Tường',
+  'Nghĩa',
+  'Phong',
+  'Thắng',
+  'Gia',
+  'Điền',
+  'Hòa',
+  'Quý',
+  'Thọ',
 ];
 
 function placeName(rng: Rng, used: Set<string>): string {
@@ -96,7 +144,7 @@ export function generateProvince(rng: Rng, opts: { districts?: number } = {}): P
   const newCommunes: SimUnit[] = [];
   for (const district of districts) {
     const olds = oldCommunes.filter((c) => c.parentCode === district.code);
-    for (let i = 0; i < olds.length; ) {
+    for (let i = 0; i < olds.length;) {
       const take = Math.min(olds.length - i, olds.length - i === 4 ? 2 : rng.int(2, 4));
       const group = olds.slice(i, i + take);
       i += take;

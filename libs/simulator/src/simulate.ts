@@ -224,9 +224,7 @@ export function simulate(options: SimulationOptions = {}): Simulation {
 
   function era(after: boolean): Era {
     const share = after ? LEVEL_SHARE_AFTER : LEVEL_SHARE_BEFORE;
-    const candidates = province.all.filter(
-      (u) => inScope(u) && (after ? !u.validTo : !u.validFrom) && share[u.level] > 0,
-    );
+    const candidates = province.all.filter((u) => inScope(u) && (after ? !u.validTo : !u.validFrom) && share[u.level] > 0);
     const levelWeight = (lvl: SimUnit['level']) => candidates.filter((u) => u.level === lvl).reduce((s, u) => s + u.weight, 0);
     const totals = { province: levelWeight('province'), district: levelWeight('district'), commune: levelWeight('commune') };
     const units = candidates;
@@ -236,7 +234,8 @@ export function simulate(options: SimulationOptions = {}): Simulation {
       const levels = after && level === 'commune' ? ['commune', 'district'] : [level];
       for (const channel of ['online', 'direct', 'postal'] as const) {
         const list = procedures.filter(
-          (p) => levels.includes(p.level) && (channel !== 'online' || p.onlineLevel !== 'none') && (channel !== 'postal' || p.processingTime.unit === 'working_day'),
+          (p) =>
+            levels.includes(p.level) && (channel !== 'online' || p.onlineLevel !== 'none') && (channel !== 'postal' || p.processingTime.unit === 'working_day'),
         );
         procs.set(`${level}/${channel}`, { list, cum: cumulative(list.map((p) => p.weight)) });
       }
@@ -322,7 +321,14 @@ export function simulate(options: SimulationOptions = {}): Simulation {
           heap.push({ t, s: seq++, line: JSON.stringify({ ...body, occurredAt: isoLocal(t) }) });
           return true;
         };
-        push(t0, { command: 'receive', dossierId: id, unitCode: unit.code, procedureCode: proc.code, channel, applicant: applicant(rng, proc.field, commune, channel === 'online') });
+        push(t0, {
+          command: 'receive',
+          dossierId: id,
+          unitCode: unit.code,
+          procedureCode: proc.code,
+          channel,
+          applicant: applicant(rng, proc.field, commune, channel === 'online'),
+        });
         planLifecycle(rng, ctx, { id, unit, proc, t0, officer: rng.pick(officersOf(unit)), push, stats });
       }
       options.onProgress?.(stats.dossiers, opts.dossiers);
@@ -338,10 +344,18 @@ export function simulate(options: SimulationOptions = {}): Simulation {
     stats,
     lines,
     referenceData: () => ({
-      units: province.all.filter(inScope).map((u) => ({ code: u.code, ...unitPutBody(u) })).concat(
-        // the scope's ancestors too, so that the tree is whole
-        opts.scope ? province.all.filter((u) => !inScope(u) && province.all.some((c) => inScope(c) && c.parentCode === u.code)).map((u) => ({ code: u.code, ...unitPutBody(u) })) : [],
-      ).sort((a, b) => levelRank(a.level) - levelRank(b.level)),
+      units: province.all
+        .filter(inScope)
+        .map((u) => ({ code: u.code, ...unitPutBody(u) }))
+        .concat(
+          // the scope's ancestors too, so that the tree is whole
+          opts.scope
+            ? province.all
+                .filter((u) => !inScope(u) && province.all.some((c) => inScope(c) && c.parentCode === u.code))
+                .map((u) => ({ code: u.code, ...unitPutBody(u) }))
+            : [],
+        )
+        .sort((a, b) => levelRank(a.level) - levelRank(b.level)),
       procedures: procedures.map((p) => ({ code: p.code, name: p.name, field: p.field, processingTime: p.processingTime, onlineLevel: p.onlineLevel })),
     }),
   };

@@ -1,13 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  computeDueAt,
-  createWorkingTimeContext,
-  decide,
-  evolve,
-  initialDossierState,
-  type DossierCommand,
-  type DossierState,
-} from '@motcua/domain';
+import { computeDueAt, createWorkingTimeContext, decide, evolve, initialDossierState, type DossierCommand, type DossierState } from '@motcua/domain';
 // The import route's own line parser (spec files may reach into apps: the lib itself does not).
 import { parseImportLine } from '../../../apps/api/src/imports/import-line';
 import { simulate } from './index';
@@ -52,7 +44,21 @@ describe('simulator', () => {
     const ctx = createWorkingTimeContext();
     const now = new Date('2030-01-01T00:00:00Z');
     const states = new Map<string, { state: DossierState; due: number; last: number; closed: boolean }>();
-    const count = { lines: 0, online: 0, direct: 0, postal: 0, supplements: 0, withdrawn: 0, resolved: 0, late: 0, lateWithApology: 0, apologies: 0, rated: 0, satisfied: 0, afterReformAtOldUnit: 0 };
+    const count = {
+      lines: 0,
+      online: 0,
+      direct: 0,
+      postal: 0,
+      supplements: 0,
+      withdrawn: 0,
+      resolved: 0,
+      late: 0,
+      lateWithApology: 0,
+      apologies: 0,
+      rated: 0,
+      satisfied: 0,
+      afterReformAtOldUnit: 0,
+    };
     const apologised = new Set<string>();
     let previous = -Infinity;
     for (const text of sim.lines()) {
@@ -74,7 +80,22 @@ describe('simulator', () => {
         const { dueAt, calendarVersion } = computeDueAt(ctx, at, p.processingTime);
         command = {
           type: 'ReceiveDossier',
-          data: { dossierId: id, occurredAt: at, code: `${u.code}-${count.lines}`, unitCode: u.code, procedureCode: p.code, procedureName: p.name, field: p.field, channel: line.input.channel, onlineLevel: p.onlineLevel, applicant: line.input.applicant, processingTime: p.processingTime, timeZone: u.timeZone, dueAt, calendarVersion },
+          data: {
+            dossierId: id,
+            occurredAt: at,
+            code: `${u.code}-${count.lines}`,
+            unitCode: u.code,
+            procedureCode: p.code,
+            procedureName: p.name,
+            field: p.field,
+            channel: line.input.channel,
+            onlineLevel: p.onlineLevel,
+            applicant: line.input.applicant,
+            processingTime: p.processingTime,
+            timeZone: u.timeZone,
+            dueAt,
+            calendarVersion,
+          },
         };
         if (states.has(id)) throw new Error(`dossier received twice: ${text}`);
         states.set(id, { state: initialDossierState, due: dueAt.getTime(), last: 0, closed: false });
@@ -84,7 +105,10 @@ describe('simulator', () => {
         const a = line.action;
         switch (a.action) {
           case 'assign':
-            command = { type: 'AssignDossier', data: { dossierId: id, occurredAt: at, assignee: a.assignee, assigneeName: a.assigneeName, department: a.department } };
+            command = {
+              type: 'AssignDossier',
+              data: { dossierId: id, occurredAt: at, assignee: a.assignee, assigneeName: a.assigneeName, department: a.department },
+            };
             break;
           case 'request-supplement':
             count.supplements++;
@@ -154,7 +178,15 @@ describe('simulator', () => {
     expect(count.satisfied / count.rated).toBeGreaterThanOrEqual(0.97);
     expect(count.satisfied / count.rated).toBeLessThanOrEqual(0.99);
     // the generator's own counters agree with what the lines say
-    expect(sim.stats).toMatchObject({ dossiers: n, lines: count.lines, withdrawn: count.withdrawn, resolved: count.resolved, late: count.late, rated: count.rated, supplements: count.supplements });
+    expect(sim.stats).toMatchObject({
+      dossiers: n,
+      lines: count.lines,
+      withdrawn: count.withdrawn,
+      resolved: count.resolved,
+      late: count.late,
+      rated: count.rated,
+      supplements: count.supplements,
+    });
   }, 240_000);
 
   it('a district-month: only that district and its communes, only that month', () => {
@@ -172,7 +204,7 @@ describe('simulator', () => {
     expect(receptions).toBe(2_000);
   });
 
-  it('a period up to a moment (the demo\'s last 60 days): receptions in the period, nothing after the moment, open dossiers left open', () => {
+  it("a period up to a moment (the demo's last 60 days): receptions in the period, nothing after the moment, open dossiers left open", () => {
     const until = new Date('2026-03-20T10:30:00+07:00');
     const sim = simulate({ seed: 7, period: { from: '2026-01-19', to: '2026-03-20' }, until, dossiers: 1_500 });
     const last = new Map<string, string>();

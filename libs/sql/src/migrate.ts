@@ -27,9 +27,7 @@ export async function migrate(driver: SqlDriver, dir = migrationsDir()): Promise
     const sql = fs.readFileSync(path.join(dir, file), 'utf8');
     const done = await driver.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('motcua:migrations', 0))`);
-      await tx.exec(
-        `CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
-      );
+      await tx.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
       const seen = await tx.query(`SELECT 1 FROM schema_migrations WHERE name = $1`, [file]);
       if (seen.rows.length > 0) return false;
       await tx.exec(sql);

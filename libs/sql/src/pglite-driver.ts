@@ -72,4 +72,3 @@ export class PgliteDriver implements SqlDriver {
     if (this.lockPath) releaseLock(this.lockPath);
   }
 }
-

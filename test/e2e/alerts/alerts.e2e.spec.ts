@@ -30,7 +30,10 @@ interface Instance {
 }
 
 async function start(url: string, runWorker: boolean): Promise<Instance> {
-  const config = loadConfig({ EVENT_STORE_URL: url, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', WEBHOOK_ATTEMPTS: '3', WEBHOOK_BACKOFF_MS: '100' }, 'api');
+  const config = loadConfig(
+    { EVENT_STORE_URL: url, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', WEBHOOK_ATTEMPTS: '3', WEBHOOK_BACKOFF_MS: '100' },
+    'api',
+  );
   const app = await createApp({ ...config, runWorker });
   await app.listen(0, '127.0.0.1');
   const addr = app.getHttpServer().address() as AddressInfo;
@@ -162,7 +165,11 @@ describe('deadline alerts end to end (PostgreSQL, Redis, two instances)', () => 
     if (a) {
       // leave nothing behind in the shared Redis
       const ns = await a.app.get(AlertsHub).namespace();
-      await a.app.get(Queues).queue(webhookQueueName(ns)).obliterate({ force: true }).catch(() => undefined);
+      await a.app
+        .get(Queues)
+        .queue(webhookQueueName(ns))
+        .obliterate({ force: true })
+        .catch(() => undefined);
       await a.app.close();
     }
     await pg?.drop();
@@ -186,7 +193,15 @@ describe('deadline alerts end to end (PostgreSQL, Redis, two instances)', () => 
     expect(all.status).toBe(200);
     expect(all.body.items.map((x: { id: string }) => x.id).sort()).toEqual([near1, over1, cut2].sort());
     const near = all.body.items.find((x: { id: string }) => x.id === near1);
-    expect(near).toMatchObject({ id: `${d1}.near-deadline.${Date.parse(due1)}`, kind: 'near-deadline', dossierId: d1, unitCode: WARD_A, assignee: 'officer-a', dueAt: due1, state: 'open' });
+    expect(near).toMatchObject({
+      id: `${d1}.near-deadline.${Date.parse(due1)}`,
+      kind: 'near-deadline',
+      dossierId: d1,
+      unitCode: WARD_A,
+      assignee: 'officer-a',
+      dueAt: due1,
+      state: 'open',
+    });
     expect(near.raisedAt).toEqual(expect.any(String));
 
     expect((await listIds(b, officerA, '')).sort()).toEqual([near1, over1].sort());
@@ -199,7 +214,12 @@ describe('deadline alerts end to end (PostgreSQL, Redis, two instances)', () => 
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { status: number; body: { items: { id: string }[]; nextCursor: string | null } } = await call(b, 'GET', `/alerts?unitCode=${DISTRICT}&limit=1${cursor ? `&cursor=${cursor}` : ''}`, supervisor);
+      const page: { status: number; body: { items: { id: string }[]; nextCursor: string | null } } = await call(
+        b,
+        'GET',
+        `/alerts?unitCode=${DISTRICT}&limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+        supervisor,
+      );
       expect(page.status).toBe(200);
       expect(page.body.items.length).toBeLessThanOrEqual(1);
       seen.push(...page.body.items.map((x) => x.id));
@@ -259,7 +279,15 @@ describe('deadline alerts end to end (PostgreSQL, Redis, two instances)', () => 
       [near3, 'alert'],
       [over4, 'alert'],
     ]);
-    expect(district.events[0].data).toMatchObject({ id: near3, kind: 'near-deadline', dossierId: d3, unitCode: WARD_A, assignee: 'officer-a', dueAt: due1, state: 'open' });
+    expect(district.events[0].data).toMatchObject({
+      id: near3,
+      kind: 'near-deadline',
+      dossierId: d3,
+      unitCode: WARD_A,
+      assignee: 'officer-a',
+      dueAt: due1,
+      state: 'open',
+    });
     await waitFor('ward B client got its alert', async () => wardB.events.length >= 1);
     expect(wardB.events.map((e) => e.id)).toEqual([over4]);
 
@@ -290,7 +318,12 @@ describe('deadline alerts end to end (PostgreSQL, Redis, two instances)', () => 
       let body = '';
       req.on('data', (c) => (body += c));
       req.on('end', () => {
-        received.push({ path: req.url ?? '', body, signature: req.headers['x-motcua-signature'] as string | undefined, delivery: req.headers['x-motcua-delivery'] as string | undefined });
+        received.push({
+          path: req.url ?? '',
+          body,
+          signature: req.headers['x-motcua-signature'] as string | undefined,
+          delivery: req.headers['x-motcua-delivery'] as string | undefined,
+        });
         if (req.url === '/flaky' && flaky++ === 0) res.statusCode = 500;
         else if (req.url === '/down') res.statusCode = 503;
         else res.statusCode = 204;
@@ -309,7 +342,9 @@ describe('deadline alerts end to end (PostgreSQL, Redis, two instances)', () => 
       expect(put.status).toBe(200);
       expect(put.body).toMatchObject({ unitCode: WARD_A, url: `http://127.0.0.1:${port}/flaky` });
       expect(put.body.secret).toBeUndefined();
-      expect((await call(b, 'PUT', `/units/${WARD_B}/webhook`, admin, { url: `http://127.0.0.1:${port}/down`, secret: 'secret-of-ward-b-0123456789' })).status).toBe(200);
+      expect(
+        (await call(b, 'PUT', `/units/${WARD_B}/webhook`, admin, { url: `http://127.0.0.1:${port}/down`, secret: 'secret-of-ward-b-0123456789' })).status,
+      ).toBe(200);
       expect((await call(b, 'GET', `/units/${WARD_B}/webhook`, admin)).body).toMatchObject({ url: `http://127.0.0.1:${port}/down` });
 
       const d6 = randomUUID();

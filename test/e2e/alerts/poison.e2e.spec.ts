@@ -50,7 +50,11 @@ describe('a poison event in the store (embedded service)', () => {
   it('other dossiers still get their alerts; the poison is counted, logged and reported by /health', async () => {
     const token = await mintToken({ sub: 'sup-1', name: 'Võ Thanh', roles: ['admin', 'supervisor', 'clerk'], units: ['P'] }, SECRET);
     const call = async (method: string, url: string, body?: unknown) => {
-      const r = await fetch(`${svc!.baseUrl}${url}`, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+      const r = await fetch(`${svc!.baseUrl}${url}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
       const text = await r.text();
       let parsed: any = text;
       try {
@@ -62,10 +66,14 @@ describe('a poison event in the store (embedded service)', () => {
     };
 
     svc = await startService(env);
-    expect((await call('PUT', '/units/P', { name: 'Tỉnh', level: 'province', officeHours: { sessions: [{ start: '00:00', end: '23:59' }] } })).status).toBe(201);
+    expect((await call('PUT', '/units/P', { name: 'Tỉnh', level: 'province', officeHours: { sessions: [{ start: '00:00', end: '23:59' }] } })).status).toBe(
+      201,
+    );
     const year = new Date(Date.now() + 7 * 3600_000).getUTCFullYear();
     for (const y of [year - 1, year, year + 1]) expect((await call('PUT', `/calendar/${y}`, { holidays: [], workingDays: weekendsOf(y) })).status).toBe(200);
-    expect((await call('PUT', '/procedures/H1', { name: 'Chứng thực', field: 'Chứng thực', processingTime: { amount: 1, unit: 'working_hour' } })).status).toBe(201);
+    expect((await call('PUT', '/procedures/H1', { name: 'Chứng thực', field: 'Chứng thực', processingTime: { amount: 1, unit: 'working_hour' } })).status).toBe(
+      201,
+    );
     const bad = await call('POST', '/dossiers', { unitCode: 'P', procedureCode: 'H1', channel: 'direct', applicant: { name: 'Lê Văn Hưu' } });
     expect(bad.status).toBe(201);
     await svc.stop('SIGTERM');
@@ -88,7 +96,13 @@ describe('a poison event in the store (embedded service)', () => {
 
     svc = await startService(env);
     const receivedAt = new Date(Date.now() - 3600_000 + 10_000); // due in about 10 s
-    const good = await call('POST', '/dossiers', { unitCode: 'P', procedureCode: 'H1', channel: 'direct', applicant: { name: 'Phan Văn Khải' }, occurredAt: receivedAt.toISOString() });
+    const good = await call('POST', '/dossiers', {
+      unitCode: 'P',
+      procedureCode: 'H1',
+      channel: 'direct',
+      applicant: { name: 'Phan Văn Khải' },
+      occurredAt: receivedAt.toISOString(),
+    });
     expect(good.status).toBe(201);
     await until('the good dossier overdue alert', 120_000, async () => {
       const list = await call('GET', `/alerts?unitCode=P&kind=overdue`);

@@ -21,7 +21,11 @@ function openSse(url: string): Promise<{ res: IncomingMessage; alerts: any[]; cl
         while ((k = buf.indexOf('\n\n')) >= 0) {
           const block = buf.slice(0, k);
           buf = buf.slice(k + 2);
-          const data = block.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('');
+          const data = block
+            .split('\n')
+            .filter((l) => l.startsWith('data: '))
+            .map((l) => l.slice(6))
+            .join('');
           if (data && block.includes('event: alert')) out.alerts.push(JSON.parse(data));
         }
       });
@@ -62,19 +66,33 @@ describe('deadline alerts from timer to client (embedded service)', () => {
     });
     const token = await mintToken({ sub: 'sup-1', name: 'Võ Thanh', roles: ['admin', 'supervisor', 'clerk'], units: ['P'] }, SECRET);
     const call = async (method: string, url: string, body?: unknown) => {
-      const r = await fetch(`${svc.baseUrl}${url}`, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+      const r = await fetch(`${svc.baseUrl}${url}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
       return { status: r.status, body: (await r.json().catch(() => undefined)) as any };
     };
     // a unit that works every day around the clock, so that a one-hour limit ends seconds from now
-    expect((await call('PUT', '/units/P', { name: 'Tỉnh', level: 'province', officeHours: { sessions: [{ start: '00:00', end: '23:59' }] } })).status).toBe(201);
+    expect((await call('PUT', '/units/P', { name: 'Tỉnh', level: 'province', officeHours: { sessions: [{ start: '00:00', end: '23:59' }] } })).status).toBe(
+      201,
+    );
     const year = new Date(Date.now() + 7 * 3600_000).getUTCFullYear();
     for (const y of [year - 1, year, year + 1]) expect((await call('PUT', `/calendar/${y}`, { holidays: [], workingDays: weekendsOf(y) })).status).toBe(200);
-    expect((await call('PUT', '/procedures/H1', { name: 'Chứng thực', field: 'Chứng thực', processingTime: { amount: 1, unit: 'working_hour' } })).status).toBe(201);
+    expect((await call('PUT', '/procedures/H1', { name: 'Chứng thực', field: 'Chứng thực', processingTime: { amount: 1, unit: 'working_hour' } })).status).toBe(
+      201,
+    );
 
     const sse = await openSse(`${svc.baseUrl}/alerts/stream?access_token=${token}`);
     expect(sse.res.statusCode).toBe(200);
     const receivedAt = new Date(Date.now() - 3600_000 + 12_000); // due in about 12 s
-    const r = await call('POST', '/dossiers', { unitCode: 'P', procedureCode: 'H1', channel: 'direct', applicant: { name: 'Phan Văn Khải' }, occurredAt: receivedAt.toISOString() });
+    const r = await call('POST', '/dossiers', {
+      unitCode: 'P',
+      procedureCode: 'H1',
+      channel: 'direct',
+      applicant: { name: 'Phan Văn Khải' },
+      occurredAt: receivedAt.toISOString(),
+    });
     expect(r.status).toBe(201);
     const id = r.body.id;
     const dueAt = Date.parse(r.body.dueAt);
@@ -97,6 +115,10 @@ describe('deadline alerts from timer to client (embedded service)', () => {
     const items = (list.body.items as any[]).filter((a) => a.dossierId === id);
     expect(items.map((a) => a.kind).sort()).toEqual(['apology-cutoff', 'near-deadline', 'overdue']);
     const history = await call('GET', `/dossiers/${id}/history`);
-    expect(history.body.events.filter((e: any) => /Raised|Reached|Overdue/.test(e.type)).map((e: any) => e.actor.id)).toEqual(['system:timers', 'system:timers', 'system:timers']);
+    expect(history.body.events.filter((e: any) => /Raised|Reached|Overdue/.test(e.type)).map((e: any) => e.actor.id)).toEqual([
+      'system:timers',
+      'system:timers',
+      'system:timers',
+    ]);
   }, 150_000);
 });

@@ -24,7 +24,12 @@ async function cli(args: string[], env: Record<string, string>): Promise<{ code:
 }
 
 /** Closing at 17:30, not the default 17:00: the apology cut-off (end of the last working day before the due date) moves. */
-const HOURS: OfficeHours = { sessions: [{ start: '08:00', end: '12:00' }, { start: '13:30', end: '17:30' }] };
+const HOURS: OfficeHours = {
+  sessions: [
+    { start: '08:00', end: '12:00' },
+    { start: '13:30', end: '17:30' },
+  ],
+};
 
 /**
  * `apology_cutoff_at` must not depend on which process ran the projection (issue #13): the
@@ -55,14 +60,34 @@ describe('apology cut-off: the same rows whichever process projects (unit with o
       return r;
     };
     ok(await h.request('PUT', '/units/P', { token: admin, body: { name: 'Phường Bến Nghé', level: 'province', officeHours: HOURS } }));
-    ok(await h.request('PUT', '/procedures/X', { token: admin, body: { name: 'Khai sinh', field: 'Hộ tịch', processingTime: { amount: 3, unit: 'working_day' } } }));
+    ok(
+      await h.request('PUT', '/procedures/X', {
+        token: admin,
+        body: { name: 'Khai sinh', field: 'Hộ tịch', processingTime: { amount: 3, unit: 'working_day' } },
+      }),
+    );
     for (let i = 0; i < 3; i++) {
-      const r = ok(await h.request('POST', '/dossiers', { token: admin, body: { unitCode: 'P', procedureCode: 'X', channel: 'direct', applicant: { name: `Trần Văn ${i}` }, occurredAt: '2025-03-03T09:00:00+07:00' } }));
+      const r = ok(
+        await h.request('POST', '/dossiers', {
+          token: admin,
+          body: { unitCode: 'P', procedureCode: 'X', channel: 'direct', applicant: { name: `Trần Văn ${i}` }, occurredAt: '2025-03-03T09:00:00+07:00' },
+        }),
+      );
       ids.push((r.body as { id: string }).id);
     }
     // two apologies (one in time, one after the cut-off); the third dossier has none
-    ok(await h.request('POST', `/dossiers/${ids[0]}/apologise`, { token: admin, body: { reason: 'Chờ xác minh', newDueAt: '2025-03-12T17:00:00+07:00', occurredAt: '2025-03-04T10:00:00+07:00' } }));
-    ok(await h.request('POST', `/dossiers/${ids[1]}/apologise`, { token: admin, body: { reason: 'Chờ xác minh', newDueAt: '2025-03-12T17:00:00+07:00', occurredAt: '2025-03-05T17:15:00+07:00' } }));
+    ok(
+      await h.request('POST', `/dossiers/${ids[0]}/apologise`, {
+        token: admin,
+        body: { reason: 'Chờ xác minh', newDueAt: '2025-03-12T17:00:00+07:00', occurredAt: '2025-03-04T10:00:00+07:00' },
+      }),
+    );
+    ok(
+      await h.request('POST', `/dossiers/${ids[1]}/apologise`, {
+        token: admin,
+        body: { reason: 'Chờ xác minh', newDueAt: '2025-03-12T17:00:00+07:00', occurredAt: '2025-03-05T17:15:00+07:00' },
+      }),
+    );
   }, 120_000);
   afterAll(async () => {
     await h?.close();
@@ -75,7 +100,12 @@ describe('apology cut-off: the same rows whichever process projects (unit with o
     const worker = new ProjectionsService(h.store, driver, outlet);
     await worker.onApplicationBootstrap();
     try {
-      await waitFor('the worker projection', async () => Number((await driver.query<{ n: string }>(`SELECT count(*)::text AS n FROM dossier_summary WHERE apology_issued_at IS NOT NULL`)).rows[0].n) === 2, 60_000);
+      await waitFor(
+        'the worker projection',
+        async () =>
+          Number((await driver.query<{ n: string }>(`SELECT count(*)::text AS n FROM dossier_summary WHERE apology_issued_at IS NOT NULL`)).rows[0].n) === 2,
+        60_000,
+      );
     } finally {
       await worker.onModuleDestroy();
     }
@@ -99,11 +129,15 @@ describe('apology cut-off: the same rows whichever process projects (unit with o
 
     // 3. the embedded app's rebuild (POST /admin/projections/dossier-summary/rebuild)
     expect((await h.request('POST', '/admin/projections/dossier-summary/rebuild', { token: admin })).status).toBe(202);
-    await waitFor('the embedded rebuild', async () => {
-      const s = await h.request('GET', '/admin/projections/dossier-summary/rebuild', { token: admin });
-      if (s.body.state === 'failed') throw new Error(s.body.error);
-      return s.body.state === 'done';
-    }, 60_000);
+    await waitFor(
+      'the embedded rebuild',
+      async () => {
+        const s = await h.request('GET', '/admin/projections/dossier-summary/rebuild', { token: admin });
+        if (s.body.state === 'failed') throw new Error(s.body.error);
+        return s.body.state === 'done';
+      },
+      60_000,
+    );
     expect(await rows()).toEqual(byWorker);
   }, 180_000);
 });

@@ -37,9 +37,15 @@ export function auditSuite(name: string, start: () => Promise<{ h: Harness; cliE
       auditor = await h.token({ sub: 'aud', roles: ['auditor'], units: ['P'] });
       await h.request('PUT', '/units/P', { token: admin, body: { name: 'Tỉnh', level: 'province' } });
       await h.request('PUT', '/units/W', { token: admin, body: { name: 'Phường', level: 'commune', parentCode: 'P' } });
-      await h.request('PUT', '/procedures/X', { token: admin, body: { name: 'Khai sinh', field: 'Hộ tịch', processingTime: { amount: 3, unit: 'working_day' } } });
+      await h.request('PUT', '/procedures/X', {
+        token: admin,
+        body: { name: 'Khai sinh', field: 'Hộ tịch', processingTime: { amount: 3, unit: 'working_day' } },
+      });
       for (let i = 0; i < 5; i++) {
-        const r = await h.request('POST', '/dossiers', { token: admin, body: { unitCode: 'W', procedureCode: 'X', channel: 'direct', applicant: { name: `Trần Thị Ngọc ${i}` }, occurredAt: '2025-03-03T09:00:00+07:00' } });
+        const r = await h.request('POST', '/dossiers', {
+          token: admin,
+          body: { unitCode: 'W', procedureCode: 'X', channel: 'direct', applicant: { name: `Trần Thị Ngọc ${i}` }, occurredAt: '2025-03-03T09:00:00+07:00' },
+        });
         expect(r.status).toBe(201);
         ids.push(r.body.id);
         await h.request('POST', `/dossiers/${r.body.id}/assign`, { token: admin, body: { assignee: 'o-1', occurredAt: '2025-03-03T10:00:00+07:00' } });

@@ -16,12 +16,20 @@ describe('bitemporal report (asRecordedAt) and dossier asOf by recorded time', (
 
   beforeAll(async () => {
     h = await startHarness('pglite://memory');
-    runner = new ProjectionRunner({ store: h.store, driver: h.app.get<SqlDriver>(SQL_DRIVER), projections: [dossierSummaryProjection()], leaseKey: `test:bitemporal:${Date.now()}` });
+    runner = new ProjectionRunner({
+      store: h.store,
+      driver: h.app.get<SqlDriver>(SQL_DRIVER),
+      projections: [dossierSummaryProjection()],
+      leaseKey: `test:bitemporal:${Date.now()}`,
+    });
     await runner.start();
     admin = await h.token({ sub: 'admin', name: 'Quản trị', roles: ['admin', 'supervisor', 'clerk', 'officer', 'auditor'], units: ['P'] });
     await h.request('PUT', '/units/P', { token: admin, body: { name: 'Tỉnh', level: 'province' } });
     await h.request('PUT', '/units/W', { token: admin, body: { name: 'Phường', level: 'commune', parentCode: 'P' } });
-    await h.request('PUT', '/procedures/X', { token: admin, body: { name: 'Khai sinh', field: 'Hộ tịch', processingTime: { amount: 3, unit: 'working_day' } } });
+    await h.request('PUT', '/procedures/X', {
+      token: admin,
+      body: { name: 'Khai sinh', field: 'Hộ tịch', processingTime: { amount: 3, unit: 'working_day' } },
+    });
   }, 120_000);
   afterAll(async () => {
     await runner?.stop();
@@ -29,12 +37,18 @@ describe('bitemporal report (asRecordedAt) and dossier asOf by recorded time', (
   });
 
   it('a backdated resolution recorded today: pending as recorded before, resolved now; stable on repeat', async () => {
-    const r = await h.request('POST', '/dossiers', { token: admin, body: { unitCode: 'W', procedureCode: 'X', channel: 'online', applicant: { name: 'Lý Văn Hùng' }, occurredAt: '2025-03-03T09:00:00+07:00' } });
+    const r = await h.request('POST', '/dossiers', {
+      token: admin,
+      body: { unitCode: 'W', procedureCode: 'X', channel: 'online', applicant: { name: 'Lý Văn Hùng' }, occurredAt: '2025-03-03T09:00:00+07:00' },
+    });
     expect(r.status).toBe(201);
     await new Promise((res) => setTimeout(res, 50));
     const beforeResolution = new Date().toISOString();
     await new Promise((res) => setTimeout(res, 50));
-    const res = await h.request('POST', `/dossiers/${r.body.id}/resolve`, { token: admin, body: { outcome: 'approved', occurredAt: '2025-03-05T10:00:00+07:00' } });
+    const res = await h.request('POST', `/dossiers/${r.body.id}/resolve`, {
+      token: admin,
+      body: { outcome: 'approved', occurredAt: '2025-03-05T10:00:00+07:00' },
+    });
     expect(res.status).toBe(200);
     await waitFor('the resolution in the read model', async () => {
       const now = await h.request('GET', '/statistics?unitCode=P&from=2025-03-01&to=2025-03-31', { token: admin });
@@ -53,13 +67,19 @@ describe('bitemporal report (asRecordedAt) and dossier asOf by recorded time', (
     expect((await h.request('GET', q, { token: admin })).body).toEqual(then1.body);
     expect((await h.request('GET', '/statistics?unitCode=P&from=2025-03-01&to=2025-03-31', { token: admin })).body).toEqual(now.body);
     // the replay agrees with the read model when nothing was recorded later
-    const replayNow = await h.request('GET', `/statistics?unitCode=P&from=2025-03-01&to=2025-03-31&asRecordedAt=${encodeURIComponent(new Date().toISOString())}`, { token: admin });
+    const replayNow = await h.request(
+      'GET',
+      `/statistics?unitCode=P&from=2025-03-01&to=2025-03-31&asRecordedAt=${encodeURIComponent(new Date().toISOString())}`,
+      { token: admin },
+    );
     expect(replayNow.body).toEqual(now.body);
     // and the dossier itself, by recorded time
     const d = await h.request('GET', `/dossiers/${r.body.id}?asOf=${encodeURIComponent(beforeResolution)}&by=recorded`, { token: admin });
     expect(d.body.status).toBe('received');
     const hist = await h.request('GET', `/dossiers/${r.body.id}/history`, { token: admin });
     expect(hist.body.events[1]).toMatchObject({ type: 'DossierResolved', backdated: true, actor: { id: 'admin', name: 'Quản trị' } });
-    expect((await h.request('GET', '/statistics?unitCode=P&from=2025-03-01&to=2025-03-31&asRecordedAt=2099-01-01T00:00:00Z', { token: admin })).status).toBe(422);
+    expect((await h.request('GET', '/statistics?unitCode=P&from=2025-03-01&to=2025-03-31&asRecordedAt=2099-01-01T00:00:00Z', { token: admin })).status).toBe(
+      422,
+    );
   });
 });

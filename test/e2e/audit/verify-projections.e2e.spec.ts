@@ -39,13 +39,24 @@ describe('verify-projections (PostgreSQL)', () => {
     await runner.start();
     const admin = await h.token({ sub: 'admin', roles: ['admin', 'supervisor', 'clerk', 'officer'], units: ['P'] });
     await h.request('PUT', '/units/P', { token: admin, body: { name: 'Tỉnh', level: 'province' } });
-    await h.request('PUT', '/procedures/X', { token: admin, body: { name: 'Khai sinh', field: 'Hộ tịch', processingTime: { amount: 3, unit: 'working_day' } } });
+    await h.request('PUT', '/procedures/X', {
+      token: admin,
+      body: { name: 'Khai sinh', field: 'Hộ tịch', processingTime: { amount: 3, unit: 'working_day' } },
+    });
     for (let i = 0; i < 8; i++) {
-      const r = await h.request('POST', '/dossiers', { token: admin, body: { unitCode: 'P', procedureCode: 'X', channel: 'direct', applicant: { name: `Đỗ Thị Mai ${i}` }, occurredAt: '2025-03-03T09:00:00+07:00' } });
+      const r = await h.request('POST', '/dossiers', {
+        token: admin,
+        body: { unitCode: 'P', procedureCode: 'X', channel: 'direct', applicant: { name: `Đỗ Thị Mai ${i}` }, occurredAt: '2025-03-03T09:00:00+07:00' },
+      });
       ids.push(r.body.id);
-      if (i % 2) await h.request('POST', `/dossiers/${r.body.id}/resolve`, { token: admin, body: { outcome: 'approved', occurredAt: '2025-03-04T09:00:00+07:00' } });
+      if (i % 2)
+        await h.request('POST', `/dossiers/${r.body.id}/resolve`, { token: admin, body: { outcome: 'approved', occurredAt: '2025-03-04T09:00:00+07:00' } });
     }
-    await waitFor('the read model', async () => Number((await driver.query<{ n: string }>(`SELECT count(*)::text AS n FROM dossier_summary WHERE status = 'resolved'`)).rows[0].n) === 4, 60_000);
+    await waitFor(
+      'the read model',
+      async () => Number((await driver.query<{ n: string }>(`SELECT count(*)::text AS n FROM dossier_summary WHERE status = 'resolved'`)).rows[0].n) === 4,
+      60_000,
+    );
   }, 120_000);
   afterAll(async () => {
     await runner?.stop();

@@ -50,25 +50,54 @@ export function dossierApiSuite(name: string, start: () => Promise<Harness>) {
       await put(`/units/${DISTRICT}`, { name: 'Quận 1', level: 'district', parentCode: PROVINCE });
       await put(`/units/${WARD_A}`, { name: 'Phường Bến Nghé', level: 'commune', parentCode: DISTRICT });
       await put(`/units/${WARD_B}`, { name: 'Phường Đa Kao', level: 'commune', parentCode: DISTRICT });
-      await put(`/procedures/${BIRTH}`, { name: 'Đăng ký khai sinh', field: 'Hộ tịch', processingTime: { amount: 3, unit: 'working_day' }, onlineLevel: 'full' });
+      await put(`/procedures/${BIRTH}`, {
+        name: 'Đăng ký khai sinh',
+        field: 'Hộ tịch',
+        processingTime: { amount: 3, unit: 'working_day' },
+        onlineLevel: 'full',
+      });
       await put(`/procedures/${HOUR}`, { name: 'Chứng thực bản sao', field: 'Chứng thực', processingTime: { amount: 1, unit: 'working_hour' } });
       await put(`/procedures/${HALF}`, { name: 'Xác nhận tình trạng hôn nhân', field: 'Hộ tịch', processingTime: { amount: 1, unit: 'half_day' } });
     }, 120_000);
     afterAll(async () => h?.close());
 
     const receive = (token: string, body: Record<string, unknown>, headers?: Record<string, string>) =>
-      h.request('POST', '/dossiers', { token, body: { unitCode: WARD_A, procedureCode: BIRTH, channel: 'direct', applicant: { name: 'Nguyễn Văn An', idNumber: '079203001234', phone: '0901234567' }, ...body }, headers });
+      h.request('POST', '/dossiers', {
+        token,
+        body: {
+          unitCode: WARD_A,
+          procedureCode: BIRTH,
+          channel: 'direct',
+          applicant: { name: 'Nguyễn Văn An', idNumber: '079203001234', phone: '0901234567' },
+          ...body,
+        },
+        headers,
+      });
 
     it('publishes an OpenAPI document describing every route, without a token', async () => {
       const doc = await h.request('GET', '/docs/openapi.json');
       expect(doc.status).toBe(200);
       const paths = Object.keys(doc.body.paths);
       for (const p of [
-        '/api/v1/units/{code}', '/api/v1/units', '/api/v1/procedures/{code}', '/api/v1/procedures', '/api/v1/calendar/{year}',
-        '/api/v1/dossiers', '/api/v1/dossiers/{id}', '/api/v1/dossiers/{id}/history', '/api/v1/dossiers/{id}/assign',
-        '/api/v1/dossiers/{id}/request-supplement', '/api/v1/dossiers/{id}/receive-supplement', '/api/v1/dossiers/{id}/apologise',
-        '/api/v1/dossiers/{id}/resolve', '/api/v1/dossiers/{id}/withdraw', '/api/v1/dossiers/{id}/rate', '/api/v1/imports', '/api/v1/health',
-      ]) expect(paths).toContain(p);
+        '/api/v1/units/{code}',
+        '/api/v1/units',
+        '/api/v1/procedures/{code}',
+        '/api/v1/procedures',
+        '/api/v1/calendar/{year}',
+        '/api/v1/dossiers',
+        '/api/v1/dossiers/{id}',
+        '/api/v1/dossiers/{id}/history',
+        '/api/v1/dossiers/{id}/assign',
+        '/api/v1/dossiers/{id}/request-supplement',
+        '/api/v1/dossiers/{id}/receive-supplement',
+        '/api/v1/dossiers/{id}/apologise',
+        '/api/v1/dossiers/{id}/resolve',
+        '/api/v1/dossiers/{id}/withdraw',
+        '/api/v1/dossiers/{id}/rate',
+        '/api/v1/imports',
+        '/api/v1/health',
+      ])
+        expect(paths).toContain(p);
       expect(doc.body.paths['/api/v1/dossiers'].post.requestBody).toBeDefined();
       const ui = await h.request('GET', '/docs');
       expect(ui.status).toBe(200);
@@ -100,23 +129,38 @@ export function dossierApiSuite(name: string, start: () => Promise<Harness>) {
       expect(new Date(d.dueAt).toISOString()).toBe('2025-04-29T10:00:00.000Z');
       const id = d.id;
 
-      const a = await h.request('POST', `/dossiers/${id}/assign`, { token: officerA, body: { assignee: 'officer-a', occurredAt: '2025-04-25T11:00:00+07:00' } });
+      const a = await h.request('POST', `/dossiers/${id}/assign`, {
+        token: officerA,
+        body: { assignee: 'officer-a', occurredAt: '2025-04-25T11:00:00+07:00' },
+      });
       expect(a.status).toBe(200);
       expect(a.body).toMatchObject({ status: 'assigned', assignee: 'officer-a', version: 2 });
-      const sr = await h.request('POST', `/dossiers/${id}/request-supplement`, { token: officerA, body: { reason: 'Thiếu bản sao giấy chứng sinh', occurredAt: '2025-04-28T09:00:00+07:00' } });
+      const sr = await h.request('POST', `/dossiers/${id}/request-supplement`, {
+        token: officerA,
+        body: { reason: 'Thiếu bản sao giấy chứng sinh', occurredAt: '2025-04-28T09:00:00+07:00' },
+      });
       expect(sr.body.status).toBe('awaiting-supplement');
       // supplement arrives Mon 5 May 08:00: the clock restarts from zero → Thu 8 May 17:00
       const rs = await h.request('POST', `/dossiers/${id}/receive-supplement`, { token: clerkA, body: { occurredAt: '2025-05-05T08:00:00+07:00' } });
       expect(rs.status).toBe(200);
       expect(new Date(rs.body.dueAt).toISOString()).toBe('2025-05-08T10:00:00.000Z');
-      const ap = await h.request('POST', `/dossiers/${id}/apologise`, { token: supervisor, body: { reason: 'Cần xác minh thêm', newDueAt: '2025-05-12T17:00:00+07:00', occurredAt: '2025-05-07T10:00:00+07:00' } });
+      const ap = await h.request('POST', `/dossiers/${id}/apologise`, {
+        token: supervisor,
+        body: { reason: 'Cần xác minh thêm', newDueAt: '2025-05-12T17:00:00+07:00', occurredAt: '2025-05-07T10:00:00+07:00' },
+      });
       expect(ap.status).toBe(200);
       expect(new Date(ap.body.dueAt).toISOString()).toBe('2025-05-12T10:00:00.000Z');
       expect(new Date(ap.body.originalDueAt).toISOString()).toBe('2025-05-08T10:00:00.000Z');
-      const again = await h.request('POST', `/dossiers/${id}/apologise`, { token: supervisor, body: { reason: 'lần hai', newDueAt: '2025-05-20T17:00:00+07:00', occurredAt: '2025-05-07T11:00:00+07:00' } });
+      const again = await h.request('POST', `/dossiers/${id}/apologise`, {
+        token: supervisor,
+        body: { reason: 'lần hai', newDueAt: '2025-05-20T17:00:00+07:00', occurredAt: '2025-05-07T11:00:00+07:00' },
+      });
       expect(again.status).toBe(422);
       expect(again.body.detail).toMatch(/once|only one|re-appoint/i);
-      const res = await h.request('POST', `/dossiers/${id}/resolve`, { token: officerA, body: { outcome: 'approved', occurredAt: '2025-05-09T09:00:00+07:00' } });
+      const res = await h.request('POST', `/dossiers/${id}/resolve`, {
+        token: officerA,
+        body: { outcome: 'approved', occurredAt: '2025-05-09T09:00:00+07:00' },
+      });
       expect(res.body).toMatchObject({ status: 'resolved', outcome: 'approved', timing: 'late' });
       const rate = await h.request('POST', `/dossiers/${id}/rate`, { token: clerkA, body: { rating: 'satisfied', occurredAt: '2025-05-09T09:30:00+07:00' } });
       expect(rate.body.rating).toBe('satisfied');
@@ -124,7 +168,13 @@ export function dossierApiSuite(name: string, start: () => Promise<Harness>) {
       const hist = await h.request('GET', `/dossiers/${id}/history`, { token: auditor });
       expect(hist.status).toBe(200);
       expect(hist.body.events.map((e: { type: string }) => e.type)).toEqual([
-        'DossierReceived', 'DossierAssigned', 'SupplementRequested', 'SupplementReceived', 'ApologyIssued', 'DossierResolved', 'SatisfactionRated',
+        'DossierReceived',
+        'DossierAssigned',
+        'SupplementRequested',
+        'SupplementReceived',
+        'ApologyIssued',
+        'DossierResolved',
+        'SatisfactionRated',
       ]);
       const first = hist.body.events[0];
       expect(first.actor).toMatchObject({ id: 'clerk-a', name: 'Lê Thị Thu' });
@@ -160,7 +210,11 @@ export function dossierApiSuite(name: string, start: () => Promise<Harness>) {
       expect(stale.body.currentVersion).toBe(1);
       const ok = await h.request('POST', `/dossiers/${id}/assign`, { token: officerA, body: { assignee: 'officer-a' }, headers: { 'if-match': '"1"' } });
       expect(ok.status).toBe(200);
-      const staleHeader = await h.request('POST', `/dossiers/${id}/withdraw`, { token: clerkA, body: { reason: 'Công dân rút' }, headers: { 'if-match': '"1"' } });
+      const staleHeader = await h.request('POST', `/dossiers/${id}/withdraw`, {
+        token: clerkA,
+        body: { reason: 'Công dân rút' },
+        headers: { 'if-match': '"1"' },
+      });
       expect(staleHeader.status).toBe(409);
       expect(staleHeader.body.currentVersion).toBe(2);
     });
@@ -216,13 +270,17 @@ export function dossierApiSuite(name: string, start: () => Promise<Harness>) {
       expect(JSON.stringify(reuse.body)).not.toContain(code);
       const imported = await h.request('POST', '/imports', {
         token: await h.token({ sub: 'admin-b', roles: ['admin'], units: [WARD_B] }),
-        raw: JSON.stringify({ command: 'receive', dossierId: id, unitCode: WARD_B, procedureCode: BIRTH, channel: 'direct', applicant: { name: 'Khách' } }) + '\n',
+        raw:
+          JSON.stringify({ command: 'receive', dossierId: id, unitCode: WARD_B, procedureCode: BIRTH, channel: 'direct', applicant: { name: 'Khách' } }) + '\n',
         headers: { 'content-type': 'application/x-ndjson' },
       });
       expect(imported.body).toMatchObject({ accepted: 0, rejected: 1, errors: [{ line: 1, status: 409 }] });
       expect(JSON.stringify(imported.body)).not.toContain(code);
       expect((await receive(clerkB, { unitCode: WARD_A })).status).toBe(403);
-      expect((await h.request('PUT', `/procedures/X1`, { token: clerkA, body: { name: 'x', field: 'y', processingTime: { amount: 1, unit: 'working_day' } } })).status).toBe(403);
+      expect(
+        (await h.request('PUT', `/procedures/X1`, { token: clerkA, body: { name: 'x', field: 'y', processingTime: { amount: 1, unit: 'working_day' } } }))
+          .status,
+      ).toBe(403);
       expect((await h.request('POST', '/imports', { token: clerkA, raw: '', headers: { 'content-type': 'application/x-ndjson' } })).status).toBe(403);
       expect((await post(auditor, 'withdraw', { reason: 'x' })).status).toBe(403);
       expect((await h.request('GET', `/dossiers/${id}/history`, { token: auditor })).status).toBe(200);
@@ -260,11 +318,17 @@ export function dossierApiSuite(name: string, start: () => Promise<Harness>) {
       expect(malformed.headers['content-type']).toMatch(/application\/problem\+json/);
       const fresh = (await receive(clerkA, { occurredAt: '2025-06-02T10:00:00+07:00' })).body.id;
       const n = await eventCount();
-      const backdated = await h.request('POST', `/dossiers/${fresh}/withdraw`, { token: clerkA, body: { reason: 'x', occurredAt: '2025-06-01T10:00:00+07:00' } });
+      const backdated = await h.request('POST', `/dossiers/${fresh}/withdraw`, {
+        token: clerkA,
+        body: { reason: 'x', occurredAt: '2025-06-01T10:00:00+07:00' },
+      });
       expect(backdated.status).toBe(422);
       expect(await eventCount()).toBe(n);
       expect(n).toBe(before + 1);
-      const missingErrors = await h.request('POST', '/dossiers', { token: clerkA, body: { unitCode: WARD_A, procedureCode: BIRTH, channel: 'direct', applicant: {} } });
+      const missingErrors = await h.request('POST', '/dossiers', {
+        token: clerkA,
+        body: { unitCode: WARD_A, procedureCode: BIRTH, channel: 'direct', applicant: {} },
+      });
       expect(missingErrors.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'applicant.name' })]));
     });
 
@@ -284,7 +348,17 @@ export function dossierApiSuite(name: string, start: () => Promise<Harness>) {
       for (let i = 0; lines.length < 10_000; i++) {
         const id = randomUUID();
         ids.push(id);
-        lines.push(JSON.stringify({ command: 'receive', dossierId: id, unitCode: WARD_A, procedureCode: BIRTH, channel: i % 3 === 0 ? 'online' : 'direct', applicant: { name: `Công dân ${i}` }, occurredAt: '2025-03-04T08:00:00+07:00' }));
+        lines.push(
+          JSON.stringify({
+            command: 'receive',
+            dossierId: id,
+            unitCode: WARD_A,
+            procedureCode: BIRTH,
+            channel: i % 3 === 0 ? 'online' : 'direct',
+            applicant: { name: `Công dân ${i}` },
+            occurredAt: '2025-03-04T08:00:00+07:00',
+          }),
+        );
         lines.push(JSON.stringify({ command: 'resolve', dossierId: id, outcome: 'approved', occurredAt: '2025-03-05T08:00:00+07:00' }));
       }
       const mark = (lineNo: number, text: string, status: number) => {
@@ -295,7 +369,11 @@ export function dossierApiSuite(name: string, start: () => Promise<Harness>) {
       bad.set(18, 404); // so its resolve finds no dossier
       mark(101, JSON.stringify({ command: 'teleport', dossierId: ids[60] }), 400);
       bad.set(102, 404);
-      mark(2001, JSON.stringify({ command: 'receive', dossierId: ids[1000], unitCode: WARD_A, procedureCode: 'NOPE', channel: 'direct', applicant: { name: 'X' } }), 422);
+      mark(
+        2001,
+        JSON.stringify({ command: 'receive', dossierId: ids[1000], unitCode: WARD_A, procedureCode: 'NOPE', channel: 'direct', applicant: { name: 'X' } }),
+        422,
+      );
       bad.set(2002, 404); // its resolve then finds no dossier
       mark(5000, JSON.stringify({ command: 'resolve', dossierId: ids[2499], outcome: 'approved', occurredAt: '2025-03-01T08:00:00+07:00' }), 422); // before reception
       const before = await eventCount();
@@ -313,7 +391,19 @@ export function dossierApiSuite(name: string, start: () => Promise<Harness>) {
       const day = '2025-03-06T09:00:00+07:00';
       const importOf = (n: number) => {
         const ids = Array.from({ length: n }, () => randomUUID());
-        const raw = ids.map((id, i) => JSON.stringify({ command: 'receive', dossierId: id, unitCode: WARD_B, procedureCode: BIRTH, channel: 'direct', applicant: { name: `Công dân ${i}` }, occurredAt: day })).join('\n');
+        const raw = ids
+          .map((id, i) =>
+            JSON.stringify({
+              command: 'receive',
+              dossierId: id,
+              unitCode: WARD_B,
+              procedureCode: BIRTH,
+              channel: 'direct',
+              applicant: { name: `Công dân ${i}` },
+              occurredAt: day,
+            }),
+          )
+          .join('\n');
         return { ids, post: () => h.request('POST', '/imports', { token: admin, raw, headers: { 'content-type': 'application/x-ndjson' } }) };
       };
       const a = importOf(600);
@@ -324,7 +414,11 @@ export function dossierApiSuite(name: string, start: () => Promise<Harness>) {
         return m ? Number(m[1]) : 0;
       };
       const [batchedBefore, retriedBefore] = [await batches('batch'), await batches('line-by-line')];
-      const [ra, rb, ...singles] = await Promise.all([a.post(), b.post(), ...Array.from({ length: 20 }, () => receive(clerkB, { unitCode: WARD_B, occurredAt: day }))]);
+      const [ra, rb, ...singles] = await Promise.all([
+        a.post(),
+        b.post(),
+        ...Array.from({ length: 20 }, () => receive(clerkB, { unitCode: WARD_B, occurredAt: day })),
+      ]);
       expect([ra.body.accepted, ra.body.rejected, rb.body.accepted, rb.body.rejected]).toEqual([600, 0, 600, 0]);
       expect(singles.map((r) => r.status)).toEqual(Array(20).fill(201));
       const codes = [...singles.map((r) => r.body.code as string)];
@@ -347,7 +441,9 @@ export function dossierApiSuite(name: string, start: () => Promise<Harness>) {
       // refused as "before the dossier's last recorded step" (86 of 120 here).
       const ids = await Promise.all([0, 1, 2].map(async () => (await receive(clerkA, {})).body.id as string));
       const requests = ids.flatMap((id) =>
-        Array.from({ length: 40 }, (_, i) => h.request('POST', `/dossiers/${id}/assign`, { token: supervisor, body: { assignee: `officer-${i}`, assigneeName: `Cán bộ ${i}` } })),
+        Array.from({ length: 40 }, (_, i) =>
+          h.request('POST', `/dossiers/${id}/assign`, { token: supervisor, body: { assignee: `officer-${i}`, assigneeName: `Cán bộ ${i}` } }),
+        ),
       );
       const answers = await Promise.all(requests);
       const refused = answers.filter((r) => r.status !== 200).map((r) => `${r.status} ${r.body?.detail}`);

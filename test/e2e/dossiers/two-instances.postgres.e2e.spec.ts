@@ -32,7 +32,8 @@ describe('receptions through two API instances at once (PostgreSQL)', () => {
     await put(`/units/${WARD}`, { name: 'Phường Bến Thành', level: 'commune', parentCode: DISTRICT });
     await put(`/procedures/${BIRTH}`, { name: 'Đăng ký khai sinh', field: 'Hộ tịch', processingTime: { amount: 3, unit: 'working_day' } });
     // b learns the reference data from the event store
-    for (let i = 0; i < 200 && (await b.request('GET', `/procedures/${BIRTH}`, { token: admin })).status !== 200; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 200 && (await b.request('GET', `/procedures/${BIRTH}`, { token: admin })).status !== 200; i++)
+      await new Promise((r) => setTimeout(r, 50));
   }, 120_000);
   afterAll(async () => {
     await a?.close();
@@ -41,7 +42,10 @@ describe('receptions through two API instances at once (PostgreSQL)', () => {
   });
 
   const receive = (h: Harness, id: string, occurredAt: string) =>
-    h.request('POST', '/dossiers', { token: clerk, body: { id, unitCode: WARD, procedureCode: BIRTH, channel: 'direct', applicant: { name: 'Nguyễn Văn An' }, occurredAt } });
+    h.request('POST', '/dossiers', {
+      token: clerk,
+      body: { id, unitCode: WARD, procedureCode: BIRTH, channel: 'direct', applicant: { name: 'Nguyễn Văn An' }, occurredAt },
+    });
 
   it('gives 80 receptions split over both instances 80 distinct consecutive codes', async () => {
     const day = '2025-03-10T09:00:00+07:00';
@@ -73,7 +77,11 @@ describe('receptions through two API instances at once (PostgreSQL)', () => {
     const id = randomUUID();
     expect((await receive(a, id, '2025-03-12T09:00:00+07:00')).status).toBe(201);
     const supervisor = await a.token({ sub: 'sup-1', roles: ['supervisor'], units: [WARD] });
-    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).request('POST', `/dossiers/${id}/assign`, { token: supervisor, body: { assignee: `officer-${i}` } })));
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        (i % 2 ? a : b).request('POST', `/dossiers/${id}/assign`, { token: supervisor, body: { assignee: `officer-${i}` } }),
+      ),
+    );
     expect(answers.filter((r) => r.status !== 200).map((r) => `${r.status} ${r.body?.detail}`)).toEqual([]);
     const steps = (await a.request('GET', `/dossiers/${id}/history`, { token: admin })).body.events as { type: string; occurredAt: string }[];
     expect(steps.filter((e) => e.type === 'DossierAssigned')).toHaveLength(40);

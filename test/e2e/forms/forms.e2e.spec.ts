@@ -72,15 +72,29 @@ describe('printable forms end to end (PGlite)', () => {
 
     // The dossier of the forms: reception, assignment, supplement, apology, resolution.
     // Fri 25 Apr 2025 10:00 (+07), 3 working days → due Tue 29 Apr 17:00.
-    const d = await receive(clerkA, WARD_A, APPLICANT, '2025-04-25T10:00:00+07:00', { address: '12 Lê Lợi, Phường Bến Nghé', phone: '0901234567', email: 'nhung@example.vn' });
+    const d = await receive(clerkA, WARD_A, APPLICANT, '2025-04-25T10:00:00+07:00', {
+      address: '12 Lê Lợi, Phường Bến Nghé',
+      phone: '0901234567',
+      email: 'nhung@example.vn',
+    });
     id = d.id;
     code = d.code;
-    await post(supervisor, `/dossiers/${id}/assign`, { assignee: 'officer-a', assigneeName: 'Trần Minh', department: 'Phòng Tài nguyên và Môi trường', occurredAt: '2025-04-25T11:00:00+07:00' });
+    await post(supervisor, `/dossiers/${id}/assign`, {
+      assignee: 'officer-a',
+      assigneeName: 'Trần Minh',
+      department: 'Phòng Tài nguyên và Môi trường',
+      occurredAt: '2025-04-25T11:00:00+07:00',
+    });
     await post(officerA, `/dossiers/${id}/request-supplement`, { reason: 'Thiếu bản sao sổ đỏ', occurredAt: '2025-04-29T09:00:00+07:00' });
     // the supplement arrives Mon 5 May 08:00: the clock restarts → due Thu 8 May 17:00
     const sup = await post(clerkA, `/dossiers/${id}/receive-supplement`, { occurredAt: '2025-05-05T08:00:00+07:00' });
     expect(new Date(sup.dueAt).toISOString()).toBe('2025-05-08T10:00:00.000Z');
-    await post(supervisor, `/dossiers/${id}/apologise`, { reason: REASON, newDueAt: '2025-05-12T17:00:00+07:00', letterNumber: '15/PXL-UBND', occurredAt: '2025-05-07T10:00:00+07:00' });
+    await post(supervisor, `/dossiers/${id}/apologise`, {
+      reason: REASON,
+      newDueAt: '2025-05-12T17:00:00+07:00',
+      letterNumber: '15/PXL-UBND',
+      occurredAt: '2025-05-07T10:00:00+07:00',
+    });
     const res = await post(officerA, `/dossiers/${id}/resolve`, { outcome: 'approved', occurredAt: '2025-05-09T09:00:00+07:00' });
     expect(res.timing).toBe('late');
 
@@ -96,7 +110,12 @@ describe('printable forms end to end (PGlite)', () => {
     }
     await post(officerA, `/dossiers/${others.march.id}/resolve`, { outcome: 'refused', occurredAt: '2025-03-11T09:00:00+07:00' });
 
-    runner = new ProjectionRunner({ store: h.store, driver: h.app.get<SqlDriver>(SQL_DRIVER), projections: [dossierSummaryProjection()], leaseKey: `test:forms:${Date.now()}` });
+    runner = new ProjectionRunner({
+      store: h.store,
+      driver: h.app.get<SqlDriver>(SQL_DRIVER),
+      projections: [dossierSummaryProjection()],
+      leaseKey: `test:forms:${Date.now()}`,
+    });
     await runner.start();
     await waitCaughtUp(runner);
   }, 180_000);
@@ -127,7 +146,8 @@ describe('printable forms end to end (PGlite)', () => {
       'Thời gian hẹn trả kết quả: 17 giờ 00 phút, ngày 29/04/2025',
       '17 giờ 00 phút, ngày 08/05/2025', // recomputed after the supplement
       'Lê Thị Thu',
-    ]) expect(text).toContain(s);
+    ])
+      expect(text).toContain(s);
   });
 
   it('form 04: the apology with the original and new return dates and the reason, signed by the supervisor', async () => {
@@ -148,7 +168,8 @@ describe('printable forms end to end (PGlite)', () => {
       'Thời gian hẹn trả kết quả mới: 17 giờ 00 phút, ngày 12/05/2025',
       'THỦ TRƯỞNG CƠ QUAN',
       'Võ Thanh',
-    ]) expect(text).toContain(s);
+    ])
+      expect(text).toContain(s);
   });
 
   it('form 04 of a dossier without an apology is a 404 problem', async () => {
@@ -227,7 +248,9 @@ describe('printable forms end to end (PGlite)', () => {
 
     const last = await getPdf(`/units/${WARD_A}/tracking-book.pdf?year=2024`, auditor);
     expect(last.status).toBe(200);
-    const lastRows = pdfText(last.bytes).split('\n').filter((l) => /^\s*\d+\s+\S+-\d{6}-\d{4}\s/.test(l));
+    const lastRows = pdfText(last.bytes)
+      .split('\n')
+      .filter((l) => /^\s*\d+\s+\S+-\d{6}-\d{4}\s/.test(l));
     expect(lastRows).toHaveLength(1);
     expect(lastRows[0]).toMatch(new RegExp(`^\\s*1\\s+${others.dec2024.code.replace(/\./g, '\\.')}`));
   });
@@ -252,7 +275,12 @@ describe('printable forms end to end (PGlite)', () => {
   it('documents the four routes in OpenAPI as application/pdf', async () => {
     const doc = await h.request('GET', '/docs/openapi.json');
     expect(doc.status).toBe(200);
-    for (const p of ['/api/v1/dossiers/{id}/forms/receipt.pdf', '/api/v1/dossiers/{id}/forms/apology.pdf', '/api/v1/dossiers/{id}/forms/control-sheet.pdf', '/api/v1/units/{code}/tracking-book.pdf']) {
+    for (const p of [
+      '/api/v1/dossiers/{id}/forms/receipt.pdf',
+      '/api/v1/dossiers/{id}/forms/apology.pdf',
+      '/api/v1/dossiers/{id}/forms/control-sheet.pdf',
+      '/api/v1/units/{code}/tracking-book.pdf',
+    ]) {
       expect(doc.body.paths[p]?.get?.responses?.['200']?.content?.['application/pdf']).toBeDefined();
     }
     const year = doc.body.paths['/api/v1/units/{code}/tracking-book.pdf'].get.parameters.find((x: { name: string }) => x.name === 'year');

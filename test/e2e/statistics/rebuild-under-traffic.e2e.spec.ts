@@ -100,10 +100,14 @@ describe.each(targets)('rebuild of dossier-summary under read traffic (%s)', (_n
     });
     let status: any;
     try {
-      await waitFor('rebuild finished', async () => {
-        status = (await h.request('GET', `/admin/projections/${DOSSIER_SUMMARY_PROJECTION}/rebuild`, { token: admin })).body;
-        return status.state !== 'running';
-      }, 120_000);
+      await waitFor(
+        'rebuild finished',
+        async () => {
+          status = (await h.request('GET', `/admin/projections/${DOSSIER_SUMMARY_PROJECTION}/rebuild`, { token: admin })).body;
+          return status.state !== 'running';
+        },
+        120_000,
+      );
     } finally {
       done = true;
       await Promise.all(loops);

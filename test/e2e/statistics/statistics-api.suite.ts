@@ -77,7 +77,11 @@ export function statisticsApiSuite(name: string, start: () => Promise<Harness>) 
       await post(officerA, `/dossiers/${ids.onTime}/resolve`, { outcome: 'refused', occurredAt: new Date(Date.parse(onTime.dueAt) - 60_000).toISOString() });
       await post(clerkA, `/dossiers/${ids.onTime}/rate`, { rating: 'dissatisfied', occurredAt: new Date(Date.parse(onTime.dueAt) + 60_000).toISOString() });
       const late = await receive('late', clerkA, WARD_A, BIRTH, 'postal', '2025-03-03T09:00:00+07:00');
-      await post(supervisor, `/dossiers/${ids.late}/apologise`, { reason: 'Chờ xác minh', newDueAt: '2025-03-14T17:00:00+07:00', occurredAt: '2025-03-04T15:00:00+07:00' });
+      await post(supervisor, `/dossiers/${ids.late}/apologise`, {
+        reason: 'Chờ xác minh',
+        newDueAt: '2025-03-14T17:00:00+07:00',
+        occurredAt: '2025-03-04T15:00:00+07:00',
+      });
       await post(officerA, `/dossiers/${ids.late}/resolve`, { outcome: 'approved', occurredAt: new Date(Date.parse(late.dueAt) + 86_400_000).toISOString() });
       await receive('withdrawn', clerkA, WARD_A, CERT, 'direct', '2025-03-10T08:00:00+07:00');
       await post(clerkA, `/dossiers/${ids.withdrawn}/withdraw`, { reason: 'Công dân rút hồ sơ', occurredAt: '2025-03-10T09:00:00+07:00' });
@@ -111,7 +115,17 @@ export function statisticsApiSuite(name: string, start: () => Promise<Harness>) 
         for (let i = 0; i < n; i++) {
           const dossierId = randomUUID();
           const channel = i % 3 === 0 ? 'online' : i % 7 === 0 ? 'postal' : 'direct';
-          lines.push(JSON.stringify({ command: 'receive', dossierId, unitCode: EXAMPLE, procedureCode: BIRTH, channel, applicant: { name: `Công dân ${lines.length}` }, occurredAt: receivedAt }));
+          lines.push(
+            JSON.stringify({
+              command: 'receive',
+              dossierId,
+              unitCode: EXAMPLE,
+              procedureCode: BIRTH,
+              channel,
+              applicant: { name: `Công dân ${lines.length}` },
+              occurredAt: receivedAt,
+            }),
+          );
           if (resolvedAt) lines.push(JSON.stringify({ command: 'resolve', dossierId, outcome: 'approved', occurredAt: resolvedAt }));
         }
       };
@@ -142,7 +156,12 @@ export function statisticsApiSuite(name: string, start: () => Promise<Harness>) 
         await post(clerkP, `/dossiers/${more[`${unit}-nextday`]}/resolve`, { outcome: 'approved', occurredAt: '2025-05-07T08:00:00+07:00' });
       }
 
-      runner = new ProjectionRunner({ store: h.store, driver: h.app.get<SqlDriver>(SQL_DRIVER), projections: [dossierSummaryProjection()], leaseKey: `test:${name}:${Date.now()}` });
+      runner = new ProjectionRunner({
+        store: h.store,
+        driver: h.app.get<SqlDriver>(SQL_DRIVER),
+        projections: [dossierSummaryProjection()],
+        leaseKey: `test:${name}:${Date.now()}`,
+      });
       await runner.start();
       await waitCaughtUp(runner);
       // and every dossier at its last version in the read model (the runner's "caught up" was
@@ -151,10 +170,14 @@ export function statisticsApiSuite(name: string, start: () => Promise<Harness>) 
       const versions = (await Promise.all(named.map((id) => h.store.readStream(dossierStreamName(id))))).reduce((n, e) => n + e.length, 0);
       const expected = { n: named.length + 3839, v: versions + 3839 + 3477 };
       const sql = h.app.get<SqlDriver>(SQL_DRIVER);
-      await waitFor('the read model holds every dossier', async () => {
-        const { rows } = await sql.query<{ n: number; v: number }>('SELECT count(*)::int AS n, coalesce(sum(version), 0)::int AS v FROM dossier_summary');
-        return rows[0].n === expected.n && rows[0].v === expected.v;
-      }, 120_000);
+      await waitFor(
+        'the read model holds every dossier',
+        async () => {
+          const { rows } = await sql.query<{ n: number; v: number }>('SELECT count(*)::int AS n, coalesce(sum(version), 0)::int AS v FROM dossier_summary');
+          return rows[0].n === expected.n && rows[0].v === expected.v;
+        },
+        120_000,
+      );
     }, 400_000);
 
     afterAll(async () => {
@@ -164,7 +187,10 @@ export function statisticsApiSuite(name: string, start: () => Promise<Harness>) 
 
     async function oracle(units: string[], from: string, to: string) {
       const dossiers = await Promise.all(
-        Object.values(ids).map(async (id) => ({ id, events: (await h.store.readStream(dossierStreamName(id))).map((e) => ({ type: e.type, data: e.data }) as DossierEvent) })),
+        Object.values(ids).map(async (id) => ({
+          id,
+          events: (await h.store.readStream(dossierStreamName(id))).map((e) => ({ type: e.type, data: e.data }) as DossierEvent),
+        })),
       );
       return oracleBlocks(oracleCounts({ dossiers }, units, from, to));
     }
@@ -266,7 +292,16 @@ export function statisticsApiSuite(name: string, start: () => Promise<Harness>) 
       const r = await h.request('GET', `/statistics?unitCode=${EXAMPLE}&from=2025-03-01&to=2025-03-31`, { token: admin });
       expect(r.status).toBe(200);
       expect(r.body.received).toMatchObject({ total: 3839, newInPeriod: 3839, carriedOver: 0 });
-      expect(r.body.resolved).toEqual({ total: 3477, early: 2000, onTime: 1196, late: 281, rate: 90.57, withinDeadlineRate: 91.92, earlyRate: 57.52, lateRate: 8.08 });
+      expect(r.body.resolved).toEqual({
+        total: 3477,
+        early: 2000,
+        onTime: 1196,
+        late: 281,
+        rate: 90.57,
+        withinDeadlineRate: 91.92,
+        earlyRate: 57.52,
+        lateRate: 8.08,
+      });
       expect(r.body.pending).toEqual({ total: 362, withinTime: 362, overdue: 0, rate: 9.43 });
       expect(r.body.withdrawn).toBe(0);
       expect(r.body.apologies).toEqual({ required: 281, issued: 0, issuedInTime: 0, coverageRate: 0 });
@@ -305,7 +340,13 @@ export function statisticsApiSuite(name: string, start: () => Promise<Harness>) 
       expect(String(bad.headers['content-type'])).toContain('application/problem+json');
       expect((await h.request('GET', `${url}&format=xlsx`, { token: supervisor })).status).toBe(400);
       const field = await h.request('GET', `/statistics?unitCode=${DISTRICT}&from=2025-03-01&to=2025-03-31&groupBy=field&format=csv`, { token: supervisor });
-      expect(field.body.slice(1).split('\r\n').slice(0, 3).map((l: string) => l.split(',')[0])).toEqual(['Lĩnh vực', 'Chứng thực', 'Hộ tịch']);
+      expect(
+        field.body
+          .slice(1)
+          .split('\r\n')
+          .slice(0, 3)
+          .map((l: string) => l.split(',')[0]),
+      ).toEqual(['Lĩnh vực', 'Chứng thực', 'Hộ tịch']);
     });
 
     it('rolls up through the tree as it was in the period (district abolished on 1 July 2025)', async () => {

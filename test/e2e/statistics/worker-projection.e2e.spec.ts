@@ -17,12 +17,25 @@ describe('worker wiring: the embedded app projects dossiers into the work list a
   it('a received dossier shows up in GET /dossiers and GET /statistics without anything else running', async () => {
     const token = await mintToken({ sub: 'admin', roles: ['admin', 'clerk'] as never, units: ['U.ROOT'] }, TEST_JWT_SECRET);
     const call = async (method: string, url: string, body?: unknown) => {
-      const res = await app.inject({ method: method as never, url: `/api/v1${url}`, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, payload: body ? JSON.stringify(body) : undefined });
+      const res = await app.inject({
+        method: method as never,
+        url: `/api/v1${url}`,
+        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        payload: body ? JSON.stringify(body) : undefined,
+      });
       return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
     };
     expect((await call('PUT', '/units/U.ROOT', { name: 'Xã Thử', level: 'commune' })).status).toBeLessThan(300);
-    expect((await call('PUT', '/procedures/P.1', { name: 'Thủ tục', field: 'Hộ tịch', processingTime: { amount: 1, unit: 'working_day' } })).status).toBeLessThan(300);
-    const r = await call('POST', '/dossiers', { unitCode: 'U.ROOT', procedureCode: 'P.1', channel: 'online', applicant: { name: 'A' }, occurredAt: '2025-05-05T09:00:00+07:00' });
+    expect(
+      (await call('PUT', '/procedures/P.1', { name: 'Thủ tục', field: 'Hộ tịch', processingTime: { amount: 1, unit: 'working_day' } })).status,
+    ).toBeLessThan(300);
+    const r = await call('POST', '/dossiers', {
+      unitCode: 'U.ROOT',
+      procedureCode: 'P.1',
+      channel: 'online',
+      applicant: { name: 'A' },
+      occurredAt: '2025-05-05T09:00:00+07:00',
+    });
     expect(r.status).toBe(201);
     const deadline = Date.now() + 20_000;
     let list: { items: { id: string }[] } = { items: [] };

@@ -40,9 +40,15 @@ export async function badAuthorizations(): Promise<Record<string, string>> {
     'roles not an array': await hs({ ...claims, roles: 'admin', exp: now() + 3600 }),
     'units with a number': await hs({ ...claims, units: [1], exp: now() + 3600 }),
     'sub is an object': await hs({ ...claims, sub: { $ne: null }, exp: now() + 3600 }),
-    'proto in claims': (await hs({ ...claims, exp: now() + 3600 })).replace(/^[^.]+\.[^.]+/, (m) => `${m.split('.')[0]}.${b64(`{"__proto__":{"polluted":"jwt"},"sub":"x","roles":["admin"],"units":[],"exp":${now() + 3600}}`)}`),
+    'proto in claims': (await hs({ ...claims, exp: now() + 3600 })).replace(
+      /^[^.]+\.[^.]+/,
+      (m) => `${m.split('.')[0]}.${b64(`{"__proto__":{"polluted":"jwt"},"sub":"x","roles":["admin"],"units":[],"exp":${now() + 3600}}`)}`,
+    ),
     'crit header': signedRaw({ alg: 'HS256', crit: ['x-unknown'], 'x-unknown': 1 }, { ...claims, exp: now() + 3600 }),
-    'tampered payload': (await mintToken({ sub: 'clerk', roles: ['clerk'], units: ['HX.01.01.H99'] }, TEST_JWT_SECRET)).replace(/\.([^.]+)\./, `.${b64({ ...claims, exp: now() + 3600 })}.`),
+    'tampered payload': (await mintToken({ sub: 'clerk', roles: ['clerk'], units: ['HX.01.01.H99'] }, TEST_JWT_SECRET)).replace(
+      /\.([^.]+)\./,
+      `.${b64({ ...claims, exp: now() + 3600 })}.`,
+    ),
     garbage: 'not-a-token',
     'three dots': 'a.b.c',
     'empty parts': '..',

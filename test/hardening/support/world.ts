@@ -86,12 +86,16 @@ export async function startWorld(label: string, env: Record<string, string> = {}
     async raiseAlert(dossierId, kind = 'overdue') {
       const before = await dossiers.load(dossierId);
       const dueAt = new Date((before.state as { effectiveDueAt: string }).effectiveDueAt);
-      await dossiers.execute(dossierId, { action: 'raise-alert', kind, dueAt }, {
-        actor: { id: 'system:hardening', roles: [], units: [] },
-        correlationId: randomUUID(),
-        causationId: randomUUID(),
-        now: new Date(),
-      });
+      await dossiers.execute(
+        dossierId,
+        { action: 'raise-alert', kind, dueAt },
+        {
+          actor: { id: 'system:hardening', roles: [], units: [] },
+          correlationId: randomUUID(),
+          causationId: randomUUID(),
+          now: new Date(),
+        },
+      );
       const { events } = await dossiers.load(dossierId);
       const raised = events[events.length - 1];
       if (events.length === before.events.length || !('kind' in (raised.data as object))) throw new Error('no alert was raised');
@@ -99,7 +103,12 @@ export async function startWorld(label: string, env: Record<string, string> = {}
     },
     async catchUp() {
       if (!runner) {
-        runner = new ProjectionRunner({ store: h.store, driver, projections: [dossierSummaryProjection(), alertsProjection()], leaseKey: `test:hardening:${label}:${randomUUID()}` });
+        runner = new ProjectionRunner({
+          store: h.store,
+          driver,
+          projections: [dossierSummaryProjection(), alertsProjection()],
+          leaseKey: `test:hardening:${label}:${randomUUID()}`,
+        });
         await runner.start();
       }
       const r = runner;

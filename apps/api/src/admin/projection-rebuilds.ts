@@ -57,7 +57,8 @@ export class ProjectionRebuilds implements OnModuleDestroy {
       onProgress: (p) => (status.progress = p),
     }).then(
       (result) => Object.assign(status, { state: 'done', result, finishedAt: new Date().toISOString() }),
-      (err: unknown) => Object.assign(status, { state: 'failed', error: err instanceof Error ? err.message : String(err), finishedAt: new Date().toISOString() }),
+      (err: unknown) =>
+        Object.assign(status, { state: 'failed', error: err instanceof Error ? err.message : String(err), finishedAt: new Date().toISOString() }),
     );
     this.running.set(name, { abort, done: done.finally(() => this.running.delete(name)) });
     return { ...status };
@@ -76,4 +77,3 @@ export class ProjectionRebuilds implements OnModuleDestroy {
     return make;
   }
 }
-

@@ -64,11 +64,15 @@ describe('POST /admin/projections/dossier-summary/rebuild: the same rows as the 
     await driver.exec(`UPDATE dossier_summary SET apology_cutoff_at = NULL`); // the rebuild must write them again
     const rebuilds = new ProjectionRebuilds(store, driver, reference);
     expect(rebuilds.start(DOSSIER_SUMMARY_PROJECTION).state).toBe('running');
-    await waitFor('the rebuild', () => {
-      const s = rebuilds.status(DOSSIER_SUMMARY_PROJECTION);
-      if (s.state === 'failed') throw new Error(s.error);
-      return s.state === 'done';
-    }, 60_000);
+    await waitFor(
+      'the rebuild',
+      () => {
+        const s = rebuilds.status(DOSSIER_SUMMARY_PROJECTION);
+        if (s.state === 'failed') throw new Error(s.error);
+        return s.state === 'done';
+      },
+      60_000,
+    );
     expect(await rows()).toEqual(byWorker);
   }, 120_000);
 });

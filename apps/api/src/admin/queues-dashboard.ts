@@ -24,7 +24,10 @@ export async function mountQueuesDashboard(app: NestFastifyApplication): Promise
     try {
       const principal = await verifier.verifyAuthorization(req.headers.authorization);
       if (!principal.roles.includes('admin')) {
-        await reply.code(403).type('application/problem+json').send({ type: 'about:blank', title: 'Forbidden', status: 403, detail: 'the queues dashboard is for admins' });
+        await reply
+          .code(403)
+          .type('application/problem+json')
+          .send({ type: 'about:blank', title: 'Forbidden', status: 403, detail: 'the queues dashboard is for admins' });
         return;
       }
       // bull-board would wait on Redis for as long as it is away: answer 503 at once instead
@@ -38,7 +41,11 @@ export async function mountQueuesDashboard(app: NestFastifyApplication): Promise
       }
     } catch (err) {
       const detail = err instanceof AuthenticationError ? err.reason : 'authentication failed';
-      await reply.code(401).header('www-authenticate', 'Bearer').type('application/problem+json').send({ type: 'about:blank', title: 'Unauthorized', status: 401, detail });
+      await reply
+        .code(401)
+        .header('www-authenticate', 'Bearer')
+        .type('application/problem+json')
+        .send({ type: 'about:blank', title: 'Unauthorized', status: 401, detail });
     }
   };
   await app.register(async (scope: FastifyInstance) => {
@@ -58,7 +65,14 @@ export async function mountQueuesDashboard(app: NestFastifyApplication): Promise
         /* not JSON: keep the generic detail */
       }
       reply.type('application/problem+json; charset=utf-8');
-      return JSON.stringify({ type: 'about:blank', title: STATUS_CODES[status] ?? `HTTP ${status}`, status, detail, instance: req.url.split('?')[0], correlationId: String(req.id) });
+      return JSON.stringify({
+        type: 'about:blank',
+        title: STATUS_CODES[status] ?? `HTTP ${status}`,
+        status,
+        detail,
+        instance: req.url.split('?')[0],
+        correlationId: String(req.id),
+      });
     });
     await scope.register(serverAdapter.registerPlugin() as never, { prefix: QUEUES_DASHBOARD_PATH });
   });

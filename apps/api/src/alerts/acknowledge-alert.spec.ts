@@ -18,7 +18,18 @@ const RAISED = '2025-05-05T03:00:00.000Z';
 const ID = alertId(DOSSIER, 'overdue', '2025-05-05T03:00:00Z');
 
 /** The `alerts` read-model row of the alert, as `getAlert` selects it. */
-const row = { id: ID, seq: 1, dossier_id: DOSSIER, dossier_code: 'U1-250505-0001', unit_code: 'U1', kind: 'overdue', due_at: RAISED, raised_at: RAISED, event_id: 'e1', state: 'open' };
+const row = {
+  id: ID,
+  seq: 1,
+  dossier_id: DOSSIER,
+  dossier_code: 'U1-250505-0001',
+  unit_code: 'U1',
+  kind: 'overdue',
+  due_at: RAISED,
+  raised_at: RAISED,
+  event_id: 'e1',
+  state: 'open',
+};
 
 const cause = (units: string[], now = new Date('2025-05-05T05:00:00Z')): RequestCause => ({
   actor: { id: 'sup-1', name: 'Trần Giám Sát', roles: ['supervisor'], units },
@@ -29,8 +40,32 @@ const cause = (units: string[], now = new Date('2025-05-05T05:00:00Z')): Request
 
 async function setup(store: EventStore = new MemoryEventStore()) {
   const reference = new ReferenceService(store);
-  reference.data.apply({ type: 'UnitDefined', data: { code: 'U1', name: 'Unit 1', level: 'commune', timeZone: 'Asia/Ho_Chi_Minh', officeHours: { morning: ['07:30', '11:30'], afternoon: ['13:30', '17:00'] } } as never }, 0);
-  reference.data.apply({ type: 'UnitDefined', data: { code: 'U2', name: 'Unit 2', level: 'commune', timeZone: 'Asia/Ho_Chi_Minh', officeHours: { morning: ['07:30', '11:30'], afternoon: ['13:30', '17:00'] } } as never }, 0);
+  reference.data.apply(
+    {
+      type: 'UnitDefined',
+      data: {
+        code: 'U1',
+        name: 'Unit 1',
+        level: 'commune',
+        timeZone: 'Asia/Ho_Chi_Minh',
+        officeHours: { morning: ['07:30', '11:30'], afternoon: ['13:30', '17:00'] },
+      } as never,
+    },
+    0,
+  );
+  reference.data.apply(
+    {
+      type: 'UnitDefined',
+      data: {
+        code: 'U2',
+        name: 'Unit 2',
+        level: 'commune',
+        timeZone: 'Asia/Ho_Chi_Minh',
+        officeHours: { morning: ['07:30', '11:30'], afternoon: ['13:30', '17:00'] },
+      } as never,
+    },
+    0,
+  );
   const metrics = new Metrics();
   const moduleRef = await Test.createTestingModule({
     imports: [CqrsModule.forRoot()],
@@ -45,7 +80,8 @@ async function setup(store: EventStore = new MemoryEventStore()) {
   }).compile();
   await moduleRef.init();
   const acknowledged = async () => (await metrics.alertsAcknowledged.get()).values.find((v) => v.labels.kind === 'overdue')?.value ?? 0;
-  const waited = async () => (await metrics.alertAcknowledgementSeconds.get()).values.find((v) => v.metricName === 'motcua_alert_acknowledgement_seconds_sum')?.value ?? 0;
+  const waited = async () =>
+    (await metrics.alertAcknowledgementSeconds.get()).values.find((v) => v.metricName === 'motcua_alert_acknowledgement_seconds_sum')?.value ?? 0;
   return { bus: moduleRef.get(CommandBus), store, acknowledged, waited, close: () => moduleRef.close() };
 }
 
@@ -72,7 +108,13 @@ describe('AcknowledgeAlertHandler and the EventBus', () => {
       expect(again).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'sup-1', acknowledgedAt: '2025-05-05T05:00:00.000Z' });
       const events = await t.store.readStream(alertStreamName(ID));
       expect(events.map((e) => e.type)).toEqual([ALERT_ACKNOWLEDGED]);
-      expect(events[0].metadata).toMatchObject({ actor: { id: 'sup-1', name: 'Trần Giám Sát', roles: ['supervisor'] }, correlationId: 'req-1', causationId: 'cause-1', occurredAt: '2025-05-05T05:00:00.000Z', schemaVersion: 1 });
+      expect(events[0].metadata).toMatchObject({
+        actor: { id: 'sup-1', name: 'Trần Giám Sát', roles: ['supervisor'] },
+        correlationId: 'req-1',
+        causationId: 'cause-1',
+        occurredAt: '2025-05-05T05:00:00.000Z',
+        schemaVersion: 1,
+      });
       expect(events[0].metadata).not.toHaveProperty('actor.units');
       // give a wrongly published second event every chance to arrive
       await new Promise((r) => setImmediate(r));

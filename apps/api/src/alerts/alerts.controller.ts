@@ -49,7 +49,9 @@ export class AlertsController {
   @Roles(...READERS)
   @ApiOperation({ summary: 'Deadline alerts of the caller’s units (or of `unitCode`’s subtree), newest first, paged with a cursor' })
   list(@Query() q: AlertListQueryDto, @CurrentUser() user: Principal): Promise<AlertPage> {
-    return this.queries.execute(new ListAlertsQuery({ unitCode: q.unitCode, state: q.state, kind: q.kind, dossierId: q.dossierId, cursor: q.cursor, limit: pageSize(q) }, user));
+    return this.queries.execute(
+      new ListAlertsQuery({ unitCode: q.unitCode, state: q.state, kind: q.kind, dossierId: q.dossierId, cursor: q.cursor, limit: pageSize(q) }, user),
+    );
   }
 
   /**
@@ -136,7 +138,9 @@ export class UnitWebhooksController {
 
   @Put(':code/webhook')
   @Roles('admin')
-  @ApiOperation({ summary: 'Set the unit’s alert webhook: each new alert of the unit is POSTed as JSON, signed X-Motcua-Signature: sha256=<hex HMAC-SHA256 of the body>' })
+  @ApiOperation({
+    summary: 'Set the unit’s alert webhook: each new alert of the unit is POSTed as JSON, signed X-Motcua-Signature: sha256=<hex HMAC-SHA256 of the body>',
+  })
   put(@Param('code') code: string, @Body() body: PutWebhookDto, @CurrentUser() user: Principal): Promise<WebhookView> {
     return this.commands.execute(new PutUnitWebhookCommand(code, body.url, body.secret, user));
   }
@@ -206,7 +210,8 @@ export class WebhookDeadLetterController {
   @ApiOperation({ summary: 'Deliver a dead-lettered webhook again (a new round of attempts)' })
   async retry(@Param('id') id: string, @CurrentUser() user: Principal) {
     const job = await this.onQueue((q) => q.getJob(id));
-    if (!job || !(await this.onQueue(() => job.isFailed())) || !coversUnit(this.reference.data, user, job.data.unitCode)) throw new NotFoundProblem(`no failed delivery ${id}`);
+    if (!job || !(await this.onQueue(() => job.isFailed())) || !coversUnit(this.reference.data, user, job.data.unitCode))
+      throw new NotFoundProblem(`no failed delivery ${id}`);
     await this.onQueue(() => job.retry('failed'));
     return { id, state: 'queued' };
   }

@@ -27,18 +27,29 @@ import { requireUnitAccess } from '../common/unit-scope';
 import { AlertAcknowledgedEvent } from './events';
 
 export class AcknowledgeAlertCommand {
-  constructor(readonly alertId: string, readonly cause: RequestCause) {}
+  constructor(
+    readonly alertId: string,
+    readonly cause: RequestCause,
+  ) {}
 }
 
 /** A webhook as the API shows it: without its secret. */
 export type WebhookView = Omit<UnitWebhook, 'secret'>;
 
 export class PutUnitWebhookCommand {
-  constructor(readonly unitCode: string, readonly url: string, readonly secret: string, readonly who: UnitScoped & { sub: string }) {}
+  constructor(
+    readonly unitCode: string,
+    readonly url: string,
+    readonly secret: string,
+    readonly who: UnitScoped & { sub: string },
+  ) {}
 }
 
 export class DeleteUnitWebhookCommand {
-  constructor(readonly unitCode: string, readonly who: UnitScoped) {}
+  constructor(
+    readonly unitCode: string,
+    readonly who: UnitScoped,
+  ) {}
 }
 
 export function withoutSecret({ secret: _secret, ...w }: UnitWebhook): WebhookView {
@@ -64,11 +75,24 @@ export class AcknowledgeAlertHandler implements ICommandHandler<AcknowledgeAlert
     if (alert.state === 'acknowledged' || alert.state === 'withdrawn') return alert; // a withdrawn alert needs no acknowledgement
     const stream = alertStreamName(id);
     const { actor } = cause;
-    const data: AlertAcknowledgedData = { alertId: id, dossierId: alert.dossierId, by: actor.id, ...(actor.name ? { byName: actor.name } : {}), at: cause.now.toISOString() };
+    const data: AlertAcknowledgedData = {
+      alertId: id,
+      dossierId: alert.dossierId,
+      by: actor.id,
+      ...(actor.name ? { byName: actor.name } : {}),
+      at: cause.now.toISOString(),
+    };
     try {
       await this.store.append(
         stream,
-        [{ id: randomUUID(), type: ALERT_ACKNOWLEDGED, data, metadata: eventMetadata(cause, { occurredAt: data.at, schemaVersion: AlertAcknowledgedSchemaVersion }) }],
+        [
+          {
+            id: randomUUID(),
+            type: ALERT_ACKNOWLEDGED,
+            data,
+            metadata: eventMetadata(cause, { occurredAt: data.at, schemaVersion: AlertAcknowledgedSchemaVersion }),
+          },
+        ],
         { expectedRevision: 'no-stream' },
       );
     } catch (err) {
@@ -79,7 +103,9 @@ export class AcknowledgeAlertHandler implements ICommandHandler<AcknowledgeAlert
       return { ...alert, state: 'acknowledged', ...(d ? { acknowledgedBy: d.by, acknowledgedAt: d.at } : {}) };
     }
     // committed: in-process reactions (metrics) run after the answer is decided, never inside it
-    this.events.publish(new AlertAcknowledgedEvent(id, alert.kind, alert.unitCode, data.by, data.at, (cause.now.getTime() - Date.parse(alert.raisedAt)) / 1000));
+    this.events.publish(
+      new AlertAcknowledgedEvent(id, alert.kind, alert.unitCode, data.by, data.at, (cause.now.getTime() - Date.parse(alert.raisedAt)) / 1000),
+    );
     return { ...alert, state: 'acknowledged', acknowledgedBy: data.by, acknowledgedAt: data.at };
   }
 }

@@ -19,16 +19,26 @@ export interface AlertListRequest {
 }
 
 export class ListAlertsQuery {
-  constructor(readonly request: AlertListRequest, readonly who: UnitScoped) {}
+  constructor(
+    readonly request: AlertListRequest,
+    readonly who: UnitScoped,
+  ) {}
 }
 
 /** The alerts raised after `lastEventId` in the scope (a reconnecting SSE client's replay). */
 export class MissedAlertsQuery {
-  constructor(readonly lastEventId: string, readonly unitCode: string | undefined, readonly who: UnitScoped) {}
+  constructor(
+    readonly lastEventId: string,
+    readonly unitCode: string | undefined,
+    readonly who: UnitScoped,
+  ) {}
 }
 
 export class GetUnitWebhookQuery {
-  constructor(readonly unitCode: string, readonly who: UnitScoped) {}
+  constructor(
+    readonly unitCode: string,
+    readonly who: UnitScoped,
+  ) {}
 }
 
 @QueryHandler(ListAlertsQuery)

@@ -10,7 +10,8 @@ import { AnchorDayCommand, CheckAnchorQuery, ExportUnitQuery, VerifyChainQuery }
 
 /** 422 for a well-formed date the working calendar does not cover (the same range as every date field). */
 function requireDateInRange(field: string, value: string): void {
-  if (!isDateInRange(value)) throw new UnprocessableProblem(`${outOfRangeMessage(field, value)}.`, { errors: [{ field, message: outOfRangeMessage(field, value) }] });
+  if (!isDateInRange(value))
+    throw new UnprocessableProblem(`${outOfRangeMessage(field, value)}.`, { errors: [{ field, message: outOfRangeMessage(field, value) }] });
 }
 
 @ApiTags('audit')
@@ -43,7 +44,11 @@ export class AuditController {
 
   @Get('verify')
   @Roles('auditor', 'admin')
-  @ApiQuery({ name: 'stream', required: false, description: 'e.g. dossier-<id>; without it, the whole log (callers covering every root unit) or the streams of the caller’s units' })
+  @ApiQuery({
+    name: 'stream',
+    required: false,
+    description: 'e.g. dossier-<id>; without it, the whole log (callers covering every root unit) or the streams of the caller’s units',
+  })
   @ApiOperation({ summary: 'Walk the hash chain of a stream (or of every stream in the caller’s scope) and name the first broken link' })
   verify(@Req() req: FastifyRequest, @CurrentUser() u: Principal, @Query('stream') stream?: string) {
     if (stream !== undefined && !/^[\w.|:-]{1,200}$/.test(stream)) throw new BadRequestProblem('stream must be a stream name such as dossier-<uuid>');
@@ -54,7 +59,14 @@ export class AuditController {
   @Roles('auditor', 'admin')
   @ApiProduces('application/x-ndjson')
   @ApiOperation({ summary: 'NDJSON export of a unit subtree’s dossier streams with their hashes, re-verifiable offline (`npm run cli -- verify --file`)' })
-  async export(@Query('unitCode') unitCode: string, @Query('from') from: string, @Query('to') to: string, @Req() req: FastifyRequest, @Res() res: FastifyReply, @CurrentUser() u: Principal) {
+  async export(
+    @Query('unitCode') unitCode: string,
+    @Query('from') from: string,
+    @Query('to') to: string,
+    @Req() req: FastifyRequest,
+    @Res() res: FastifyReply,
+    @CurrentUser() u: Principal,
+  ) {
     if (!unitCode) throw new BadRequestProblem('unitCode is required');
     if (!validCalendarDate(from ?? '') || !validCalendarDate(to ?? '')) throw new BadRequestProblem('from and to must be dates YYYY-MM-DD');
     requireDateInRange('from', from);

@@ -10,15 +10,26 @@ export class CheckAnchorQuery {
   constructor(readonly day: string) {}
 }
 export class AnchorDayCommand {
-  constructor(readonly day: string, readonly now: Date) {}
+  constructor(
+    readonly day: string,
+    readonly now: Date,
+  ) {}
 }
 /** Without `stream`: every stream in the caller's scope. */
 export class VerifyChainQuery {
-  constructor(readonly stream: string | undefined, readonly ctx: CommandContext) {}
+  constructor(
+    readonly stream: string | undefined,
+    readonly ctx: CommandContext,
+  ) {}
 }
 /** The NDJSON lines of a unit subtree's dossier streams. */
 export class ExportUnitQuery {
-  constructor(readonly unitCode: string, readonly from: string, readonly to: string, readonly ctx: CommandContext) {}
+  constructor(
+    readonly unitCode: string,
+    readonly from: string,
+    readonly to: string,
+    readonly ctx: CommandContext,
+  ) {}
 }
 
 const DOSSIER_STREAM = /^dossier-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;

@@ -1,4 +1,4 @@
-import { Global, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Global, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { AnchorService, AuditService, DossierService, ReferenceService } from '@motcua/application';
 import { EventStore } from '@motcua/event-store';
 import { APP_CONFIG, AppConfig, EVENT_STORE } from '@motcua/platform';
@@ -22,7 +22,8 @@ export class ReferenceLifecycle implements OnModuleInit, OnApplicationShutdown {
     { provide: ReferenceService, useFactory: (store: EventStore) => new ReferenceService(store), inject: [EVENT_STORE] },
     {
       provide: DossierService,
-      useFactory: (store: EventStore, ref: ReferenceService, config: AppConfig) => new DossierService(store, ref, { earliestBusinessDate: config.earliestBusinessDate }),
+      useFactory: (store: EventStore, ref: ReferenceService, config: AppConfig) =>
+        new DossierService(store, ref, { earliestBusinessDate: config.earliestBusinessDate }),
       inject: [EVENT_STORE, ReferenceService, APP_CONFIG],
     },
     { provide: AuditService, useFactory: (store: EventStore, ref: ReferenceService) => new AuditService(store, ref), inject: [EVENT_STORE, ReferenceService] },

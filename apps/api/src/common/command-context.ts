@@ -29,11 +29,7 @@ export function requestCause(req: FastifyRequest, principal: Principal): Request
 }
 
 /** Builds the application's command context from the request, the token and the body. */
-export function commandContext(
-  req: FastifyRequest,
-  principal: Principal,
-  body: { occurredAt?: string; expectedVersion?: number } = {},
-): CommandContext {
+export function commandContext(req: FastifyRequest, principal: Principal, body: { occurredAt?: string; expectedVersion?: number } = {}): CommandContext {
   const fromHeader = ifMatchVersion(req.headers['if-match']);
   if (fromHeader !== undefined && body.expectedVersion !== undefined && fromHeader !== body.expectedVersion) {
     throw new BadRequestProblem(`If-Match (${fromHeader}) and expectedVersion (${body.expectedVersion}) disagree`);

@@ -84,7 +84,10 @@ async function main(): Promise<void> {
   const commune = [...province.newCommunes].sort((a, b) => b.weight - a.weight)[0];
   const admin = await mintToken({ sub: 'demo-admin', name: 'Quản trị (demo)', roles: ['admin'], units: [PROVINCE_CODE], ...claims }, env.JWT_SECRET);
   const clerk = await mintToken({ sub: 'demo-clerk', name: 'Cán bộ một cửa (demo)', roles: ['clerk'], units: [commune.code], ...claims }, env.JWT_SECRET);
-  const seeder = await mintToken({ sub: 'demo-seed', name: 'Demo seeding', roles: ['admin'], units: [PROVINCE_CODE], ...claims, expiresIn: '1h' }, env.JWT_SECRET);
+  const seeder = await mintToken(
+    { sub: 'demo-seed', name: 'Demo seeding', roles: ['admin'], units: [PROVINCE_CODE], ...claims, expiresIn: '1h' },
+    env.JWT_SECRET,
+  );
 
   const known = await fetch(`${baseUrl}/units/${encodeURIComponent(PROVINCE_CODE)}`, { headers: { authorization: `Bearer ${seeder}` } });
   let period = demoPeriod(now, days);
@@ -95,7 +98,9 @@ async function main(): Promise<void> {
   } else {
     out(`seeding ${dossiers.toLocaleString('en-US')} dossiers over the last ${days} days through the API…`);
     const r = await seedDemo(baseUrl, seeder, { dossiers, days, seed, now, log: out });
-    out(`seeded ${r.accepted.toLocaleString('en-US')} commands${r.rejected ? ` (${r.rejected} rejected)` : ''} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    out(
+      `seeded ${r.accepted.toLocaleString('en-US')} commands${r.rejected ? ` (${r.rejected} rejected)` : ''} in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    );
     period = { from: r.from, to: r.to };
   }
   if (!(await waitUntilSettled(baseUrl, 120_000))) out('(the read models are still catching up: figures may grow for a while)');
@@ -108,7 +113,9 @@ async function main(): Promise<void> {
       resolved: { total: number; late: number };
       pending: { total: number; overdue: number };
     };
-    const alerts = (await (await fetch(`${baseUrl}/alerts?state=open&limit=200`, { headers: { authorization: `Bearer ${admin}` } })).json()) as { items: unknown[] };
+    const alerts = (await (await fetch(`${baseUrl}/alerts?state=open&limit=200`, { headers: { authorization: `Bearer ${admin}` } })).json()) as {
+      items: unknown[];
+    };
     summary =
       `${s.received.total} dossiers: ${s.resolved.total} resolved (${s.resolved.late} late), ${s.pending.total} open (${s.pending.overdue} overdue); ` +
       `${alerts.items.length}${alerts.items.length === 200 ? '+' : ''} open alerts`;

@@ -41,7 +41,12 @@ export function demoPeriod(now: Date, days: number): { from: string; to: string 
 /** The demo simulation (also used to pick the clerk's commune without seeding). */
 export function demoSimulation(options: Pick<DemoSeedOptions, 'dossiers' | 'days' | 'seed' | 'now'>): Simulation {
   // a minute of margin: the import refuses an occurredAt in the future
-  return simulate({ seed: options.seed, dossiers: options.dossiers, period: demoPeriod(options.now, options.days), until: new Date(options.now.getTime() - 60_000) });
+  return simulate({
+    seed: options.seed,
+    dossiers: options.dossiers,
+    period: demoPeriod(options.now, options.days),
+    until: new Date(options.now.getTime() - 60_000),
+  });
 }
 
 async function inParallel<T>(items: T[], fn: (item: T) => Promise<unknown>, concurrency = 6): Promise<void> {
@@ -65,10 +70,15 @@ export async function seedDemo(base: string, token: string, options: DemoSeedOpt
   const t0 = Date.now();
   // parents before children: one level at a time, each level (and the procedures) a few at once
   for (const level of ['province', 'district', 'commune']) {
-    await inParallel(ref.units.filter((u) => u.level === level), ({ code, ...body }) => call(base, token, 'PUT', `/units/${encodeURIComponent(code)}`, JSON.stringify(body)));
+    await inParallel(
+      ref.units.filter((u) => u.level === level),
+      ({ code, ...body }) => call(base, token, 'PUT', `/units/${encodeURIComponent(code)}`, JSON.stringify(body)),
+    );
   }
   await inParallel(ref.procedures, ({ code, ...body }) => call(base, token, 'PUT', `/procedures/${encodeURIComponent(code)}`, JSON.stringify(body)));
-  options.log(`reference data: ${ref.units.length} units of ${sim.province.province.name} (${PROVINCE_CODE}), ${ref.procedures.length} procedures (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  options.log(
+    `reference data: ${ref.units.length} units of ${sim.province.province.name} (${PROVINCE_CODE}), ${ref.procedures.length} procedures (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+  );
   let accepted = 0;
   let rejected = 0;
   let chunk: string[] = [];

@@ -5,7 +5,10 @@ import { IsIsoInstant } from '../common/validators';
 
 /** Fields every command may carry. */
 export class CommandBaseDto {
-  @ApiPropertyOptional({ description: 'Business time (ISO-8601 with offset); default now. Never in the future, never before the previous step.', example: '2025-04-25T10:00:00+07:00' })
+  @ApiPropertyOptional({
+    description: 'Business time (ISO-8601 with offset); default now. Never in the future, never before the previous step.',
+    example: '2025-04-25T10:00:00+07:00',
+  })
   @IsOptional()
   @IsIsoInstant({ range: false }) // the application checks it: not in the future first, then the range
   occurredAt?: string;

@@ -120,7 +120,10 @@ export function stateOf(steps: RecordedStep[]): ExistingDossier {
   return foldDossier(steps.map((s) => toDossierEvent(s))) as ExistingDossier;
 }
 
-function find<T extends DossierEvent['type']>(steps: RecordedStep[], type: T): (RecordedStep & { data: Extract<DossierEvent, { type: T }>['data'] }) | undefined {
+function find<T extends DossierEvent['type']>(
+  steps: RecordedStep[],
+  type: T,
+): (RecordedStep & { data: Extract<DossierEvent, { type: T }>['data'] }) | undefined {
   return steps.find((s) => s.type === type) as never;
 }
 
@@ -184,38 +187,106 @@ export function controlSheetForm(ref: ReferenceData, steps: RecordedStep[], prin
         const next = { agency: a.department ?? u.name, person: a.assigneeName ?? a.assignee };
         rows.push(
           holder
-            ? { step: 'Chuyển xử lý (phân công lại)', fromAgency: holder.agency, toAgency: next.agency, handedOverAt: a.assignedAt, takenAt: a.assignedAt, giver: holder.person, taker: next.person, timing: classify(a.assignedAt, due), note: `Phân công: ${actorName(s)}` }
-            : { step: 'Tiếp nhận, chuyển hồ sơ', fromAgency: oneStop, toAgency: next.agency, handedOverAt: d.receivedAt, takenAt: a.assignedAt, giver: clerk, taker: next.person, timing: classify(a.assignedAt, due), note: `Phân công: ${actorName(s)}` },
+            ? {
+                step: 'Chuyển xử lý (phân công lại)',
+                fromAgency: holder.agency,
+                toAgency: next.agency,
+                handedOverAt: a.assignedAt,
+                takenAt: a.assignedAt,
+                giver: holder.person,
+                taker: next.person,
+                timing: classify(a.assignedAt, due),
+                note: `Phân công: ${actorName(s)}`,
+              }
+            : {
+                step: 'Tiếp nhận, chuyển hồ sơ',
+                fromAgency: oneStop,
+                toAgency: next.agency,
+                handedOverAt: d.receivedAt,
+                takenAt: a.assignedAt,
+                giver: clerk,
+                taker: next.person,
+                timing: classify(a.assignedAt, due),
+                note: `Phân công: ${actorName(s)}`,
+              },
         );
         holder = next;
         break;
       }
       case 'SupplementRequested': {
         const r = s.data as SupplementRequested['data'];
-        rows.push({ step: 'Yêu cầu bổ sung hồ sơ', fromAgency: holder?.agency ?? u.name, toAgency: CITIZEN, handedOverAt: r.requestedAt, takenAt: r.requestedAt, giver: actorName(s), taker: d.applicant.name, timing: classify(r.requestedAt, due), note: r.reason });
+        rows.push({
+          step: 'Yêu cầu bổ sung hồ sơ',
+          fromAgency: holder?.agency ?? u.name,
+          toAgency: CITIZEN,
+          handedOverAt: r.requestedAt,
+          takenAt: r.requestedAt,
+          giver: actorName(s),
+          taker: d.applicant.name,
+          timing: classify(r.requestedAt, due),
+          note: r.reason,
+        });
         break;
       }
       case 'SupplementReceived': {
         const r = s.data as SupplementReceived['data'];
         due = r.dueAt;
-        rows.push({ step: 'Nhận hồ sơ bổ sung', fromAgency: CITIZEN, toAgency: oneStop, handedOverAt: r.receivedAt, takenAt: r.receivedAt, giver: d.applicant.name, taker: actorName(s), timing: null, note: `Thời hạn tính lại: ${viDateTime(r.dueAt, u.timeZone)}` });
+        rows.push({
+          step: 'Nhận hồ sơ bổ sung',
+          fromAgency: CITIZEN,
+          toAgency: oneStop,
+          handedOverAt: r.receivedAt,
+          takenAt: r.receivedAt,
+          giver: d.applicant.name,
+          taker: actorName(s),
+          timing: null,
+          note: `Thời hạn tính lại: ${viDateTime(r.dueAt, u.timeZone)}`,
+        });
         break;
       }
       case 'ApologyIssued': {
         const a = s.data as ApologyIssued['data'];
         const number = a.letterNumber ? ` số ${a.letterNumber}` : '';
-        rows.push({ step: 'Xin lỗi, hẹn lại ngày trả kết quả', fromAgency: u.name, toAgency: CITIZEN, handedOverAt: a.issuedAt, takenAt: a.issuedAt, giver: actorName(s), taker: d.applicant.name, timing: classify(a.issuedAt, due), note: `Phiếu xin lỗi${number}; hẹn lại: ${viDateTime(a.newDueAt, u.timeZone)}` });
+        rows.push({
+          step: 'Xin lỗi, hẹn lại ngày trả kết quả',
+          fromAgency: u.name,
+          toAgency: CITIZEN,
+          handedOverAt: a.issuedAt,
+          takenAt: a.issuedAt,
+          giver: actorName(s),
+          taker: d.applicant.name,
+          timing: classify(a.issuedAt, due),
+          note: `Phiếu xin lỗi${number}; hẹn lại: ${viDateTime(a.newDueAt, u.timeZone)}`,
+        });
         break;
       }
       case 'DossierResolved': {
         const r = s.data as DossierResolved['data'];
-        rows.push({ step: r.outcome === 'refused' ? 'Giải quyết xong (từ chối), chuyển kết quả' : 'Giải quyết xong, chuyển kết quả', fromAgency: holder?.agency ?? u.name, toAgency: oneStop, handedOverAt: r.resolvedAt, giver: actorName(s), timing: classify(r.resolvedAt, due, frozenMode(r)), note: r.note });
+        rows.push({
+          step: r.outcome === 'refused' ? 'Giải quyết xong (từ chối), chuyển kết quả' : 'Giải quyết xong, chuyển kết quả',
+          fromAgency: holder?.agency ?? u.name,
+          toAgency: oneStop,
+          handedOverAt: r.resolvedAt,
+          giver: actorName(s),
+          timing: classify(r.resolvedAt, due, frozenMode(r)),
+          note: r.note,
+        });
         rows.push({ step: 'Trả kết quả cho tổ chức, cá nhân', fromAgency: oneStop, toAgency: CITIZEN, taker: d.applicant.name, timing: null });
         break;
       }
       case 'DossierWithdrawn': {
         const r = s.data as DossierWithdrawn['data'];
-        rows.push({ step: 'Rút hồ sơ', fromAgency: CITIZEN, toAgency: oneStop, handedOverAt: r.withdrawnAt, takenAt: r.withdrawnAt, giver: d.applicant.name, taker: actorName(s), timing: null, note: r.reason });
+        rows.push({
+          step: 'Rút hồ sơ',
+          fromAgency: CITIZEN,
+          toAgency: oneStop,
+          handedOverAt: r.withdrawnAt,
+          takenAt: r.withdrawnAt,
+          giver: d.applicant.name,
+          taker: actorName(s),
+          timing: null,
+          note: r.reason,
+        });
         break;
       }
       default:

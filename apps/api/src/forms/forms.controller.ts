@@ -78,7 +78,9 @@ export class FormsController {
   @ApiOkResponse(PDF_RESPONSE)
   async trackingBook(@Param('code') code: string, @Query('year') year: string | undefined, @Req() req: FastifyRequest, @CurrentUser() user: Principal) {
     if (typeof year !== 'string' || !/^\d{4}$/.test(year)) {
-      throw new BadRequestProblem('year is required as four digits, e.g. year=2025', { errors: [{ field: 'year', message: 'year must be a four-digit year' }] });
+      throw new BadRequestProblem('year is required as four digits, e.g. year=2025', {
+        errors: [{ field: 'year', message: 'year must be a four-digit year' }],
+      });
     }
     if (!isCalendarYear(Number(year))) {
       const message = `year must be one the working calendar supports (${CALENDAR_FIRST_YEAR}–${CALENDAR_LAST_YEAR})`;

@@ -23,12 +23,20 @@ export interface PrintedForm {
 export type DossierFormKind = 'receipt' | 'apology' | 'control-sheet';
 
 export class PrintDossierFormQuery {
-  constructor(readonly dossierId: string, readonly form: DossierFormKind, readonly ctx: CommandContext) {}
+  constructor(
+    readonly dossierId: string,
+    readonly form: DossierFormKind,
+    readonly ctx: CommandContext,
+  ) {}
 }
 
 /** Form 06 of a unit for a (supported) calendar year. */
 export class PrintTrackingBookQuery {
-  constructor(readonly unitCode: string, readonly year: number, readonly ctx: CommandContext) {}
+  constructor(
+    readonly unitCode: string,
+    readonly year: number,
+    readonly ctx: CommandContext,
+  ) {}
 }
 
 @QueryHandler(PrintDossierFormQuery)

@@ -69,7 +69,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
         [actor, key],
       );
       const row = rows[0];
-      if (!row) throw new ConflictProblem('The request with this Idempotency-Key just failed: retry it', { headers: { 'Retry-After': String(IN_PROGRESS_RETRY_AFTER_SECONDS) } });
+      if (!row)
+        throw new ConflictProblem('The request with this Idempotency-Key just failed: retry it', {
+          headers: { 'Retry-After': String(IN_PROGRESS_RETRY_AFTER_SECONDS) },
+        });
       if (row.request_hash !== hash) throw new UnprocessableProblem('This Idempotency-Key was already used for a different request');
       if (row.state !== 'done') {
         throw new ConflictProblem('A request with this Idempotency-Key is still being processed: retry later', {

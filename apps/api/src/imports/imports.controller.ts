@@ -62,7 +62,11 @@ export async function runImport(
       else {
         result.rejected++;
         if (result.errors.length < MAX_LISTED_IMPORT_ERRORS) {
-          result.errors.push({ line: o.line, status: o.status, detail: o.detail.length > MAX_ERROR_DETAIL ? `${o.detail.slice(0, MAX_ERROR_DETAIL - 1)}…` : o.detail });
+          result.errors.push({
+            line: o.line,
+            status: o.status,
+            detail: o.detail.length > MAX_ERROR_DETAIL ? `${o.detail.slice(0, MAX_ERROR_DETAIL - 1)}…` : o.detail,
+          });
         }
       }
     }
@@ -162,9 +166,18 @@ export class ImportsController {
   @HttpCode(200)
   @Roles('admin')
   @ApiConsumes('application/x-ndjson')
-  @ApiBody({ description: 'One command per line: {"command": "receive"|"assign"|..., "dossierId": "<uuid>", ...same body as the route}', schema: { type: 'string' } })
+  @ApiBody({
+    description: 'One command per line: {"command": "receive"|"assign"|..., "dossierId": "<uuid>", ...same body as the route}',
+    schema: { type: 'string' },
+  })
   @ApiOperation({ summary: 'Bulk import (NDJSON): lines apply in order; a bad line is rejected with its number and changes nothing else' })
-  async import(@Body() body: unknown, @Headers('content-type') type: string | undefined, @Headers('x-first-line') first: string | undefined, @Req() req: FastifyRequest, @CurrentUser() u: Principal): Promise<ImportResult> {
+  async import(
+    @Body() body: unknown,
+    @Headers('content-type') type: string | undefined,
+    @Headers('x-first-line') first: string | undefined,
+    @Req() req: FastifyRequest,
+    @CurrentUser() u: Principal,
+  ): Promise<ImportResult> {
     if (!type || !/^application\/(x-)?ndjson\b/i.test(type)) throw new UnsupportedMediaTypeProblem('POST /imports takes Content-Type: application/x-ndjson');
     if (typeof body !== 'string') throw new BadRequestProblem('the body must be NDJSON text');
     const firstLine = first && /^\d{1,9}$/.test(first) ? Number(first) : 1;

@@ -20,7 +20,15 @@ async function setup() {
 }
 
 const receive = (id: string, i: number) =>
-  JSON.stringify({ command: 'receive', dossierId: id, unitCode: WARD, procedureCode: BIRTH, channel: 'direct', applicant: { name: `Công dân ${i}` }, occurredAt: '2025-03-04T08:00:00+07:00' });
+  JSON.stringify({
+    command: 'receive',
+    dossierId: id,
+    unitCode: WARD,
+    procedureCode: BIRTH,
+    channel: 'direct',
+    applicant: { name: `Công dân ${i}` },
+    occurredAt: '2025-03-04T08:00:00+07:00',
+  });
 const resolve = (id: string) => JSON.stringify({ command: 'resolve', dossierId: id, outcome: 'approved', occurredAt: '2025-03-05T08:00:00+07:00' });
 
 describe('runImport (batches of lines in one transaction)', () => {
@@ -59,7 +67,10 @@ describe('runImport (batches of lines in one transaction)', () => {
     inner.appendMany = async (parts: StreamAppend[]) => {
       if (!raced) {
         raced = true; // a counter clerk receives a dossier in the same unit and day just before the commit
-        await dossiers.receive({ id: intruder, unitCode: WARD, procedureCode: BIRTH, channel: 'direct', applicant: { name: 'Khách' } }, { ...base, causationId: 'x', now: new Date(), occurredAt: new Date('2025-03-04T01:30:00Z') });
+        await dossiers.receive(
+          { id: intruder, unitCode: WARD, procedureCode: BIRTH, channel: 'direct', applicant: { name: 'Khách' } },
+          { ...base, causationId: 'x', now: new Date(), occurredAt: new Date('2025-03-04T01:30:00Z') },
+        );
       }
       return appendMany(parts);
     };

@@ -4,13 +4,25 @@ import { CommandContext, ProcedureInput, ReferenceService, UnitInput } from '@mo
 import { PutCalendarDto } from './dto';
 
 export class PutUnitCommand {
-  constructor(readonly code: string, readonly input: UnitInput, readonly ctx: CommandContext) {}
+  constructor(
+    readonly code: string,
+    readonly input: UnitInput,
+    readonly ctx: CommandContext,
+  ) {}
 }
 export class PutProcedureCommand {
-  constructor(readonly code: string, readonly input: ProcedureInput, readonly ctx: CommandContext) {}
+  constructor(
+    readonly code: string,
+    readonly input: ProcedureInput,
+    readonly ctx: CommandContext,
+  ) {}
 }
 export class PutCalendarCommand {
-  constructor(readonly year: number, readonly input: PutCalendarDto, readonly ctx: CommandContext) {}
+  constructor(
+    readonly year: number,
+    readonly input: PutCalendarDto,
+    readonly ctx: CommandContext,
+  ) {}
 }
 
 @CommandHandler(PutUnitCommand)
@@ -35,4 +47,3 @@ export class PutCalendarHandler implements ICommandHandler<PutCalendarCommand> {
   }
 }
 export const REFERENCE_HANDLERS = [PutUnitHandler, PutProcedureHandler, PutCalendarHandler];
-

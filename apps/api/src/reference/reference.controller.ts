@@ -17,9 +17,7 @@ function calendarAnswer(ref: ReferenceService, year: number) {
     source: cal.source,
     version: cal.version,
     unconfirmed: cal.unconfirmed ?? [],
-    note:
-      cal.note ??
-      (cal.source === 'official' ? 'Official data shipped with motcua' : cal.source === 'admin' ? 'Set by an administrator' : undefined),
+    note: cal.note ?? (cal.source === 'official' ? 'Official data shipped with motcua' : cal.source === 'admin' ? 'Set by an administrator' : undefined),
   };
 }
 
@@ -35,7 +33,13 @@ export class ReferenceController {
   @Put('units/:code')
   @Roles('admin')
   @ApiOperation({ summary: 'Create or update a unit (province / district / commune)' })
-  async putUnit(@Param('code') code: string, @Body() b: PutUnitDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply, @CurrentUser() u: Principal) {
+  async putUnit(
+    @Param('code') code: string,
+    @Body() b: PutUnitDto,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
+    @CurrentUser() u: Principal,
+  ) {
     const r = await this.commands.execute(new PutUnitCommand(code, b as UnitInput, commandContext(req, u)));
     res.status(r.created ? 201 : 200);
     return r.unit;
@@ -55,7 +59,13 @@ export class ReferenceController {
   @Put('procedures/:code')
   @Roles('admin')
   @ApiOperation({ summary: 'Create or update a procedure (thủ tục hành chính)' })
-  async putProcedure(@Param('code') code: string, @Body() b: PutProcedureDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply, @CurrentUser() u: Principal) {
+  async putProcedure(
+    @Param('code') code: string,
+    @Body() b: PutProcedureDto,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
+    @CurrentUser() u: Principal,
+  ) {
     const r = await this.commands.execute(new PutProcedureCommand(code, b as ProcedureInput, commandContext(req, u)));
     res.status(r.created ? 201 : 200);
     return r.procedure;

@@ -5,7 +5,10 @@ import { PagedUnitQueryDto } from '../common/list-query.dto';
 import { IsIsoInstant, IsLocalDate } from '../common/validators';
 
 export class StatisticsQueryDto {
-  @ApiPropertyOptional({ description: 'The unit reported on, with all its descendants; default: the caller’s unit when it has exactly one', example: '000.00.27.H29' })
+  @ApiPropertyOptional({
+    description: 'The unit reported on, with all its descendants; default: the caller’s unit when it has exactly one',
+    example: '000.00.27.H29',
+  })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
@@ -30,7 +33,10 @@ export class StatisticsQueryDto {
   @IsIn(['json', 'csv'])
   format?: 'json' | 'csv';
 
-  @ApiPropertyOptional({ description: 'Answer exactly as the system would have at that moment: events recorded later (e.g. backdated entries made afterwards) are ignored. Computed by replaying the dossier streams (slower than the read model)' })
+  @ApiPropertyOptional({
+    description:
+      'Answer exactly as the system would have at that moment: events recorded later (e.g. backdated entries made afterwards) are ignored. Computed by replaying the dossier streams (slower than the read model)',
+  })
   @IsOptional()
   @IsIsoInstant()
   asRecordedAt?: string;
@@ -39,7 +45,9 @@ export class StatisticsQueryDto {
 export class WorkListQueryDto extends PagedUnitQueryDto {
   @ApiPropertyOptional({ description: `One status or several separated by commas: ${DOSSIER_STATUSES.join(', ')}`, example: 'received,assigned' })
   @IsOptional()
-  @Matches(new RegExp(`^(${DOSSIER_STATUSES.join('|')})(,(${DOSSIER_STATUSES.join('|')}))*$`), { message: `status must be one or more of ${DOSSIER_STATUSES.join(', ')} separated by commas` })
+  @Matches(new RegExp(`^(${DOSSIER_STATUSES.join('|')})(,(${DOSSIER_STATUSES.join('|')}))*$`), {
+    message: `status must be one or more of ${DOSSIER_STATUSES.join(', ')} separated by commas`,
+  })
   status?: string;
 
   @ApiPropertyOptional({ enum: ['true', 'false'], description: 'true: open, clock running and past the due time in force (re-appointed or legal)' })

@@ -25,7 +25,10 @@ export interface ReportRequest {
 }
 
 export class GetReportQuery {
-  constructor(readonly request: ReportRequest, readonly who: UnitScoped) {}
+  constructor(
+    readonly request: ReportRequest,
+    readonly who: UnitScoped,
+  ) {}
 }
 
 export interface WorkListRequest {
@@ -39,7 +42,10 @@ export interface WorkListRequest {
 }
 
 export class GetWorkListQuery {
-  constructor(readonly request: WorkListRequest, readonly who: UnitScoped) {}
+  constructor(
+    readonly request: WorkListRequest,
+    readonly who: UnitScoped,
+  ) {}
 }
 
 @QueryHandler(GetReportQuery)
@@ -53,16 +59,24 @@ export class GetReportHandler implements IQueryHandler<GetReportQuery, Report> {
   async execute({ request: r, who }: GetReportQuery): Promise<Report> {
     let unitCode = r.unitCode;
     if (unitCode === undefined) {
-      if (who.units.length !== 1) throw new BadRequestProblem('unitCode is required when your token grants several units (or none)', { errors: [{ field: 'unitCode', message: 'unitCode is required' }] });
+      if (who.units.length !== 1)
+        throw new BadRequestProblem('unitCode is required when your token grants several units (or none)', {
+          errors: [{ field: 'unitCode', message: 'unitCode is required' }],
+        });
       unitCode = who.units[0];
     }
-    if (r.from > r.to) throw new UnprocessableProblem(`the period ends (${r.to}) before it starts (${r.from})`, { errors: [{ field: 'to', message: 'to must not be before from' }] });
+    if (r.from > r.to)
+      throw new UnprocessableProblem(`the period ends (${r.to}) before it starts (${r.from})`, {
+        errors: [{ field: 'to', message: 'to must not be before from' }],
+      });
     const data = this.reference.data;
     requireUnitAccess(data, who, unitCode);
     // the unit's subtree as it was during the period (validity and effective-dated parents)
     const tree = periodTree(data.units.values(), unitCode, r.from, r.to);
     if (r.asRecordedAt && r.asRecordedAt.getTime() > Date.now()) {
-      throw new UnprocessableProblem('asRecordedAt is in the future: leave it out to get the report as of now', { errors: [{ field: 'asRecordedAt', message: 'must not be in the future' }] });
+      throw new UnprocessableProblem('asRecordedAt is in the future: leave it out to get the report as of now', {
+        errors: [{ field: 'asRecordedAt', message: 'must not be in the future' }],
+      });
     }
     const options = {
       unitCode,

@@ -131,8 +131,7 @@ function plainProgress(io: CliIo, totalBytes: number, started: number): Progress
       const done = totalBytes ? p.bytes / totalBytes : 1;
       const eta = done > 0 ? ((now - started) / 1000) * ((1 - done) / done) : Infinity;
       io.err(
-        `progress: ${fmt(p.lines)} lines (${Math.floor(done * 100)}%), ${fmt(p.linesPerSec)} lines/s, ` +
-          `${fmt(p.rejected)} rejected, ETA ${duration(eta)}\n`,
+        `progress: ${fmt(p.lines)} lines (${Math.floor(done * 100)}%), ${fmt(p.linesPerSec)} lines/s, ` + `${fmt(p.rejected)} rejected, ETA ${duration(eta)}\n`,
       );
     },
     stop: () => undefined,
@@ -151,7 +150,15 @@ async function resolveToken(flags: Record<string, string | true>, env: NodeJS.Pr
   const units = typeof flags.units === 'string' ? splitList(flags.units) : [];
   if (!units.length) throw new UsageError('--units is required when the token is minted from JWT_SECRET (the unit codes the imported dossiers belong to)');
   const token = await mintToken(
-    { sub: 'cli-import', name: 'CLI import', roles: ['admin'], units, expiresIn: cliTokenLifetime(env), issuer: env.JWT_ISSUER || undefined, audience: env.JWT_AUDIENCE || undefined },
+    {
+      sub: 'cli-import',
+      name: 'CLI import',
+      roles: ['admin'],
+      units,
+      expiresIn: cliTokenLifetime(env),
+      issuer: env.JWT_ISSUER || undefined,
+      audience: env.JWT_AUDIENCE || undefined,
+    },
     secret,
   );
   return { token, source: `minted from JWT_SECRET (admin "cli-import", units ${units.join(', ')})` };

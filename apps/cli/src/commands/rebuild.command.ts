@@ -73,7 +73,15 @@ async function resolveToken(flags: Record<string, string | true>, env: NodeJS.Pr
   if (!secret) throw new UsageError('no credentials for --url: pass --token, set MOTCUA_TOKEN, or set JWT_SECRET to mint an admin token');
   if (secret.length < MIN_SECRET_LENGTH) throw new UsageError(`JWT_SECRET is ${secret.length} characters long; it must be at least ${MIN_SECRET_LENGTH}`);
   return mintToken(
-    { sub: 'cli-rebuild', name: 'CLI rebuild', roles: ['admin'], units: [], expiresIn: cliTokenLifetime(env), issuer: env.JWT_ISSUER || undefined, audience: env.JWT_AUDIENCE || undefined },
+    {
+      sub: 'cli-rebuild',
+      name: 'CLI rebuild',
+      roles: ['admin'],
+      units: [],
+      expiresIn: cliTokenLifetime(env),
+      issuer: env.JWT_ISSUER || undefined,
+      audience: env.JWT_AUDIENCE || undefined,
+    },
     secret,
   );
 }
@@ -86,7 +94,9 @@ async function viaService(base: string, name: string, token: string, io: CliIo):
   try {
     res = await fetch(url, { method: 'POST', headers });
   } catch (err) {
-    io.err(`cannot reach the motcua service at ${base} (${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message})\n`);
+    io.err(
+      `cannot reach the motcua service at ${base} (${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message})\n`,
+    );
     return 3;
   }
   if (res.status !== 202) {
@@ -105,11 +115,18 @@ async function viaService(base: string, name: string, token: string, io: CliIo):
   try {
     for (;;) {
       await new Promise((r) => setTimeout(r, POLL_MS));
-      const s = (await (await fetch(url, { headers })).json()) as { state: string; progress?: RebuildProgress; result?: { events: number; ms: number; eventsPerSecond: number; position?: string }; error?: string };
+      const s = (await (await fetch(url, { headers })).json()) as {
+        state: string;
+        progress?: RebuildProgress;
+        result?: { events: number; ms: number; eventsPerSecond: number; position?: string };
+        error?: string;
+      };
       if (s.progress) bar.update(s.progress);
       if (s.state === 'done' && s.result) {
         bar.stop();
-        io.out(`Rebuilt ${name} in the service: ${fmt(s.result.events)} events in ${(s.result.ms / 1000).toFixed(1)} s (${fmt(s.result.eventsPerSecond)} events/s), swapped in at ${s.result.position ?? 'the start'}\n`);
+        io.out(
+          `Rebuilt ${name} in the service: ${fmt(s.result.events)} events in ${(s.result.ms / 1000).toFixed(1)} s (${fmt(s.result.eventsPerSecond)} events/s), swapped in at ${s.result.position ?? 'the start'}\n`,
+        );
         return 0;
       }
       if (s.state === 'failed' || s.state === 'idle') {
@@ -182,7 +199,7 @@ export const rebuildCommand: CliCommand = {
     `  projection  one of: ${[...PROJECTIONS].join(', ')} (default ${DOSSIER_SUMMARY_PROJECTION})`,
     '',
     '  Replays every event into shadow tables, then swaps them in one transaction; readers get the old',
-    '  tables until then, and the running projection carries on from the rebuild\'s position.',
+    "  tables until then, and the running projection carries on from the rebuild's position.",
     '  Without --url: directly on the database of EVENT_STORE_URL (PostgreSQL; with EventStoreDB the read',
     '  models in READ_MODEL_URL; a PGlite directory only when no service has it open).',
     '  --url     rebuild inside the running service (POST <url>/admin/projections/<name>/rebuild): the way',

@@ -65,7 +65,15 @@ async function token(flags: Record<string, string | true>, env: NodeJS.ProcessEn
   if (!secret) throw new UsageError('--url needs credentials: pass --token, set MOTCUA_TOKEN, or set JWT_SECRET to mint an admin token');
   if (secret.length < MIN_SECRET_LENGTH) throw new UsageError(`JWT_SECRET must be at least ${MIN_SECRET_LENGTH} characters long`);
   return mintToken(
-    { sub: 'cli-simulate', name: 'CLI simulate', roles: ['admin'], units: [unit], expiresIn: cliTokenLifetime(env), issuer: env.JWT_ISSUER || undefined, audience: env.JWT_AUDIENCE || undefined },
+    {
+      sub: 'cli-simulate',
+      name: 'CLI simulate',
+      roles: ['admin'],
+      units: [unit],
+      expiresIn: cliTokenLifetime(env),
+      issuer: env.JWT_ISSUER || undefined,
+      audience: env.JWT_AUDIENCE || undefined,
+    },
     secret,
   );
 }

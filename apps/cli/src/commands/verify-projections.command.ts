@@ -21,7 +21,7 @@ export const verifyProjectionsCommand: CliCommand = {
     `  projection  one of: ${[...PROJECTIONS].join(', ')} (default: all)`,
     '',
     '  Works on the database of EVENT_STORE_URL (PostgreSQL; READ_MODEL_URL with EventStoreDB; PGlite while',
-    '  the service is stopped). The comparison is made at the live read model\'s position; the shadow tables',
+    "  the service is stopped). The comparison is made at the live read model's position; the shadow tables",
     '  are dropped afterwards. Exit 0 when identical, 1 when a row differs, 3 when the store cannot be opened.',
   ].join('\n'),
 

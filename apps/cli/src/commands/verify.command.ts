@@ -26,7 +26,9 @@ export const verifyCommand: CliCommand = {
       if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
       report = verifyExport(fs.readFileSync(file, 'utf8'));
       if (!report.ok) {
-        io.out(`BROKEN: ${report.reason}${report.firstBroken ? ` — first broken link: stream ${report.firstBroken.stream} revision ${report.firstBroken.revision} (event ${report.firstBroken.eventId}, ${report.firstBroken.type})` : ''}\n`);
+        io.out(
+          `BROKEN: ${report.reason}${report.firstBroken ? ` — first broken link: stream ${report.firstBroken.stream} revision ${report.firstBroken.revision} (event ${report.firstBroken.eventId}, ${report.firstBroken.type})` : ''}\n`,
+        );
         return 1;
       }
       io.out(`OK: ${report.checked} events in ${report.streams} streams verify (file digest and every hash chain)\n`);

@@ -59,13 +59,22 @@ export class AnchorService {
     if (Date.parse(`${day}T00:00:00Z`) + 86_400_000 > now.getTime()) throw new Error(`Day ${day} is not over yet (UTC): anchor it tomorrow`);
     const a = await this.compute(day);
     const id = randomUUID();
-    await this.store.append(
-      anchorStream(day),
-      [{ id, type: 'LogAnchored', data: a, metadata: eventMetadata({ actor: { id: 'system:audit' }, correlationId: id, causationId: id }, { occurredAt: now, schemaVersion: 1 }) }],
-      { expectedRevision: 'no-stream' },
-    ).catch(async (err) => {
-      if ((await this.stored(day)) === undefined) throw err; // a concurrent anchor won: fine
-    });
+    await this.store
+      .append(
+        anchorStream(day),
+        [
+          {
+            id,
+            type: 'LogAnchored',
+            data: a,
+            metadata: eventMetadata({ actor: { id: 'system:audit' }, correlationId: id, causationId: id }, { occurredAt: now, schemaVersion: 1 }),
+          },
+        ],
+        { expectedRevision: 'no-stream' },
+      )
+      .catch(async (err) => {
+        if ((await this.stored(day)) === undefined) throw err; // a concurrent anchor won: fine
+      });
     return (await this.stored(day)) ?? a;
   }
 

@@ -177,6 +177,12 @@ export function verifyExport(text: string): VerifyReport & { digestOk: boolean; 
     checked: verifier.checked,
     streams: verifier.streams,
     firstBroken: verifier.firstBroken,
-    reason: ok ? undefined : !digestOk ? 'the file was changed after export (digest mismatch)' : verifier.firstBroken ? verifier.firstBroken.reason : 'event count mismatch',
+    reason: ok
+      ? undefined
+      : !digestOk
+        ? 'the file was changed after export (digest mismatch)'
+        : verifier.firstBroken
+          ? verifier.firstBroken.reason
+          : 'event count mismatch',
   };
 }

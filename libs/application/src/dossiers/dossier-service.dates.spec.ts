@@ -13,7 +13,13 @@ import { DossierService } from './dossier-service';
 
 const WARD = '000.27.01.H29';
 const LONG = '9.999999'; // 60 working days
-const ctx = (now: string, occurredAt?: string) => ({ actor: SYSTEM_ACTOR, correlationId: 'dates-spec', causationId: randomUUID(), now: new Date(now), ...(occurredAt ? { occurredAt: new Date(occurredAt) } : {}) });
+const ctx = (now: string, occurredAt?: string) => ({
+  actor: SYSTEM_ACTOR,
+  correlationId: 'dates-spec',
+  causationId: randomUUID(),
+  now: new Date(now),
+  ...(occurredAt ? { occurredAt: new Date(occurredAt) } : {}),
+});
 
 async function setup(earliestBusinessDate?: string) {
   const store = new MemoryEventStore();

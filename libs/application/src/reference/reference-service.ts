@@ -1,5 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { validateOfficeHours, validateProcessingTime, validateYearCalendar, YearCalendar, DEFAULT_OFFICE_HOURS, DEFAULT_TIME_ZONE, isCalendarYear, CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR } from '@motcua/domain';
+import {
+  validateOfficeHours,
+  validateProcessingTime,
+  validateYearCalendar,
+  YearCalendar,
+  DEFAULT_OFFICE_HOURS,
+  DEFAULT_TIME_ZONE,
+  isCalendarYear,
+  CALENDAR_FIRST_YEAR,
+  CALENDAR_LAST_YEAR,
+} from '@motcua/domain';
 import { EventStore, EventToAppend, RecordedEvent, Subscription } from '@motcua/event-store/port';
 import { canonicalJson } from '../canonical-json';
 import { CommandContext } from '../context';
@@ -143,14 +153,18 @@ export class ReferenceService {
     if (existing && (existing.parentCode ?? undefined) === def.parentCode) return;
     if (def.parentCode) {
       if (!coversUnit(this.data, actor, def.parentCode)) {
-        throw new AccessDeniedError(`your units (${actor.units.join(', ') || 'none'}) do not include unit ${def.parentCode}, the parent of ${def.code}`, { unitCode: def.parentCode });
+        throw new AccessDeniedError(`your units (${actor.units.join(', ') || 'none'}) do not include unit ${def.parentCode}, the parent of ${def.code}`, {
+          unitCode: def.parentCode,
+        });
       }
     } else if (actor.id.startsWith('system:')) {
       return;
     } else if (existing) {
       // detaching a unit from its tree: only an administrator of the root unit it is under now
       if (!rootUnitsOf(this.data, actor).some((root) => this.data.isWithin(def.code, [root]))) {
-        throw new AccessDeniedError(`Unit ${def.code} would become a root unit (no parent): only an administrator of the root unit it is under may detach it`, { unitCode: def.code });
+        throw new AccessDeniedError(`Unit ${def.code} would become a root unit (no parent): only an administrator of the root unit it is under may detach it`, {
+          unitCode: def.code,
+        });
       }
     } else if (!actor.units.includes(def.code)) {
       throw new AccessDeniedError(
@@ -234,7 +248,11 @@ export class ReferenceService {
 /** A year the working calendar covers (the domain's range), else a 422 naming it. */
 function assertCalendarYear(year: number): void {
   if (!isCalendarYear(year)) {
-    throw new RuleViolationError('invalid-year', `Year ${year} is outside the years the working calendar supports (${CALENDAR_FIRST_YEAR}–${CALENDAR_LAST_YEAR})`, { field: 'year' });
+    throw new RuleViolationError(
+      'invalid-year',
+      `Year ${year} is outside the years the working calendar supports (${CALENDAR_FIRST_YEAR}–${CALENDAR_LAST_YEAR})`,
+      { field: 'year' },
+    );
   }
 }
 

@@ -75,7 +75,9 @@ describe('ReferenceService: who may change reference data', () => {
     await expect(rename(ref, A1, admin([P]), 'Phường A1')).resolves.toBeDefined();
     await expect(ref.putUnit('HX.01.09.H99', { name: 'Mới', level: 'commune', parentCode: A }, ctxOf(admin([A])))).resolves.toMatchObject({ created: true });
     // moving needs the new parent too: A's admin may not hand A1 to B, nor an A1 admin detach it
-    await expect(ref.putUnit(A1, { name: 'Phường A1', level: 'commune', parentCode: B }, ctxOf(admin([A])))).rejects.toThrow(/do not include unit HX.00.02.H99, the parent/);
+    await expect(ref.putUnit(A1, { name: 'Phường A1', level: 'commune', parentCode: B }, ctxOf(admin([A])))).rejects.toThrow(
+      /do not include unit HX.00.02.H99, the parent/,
+    );
     // detaching A1 into a root (which would make its admin a root-unit admin): only from the root above it
     await expect(ref.putUnit(A1, { name: 'Phường A1', level: 'commune' }, ctxOf(admin([A1])))).rejects.toThrow(/would become a root unit/);
     await expect(ref.putUnit(A1, { name: 'Phường A1', level: 'commune' }, ctxOf(admin([A])))).rejects.toThrow(/would become a root unit/);

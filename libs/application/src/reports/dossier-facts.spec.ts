@@ -45,9 +45,14 @@ const at = (n: number) => new Date(Date.UTC(2025, 2, 3, 2) + n * 3_600_000).toIS
 const anyEvent: fc.Arbitrary<(n: number) => DossierEvent> = fc.oneof(
   fc.constantFrom('a', 'b').map((who) => (n: number): DossierEvent => ({ type: 'DossierAssigned', data: { assignee: who, assignedAt: at(n) } })),
   fc.constant((n: number): DossierEvent => ({ type: 'SupplementRequested', data: { reason: 'thiếu', requestedAt: at(n) } })),
-  fc.constant((n: number): DossierEvent => ({ type: 'SupplementReceived', data: { receivedAt: at(n), dueAt: at(n + 48), calendarVersion: 'v', previousDueAt: at(n) } })),
+  fc.constant((n: number): DossierEvent => ({
+    type: 'SupplementReceived',
+    data: { receivedAt: at(n), dueAt: at(n + 48), calendarVersion: 'v', previousDueAt: at(n) },
+  })),
   fc.constant((n: number): DossierEvent => ({ type: 'ApologyIssued', data: { reason: 'r', newDueAt: at(n + 96), issuedAt: at(n), previousDueAt: at(n + 1) } })),
-  fc.constantFrom('approved', 'refused' as const).map((outcome) => (n: number): DossierEvent => ({ type: 'DossierResolved', data: { outcome, resolvedAt: at(n) } })),
+  fc
+    .constantFrom('approved', 'refused' as const)
+    .map((outcome) => (n: number): DossierEvent => ({ type: 'DossierResolved', data: { outcome, resolvedAt: at(n) } })),
   fc.constant((n: number): DossierEvent => ({ type: 'DossierWithdrawn', data: { reason: 'r', withdrawnAt: at(n) } })),
   fc.constant((n: number): DossierEvent => ({ type: 'SatisfactionRated', data: { rating: 'satisfied', ratedAt: at(n) } })),
   fc.constant((n: number): DossierEvent => ({ type: 'DossierOverdue', data: { kind: 'overdue', dueAt: at(n), raisedAt: at(n), unitCode: 'U' } })),
@@ -56,9 +61,19 @@ const anyEvent: fc.Arbitrary<(n: number) => DossierEvent> = fc.oneof(
 const reception: DossierEvent = {
   type: 'DossierReceived',
   data: {
-    dossierId: 'd1', code: 'U-1', unitCode: 'U', procedureCode: 'P', field: 'F', channel: 'direct', onlineLevel: 'none',
-    applicant: { name: 'A' }, processingTime: { amount: 3, unit: 'working_day' }, timeZone: 'Asia/Ho_Chi_Minh',
-    receivedAt: at(0), dueAt: at(72), calendarVersion: 'v',
+    dossierId: 'd1',
+    code: 'U-1',
+    unitCode: 'U',
+    procedureCode: 'P',
+    field: 'F',
+    channel: 'direct',
+    onlineLevel: 'none',
+    applicant: { name: 'A' },
+    processingTime: { amount: 3, unit: 'working_day' },
+    timeZone: 'Asia/Ho_Chi_Minh',
+    receivedAt: at(0),
+    dueAt: at(72),
+    calendarVersion: 'v',
   },
 };
 

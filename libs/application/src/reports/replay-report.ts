@@ -36,7 +36,13 @@ export async function replayReport(store: EventStore, o: ReplayReportOptions): P
     const batch = await Promise.all(
       ids.slice(i, i + concurrency).map(async (id) => {
         const events = (await store.readStream(dossierStreamName(id))).filter((e) => Date.parse(e.recordedAt) <= limit);
-        return events.length ? factsFromEvents(events.map((e) => toDossierEvent(e)), id, o.apologyCutoff) : undefined;
+        return events.length
+          ? factsFromEvents(
+              events.map((e) => toDossierEvent(e)),
+              id,
+              o.apologyCutoff,
+            )
+          : undefined;
       }),
     );
     for (const f of batch) if (f) facts.push(f);

@@ -56,9 +56,24 @@ describe('the report as CSV (Biểu 06 columns)', () => {
     // the own row sorts first, as in the JSON; its name is guarded against formulas
     expect(rows[1].slice(0, 2)).toEqual(['000.00.27.H29', "'=Quận 1 (tại đơn vị)"]);
     expect(rows[2]).toEqual([
-      'W.1', 'Phường "Bến Nghé", Quận 1',
-      '3839', '1400', '2100', '339', '3477', '1196', '2000', '281', '362', '362', '0', '0',
-      '90.57', '91.92', '8.08', '9.43',
+      'W.1',
+      'Phường "Bến Nghé", Quận 1',
+      '3839',
+      '1400',
+      '2100',
+      '339',
+      '3477',
+      '1196',
+      '2000',
+      '281',
+      '362',
+      '362',
+      '0',
+      '0',
+      '90.57',
+      '91.92',
+      '8.08',
+      '9.43',
     ]);
     expect(rows[3].slice(0, 3)).toEqual(['', 'Tổng cộng', '3840']);
     expect(rows[1].slice(-4)).toEqual(['0.00', '', '', '0.00']); // withdrawn only: rates over zero are empty

@@ -64,7 +64,7 @@ const rate = (v: number | null) => (v === null ? null : v.toFixed(2));
 function line(keys: string[], b: ReportBlocks): string {
   const values = COLUMNS.map(([, f], i) => {
     const v = f(b);
-    return i >= RATE_FROM ? rate(v) ?? '' : csvField(v);
+    return i >= RATE_FROM ? (rate(v) ?? '') : csvField(v);
   });
   return [...keys.map(csvField), ...values].join(',');
 }

@@ -14,7 +14,11 @@ function pureReport(world: World) {
     units: subtreeOf(world.units, world.root),
     from: world.from,
     to: world.to,
-    rowOf: unitRowOf(world.root, (c) => parent.get(c), (c) => c),
+    rowOf: unitRowOf(
+      world.root,
+      (c) => parent.get(c),
+      (c) => c,
+    ),
   });
 }
 
@@ -58,7 +62,18 @@ describe('the official report, pure function', () => {
   });
 
   it('the worked example: 3,839 received, 3,477 resolved (90.57%), 3,196 in time (91.92%), 281 late (8.08%), 362 pending (9.43%)', () => {
-    const c = { ...emptyCounts(), newInPeriod: 3500, carriedOver: 339, direct: 2000, online: 1400, postal: 100, early: 1196, onTime: 2000, late: 281, withinTime: 362 };
+    const c = {
+      ...emptyCounts(),
+      newInPeriod: 3500,
+      carriedOver: 339,
+      direct: 2000,
+      online: 1400,
+      postal: 100,
+      early: 1196,
+      onTime: 2000,
+      late: 281,
+      withinTime: 362,
+    };
     const b = reportBlocks(c);
     expect(b.received.total).toBe(3839);
     expect(b.resolved).toEqual({ total: 3477, early: 1196, onTime: 2000, late: 281, rate: 90.57, withinDeadlineRate: 91.92, earlyRate: 34.4, lateRate: 8.08 });
@@ -80,11 +95,26 @@ describe('the official report, pure function', () => {
   });
 
   it('a supplement received resets the legal due; the apology re-appointment never makes a late dossier on time', () => {
-    const base = { dossierId: 'd', code: 'X', unitCode: 'U', procedureCode: 'P', field: 'F', channel: 'direct' as const, onlineLevel: 'none' as const, applicant: { name: 'A' }, processingTime: { amount: 1, unit: 'working_day' as const }, timeZone: 'Asia/Ho_Chi_Minh', calendarVersion: 'v' };
+    const base = {
+      dossierId: 'd',
+      code: 'X',
+      unitCode: 'U',
+      procedureCode: 'P',
+      field: 'F',
+      channel: 'direct' as const,
+      onlineLevel: 'none' as const,
+      applicant: { name: 'A' },
+      processingTime: { amount: 1, unit: 'working_day' as const },
+      timeZone: 'Asia/Ho_Chi_Minh',
+      calendarVersion: 'v',
+    };
     const late = factsFromEvents(
       [
         { type: 'DossierReceived', data: { ...base, receivedAt: '2025-03-03T02:00:00.000Z', dueAt: '2025-03-04T10:00:00.000Z' } },
-        { type: 'ApologyIssued', data: { reason: 'r', newDueAt: '2025-03-10T10:00:00.000Z', issuedAt: '2025-03-03T09:00:00.000Z', previousDueAt: '2025-03-04T10:00:00.000Z' } },
+        {
+          type: 'ApologyIssued',
+          data: { reason: 'r', newDueAt: '2025-03-10T10:00:00.000Z', issuedAt: '2025-03-03T09:00:00.000Z', previousDueAt: '2025-03-04T10:00:00.000Z' },
+        },
         { type: 'DossierResolved', data: { outcome: 'approved', resolvedAt: '2025-03-06T02:00:00.000Z' } },
       ],
       'd',
@@ -97,7 +127,10 @@ describe('the official report, pure function', () => {
       [
         { type: 'DossierReceived', data: { ...base, receivedAt: '2025-03-03T02:00:00.000Z', dueAt: '2025-03-04T10:00:00.000Z' } },
         { type: 'SupplementRequested', data: { reason: 'r', requestedAt: '2025-03-03T03:00:00.000Z' } },
-        { type: 'SupplementReceived', data: { receivedAt: '2025-03-05T02:00:00.000Z', dueAt: '2025-03-06T10:00:00.000Z', calendarVersion: 'v', previousDueAt: '2025-03-04T10:00:00.000Z' } },
+        {
+          type: 'SupplementReceived',
+          data: { receivedAt: '2025-03-05T02:00:00.000Z', dueAt: '2025-03-06T10:00:00.000Z', calendarVersion: 'v', previousDueAt: '2025-03-04T10:00:00.000Z' },
+        },
         { type: 'DossierResolved', data: { outcome: 'approved', resolvedAt: '2025-03-06T02:00:00.000Z' } },
       ],
       'd',
@@ -109,13 +142,28 @@ describe('the official report, pure function', () => {
   });
 
   it('day mode (unit policy frozen into DossierResolved): classified by date only', () => {
-    const base = { dossierId: 'd', code: 'X', unitCode: 'U', procedureCode: 'P', field: 'F', channel: 'direct' as const, onlineLevel: 'none' as const, applicant: { name: 'A' }, processingTime: { amount: 1, unit: 'working_day' as const }, timeZone: 'Asia/Ho_Chi_Minh', calendarVersion: 'v' };
+    const base = {
+      dossierId: 'd',
+      code: 'X',
+      unitCode: 'U',
+      procedureCode: 'P',
+      field: 'F',
+      channel: 'direct' as const,
+      onlineLevel: 'none' as const,
+      applicant: { name: 'A' },
+      processingTime: { amount: 1, unit: 'working_day' as const },
+      timeZone: 'Asia/Ho_Chi_Minh',
+      calendarVersion: 'v',
+    };
     const received = { type: 'DossierReceived' as const, data: { ...base, receivedAt: '2025-03-03T02:00:00.000Z', dueAt: '2025-03-04T10:00:00.000Z' } };
     // 4 March 20:00 local: after the due time (17:00) but on the due day
     const evening = '2025-03-04T13:00:00.000Z';
     const exact = factsFromEvents([received, { type: 'DossierResolved', data: { outcome: 'approved', resolvedAt: evening } }], 'd')!;
     const day = factsFromEvents([received, { type: 'DossierResolved', data: { outcome: 'approved', resolvedAt: evening, timingMode: 'day' } }], 'd')!;
-    const nextDay = factsFromEvents([received, { type: 'DossierResolved', data: { outcome: 'approved', resolvedAt: '2025-03-04T17:00:00.000Z', timingMode: 'day' } }], 'd')!;
+    const nextDay = factsFromEvents(
+      [received, { type: 'DossierResolved', data: { outcome: 'approved', resolvedAt: '2025-03-04T17:00:00.000Z', timingMode: 'day' } }],
+      'd',
+    )!;
     expect([exact.timing, day.timing, nextDay.timing]).toEqual(['late', 'on-time', 'late']);
     const r = computeReport([exact, day, nextDay], { unitCode: 'U', units: ['U'], from: '2025-03-01', to: '2025-03-31' });
     expect(r.resolved).toMatchObject({ total: 3, onTime: 1, late: 2 });

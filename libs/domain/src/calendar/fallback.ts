@@ -32,7 +32,11 @@ export function statutoryHolidays(year: number): LocalDate[] {
   return [
     formatLocalDate(year, 1, 1),
     // Tết: 5 days. The exact days are decided each year; usual practice: eve + mùng 1–4.
-    addDays(tet, -1), tet, addDays(tet, 1), addDays(tet, 2), addDays(tet, 3),
+    addDays(tet, -1),
+    tet,
+    addDays(tet, 1),
+    addDays(tet, 2),
+    addDays(tet, 3),
     hungKingsDay(year),
     formatLocalDate(year, 4, 30),
     formatLocalDate(year, 5, 1),

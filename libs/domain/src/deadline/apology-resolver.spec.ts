@@ -5,7 +5,12 @@ import { apologyCutoffResolver, type UnitWorkingHours } from './apology';
 const hcm = (local: string): Date => new Date(`${local}:00+07:00`);
 const wall = (d: Date): string => new Date(d.getTime() + 7 * 3_600_000).toISOString().slice(0, 16);
 const TZ = 'Asia/Ho_Chi_Minh';
-const LATE: OfficeHours = { sessions: [{ start: '08:00', end: '12:00' }, { start: '13:30', end: '17:30' }] };
+const LATE: OfficeHours = {
+  sessions: [
+    { start: '08:00', end: '12:00' },
+    { start: '13:30', end: '17:30' },
+  ],
+};
 
 describe('apologyCutoffResolver: one rule for apology_cutoff_at in every process', () => {
   it("uses the unit's office hours from the reference data, and the defaults for a unit it does not know", () => {
@@ -20,7 +25,10 @@ describe('apologyCutoffResolver: one rule for apology_cutoff_at in every process
   it('follows an edit of the unit or of the calendars at once', () => {
     const units = new Map<string, UnitWorkingHours>([['P', { timeZone: TZ, officeHours: LATE }]]);
     let calendars = createCalendarSource();
-    const cutoff = apologyCutoffResolver((code) => units.get(code), () => calendars);
+    const cutoff = apologyCutoffResolver(
+      (code) => units.get(code),
+      () => calendars,
+    );
     const dossier = { unitCode: 'P', timeZone: TZ };
     expect(wall(cutoff(dossier, hcm('2025-03-06T09:00')))).toBe('2025-03-05T17:30');
     units.set('P', { timeZone: TZ, officeHours: { sessions: [{ start: '07:00', end: '16:00' }] } });

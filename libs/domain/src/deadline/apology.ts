@@ -54,7 +54,11 @@ export function apologyCutoffResolver(
     const key = unit ? `unit:${dossier.unitCode}` : `zone:${dossier.timeZone}`;
     let hit = cache.get(key);
     if (!hit || hit.unit !== unit || hit.calendars !== source) {
-      const ctx = createWorkingTimeContext({ timeZone: unit?.timeZone ?? dossier.timeZone, officeHours: unit?.officeHours ?? DEFAULT_OFFICE_HOURS, calendars: source });
+      const ctx = createWorkingTimeContext({
+        timeZone: unit?.timeZone ?? dossier.timeZone,
+        officeHours: unit?.officeHours ?? DEFAULT_OFFICE_HOURS,
+        calendars: source,
+      });
       cache.set(key, (hit = { unit, calendars: source, ctx }));
     }
     return apologyCutoff(hit.ctx, dueAt);

@@ -14,7 +14,12 @@ import { timingClass } from './timing';
 
 const HCMC = createWorkingTimeContext();
 const HANOI = createWorkingTimeContext({
-  officeHours: { sessions: [{ start: '08:00', end: '12:00' }, { start: '13:00', end: '17:00' }] },
+  officeHours: {
+    sessions: [
+      { start: '08:00', end: '12:00' },
+      { start: '13:00', end: '17:00' },
+    ],
+  },
 });
 
 const TZ = 'Asia/Ho_Chi_Minh';
@@ -61,7 +66,7 @@ function naiveAddWorkingMinutes(ctx: WorkingTimeContext, from: number, minutes: 
 }
 function naiveNthWorkingDayAfter(date: string, n: number): string {
   let d = date;
-  for (let count = 0; count < n; ) {
+  for (let count = 0; count < n;) {
     d = new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
     if (naiveIsWorkingDay(d)) count++;
   }
@@ -188,19 +193,27 @@ describe('deadline properties', () => {
 
   it('nearDeadlineAt lies between the clock start and the due time, later for a larger fraction', () => {
     fc.assert(
-      fc.property(ctxArb, instant, limit, fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 5 }), (ctx, r, pt, f1, f2, days) => {
-        const start = new Date(r);
-        const { dueAt } = computeDueAt(ctx, start, pt);
-        const [lo, hi] = f1 <= f2 ? [f1, f2] : [f2, f1];
-        const a = nearDeadlineAt(ctx, start, dueAt, { kind: 'fraction-used', fraction: lo }).getTime();
-        const b = nearDeadlineAt(ctx, start, dueAt, { kind: 'fraction-used', fraction: hi }).getTime();
-        const c = nearDeadlineAt(ctx, start, dueAt, { kind: 'working-days-before', days }).getTime();
-        for (const x of [a, b, c]) {
-          expect(x).toBeGreaterThanOrEqual(r);
-          expect(x).toBeLessThanOrEqual(dueAt.getTime());
-        }
-        expect(a).toBeLessThanOrEqual(b);
-      }),
+      fc.property(
+        ctxArb,
+        instant,
+        limit,
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.integer({ min: 0, max: 5 }),
+        (ctx, r, pt, f1, f2, days) => {
+          const start = new Date(r);
+          const { dueAt } = computeDueAt(ctx, start, pt);
+          const [lo, hi] = f1 <= f2 ? [f1, f2] : [f2, f1];
+          const a = nearDeadlineAt(ctx, start, dueAt, { kind: 'fraction-used', fraction: lo }).getTime();
+          const b = nearDeadlineAt(ctx, start, dueAt, { kind: 'fraction-used', fraction: hi }).getTime();
+          const c = nearDeadlineAt(ctx, start, dueAt, { kind: 'working-days-before', days }).getTime();
+          for (const x of [a, b, c]) {
+            expect(x).toBeGreaterThanOrEqual(r);
+            expect(x).toBeLessThanOrEqual(dueAt.getTime());
+          }
+          expect(a).toBeLessThanOrEqual(b);
+        },
+      ),
       { numRuns: 300 },
     );
   });

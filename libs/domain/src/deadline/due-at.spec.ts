@@ -7,7 +7,12 @@ const hcm = (local: string): Date => new Date(`${local}:00+07:00`);
 const wall = (d: Date): string => new Date(d.getTime() + 7 * 3_600_000).toISOString().slice(0, 16);
 const HCMC = createWorkingTimeContext();
 const HANOI = createWorkingTimeContext({
-  officeHours: { sessions: [{ start: '08:00', end: '12:00' }, { start: '13:00', end: '17:00' }] },
+  officeHours: {
+    sessions: [
+      { start: '08:00', end: '12:00' },
+      { start: '13:00', end: '17:00' },
+    ],
+  },
 });
 
 const days = (amount: number) => ({ amount, unit: 'working_day' as const });

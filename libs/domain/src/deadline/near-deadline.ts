@@ -22,12 +22,7 @@ export type NearDeadlinePolicy =
  *   local due date (days = 1: opening of the last working day before the due day; days = 0:
  *   opening of the due day, or of the last working day before it if the due day is a day off).
  */
-export function nearDeadlineAt(
-  ctx: WorkingTimeContext,
-  clockStartedAt: Date,
-  dueAt: Date,
-  policy: NearDeadlinePolicy,
-): Date {
+export function nearDeadlineAt(ctx: WorkingTimeContext, clockStartedAt: Date, dueAt: Date, policy: NearDeadlinePolicy): Date {
   const startMs = clockStartedAt.getTime();
   const dueMs = dueAt.getTime();
   if (!Number.isFinite(startMs) || !Number.isFinite(dueMs)) throw new RangeError('nearDeadlineAt: dates must be valid');

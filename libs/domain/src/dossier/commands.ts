@@ -30,10 +30,7 @@ export type ReceiveDossier = DomainCommand<
   }
 >;
 
-export type AssignDossier = DomainCommand<
-  'AssignDossier',
-  { assignee: string; assigneeName?: string; department?: string }
->;
+export type AssignDossier = DomainCommand<'AssignDossier', { assignee: string; assigneeName?: string; department?: string }>;
 
 export type RequestSupplement = DomainCommand<'RequestSupplement', { reason: string }>;
 
@@ -46,12 +43,12 @@ export type ReceiveSupplement = DomainCommand<
   }
 >;
 
-export type IssueApology = DomainCommand<
-  'IssueApology',
-  { reason: string; newDueAt: Date; letterNumber?: string }
->;
+export type IssueApology = DomainCommand<'IssueApology', { reason: string; newDueAt: Date; letterNumber?: string }>;
 
-export type ResolveDossier = DomainCommand<'ResolveDossier', { outcome: Outcome; note?: string; /** The unit's timing policy now (frozen into the event). */ timingMode?: 'exact' | 'day' }>;
+export type ResolveDossier = DomainCommand<
+  'ResolveDossier',
+  { outcome: Outcome; note?: string; /** The unit's timing policy now (frozen into the event). */ timingMode?: 'exact' | 'day' }
+>;
 
 export type WithdrawDossier = DomainCommand<'WithdrawDossier', { reason: string }>;
 

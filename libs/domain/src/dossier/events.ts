@@ -3,14 +3,7 @@
  * (`Date.toISOString()`). Events are never edited; a new shape gets a new schema version
  * and an upcaster, so every type exports its current `schemaVersion`.
  */
-import type {
-  AlertKind,
-  Channel,
-  OnlineLevel,
-  Outcome,
-  ProcessingTime,
-  Rating,
-} from '../shared/types';
+import type { AlertKind, Channel, OnlineLevel, Outcome, ProcessingTime, Rating } from '../shared/types';
 import { assertNever } from './assert-never';
 
 /** An ISO-8601 instant as produced by `Date.prototype.toISOString()`. */
@@ -63,10 +56,7 @@ export type DossierAssigned = DomainEvent<
 >;
 
 /** The clock stops until the complete dossier arrives (Nghị định 61/2018 Art. 19.4). */
-export type SupplementRequested = DomainEvent<
-  'SupplementRequested',
-  { reason: string; requestedAt: IsoInstant }
->;
+export type SupplementRequested = DomainEvent<'SupplementRequested', { reason: string; requestedAt: IsoInstant }>;
 
 /** The clock restarts from zero at `receivedAt`; `dueAt` is the new legal due time. */
 export type SupplementReceived = DomainEvent<
@@ -256,4 +246,3 @@ export function eventOccurredAt(event: DossierEvent): IsoInstant {
       return assertNever(event);
   }
 }
-

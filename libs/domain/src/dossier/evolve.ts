@@ -8,14 +8,7 @@ import { assertNever } from './assert-never';
 import { isOpenStatus, statusAfter } from './status';
 import { CorruptDossierStream } from './errors';
 import { eventOccurredAt, isAlertBookkeepingEvent, type DossierEvent, type DossierReceived, type IsoInstant } from './events';
-import {
-  initialDossierState,
-  isOpenDossier,
-  type DossierState,
-  type ExistingDossier,
-  type OpenDossier,
-  type SupplementRound,
-} from './state';
+import { initialDossierState, isOpenDossier, type DossierState, type ExistingDossier, type OpenDossier, type SupplementRound } from './state';
 
 export function evolve(state: DossierState, event: DossierEvent): DossierState {
   switch (event.type) {

@@ -1,22 +1,8 @@
 /** Small reusable checks for the command handlers. Each throws a typed DomainError. */
 import type { DossierCommand } from './commands';
 import { isSupportedInstant } from '../calendar/range';
-import {
-  DateOutOfRange,
-  DossierClosed,
-  DossierNotFound,
-  InvalidCommand,
-  InvalidTransition,
-  OccurredBeforePreviousEvent,
-  OccurredInFuture,
-} from './errors';
-import {
-  isOpenDossier,
-  type DossierState,
-  type ExistingDossier,
-  type OpenDossier,
-  type OpenDossierStatus,
-} from './state';
+import { DateOutOfRange, DossierClosed, DossierNotFound, InvalidCommand, InvalidTransition, OccurredBeforePreviousEvent, OccurredInFuture } from './errors';
+import { isOpenDossier, type DossierState, type ExistingDossier, type OpenDossier, type OpenDossierStatus } from './state';
 
 /* ---------- structural input checks (InvalidCommand) ---------- */
 
@@ -85,12 +71,7 @@ export function requireOpen(state: ExistingDossier, attempted: string): OpenDoss
 }
 
 /** The dossier must be open and in one of `allowed`. */
-export function requireStatus(
-  state: ExistingDossier,
-  allowed: readonly OpenDossierStatus[],
-  attempted: string,
-  hint: string,
-): OpenDossier {
+export function requireStatus(state: ExistingDossier, allowed: readonly OpenDossierStatus[], attempted: string, hint: string): OpenDossier {
   const open = requireOpen(state, attempted);
   if (!allowed.includes(open.status)) throw new InvalidTransition(open.code, open.status, attempted, hint);
   return open;

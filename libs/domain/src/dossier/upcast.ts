@@ -4,12 +4,7 @@
  * old payload one version up. Every reader of dossier streams (the repository, the projections, the
  * report replay, the forms) goes through `toDossierEvent`, so no reader casts stored data blindly.
  */
-import {
-  DOSSIER_EVENT_SCHEMA_VERSIONS,
-  isDossierEventType,
-  type DossierEvent,
-  type DossierEventType,
-} from './events';
+import { DOSSIER_EVENT_SCHEMA_VERSIONS, isDossierEventType, type DossierEvent, type DossierEventType } from './events';
 
 /** What a store hands back, as far as the domain cares (structurally a RecordedEvent). */
 export interface StoredEventLike {

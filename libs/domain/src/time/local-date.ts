@@ -91,7 +91,7 @@ export function daysBetween(a: LocalDate, b: LocalDate): number {
 
 /** ISO day of week of an epoch day (1970-01-01 was a Thursday). */
 export function isoDayOfWeekOfEpochDay(epochDay: number): IsoDayOfWeek {
-  return ((((epochDay + 3) % 7) + 7) % 7 + 1) as IsoDayOfWeek;
+  return (((((epochDay + 3) % 7) + 7) % 7) + 1) as IsoDayOfWeek;
 }
 
 /** ISO day of week: 1 = Monday … 6 = Saturday, 7 = Sunday. */

@@ -20,7 +20,6 @@ import { eventHash, GENESIS_HASH } from './hash';
  * should).
  */
 export class HashChainingEventStore extends ForwardingEventStore {
-
   /** Multi-stream append, when the adapter has one (PGlite, PostgreSQL, memory). */
   readonly appendMany?: (appends: StreamAppend[]) => Promise<AppendResult>;
   readonly readLastEvents?: (streams: string[]) => Promise<Map<string, RecordedEvent>>;
@@ -28,7 +27,11 @@ export class HashChainingEventStore extends ForwardingEventStore {
   /** `stream\u0000revision` → that event's hash, for the most recently read or written heads. */
   private readonly knownHashes = new Map<string, string>();
 
-  constructor(inner: EventStore, private readonly maxRetries = 50, private readonly maxKnownHashes = 20_000) {
+  constructor(
+    inner: EventStore,
+    private readonly maxRetries = 50,
+    private readonly maxKnownHashes = 20_000,
+  ) {
     super(inner);
     if (inner.appendMany) this.appendMany = (appends) => this.chainMany(appends);
     if (inner.readLastEvents) this.readLastEvents = (streams) => inner.readLastEvents!(streams).then((m) => (m.forEach((e) => this.remember(e)), m));
@@ -128,7 +131,11 @@ export class HashChainingEventStore extends ForwardingEventStore {
       if (unknown.length) {
         const last = this.inner.readLastEvents
           ? await this.inner.readLastEvents(unknown)
-          : new Map((await Promise.all(unknown.map(async (s) => [s, (await this.inner.readStream(s, { direction: 'backwards', limit: 1 }))[0]] as const))).filter(([, e]) => e) as [string, RecordedEvent][]);
+          : new Map(
+              (await Promise.all(unknown.map(async (s) => [s, (await this.inner.readStream(s, { direction: 'backwards', limit: 1 }))[0]] as const))).filter(
+                ([, e]) => e,
+              ) as [string, RecordedEvent][],
+            );
         for (const s of unknown) {
           const e = last.get(s);
           heads.set(s, e ? { revision: e.revision, hash: String(e.metadata.hash ?? GENESIS_HASH) } : { revision: undefined, hash: GENESIS_HASH });
@@ -148,7 +155,9 @@ export class HashChainingEventStore extends ForwardingEventStore {
         return result;
       } catch (err) {
         if (!(err instanceof WrongExpectedRevisionError)) throw err;
-        const loose = appends.filter((a) => a.stream === err.stream).every((a) => a.expectedRevision === undefined || a.expectedRevision === 'any' || a.expectedRevision === 'stream-exists');
+        const loose = appends
+          .filter((a) => a.stream === err.stream)
+          .every((a) => a.expectedRevision === undefined || a.expectedRevision === 'any' || a.expectedRevision === 'stream-exists');
         if (loose && attempt < this.maxRetries) {
           await new Promise((r) => setTimeout(r, Math.random() * Math.min(1 + attempt, 20)));
           continue;

@@ -6,11 +6,18 @@ import { createHash } from 'node:crypto';
  */
 export function merkleRoot(leaves: readonly string[]): string {
   if (leaves.length === 0) return createHash('sha256').update('').digest('hex');
-  let level: Buffer[] = leaves.map((l) => Buffer.from(l, "hex"));
+  let level: Buffer[] = leaves.map((l) => Buffer.from(l, 'hex'));
   while (level.length > 1) {
     const next: Buffer[] = [];
     for (let i = 0; i < level.length; i += 2) {
-      next.push(i + 1 < level.length ? createHash('sha256').update(level[i]).update(level[i + 1]).digest() : level[i]);
+      next.push(
+        i + 1 < level.length
+          ? createHash('sha256')
+              .update(level[i])
+              .update(level[i + 1])
+              .digest()
+          : level[i],
+      );
     }
     level = next;
   }

@@ -35,7 +35,8 @@ export function createChainVerifier(): ChainVerifier {
       const link = (reason: string): BrokenLink => ({ stream: e.stream, revision: e.revision.toString(), eventId: e.id, type: e.type, reason });
       let broken: BrokenLink | undefined;
       const stored = e.metadata.hash as string | undefined;
-      if (e.revision !== expectedRevision) broken = link(`revision ${e.revision} follows ${prev ? prev.revision : 'nothing'}: an event is missing or out of order`);
+      if (e.revision !== expectedRevision)
+        broken = link(`revision ${e.revision} follows ${prev ? prev.revision : 'nothing'}: an event is missing or out of order`);
       else if (!stored) broken = link('the event carries no hash');
       else if ((e.metadata.prevHash ?? GENESIS_HASH) !== expectedPrev) broken = link('its prevHash is not the hash of the previous event of the stream');
       else if (eventHash(e, expectedPrev) !== stored) broken = link('its content does not match its hash (the event was altered)');

@@ -9,9 +9,7 @@ export class WrongExpectedRevisionError extends Error {
     /** The stream's current revision, or `'no-stream'` when it does not exist. */
     readonly actual: bigint | 'no-stream',
   ) {
-    super(
-      `Stream "${stream}": expected revision ${String(expected)}, but the stream is at ${String(actual)}`,
-    );
+    super(`Stream "${stream}": expected revision ${String(expected)}, but the stream is at ${String(actual)}`);
     this.name = 'WrongExpectedRevisionError';
   }
 }
@@ -19,7 +17,10 @@ export class WrongExpectedRevisionError extends Error {
 /** The store could not be reached or did not answer in time. Safe to retry reads. */
 export class EventStoreUnavailableError extends Error {
   readonly code = 'event-store-unavailable';
-  constructor(message: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
     this.name = 'EventStoreUnavailableError';
   }

@@ -7,7 +7,8 @@ const meta = { actor: { id: 't' }, correlationId: 'c', causationId: 'c', occurre
 describe('PollingSubscription', () => {
   it('retries a failing source with growing backoff and then delivers every event exactly once', async () => {
     const store = new MemoryEventStore();
-    for (let i = 0; i < 20; i++) await store.append(`s-${i % 3}`, [{ id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, type: 'E', data: { i }, metadata: meta }]);
+    for (let i = 0; i < 20; i++)
+      await store.append(`s-${i % 3}`, [{ id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, type: 'E', data: { i }, metadata: meta }]);
     let failures = 3;
     const source = {
       readAll: async (o: Parameters<MemoryEventStore['readAll']>[0]) => {

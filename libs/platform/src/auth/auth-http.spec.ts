@@ -105,7 +105,11 @@ describe('AuthGuard + ProblemFilter over HTTP', () => {
     const denied = await app.inject({ method: 'GET', url: '/admin', headers: bearer(await mintToken(clerk, SECRET)) });
     expect(denied.statusCode).toBe(403);
     expect(denied.headers['content-type']).toBe(PROBLEM_CONTENT_TYPE);
-    expect(denied.json()).toMatchObject({ status: 403, requiredRoles: ['admin'], detail: expect.stringMatching(/needs one of the roles admin; your roles: clerk/) });
+    expect(denied.json()).toMatchObject({
+      status: 403,
+      requiredRoles: ['admin'],
+      detail: expect.stringMatching(/needs one of the roles admin; your roles: clerk/),
+    });
     const allowed = await app.inject({ method: 'GET', url: '/admin', headers: bearer(await mintToken({ ...clerk, roles: ['admin'] }, SECRET)) });
     expect(allowed.statusCode).toBe(200);
   });

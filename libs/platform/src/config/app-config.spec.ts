@@ -86,13 +86,33 @@ describe('loadConfig', () => {
 
   it('reads the token settings: maximum lifetime (default 24 h), issuer and audience', () => {
     expect(loadConfig({})).toMatchObject({ jwtMaxLifetimeSeconds: 86_400, jwtIssuer: undefined, jwtAudience: undefined });
-    expect(loadConfig({ JWT_MAX_LIFETIME_SECONDS: '3600', JWT_ISSUER: 'motcua', JWT_AUDIENCE: 'motcua-api' })).toMatchObject({ jwtMaxLifetimeSeconds: 3600, jwtIssuer: 'motcua', jwtAudience: 'motcua-api' });
-    expect(problemsOf({ JWT_MAX_LIFETIME_SECONDS: '3153600000' })).toEqual(['JWT_MAX_LIFETIME_SECONDS="3153600000" must be a whole number from 60 to 31536000']);
+    expect(loadConfig({ JWT_MAX_LIFETIME_SECONDS: '3600', JWT_ISSUER: 'motcua', JWT_AUDIENCE: 'motcua-api' })).toMatchObject({
+      jwtMaxLifetimeSeconds: 3600,
+      jwtIssuer: 'motcua',
+      jwtAudience: 'motcua-api',
+    });
+    expect(problemsOf({ JWT_MAX_LIFETIME_SECONDS: '3153600000' })).toEqual([
+      'JWT_MAX_LIFETIME_SECONDS="3153600000" must be a whole number from 60 to 31536000',
+    ]);
   });
 
   it('reads the operations settings', () => {
-    const c = loadConfig({ HEALTH_MAX_LAG_EVENTS: '5', HEALTH_MAX_LAG_SECONDS: '7', HEALTH_MAX_TIMER_BACKLOG: '9', METRICS_TOKEN: 'a-metrics-token-0123', RATE_LIMIT_PER_MINUTE: '0', TIMERS_QUEUE: 'timers-2' });
-    expect(c).toMatchObject({ healthMaxLagEvents: 5, healthMaxLagSeconds: 7, healthMaxTimerBacklog: 9, metricsToken: 'a-metrics-token-0123', rateLimitPerMinute: 0, timersQueue: 'timers-2' });
+    const c = loadConfig({
+      HEALTH_MAX_LAG_EVENTS: '5',
+      HEALTH_MAX_LAG_SECONDS: '7',
+      HEALTH_MAX_TIMER_BACKLOG: '9',
+      METRICS_TOKEN: 'a-metrics-token-0123',
+      RATE_LIMIT_PER_MINUTE: '0',
+      TIMERS_QUEUE: 'timers-2',
+    });
+    expect(c).toMatchObject({
+      healthMaxLagEvents: 5,
+      healthMaxLagSeconds: 7,
+      healthMaxTimerBacklog: 9,
+      metricsToken: 'a-metrics-token-0123',
+      rateLimitPerMinute: 0,
+      timersQueue: 'timers-2',
+    });
   });
 
   it('reads QUEUE_PREFIX (unset: none, so the queues name it after the event store) and refuses one with spaces', () => {
@@ -103,7 +123,11 @@ describe('loadConfig', () => {
 
   it('bounds database waits and health probes (defaults, overrides, bad values)', () => {
     expect(loadConfig({})).toMatchObject({ dbConnectTimeoutMs: 5_000, dbStatementTimeoutMs: 30_000, healthProbeTimeoutMs: 5_000 });
-    expect(loadConfig({ DB_CONNECT_TIMEOUT_MS: '800', DB_STATEMENT_TIMEOUT_MS: '0', HEALTH_PROBE_TIMEOUT_MS: '300' })).toMatchObject({ dbConnectTimeoutMs: 800, dbStatementTimeoutMs: 0, healthProbeTimeoutMs: 300 });
+    expect(loadConfig({ DB_CONNECT_TIMEOUT_MS: '800', DB_STATEMENT_TIMEOUT_MS: '0', HEALTH_PROBE_TIMEOUT_MS: '300' })).toMatchObject({
+      dbConnectTimeoutMs: 800,
+      dbStatementTimeoutMs: 0,
+      healthProbeTimeoutMs: 300,
+    });
     expect(problemsOf({ DB_CONNECT_TIMEOUT_MS: '0', DB_STATEMENT_TIMEOUT_MS: 'soon' })).toEqual([
       'DB_CONNECT_TIMEOUT_MS="0" must be a whole number from 100 to 600000',
       'DB_STATEMENT_TIMEOUT_MS="soon" must be a whole number from 0 to 86400000',

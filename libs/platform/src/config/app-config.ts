@@ -122,12 +122,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: 'all' | '
   if (!['auto', 'always', 'never'].includes(localRedis)) problems.push(`LOCAL_REDIS="${env.LOCAL_REDIS}" must be auto, always or never`);
   const port = int('PORT', env.PORT, 3000, 0, 65535, problems);
   const embedded = eventStore.kind === 'pglite' || eventStore.kind === 'memory';
-  const runWorker = role === 'worker' ? true : role === 'api' && !embedded ? bool('RUN_WORKER', env.RUN_WORKER, false, problems) : bool('RUN_WORKER', env.RUN_WORKER, embedded, problems);
+  const runWorker =
+    role === 'worker'
+      ? true
+      : role === 'api' && !embedded
+        ? bool('RUN_WORKER', env.RUN_WORKER, false, problems)
+        : bool('RUN_WORKER', env.RUN_WORKER, embedded, problems);
   if (embedded && !runWorker && role !== 'worker') {
     problems.push('RUN_WORKER=false is not possible with the embedded store: PGlite is opened by one process, which must also run the worker');
   }
   if (embedded && role === 'worker') {
-    problems.push('The worker app cannot run alone on the embedded store (one process per PGlite directory): start the api app, which runs the worker too, or use PostgreSQL');
+    problems.push(
+      'The worker app cannot run alone on the embedded store (one process per PGlite directory): start the api app, which runs the worker too, or use PostgreSQL',
+    );
   }
   const jwtSecret = env.JWT_SECRET || undefined;
   if (jwtSecret !== undefined && jwtSecret.length < 32) problems.push('JWT_SECRET must be at least 32 characters (HS256 key)');
@@ -161,7 +168,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: 'all' | '
     problems.push('METRICS_TOKEN must be at least 16 characters without spaces');
   }
   const queuePrefix = env.QUEUE_PREFIX?.trim() || undefined;
-  if (queuePrefix !== undefined && !/^[A-Za-z0-9._:-]+$/.test(queuePrefix)) problems.push(`QUEUE_PREFIX="${env.QUEUE_PREFIX}" may only contain letters, digits, ".", "_", ":" and "-"`);
+  if (queuePrefix !== undefined && !/^[A-Za-z0-9._:-]+$/.test(queuePrefix))
+    problems.push(`QUEUE_PREFIX="${env.QUEUE_PREFIX}" may only contain letters, digits, ".", "_", ":" and "-"`);
   const timersQueue = env.TIMERS_QUEUE?.trim() || 'deadline-timers';
   if (!/^[A-Za-z0-9._-]+$/.test(timersQueue)) problems.push(`TIMERS_QUEUE="${env.TIMERS_QUEUE}" may only contain letters, digits, ".", "_" and "-"`);
   const nearDeadlinePolicy = env.ALERT_NEAR_DEADLINE_POLICY?.trim() || undefined;

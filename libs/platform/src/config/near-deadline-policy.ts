@@ -33,7 +33,10 @@ export function parseNearDeadlinePolicies(text: string | undefined): NearDeadlin
   const byUnit = new Map<string, NearDeadlinePolicy>();
   const byProcedure = new Map<string, NearDeadlinePolicy>();
   let def = DEFAULT_NEAR_DEADLINE_POLICY;
-  for (const part of (text ?? '').split(';').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of (text ?? '')
+    .split(';')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const o = /^(unit|procedure):([^=]+)=(.+)$/.exec(part);
     if (!o) def = parseNearDeadlinePolicy(part);
     else (o[1] === 'unit' ? byUnit : byProcedure).set(o[2].trim(), parseNearDeadlinePolicy(o[3]));
@@ -44,4 +47,3 @@ export function parseNearDeadlinePolicies(text: string | undefined): NearDeadlin
 export function policyFor(policies: NearDeadlinePolicies, unitCode: string, procedureCode: string): NearDeadlinePolicy {
   return policies.byProcedure.get(procedureCode) ?? policies.byUnit.get(unitCode) ?? policies.default;
 }
-

@@ -163,7 +163,11 @@ export class HealthController {
     const problems: string[] = [];
     let data: Record<string, unknown> = { queue: this.config.timersQueue, maxBacklog: max };
     try {
-      const { waiting, overdue } = await withTimeout(timerBacklog(this.redisOrDown(), this.queues.prefix, this.config.timersQueue), this.config.healthProbeTimeoutMs, 'redis');
+      const { waiting, overdue } = await withTimeout(
+        timerBacklog(this.redisOrDown(), this.queues.prefix, this.config.timersQueue),
+        this.config.healthProbeTimeoutMs,
+        'redis',
+      );
       data = { ...data, waiting, overdue, backlog: waiting + overdue };
       if (waiting + overdue > max) problems.push(`timer backlog ${waiting + overdue} is above ${max}`);
     } catch (err) {

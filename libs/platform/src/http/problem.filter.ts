@@ -31,7 +31,10 @@ export class ProblemFilter implements ExceptionFilter {
       this.logger.error(`${problem.status} on ${request.method} ${path} (request ${correlationId ?? '-'}): ${what}`, err.stack);
     }
     if (reply.sent || reply.raw?.headersSent) return; // e.g. a stream that failed mid-way: nothing more can be sent
-    reply.status(problem.status).headers({ ...headers, 'content-type': PROBLEM_CONTENT_TYPE }).send(JSON.stringify(body));
+    reply
+      .status(problem.status)
+      .headers({ ...headers, 'content-type': PROBLEM_CONTENT_TYPE })
+      .send(JSON.stringify(body));
   }
 }
 
@@ -67,7 +70,9 @@ export function problemClientError(err: Error & { code?: string }, socket: impor
         : [400, 'The request is not valid HTTP.'];
   const body = JSON.stringify(buildProblem({ status, detail }));
   if (socket.writable) {
-    socket.write(`HTTP/1.1 ${status} ${statusTitle(status)}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nConnection: close\r\n\r\n${body}`);
+    socket.write(
+      `HTTP/1.1 ${status} ${statusTitle(status)}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nConnection: close\r\n\r\n${body}`,
+    );
   }
   socket.destroy(err);
 }

@@ -49,7 +49,10 @@ export const RESERVED_MEMBERS: ReadonlySet<string> = new Set(['type', 'title', '
 
 /** `Not Found` → `not-found`. */
 export function slugify(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }
 
 /** The status phrase, e.g. 404 → `Not Found`. */
@@ -105,9 +108,7 @@ export class UnauthorizedProblem extends ProblemException {
   /** `invalidToken`: a token was sent but refused (adds `error="invalid_token"`). */
   constructor(detail: string, options: ProblemOptions & { invalidToken?: boolean } = {}) {
     const { invalidToken, ...rest } = options;
-    const challenge = invalidToken
-      ? `Bearer realm="motcua", error="invalid_token", error_description="${quotable(detail)}"`
-      : 'Bearer realm="motcua"';
+    const challenge = invalidToken ? `Bearer realm="motcua", error="invalid_token", error_description="${quotable(detail)}"` : 'Bearer realm="motcua"';
     super({ ...rest, status: 401, detail, headers: { 'WWW-Authenticate': challenge, ...rest.headers } });
   }
 }
@@ -165,5 +166,8 @@ export class TooManyRequestsProblem extends ProblemException {
 
 /** Makes text safe inside a quoted-string of an HTTP auth challenge (ASCII, no quotes/backslashes). */
 function quotable(text: string): string {
-  return text.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, '?').slice(0, 200);
+  return text
+    .replace(/["\\]/g, "'")
+    .replace(/[^\x20-\x7e]/g, '?')
+    .slice(0, 200);
 }

@@ -49,8 +49,7 @@ const FASTIFY_ERRORS: Record<string, { status: number; message: string; detail: 
   FST_ERR_CTP_INVALID_MEDIA_TYPE: {
     status: 415,
     message: 'Unsupported Media Type',
-    detail: (f) =>
-      `Content-Type ${f.contentType ? `"${f.contentType}" ` : ''}is not accepted here: send application/json.`,
+    detail: (f) => `Content-Type ${f.contentType ? `"${f.contentType}" ` : ''}is not accepted here: send application/json.`,
   },
 };
 
@@ -126,7 +125,8 @@ export function toProblem(exception: unknown, facts: RequestFacts = {}): MappedP
   }
   if (exception instanceof HttpException) return fromHttpException(exception, facts);
   // The database, PGlite or Redis is down, restarting or overloaded: not the client's fault, nor a bug.
-  const down = exception instanceof EventStoreUnavailableError ? { dependency: 'event-store' as const, message: exception.message } : classifyUnavailable(exception);
+  const down =
+    exception instanceof EventStoreUnavailableError ? { dependency: 'event-store' as const, message: exception.message } : classifyUnavailable(exception);
   if (down) {
     return {
       ...problem(503, unavailableDetail(down.dependency), undefined, { 'Retry-After': String(UNAVAILABLE_RETRY_AFTER_SECONDS) }),

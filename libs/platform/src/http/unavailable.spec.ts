@@ -15,12 +15,23 @@ describe('classifyUnavailable / toProblem: a dependency down is 503 with Retry-A
 
   it('recognises socket errors, driver messages, ioredis errors, causes and aggregate errors', () => {
     for (const code of ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']) expect(classifyUnavailable(withCode(code))).toBeDefined();
-    for (const m of ['Connection terminated unexpectedly', 'Connection terminated due to connection timeout', 'timeout exceeded when trying to connect', 'Query read timeout', 'Client has encountered a connection error and is not queryable', 'PGlite is closed']) {
+    for (const m of [
+      'Connection terminated unexpectedly',
+      'Connection terminated due to connection timeout',
+      'timeout exceeded when trying to connect',
+      'Query read timeout',
+      'Client has encountered a connection error and is not queryable',
+      'PGlite is closed',
+    ]) {
       expect(classifyUnavailable(new Error(m))).toMatchObject({ dependency: 'database' });
     }
     expect(classifyUnavailable(new Error('Connection is closed.'))).toMatchObject({ dependency: 'redis' });
-    expect(classifyUnavailable(Object.assign(new Error('Reached the max retries per request limit (which is 1).'), { name: 'MaxRetriesPerRequestError' }))).toMatchObject({ dependency: 'redis' });
-    expect(classifyUnavailable(new Error('wrapped', { cause: withCode('57P01', 'terminating connection due to administrator command') }))).toMatchObject({ dependency: 'database' });
+    expect(
+      classifyUnavailable(Object.assign(new Error('Reached the max retries per request limit (which is 1).'), { name: 'MaxRetriesPerRequestError' })),
+    ).toMatchObject({ dependency: 'redis' });
+    expect(classifyUnavailable(new Error('wrapped', { cause: withCode('57P01', 'terminating connection due to administrator command') }))).toMatchObject({
+      dependency: 'database',
+    });
     expect(classifyUnavailable(new AggregateError([withCode('ECONNREFUSED')], 'connect failed'))).toBeDefined();
     expect(classifyUnavailable(new DependencyUnavailableError('redis', 'not connected'))).toMatchObject({ dependency: 'redis' });
     expect(classifyUnavailable(new TypeError('cannot read properties of undefined'))).toBeUndefined();

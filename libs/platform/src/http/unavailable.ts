@@ -118,6 +118,12 @@ export function classifyUnavailable(error: unknown, depth = 0): Unavailability |
 /** What a client is told (no host names, ports or driver messages). */
 export function unavailableDetail(dependency: Unavailability['dependency']): string {
   const what =
-    dependency === 'database' ? 'The database' : dependency === 'redis' ? 'Redis (queues and live alerts)' : dependency === 'event-store' ? 'The event store' : 'A service this one depends on';
+    dependency === 'database'
+      ? 'The database'
+      : dependency === 'redis'
+        ? 'Redis (queues and live alerts)'
+        : dependency === 'event-store'
+          ? 'The event store'
+          : 'A service this one depends on';
   return `${what} is unavailable at the moment: try again in a few seconds.`;
 }

@@ -81,7 +81,9 @@ describe('createValidationPipe', () => {
       expect(problem.getStatus()).toBe(400);
       expect(problem.problem.errors).toEqual([{ field, message: expect.stringMatching(new RegExp(`^${field.replace(/[[\].]/g, '\\$&')} is not valid text`)) }]);
     }
-    await expect(createValidationPipe().transform('a\u0000b', { type: 'param', data: 'code', metatype: String })).rejects.toMatchObject({ problem: { errors: [{ field: 'code' }] } });
+    await expect(createValidationPipe().transform('a\u0000b', { type: 'param', data: 'code', metatype: String })).rejects.toMatchObject({
+      problem: { errors: [{ field: 'code' }] },
+    });
     await expect(createValidationPipe().transform({ unitCode: '\u0000' }, { type: 'query' })).rejects.toBeInstanceOf(BadRequestProblem);
     // an NDJSON body (text) is checked line by line by its handler
     await expect(createValidationPipe().transform('{"a":"\u0000"}\n', { type: 'body' })).resolves.toBe('{"a":"\u0000"}\n');

@@ -131,7 +131,11 @@ class DepthCheckedValidationPipe extends ValidationPipe {
       const field = findUnsafeText(value, metadata.data ?? '');
       if (field !== undefined) {
         const message = unsafeTextMessage(field);
-        throw new BadRequestProblem(`Invalid request: ${message}.`, { title: 'Invalid request', type: problemType('validation'), errors: [{ field, message }] });
+        throw new BadRequestProblem(`Invalid request: ${message}.`, {
+          title: 'Invalid request',
+          type: problemType('validation'),
+          errors: [{ field, message }],
+        });
       }
     }
     return super.transform(value, metadata);

@@ -60,8 +60,11 @@ export async function installRateLimit(fastify: FastifyInstance, verifier: JwtVe
     allowList: (req) => exempt(req.url.split('?')[0]),
     addHeaders: { 'x-ratelimit-limit': true, 'x-ratelimit-remaining': true, 'x-ratelimit-reset': true, 'retry-after': false },
     errorResponseBuilder: (_req, ctx) =>
-      new TooManyRequestsProblem(`Too many requests: at most ${ctx.max} per ${Math.round((settings.windowMs ?? 60_000) / 1000)} s for your token (or your address without one). Retry in ${ctx.after}.`, {
-        retryAfterSeconds: Math.max(1, Math.ceil(ctx.ttl / 1000)),
-      }),
+      new TooManyRequestsProblem(
+        `Too many requests: at most ${ctx.max} per ${Math.round((settings.windowMs ?? 60_000) / 1000)} s for your token (or your address without one). Retry in ${ctx.after}.`,
+        {
+          retryAfterSeconds: Math.max(1, Math.ceil(ctx.ttl / 1000)),
+        },
+      ),
   });
 }

@@ -10,7 +10,9 @@ describe('log redaction helpers', () => {
   });
 
   it('masks query values and number-like path segments of URLs', () => {
-    expect(redactUrl('/api/v1/dossiers?idNumber=079203001234&phone=090%20123%204567&unitCode=X')).toBe('/api/v1/dossiers?idNumber=[redacted]&phone=[redacted]&unitCode=X');
+    expect(redactUrl('/api/v1/dossiers?idNumber=079203001234&phone=090%20123%204567&unitCode=X')).toBe(
+      '/api/v1/dossiers?idNumber=[redacted]&phone=[redacted]&unitCode=X',
+    );
     expect(redactUrl('/api/v1/citizens/079203001234/x')).toBe('/api/v1/citizens/[redacted]/x');
     expect(redactUrl('/api/v1/alerts/stream?unitCode=X&access_token=abc.def.ghi')).toBe('/api/v1/alerts/stream?unitCode=X&access_token=[redacted]');
   });

@@ -9,7 +9,18 @@ describe('Metrics', () => {
     expect(commandOfRoute('GET', '/api/v1/dossiers')).toBeUndefined();
     expect(commandOfRoute('POST', '/api/v1/units/:code')).toBeUndefined();
     expect([200, 201, 400, 401, 403, 404, 409, 413, 422, 429, 500, 503].map((s) => outcomeOf(s))).toEqual([
-      'ok', 'ok', 'invalid', 'unauthenticated', 'forbidden', 'not-found', 'conflict', 'too-large', 'domain-error', 'rate-limited', 'error', 'unavailable',
+      'ok',
+      'ok',
+      'invalid',
+      'unauthenticated',
+      'forbidden',
+      'not-found',
+      'conflict',
+      'too-large',
+      'domain-error',
+      'rate-limited',
+      'error',
+      'unavailable',
     ]);
     expect(outcomeOf(409, 'duplicate')).toBe('duplicate');
   });

@@ -68,11 +68,15 @@ export class Metrics {
     });
     this.importBatches = new Counter({
       name: 'motcua_import_batches_total',
-      help: 'Batches of import lines: committed in one transaction (batch), or applied line by line (line-by-line: the store has no multi-stream append, or another writer touched the batch\'s streams meanwhile)',
+      help: "Batches of import lines: committed in one transaction (batch), or applied line by line (line-by-line: the store has no multi-stream append, or another writer touched the batch's streams meanwhile)",
       labelNames: ['mode'],
       registers,
     });
-    this.versionConflicts = new Counter({ name: 'motcua_version_conflicts_total', help: 'Commands refused with 409 because the dossier changed meanwhile (optimistic concurrency)', registers });
+    this.versionConflicts = new Counter({
+      name: 'motcua_version_conflicts_total',
+      help: 'Commands refused with 409 because the dossier changed meanwhile (optimistic concurrency)',
+      registers,
+    });
     this.httpDuration = new Histogram({
       name: 'motcua_http_request_duration_seconds',
       help: 'HTTP request duration by method, route template and status',
@@ -80,15 +84,30 @@ export class Metrics {
       buckets: HTTP_BUCKETS,
       registers,
     });
-    this.projectionLagEvents = new Gauge({ name: 'motcua_projection_lag_events', help: 'Events a projection has not applied yet', labelNames: ['projection'], registers });
+    this.projectionLagEvents = new Gauge({
+      name: 'motcua_projection_lag_events',
+      help: 'Events a projection has not applied yet',
+      labelNames: ['projection'],
+      registers,
+    });
     this.projectionLagSeconds = new Gauge({
       name: 'motcua_projection_lag_seconds',
       help: 'Age of the oldest event a projection has not applied yet (0 when caught up)',
       labelNames: ['projection'],
       registers,
     });
-    this.alertsRaised = new Counter({ name: 'motcua_alerts_raised_total', help: 'Deadline alerts raised by the timers, by kind', labelNames: ['kind'], registers });
-    this.alertsAcknowledged = new Counter({ name: 'motcua_alerts_acknowledged_total', help: 'Deadline alerts acknowledged through the API of this process, by kind', labelNames: ['kind'], registers });
+    this.alertsRaised = new Counter({
+      name: 'motcua_alerts_raised_total',
+      help: 'Deadline alerts raised by the timers, by kind',
+      labelNames: ['kind'],
+      registers,
+    });
+    this.alertsAcknowledged = new Counter({
+      name: 'motcua_alerts_acknowledged_total',
+      help: 'Deadline alerts acknowledged through the API of this process, by kind',
+      labelNames: ['kind'],
+      registers,
+    });
     this.alertAcknowledgementSeconds = new Histogram({
       name: 'motcua_alert_acknowledgement_seconds',
       help: 'Time from an alert being raised to its acknowledgement, by kind',
@@ -121,8 +140,16 @@ export class Metrics {
       registers,
     });
     this.timersLagEvents = new Gauge({ name: 'motcua_timers_lag_events', help: 'Due-setting events the timers have not scheduled yet', registers });
-    this.timersLagSeconds = new Gauge({ name: 'motcua_timers_lag_seconds', help: 'Age of the oldest due-setting event the timers have not scheduled yet (0 when caught up)', registers });
-    this.timersPoisoned = new Gauge({ name: 'motcua_timers_poisoned_dossiers', help: 'Dossiers recorded in timer_poison (their timers cannot be computed)', registers });
+    this.timersLagSeconds = new Gauge({
+      name: 'motcua_timers_lag_seconds',
+      help: 'Age of the oldest due-setting event the timers have not scheduled yet (0 when caught up)',
+      registers,
+    });
+    this.timersPoisoned = new Gauge({
+      name: 'motcua_timers_poisoned_dossiers',
+      help: 'Dossiers recorded in timer_poison (their timers cannot be computed)',
+      registers,
+    });
   }
 
   /** A timer raised an alert (appended an event) `latenessSeconds` after its time. */

@@ -174,9 +174,7 @@ export class Queues implements BeforeApplicationShutdown {
     if (this.closed) return;
     this.closed = true;
     await Promise.all(this.workers.map((w) => w.close().then(() => this.shutdownLog.push(`worker:${w.name}`))));
-    await Promise.all(
-      [...this.queues.values()].map((q) => q.close().then(() => this.shutdownLog.push(`queue:${q.name}`))),
-    );
+    await Promise.all([...this.queues.values()].map((q) => q.close().then(() => this.shutdownLog.push(`queue:${q.name}`))));
     await Promise.all(
       this.connections.map((c) => (typeof c.quit === 'function' ? c.quit().catch(() => c.disconnect()) : (c as unknown as QueueEvents).close())),
     );

@@ -51,7 +51,11 @@ describe('checkDependencies: Redis when REDIS_URL is not set', () => {
     const binary = findOnPath('redis-server');
     expect(binary).toBeDefined(); // the test machines have it (/usr/bin)
     const logs: string[] = [];
-    const started = await checkDependencies(config(), { mayStartRedis: true, defaultRedis: { host: '127.0.0.1', port: await closedPort() }, log: (m) => logs.push(m) });
+    const started = await checkDependencies(config(), {
+      mayStartRedis: true,
+      defaultRedis: { host: '127.0.0.1', port: await closedPort() },
+      log: (m) => logs.push(m),
+    });
     const local = started.localRedis!;
     try {
       expect(local.dir).toBe(path.join(dataDir, 'redis'));
@@ -83,7 +87,11 @@ describe('checkDependencies: Redis when REDIS_URL is not set', () => {
 
   it('without redis-server on PATH: one line naming REDIS_URL and how to get Redis, quickly', async () => {
     const t0 = Date.now();
-    const err = await checkDependencies(config(), { env: { PATH: '/nonexistent' }, mayStartRedis: true, defaultRedis: { host: '127.0.0.1', port: await closedPort() } }).then(
+    const err = await checkDependencies(config(), {
+      env: { PATH: '/nonexistent' },
+      mayStartRedis: true,
+      defaultRedis: { host: '127.0.0.1', port: await closedPort() },
+    }).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -107,7 +115,9 @@ describe('checkDependencies: Redis when REDIS_URL is not set', () => {
     try {
       fs.writeFileSync(path.join(other, 'motcua.lock'), String(process.ppid)); // a live process that is not us
       const cfg = loadConfig({ EVENT_STORE_URL: `pglite://${other}` }, 'api');
-      await expect(checkDependencies(cfg, { mayStartRedis: true, defaultRedis: { host: '127.0.0.1', port: await closedPort() } })).rejects.toThrow(/already open in process/);
+      await expect(checkDependencies(cfg, { mayStartRedis: true, defaultRedis: { host: '127.0.0.1', port: await closedPort() } })).rejects.toThrow(
+        /already open in process/,
+      );
       expect(fs.existsSync(path.join(other, 'redis'))).toBe(false);
     } finally {
       fs.rmSync(other, { recursive: true, force: true });

@@ -159,14 +159,20 @@ export async function checkDependencies(config: AppConfig, options: StartupOptio
   if (target.kind === 'postgres') {
     checks.push(
       postgresProblem(target.connectionString).then((why) => {
-        if (why) problems.push(`PostgreSQL at ${hostOf(target.connectionString)} (EVENT_STORE_URL=${redact(target.connectionString)}) does not answer: ${why}. Start it, or set EVENT_STORE_URL to a PostgreSQL that runs (or leave it unset for the embedded store in ./data).`);
+        if (why)
+          problems.push(
+            `PostgreSQL at ${hostOf(target.connectionString)} (EVENT_STORE_URL=${redact(target.connectionString)}) does not answer: ${why}. Start it, or set EVENT_STORE_URL to a PostgreSQL that runs (or leave it unset for the embedded store in ./data).`,
+          );
       }),
     );
   }
   if (target.kind === 'esdb') {
     checks.push(
       tcpProblem(target.connectionString, 2113).then((why) => {
-        if (why) problems.push(`EventStoreDB at ${redact(target.connectionString)} (EVENT_STORE_URL) does not answer: ${why}. Start it (docker compose up kurrentdb), or set EVENT_STORE_URL to one that runs.`);
+        if (why)
+          problems.push(
+            `EventStoreDB at ${redact(target.connectionString)} (EVENT_STORE_URL) does not answer: ${why}. Start it (docker compose up kurrentdb), or set EVENT_STORE_URL to one that runs.`,
+          );
       }),
     );
   }
@@ -174,7 +180,10 @@ export async function checkDependencies(config: AppConfig, options: StartupOptio
     const url = config.readModelUrl;
     checks.push(
       postgresProblem(url).then((why) => {
-        if (why) problems.push(`PostgreSQL at ${hostOf(url)} (READ_MODEL_URL=${redact(url)}) does not answer: ${why}. Start it, or set READ_MODEL_URL to a PostgreSQL that runs.`);
+        if (why)
+          problems.push(
+            `PostgreSQL at ${hostOf(url)} (READ_MODEL_URL=${redact(url)}) does not answer: ${why}. Start it, or set READ_MODEL_URL to a PostgreSQL that runs.`,
+          );
       }),
     );
   }
@@ -188,7 +197,10 @@ export async function checkDependencies(config: AppConfig, options: StartupOptio
     (async () => {
       if (config.redisUrlSet) {
         const why = await redisProblem(config.redisUrl);
-        if (why) problems.push(`Redis at ${hostOf(config.redisUrl)} (REDIS_URL=${redact(config.redisUrl)}) does not answer: ${why}. Start it or set REDIS_URL to a Redis that runs; to get one, ${GET_REDIS}.`);
+        if (why)
+          problems.push(
+            `Redis at ${hostOf(config.redisUrl)} (REDIS_URL=${redact(config.redisUrl)}) does not answer: ${why}. Start it or set REDIS_URL to a Redis that runs; to get one, ${GET_REDIS}.`,
+          );
         return;
       }
       const why = mode === 'always' ? 'LOCAL_REDIS=always' : await pingRedis(fallback.host, fallback.port, 2_000);
@@ -197,7 +209,9 @@ export async function checkDependencies(config: AppConfig, options: StartupOptio
         return;
       }
       if (why.startsWith('answered')) {
-        problems.push(`REDIS_URL is not set and the Redis at ${hostOf(fallbackUrl)} ${why} to PING. Set REDIS_URL (with its password: redis://:password@host:6379), or ${GET_REDIS}.`);
+        problems.push(
+          `REDIS_URL is not set and the Redis at ${hostOf(fallbackUrl)} ${why} to PING. Set REDIS_URL (with its password: redis://:password@host:6379), or ${GET_REDIS}.`,
+        );
         return;
       }
       const binary = findOnPath('redis-server', env);
@@ -219,7 +233,9 @@ export async function checkDependencies(config: AppConfig, options: StartupOptio
           return;
         }
         redisUrl = localRedis.url;
-        log(`REDIS_URL is not set and ${mode === 'always' ? 'LOCAL_REDIS=always' : `nothing answers at ${hostOf(fallbackUrl)}`}: started ${binary} (pid ${localRedis.pid}) at ${redisUrl}, append-only file in ${dir}; it stops with the service`);
+        log(
+          `REDIS_URL is not set and ${mode === 'always' ? 'LOCAL_REDIS=always' : `nothing answers at ${hostOf(fallbackUrl)}`}: started ${binary} (pid ${localRedis.pid}) at ${redisUrl}, append-only file in ${dir}; it stops with the service`,
+        );
         return;
       }
       const instead =

@@ -108,16 +108,26 @@ export async function startLocalRedis(binary: string, dir: string, timeoutMs = 8
   await stopStale(dir);
   const port = await freePort();
   const args = [
-    '--port', String(port),
-    '--bind', '127.0.0.1',
-    '--dir', dir,
-    '--appendonly', 'yes',
-    '--appendfsync', 'everysec',
-    '--maxmemory-policy', 'noeviction',
-    '--save', '',
-    '--daemonize', 'no',
-    '--pidfile', path.join(dir, 'redis.pid'),
-    '--logfile', path.join(dir, 'redis.log'),
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    'everysec',
+    '--maxmemory-policy',
+    'noeviction',
+    '--save',
+    '',
+    '--daemonize',
+    'no',
+    '--pidfile',
+    path.join(dir, 'redis.pid'),
+    '--logfile',
+    path.join(dir, 'redis.log'),
   ];
   // its own process group: a Ctrl+C in the terminal reaches the service, which stops Redis after its queues
   const child: ChildProcess = spawn(binary, args, { stdio: 'ignore', cwd: dir, detached: true });
@@ -149,7 +159,11 @@ export async function startLocalRedis(binary: string, dir: string, timeoutMs = 8
       } catch {
         /* no log */
       }
-      const why = spawnError ? spawnError.message : exited ? `it exited (${exited.signal ?? `code ${exited.code}`})` : `it did not answer within ${timeoutMs / 1000} s`;
+      const why = spawnError
+        ? spawnError.message
+        : exited
+          ? `it exited (${exited.signal ?? `code ${exited.code}`})`
+          : `it did not answer within ${timeoutMs / 1000} s`;
       throw new Error(`${binary} could not be started in ${dir}: ${why}${log ? ` — ${log.replace(/\s+/g, ' ')}` : ''}`);
     }
     await new Promise((r) => setTimeout(r, 50));

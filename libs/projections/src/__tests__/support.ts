@@ -25,7 +25,10 @@ export async function appendEvents(store: EventStore, p: string, total: number, 
         const n = Math.min(chunk, perStream - done, left);
         if (n <= 0) return;
         left -= n;
-        await store.append(`${p}${i}`, Array.from({ length: n }, () => event()));
+        await store.append(
+          `${p}${i}`,
+          Array.from({ length: n }, () => event()),
+        );
       }),
     );
   }

@@ -240,7 +240,10 @@ export async function queryAlerts(db: SqlExecutor, q: AlertListQuery): Promise<A
     where.push(`(a.raised_at, a.id) < ($${params.length - 1}::timestamptz, $${params.length})`);
   }
   params.push(q.limit + 1);
-  const { rows } = await db.query(`SELECT ${ALERT_SELECT} FROM ${FROM} WHERE ${where.join(' AND ')} ORDER BY a.raised_at DESC, a.id DESC LIMIT $${params.length}`, params);
+  const { rows } = await db.query(
+    `SELECT ${ALERT_SELECT} FROM ${FROM} WHERE ${where.join(' AND ')} ORDER BY a.raised_at DESC, a.id DESC LIMIT $${params.length}`,
+    params,
+  );
   const items = rows.slice(0, q.limit).map(alertFromRow);
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > q.limit && last ? encodeCursor(last.raisedAt, last.id) : null };
@@ -271,7 +274,9 @@ export async function deleteUnitWebhook(db: SqlExecutor, unitCode: string): Prom
 }
 
 export async function getUnitWebhooks(db: SqlExecutor, unitCodes: readonly string[]): Promise<UnitWebhook[]> {
-  const { rows } = await db.query(`SELECT unit_code, url, secret, updated_by, updated_at FROM unit_webhooks WHERE unit_code = ANY($1::text[])`, [[...unitCodes]]);
+  const { rows } = await db.query(`SELECT unit_code, url, secret, updated_by, updated_at FROM unit_webhooks WHERE unit_code = ANY($1::text[])`, [
+    [...unitCodes],
+  ]);
   return rows.map(webhookFromRow);
 }
 

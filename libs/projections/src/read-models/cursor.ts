@@ -35,7 +35,8 @@ export function cursorCodec(tag: string, isId: (id: string) => boolean): CursorC
       return Buffer.from(JSON.stringify([tag, at, id]), 'utf8').toString('base64url');
     },
     decode(cursor) {
-      if (typeof cursor !== 'string' || cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+={0,2}$/.test(cursor)) throw new InvalidCursor();
+      if (typeof cursor !== 'string' || cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+={0,2}$/.test(cursor))
+        throw new InvalidCursor();
       let v: unknown;
       try {
         v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));

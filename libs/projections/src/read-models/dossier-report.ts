@@ -103,8 +103,12 @@ SELECT ${select('unit_code')}, ${select('field')}, ${select('procedure_code')}, 
   COALESCE(sum(n) FILTER (WHERE rt = 1), 0)::int AS "satisfied",
   COALESCE(sum(n) FILTER (WHERE rt = 2), 0)::int AS "neutral",
   COALESCE(sum(n) FILTER (WHERE rt = 3), 0)::int AS "dissatisfied"
-FROM c${key ? `
-GROUP BY ${key}` : ''}`;
+FROM c${
+    key
+      ? `
+GROUP BY ${key}`
+      : ''
+  }`;
 }
 
 /** Grouped by unit (the API's default). */
@@ -119,8 +123,7 @@ export async function queryReport(db: SqlExecutor, o: SqlReportOptions): Promise
   const sql = reportSql({ groupBy: o.groupBy });
   const params = [[...o.units], new Date(p.startMs).toISOString(), new Date(p.endMs).toISOString()];
   const { rows } = await db.query<GroupRow>(sql, params);
-  const unitKey =
-    o.groupBy === 'unit' ? unitRowOf(o.unitCode, o.parentOf ?? (() => undefined), o.unitName ?? ((c) => c)) : undefined;
+  const unitKey = o.groupBy === 'unit' ? unitRowOf(o.unitCode, o.parentOf ?? (() => undefined), o.unitName ?? ((c) => c)) : undefined;
   let total = emptyCounts();
   const groups = new Map<string, { key: RowKey; counts: ReportCounts }>();
   for (const r of rows) {

@@ -153,7 +153,9 @@ export function dossierSummaryProjection(options: DossierSummaryOptions = {}): P
       }
       if (upserts.length > 0) await tx.query(UPSERT, [JSON.stringify(upserts)]);
       if (clock.length > 0) {
-        await tx.query(INSERT_CLOCK, [JSON.stringify(clock.map((c) => ({ dossier_id: c.dossierId, version: c.version, at: c.at, due_at: c.dueAt, stopped: c.stopped })))]);
+        await tx.query(INSERT_CLOCK, [
+          JSON.stringify(clock.map((c) => ({ dossier_id: c.dossierId, version: c.version, at: c.at, due_at: c.dueAt, stopped: c.stopped }))),
+        ]);
       }
       // after the upsert (a dossier received in this batch has its row by now) and the clock entries
       if (history.size > 0) await tx.query(SET_CLOCK_HISTORY, [[...history]]);

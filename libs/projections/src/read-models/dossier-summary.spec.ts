@@ -19,8 +19,20 @@ interface Backend {
 }
 
 const backends: [string, () => Promise<Backend>][] = [
-  ['pglite', async () => { const driver = await freshPglite(); return { driver, close: () => driver.close() }; }],
-  ['postgres', async () => { const pg = await freshPostgres('summary', 4); return { driver: pg.driver, close: () => pg.drop() }; }],
+  [
+    'pglite',
+    async () => {
+      const driver = await freshPglite();
+      return { driver, close: () => driver.close() };
+    },
+  ],
+  [
+    'postgres',
+    async () => {
+      const pg = await freshPostgres('summary', 4);
+      return { driver: pg.driver, close: () => pg.drop() };
+    },
+  ],
 ];
 
 /** The world's events as the store would deliver them: streams interleaved, order kept within each. */
@@ -65,7 +77,9 @@ async function loadFacts(db: SqlDriver): Promise<Map<string, DossierFacts>> {
   );
   const out = new Map(rows.map((r) => [String(r.id), factsFromRow(r)]));
   for (const c of clock.rows) {
-    out.get(c.dossier_id)?.clock.push({ version: Number(c.version), at: new Date(c.at).toISOString(), dueAt: new Date(c.due_at).toISOString(), stopped: c.stopped });
+    out
+      .get(c.dossier_id)
+      ?.clock.push({ version: Number(c.version), at: new Date(c.at).toISOString(), dueAt: new Date(c.due_at).toISOString(), stopped: c.stopped });
   }
   return out;
 }
@@ -101,7 +115,14 @@ describe.each(backends)('dossier_summary projection and the SQL report on %s', (
         }
 
         const units = subtreeOf(world.units, world.root);
-        const report = await queryReport(b.driver, { unitCode: world.root, units, from: world.from, to: world.to, groupBy: 'unit', parentOf: parentsOf(world) });
+        const report = await queryReport(b.driver, {
+          unitCode: world.root,
+          units,
+          from: world.from,
+          to: world.to,
+          groupBy: 'unit',
+          parentOf: parentsOf(world),
+        });
         const got = strip(report);
         expect(got.blocks).toEqual(oracleBlocks(oracleCounts(world, units, world.from, world.to)));
         expect(got.rows).toEqual(oracleUnitRows(world));
@@ -134,9 +155,20 @@ describe.each(backends)('dossier_summary projection and the SQL report on %s', (
     const received = (id: string): DossierEvent => ({
       type: 'DossierReceived',
       data: {
-        dossierId: id, code: `U0-${id}`, unitCode: 'U0', procedureCode: 'P1', procedureName: 'Đăng ký khai sinh', field: 'Hộ tịch',
-        channel: 'direct', onlineLevel: 'none', applicant: { name: 'Nguyễn Văn A' }, processingTime: { amount: 3, unit: 'working_day' },
-        timeZone: 'Asia/Ho_Chi_Minh', receivedAt: '2024-03-01T02:00:00.000Z', dueAt: '2024-03-05T10:00:00.000Z', calendarVersion: 'test',
+        dossierId: id,
+        code: `U0-${id}`,
+        unitCode: 'U0',
+        procedureCode: 'P1',
+        procedureName: 'Đăng ký khai sinh',
+        field: 'Hộ tịch',
+        channel: 'direct',
+        onlineLevel: 'none',
+        applicant: { name: 'Nguyễn Văn A' },
+        processingTime: { amount: 3, unit: 'working_day' },
+        timeZone: 'Asia/Ho_Chi_Minh',
+        receivedAt: '2024-03-01T02:00:00.000Z',
+        dueAt: '2024-03-05T10:00:00.000Z',
+        calendarVersion: 'test',
       },
     });
     const requested = (at: string): DossierEvent => ({ type: 'SupplementRequested', data: { reason: 'thiếu giấy tờ', requestedAt: at } });
@@ -206,7 +238,9 @@ describe.each(backends)('dossier_summary projection and the SQL report on %s', (
     expect(await collect({ overdue: true })).toEqual(order(all.filter(isOverdue)));
     expect(await collect({ overdue: false })).toEqual(order(all.filter((f) => !isOverdue(f))));
     expect(await collect({ statuses: ['resolved', 'withdrawn'] })).toEqual(order(all.filter((f) => f.status === 'resolved' || f.status === 'withdrawn')));
-    expect(await collect({ assignee: 'officer-1', dueBefore: now })).toEqual(order(all.filter((f) => f.assignee === 'officer-1' && Date.parse(f.effectiveDueAt) < now.getTime())));
+    expect(await collect({ assignee: 'officer-1', dueBefore: now })).toEqual(
+      order(all.filter((f) => f.assignee === 'officer-1' && Date.parse(f.effectiveDueAt) < now.getTime())),
+    );
     expect(await collect({ units: [world.root] })).toEqual(order(all.filter((f) => f.unitCode === world.root)));
   });
 
@@ -221,12 +255,23 @@ describe.each(backends)('dossier_summary projection and the SQL report on %s', (
         if (list.length === 0) continue;
         await store.append(
           dossierStreamName(d.id),
-          list.map((e) => ({ id: randomUUID(), type: e.type, data: e.data, metadata: { actor: { id: 'test' }, correlationId: 'c', causationId: 'c', occurredAt: eventOccurredAt(e), schemaVersion: 1 } })),
+          list.map((e) => ({
+            id: randomUUID(),
+            type: e.type,
+            data: e.data,
+            metadata: { actor: { id: 'test' }, correlationId: 'c', causationId: 'c', occurredAt: eventOccurredAt(e), schemaVersion: 1 },
+          })),
         );
       }
     };
     await append(world, 'first');
-    const runner = new ProjectionRunner({ store, driver: b.driver, projections: [dossierSummaryProjection()], leaseKey: `test:${randomUUID()}`, batchSize: 37 });
+    const runner = new ProjectionRunner({
+      store,
+      driver: b.driver,
+      projections: [dossierSummaryProjection()],
+      leaseKey: `test:${randomUUID()}`,
+      batchSize: 37,
+    });
     await runner.start();
     try {
       await waitCaughtUp(runner);
@@ -234,14 +279,22 @@ describe.each(backends)('dossier_summary projection and the SQL report on %s', (
       // caughtUp stays true until the subscription notices the new events: wait until every
       // dossier's row is at its last version instead
       const total = world.dossiers.reduce((n, d) => n + d.events.length, 0);
-      await waitFor('every event applied', async () => (await b.driver.query<{ n: number }>(`SELECT coalesce(sum(version), 0)::int AS n FROM dossier_summary`)).rows[0].n === total, 60_000);
+      await waitFor(
+        'every event applied',
+        async () => (await b.driver.query<{ n: number }>(`SELECT coalesce(sum(version), 0)::int AS n FROM dossier_summary`)).rows[0].n === total,
+        60_000,
+      );
       expect(world.dossiers.length).toBeGreaterThan(20);
       const count = await b.driver.query<{ n: number }>(`SELECT count(*)::int AS n FROM dossier_summary`);
       expect(count.rows[0].n).toBe(world.dossiers.length);
       const facts = await loadFacts(b.driver);
       for (const d of world.dossiers) expect(clean(facts.get(d.id)!)).toEqual(clean(factsFromEvents(d.events, d.id)!));
       const units = subtreeOf(world.units, world.root);
-      for (const [from, to] of [[world.from, world.to], ['2024-01-01', '2025-12-31'], ['2024-07-01', '2024-09-30']]) {
+      for (const [from, to] of [
+        [world.from, world.to],
+        ['2024-01-01', '2025-12-31'],
+        ['2024-07-01', '2024-09-30'],
+      ]) {
         const got = strip(await queryReport(b.driver, { unitCode: world.root, units, from, to, groupBy: 'unit', parentOf: parentsOf(world) }));
         expect(got.blocks).toEqual(oracleBlocks(oracleCounts(world, units, from, to)));
         expect(got.rows).toEqual(oracleUnitRows({ ...world, from, to }));

@@ -56,7 +56,10 @@ export async function atLivePosition(options: AtLiveOptions, work: (tx: SqlExecu
         await new Promise((r) => setTimeout(r, 500));
         continue;
       }
-      if (err instanceof Ahead) throw new Error(`the live read model of ${projection} stays behind the log (is its projection runner running?): cannot compare at the same position`, { cause: err });
+      if (err instanceof Ahead)
+        throw new Error(`the live read model of ${projection} stays behind the log (is its projection runner running?): cannot compare at the same position`, {
+          cause: err,
+        });
       if (!(err instanceof Behind) || attempt >= maxAttempts) throw err;
       options.logger.log(`rebuild ${projection}: the live projection is ahead; catching up again (attempt ${attempt})`);
       await replay.catchUp();
@@ -93,7 +96,11 @@ async function catchUpWithLive(tx: SqlExecutor, options: AtLiveOptions): Promise
  * 3. Inside `atLivePosition`: lock the live tables in the readers' order, drop them, move the
  * shadow tables in; 4. the live projection goes on from the rebuild's position.
  */
-export async function swapInShadow(tx: SqlExecutor, shadow: ShadowSchema, options: Pick<AtLiveOptions, 'projection' | 'checkpointName' | 'replay'>): Promise<void> {
+export async function swapInShadow(
+  tx: SqlExecutor,
+  shadow: ShadowSchema,
+  options: Pick<AtLiveOptions, 'projection' | 'checkpointName' | 'replay'>,
+): Promise<void> {
   await tx.exec(`LOCK TABLE ${shadow.tables.map((t) => qualified(t.schema, t.name)).join(', ')} IN ACCESS EXCLUSIVE MODE`);
   for (const t of shadow.tables) {
     await tx.exec(`DROP TABLE ${qualified(t.schema, t.name)}`);

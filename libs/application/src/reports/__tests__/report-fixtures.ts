@@ -59,8 +59,16 @@ const localDate = (epochDay: number) => addDays('2024-01-01', epochDay);
 const minuteOfDay = fc.oneof(fc.constant(0), fc.constant(17 * 60), fc.constant(7 * 60 + 30), fc.integer({ min: 0, max: 1439 }));
 const instant = fc.tuple(fc.integer({ min: -20, max: DAYS + 20 }), minuteOfDay).map(([d, m]) => T0 + d * DAY + m * MIN);
 /** A gap between steps: none (ties), minutes, or days. */
-const gap = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 600 }).map((m) => m * MIN), fc.integer({ min: 1, max: 60 }).map((d) => d * DAY), fc.integer({ min: 1, max: 30 }).map((d) => d * DAY - (7 * 60 + 30) * MIN));
-const duration = fc.oneof(fc.integer({ min: 1, max: 30 }).map((d) => d * DAY), fc.integer({ min: 30, max: 2000 }).map((m) => m * MIN));
+const gap = fc.oneof(
+  fc.constant(0),
+  fc.integer({ min: 1, max: 600 }).map((m) => m * MIN),
+  fc.integer({ min: 1, max: 60 }).map((d) => d * DAY),
+  fc.integer({ min: 1, max: 30 }).map((d) => d * DAY - (7 * 60 + 30) * MIN),
+);
+const duration = fc.oneof(
+  fc.integer({ min: 1, max: 30 }).map((d) => d * DAY),
+  fc.integer({ min: 30, max: 2000 }).map((m) => m * MIN),
+);
 
 type Step =
   | { kind: 'assign'; gap: number }
@@ -211,12 +219,33 @@ export function oraclePercent(part: number, whole: number): number | null {
 const ctx = createWorkingTimeContext({ timeZone: TZ });
 
 /** The report counts by brute force: replay each dossier's events up to the period's edges. */
-export function oracleCounts(world: Pick<World, 'dossiers'>, units: readonly string[], from: string, to: string, rowFilter?: (unitCode: string) => boolean): ReportCounts {
+export function oracleCounts(
+  world: Pick<World, 'dossiers'>,
+  units: readonly string[],
+  from: string,
+  to: string,
+  rowFilter?: (unitCode: string) => boolean,
+): ReportCounts {
   const startMs = instantAt(from, '00:00', TZ).getTime();
   const endMs = instantAt(addDays(to, 1), '00:00', TZ).getTime();
   const c: ReportCounts = {
-    newInPeriod: 0, carriedOver: 0, direct: 0, online: 0, postal: 0, early: 0, onTime: 0, late: 0, withinTime: 0, overdue: 0,
-    withdrawn: 0, apologiesRequired: 0, apologiesIssued: 0, apologiesIssuedInTime: 0, satisfied: 0, neutral: 0, dissatisfied: 0,
+    newInPeriod: 0,
+    carriedOver: 0,
+    direct: 0,
+    online: 0,
+    postal: 0,
+    early: 0,
+    onTime: 0,
+    late: 0,
+    withinTime: 0,
+    overdue: 0,
+    withdrawn: 0,
+    apologiesRequired: 0,
+    apologiesIssued: 0,
+    apologiesIssuedInTime: 0,
+    satisfied: 0,
+    neutral: 0,
+    dissatisfied: 0,
   };
   for (const d of world.dossiers) {
     const rec = d.events[0];
@@ -273,7 +302,10 @@ export function oracleBlocks(c: ReportCounts) {
   return {
     received: { total: received, newInPeriod: c.newInPeriod, carriedOver: c.carriedOver, byChannel: { direct: c.direct, online: c.online, postal: c.postal } },
     resolved: {
-      total: resolved, early: c.early, onTime: c.onTime, late: c.late,
+      total: resolved,
+      early: c.early,
+      onTime: c.onTime,
+      late: c.late,
       rate: oraclePercent(resolved, received),
       withinDeadlineRate: oraclePercent(c.early + c.onTime, resolved),
       earlyRate: oraclePercent(c.early, resolved),
@@ -281,9 +313,17 @@ export function oracleBlocks(c: ReportCounts) {
     },
     pending: { total: pending, withinTime: c.withinTime, overdue: c.overdue, rate: oraclePercent(pending, received) },
     withdrawn: c.withdrawn,
-    apologies: { required: c.apologiesRequired, issued: c.apologiesIssued, issuedInTime: c.apologiesIssuedInTime, coverageRate: oraclePercent(c.apologiesIssued, c.apologiesRequired) },
+    apologies: {
+      required: c.apologiesRequired,
+      issued: c.apologiesIssued,
+      issuedInTime: c.apologiesIssuedInTime,
+      coverageRate: oraclePercent(c.apologiesIssued, c.apologiesRequired),
+    },
     satisfaction: {
-      responses, satisfied: c.satisfied, neutral: c.neutral, dissatisfied: c.dissatisfied,
+      responses,
+      satisfied: c.satisfied,
+      neutral: c.neutral,
+      dissatisfied: c.dissatisfied,
       satisfiedRate: oraclePercent(c.satisfied, responses),
       neutralRate: oraclePercent(c.neutral, responses),
       dissatisfiedRate: oraclePercent(c.dissatisfied, responses),
@@ -299,7 +339,12 @@ export function oracleUnitRows(world: World) {
   const nonEmpty = (c: ReportCounts) => Object.values(c).some((n) => n > 0);
   if (nonEmpty(own)) rows.push({ key: world.root, own: true, blocks: oracleBlocks(own) });
   for (const child of world.units.filter((u) => u.parentCode === world.root)) {
-    const c = oracleCounts(world, subtreeOf(world.units, child.code).filter((u) => sub.includes(u)), world.from, world.to);
+    const c = oracleCounts(
+      world,
+      subtreeOf(world.units, child.code).filter((u) => sub.includes(u)),
+      world.from,
+      world.to,
+    );
     if (nonEmpty(c)) rows.push({ key: child.code, blocks: oracleBlocks(c) });
   }
   return rows.sort((a, b) => (!!a.own === !!b.own ? (a.key < b.key ? -1 : 1) : a.own ? -1 : 1));

@@ -22,7 +22,10 @@ describe('AssignDossier', () => {
   });
 
   it('is a no-op when reassigning to the same person', () => {
-    spec.given([ev.received(), ev.assigned('officer-1', T1)]).when(cmd.assign('officer-1', T2)).thenNothing();
+    spec
+      .given([ev.received(), ev.assigned('officer-1', T1)])
+      .when(cmd.assign('officer-1', T2))
+      .thenNothing();
   });
 
   it('records a department change for the same person', () => {
@@ -41,10 +44,13 @@ describe('AssignDossier', () => {
   });
 
   it('is refused on an unknown dossier', () => {
-    spec.given([]).when(cmd.assign('officer-1', T1)).thenThrows(DossierNotFound, (e) => {
-      expect(e.code).toBe('dossier-not-found');
-      expect(e.message).toContain(ID);
-    });
+    spec
+      .given([])
+      .when(cmd.assign('officer-1', T1))
+      .thenThrows(DossierNotFound, (e) => {
+        expect(e.code).toBe('dossier-not-found');
+        expect(e.message).toContain(ID);
+      });
   });
 
   it('is refused on a resolved dossier', () => {
@@ -65,7 +71,10 @@ describe('AssignDossier', () => {
   });
 
   it('rejects an empty assignee', () => {
-    spec.given([ev.received()]).when(cmd.assign(' ', T1)).thenThrows(InvalidCommand, (e) => expect(e.field).toBe('assignee'));
+    spec
+      .given([ev.received()])
+      .when(cmd.assign(' ', T1))
+      .thenThrows(InvalidCommand, (e) => expect(e.field).toBe('assignee'));
   });
 
   it('rejects a command addressed to another dossier', () => {

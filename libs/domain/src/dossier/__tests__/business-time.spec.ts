@@ -19,14 +19,20 @@ const commands = {
 describe('business time (occurredAt)', () => {
   describe.each(Object.entries(commands))('%s', (_name, make) => {
     it('is refused when backdated before the previous event', () => {
-      spec.given(given).when(make(BEFORE_PREVIOUS)).thenThrows(OccurredBeforePreviousEvent, (e) => {
-        expect(e.code).toBe('occurred-before-previous-event');
-        expect(e.lastOccurredAt).toBe(ASSIGNED_AT);
-      });
+      spec
+        .given(given)
+        .when(make(BEFORE_PREVIOUS))
+        .thenThrows(OccurredBeforePreviousEvent, (e) => {
+          expect(e.code).toBe('occurred-before-previous-event');
+          expect(e.lastOccurredAt).toBe(ASSIGNED_AT);
+        });
     });
 
     it('is refused in the future', () => {
-      spec.given(given).when(make(IN_FUTURE)).thenThrows(OccurredInFuture, (e) => expect(e.now).toBe(NOW.toISOString()));
+      spec
+        .given(given)
+        .when(make(IN_FUTURE))
+        .thenThrows(OccurredInFuture, (e) => expect(e.now).toBe(NOW.toISOString()));
     });
 
     it('is accepted when backdated but after the previous event', () => {
@@ -78,11 +84,21 @@ describe('business time (occurredAt)', () => {
         ev.resolved('2025-03-06T09:00:00.000Z'),
         {
           type: 'DeadlineAlertWithdrawn',
-          data: { kind: 'overdue', dueAt: due, raisedAt: '2025-03-06T10:00:01.000Z', unitCode: '000.00.27.H29', withdrawnAt: '2025-03-06T09:00:00.000Z', reason: 'resolved-before-due' },
+          data: {
+            kind: 'overdue',
+            dueAt: due,
+            raisedAt: '2025-03-06T10:00:01.000Z',
+            unitCode: '000.00.27.H29',
+            withdrawnAt: '2025-03-06T09:00:00.000Z',
+            reason: 'resolved-before-due',
+          },
         },
       ]);
     // resolved after the due time: the overdue alert was true, nothing is withdrawn
-    spec.given([...given, ...alerts]).when(cmd.resolve('2025-03-06T10:00:02.000Z')).then([ev.resolved('2025-03-06T10:00:02.000Z')]);
+    spec
+      .given([...given, ...alerts])
+      .when(cmd.resolve('2025-03-06T10:00:02.000Z'))
+      .then([ev.resolved('2025-03-06T10:00:02.000Z')]);
   });
 
   it('still refuses a step before the last step when alerts came in between', () => {
@@ -94,7 +110,10 @@ describe('business time (occurredAt)', () => {
 
   it('refuses an alert stamped before the last step', () => {
     const staleNow = '2025-03-04T03:00:00.000Z';
-    spec.given(given).when(cmd.alert('near-deadline', '2025-03-06T10:00:00.000Z', staleNow)).thenThrows(OccurredBeforePreviousEvent);
+    spec
+      .given(given)
+      .when(cmd.alert('near-deadline', '2025-03-06T10:00:00.000Z', staleNow))
+      .thenThrows(OccurredBeforePreviousEvent);
   });
 
   it('accepts racing timers whose clocks are slightly out of order; lastOccurredAt never goes back', () => {
@@ -109,8 +128,11 @@ describe('business time (occurredAt)', () => {
   });
 
   it('refuses a reassignment backdated before reception', () => {
-    spec.given([ev.received()]).when(cmd.assign('officer-1', '2025-03-03T01:59:59.000Z')).thenThrows(OccurredBeforePreviousEvent, (e) => {
-      expect(e.lastOccurredAt).toBe(RECEIVED_AT);
-    });
+    spec
+      .given([ev.received()])
+      .when(cmd.assign('officer-1', '2025-03-03T01:59:59.000Z'))
+      .thenThrows(OccurredBeforePreviousEvent, (e) => {
+        expect(e.lastOccurredAt).toBe(RECEIVED_AT);
+      });
   });
 });

@@ -40,7 +40,10 @@ describe('ResolveDossier', () => {
   });
 
   it('is refused twice', () => {
-    spec.given([ev.received(), ev.resolved(T)]).when(cmd.resolve(LATER)).thenThrows(DossierClosed);
+    spec
+      .given([ev.received(), ev.resolved(T)])
+      .when(cmd.resolve(LATER))
+      .thenThrows(DossierClosed);
   });
 
   it('rejects an unknown outcome', () => {
@@ -61,7 +64,10 @@ describe('WithdrawDossier', () => {
     ['assigned', [ev.received(), ev.assigned('officer-1', ASSIGNED_AT)]],
     ['awaiting-supplement', [ev.received(), ev.supplementRequested(ASSIGNED_AT)]],
   ])('withdraws a %s dossier', (_status, given) => {
-    const state = spec.given(given).when(cmd.withdraw(T)).then([ev.withdrawn(T)]);
+    const state = spec
+      .given(given)
+      .when(cmd.withdraw(T))
+      .then([ev.withdrawn(T)]);
     expect(state).toMatchObject({ status: 'withdrawn', withdrawnAt: T, withdrawalReason: 'Công dân rút hồ sơ' });
   });
 
@@ -73,7 +79,10 @@ describe('WithdrawDossier', () => {
   });
 
   it('is refused twice', () => {
-    spec.given([ev.received(), ev.withdrawn(T)]).when(cmd.withdraw(LATER)).thenThrows(DossierClosed);
+    spec
+      .given([ev.received(), ev.withdrawn(T)])
+      .when(cmd.withdraw(LATER))
+      .thenThrows(DossierClosed);
   });
 
   it('requires a reason', () => {

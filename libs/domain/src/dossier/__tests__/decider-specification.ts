@@ -15,7 +15,6 @@ interface DeciderLike<State, Command, Event> {
   initialState(): State;
 }
 
- 
 type ErrorClass<E extends Error> = abstract new (...args: any[]) => E;
 
 export function deciderSpec<State, Command, Event>(decider: DeciderLike<State, Command, Event>, defaultNow: Date) {

@@ -41,10 +41,7 @@ const due: fc.Arbitrary<Due> = fc.oneof(
   { weight: 2, arbitrary: fc.integer({ min: -3 * 24 * 60, max: 10 * 24 * 60 }).map((rel) => ({ rel })) },
 );
 const dueIn = fc.integer({ min: -60, max: 6 * 24 * 60 });
-const text = fc.oneof(
-  { weight: 6, arbitrary: fc.constantFrom('Thiếu giấy tờ', 'x') },
-  { weight: 1, arbitrary: fc.constantFrom('', ' ') },
-);
+const text = fc.oneof({ weight: 6, arbitrary: fc.constantFrom('Thiếu giấy tờ', 'x') }, { weight: 1, arbitrary: fc.constantFrom('', ' ') });
 
 const recipe: fc.Arbitrary<Recipe> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ c: fc.constant('receive' as const), when, dueIn, id: fc.constantFrom('same' as const, 'other' as const) }) },
@@ -77,8 +74,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 function build(r: Recipe, state: DossierState): DossierCommand {
   const last = state.status === 'none' ? BASE : Date.parse(state.lastStepOccurredAt);
   const at = 'rel' in r.when ? last + r.when.rel * MIN : NOW.getTime() + r.when.future * MIN;
-  const dueFrom = (d: Due) =>
-    d === 'effective' && state.status !== 'none' ? Date.parse(state.effectiveDueAt) : at + (d === 'effective' ? 60 : d.rel) * MIN;
+  const dueFrom = (d: Due) => (d === 'effective' && state.status !== 'none' ? Date.parse(state.effectiveDueAt) : at + (d === 'effective' ? 60 : d.rel) * MIN);
   switch (r.c) {
     case 'receive': {
       const c = cmd.receive({ occurredAt: new Date(at), dueAt: new Date(at + r.dueIn * MIN) });

@@ -51,7 +51,10 @@ describe('events', () => {
       ev.alert('near-deadline', DUE_AT, T),
       ev.alert('apology-cutoff', DUE_AT, T),
       ev.alert('overdue', DUE_AT, T),
-      { type: 'DeadlineAlertWithdrawn', data: { kind: 'overdue', dueAt: DUE_AT, raisedAt: T, unitCode: 'U', withdrawnAt: T, reason: 'resolved-before-due' } } as const,
+      {
+        type: 'DeadlineAlertWithdrawn',
+        data: { kind: 'overdue', dueAt: DUE_AT, raisedAt: T, unitCode: 'U', withdrawnAt: T, reason: 'resolved-before-due' },
+      } as const,
     ];
     expect(all.map((e) => e.type).sort()).toEqual([...DOSSIER_EVENT_TYPES].sort());
     expect(all.map(eventOccurredAt)).toEqual([RECEIVED_AT, ...Array(11).fill(T)]);

@@ -24,11 +24,17 @@ describe('IssueApology', () => {
 
   it('may be issued late, after the due time has passed', () => {
     const late = '2025-03-07T02:00:00.000Z';
-    spec.given(assigned).when(cmd.apologise(late, APPOINTED)).then([ev.apologyIssued(late, APPOINTED, DUE_AT)]);
+    spec
+      .given(assigned)
+      .when(cmd.apologise(late, APPOINTED))
+      .then([ev.apologyIssued(late, APPOINTED, DUE_AT)]);
   });
 
   it('is allowed on a received dossier and while awaiting a supplement', () => {
-    spec.given([ev.received()]).when(cmd.apologise(APOLOGY_AT, APPOINTED)).then([ev.apologyIssued(APOLOGY_AT, APPOINTED, DUE_AT)]);
+    spec
+      .given([ev.received()])
+      .when(cmd.apologise(APOLOGY_AT, APPOINTED))
+      .then([ev.apologyIssued(APOLOGY_AT, APPOINTED, DUE_AT)]);
     const state = spec
       .given([...assigned, ev.supplementRequested('2025-03-04T00:00:00.000Z')])
       .when(cmd.apologise(APOLOGY_AT, APPOINTED))

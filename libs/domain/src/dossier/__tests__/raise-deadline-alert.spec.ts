@@ -22,7 +22,10 @@ describe('RaiseDeadlineAlert', () => {
   });
 
   it('omits the assignee when nobody is assigned', () => {
-    spec.given([ev.received()]).when(cmd.alert('near-deadline', DUE_AT, WARN_AT)).then([ev.alert('near-deadline', DUE_AT, WARN_AT)]);
+    spec
+      .given([ev.received()])
+      .when(cmd.alert('near-deadline', DUE_AT, WARN_AT))
+      .then([ev.alert('near-deadline', DUE_AT, WARN_AT)]);
   });
 
   it('is idempotent: a re-fired timer appends nothing', () => {
@@ -41,7 +44,10 @@ describe('RaiseDeadlineAlert', () => {
 
   it('ignores a timer for another due time (ms equality)', () => {
     const oneMsOff = new Date(Date.parse(DUE_AT) + 1).toISOString();
-    spec.given(assigned).when(cmd.alert('overdue', oneMsOff, OVERDUE_AT)).thenNothing();
+    spec
+      .given(assigned)
+      .when(cmd.alert('overdue', oneMsOff, OVERDUE_AT))
+      .thenNothing();
   });
 
   describe('after a supplement restarted the clock', () => {
@@ -54,12 +60,18 @@ describe('RaiseDeadlineAlert', () => {
     ];
 
     it('alerts for the old due time are stale', () => {
-      spec.given(restarted).when(cmd.alert('overdue', DUE_AT, '2025-03-07T03:00:00.000Z')).thenNothing();
+      spec
+        .given(restarted)
+        .when(cmd.alert('overdue', DUE_AT, '2025-03-07T03:00:00.000Z'))
+        .thenNothing();
     });
 
     it('alerts for the new due time are raised, even a kind already raised for the old one', () => {
       const at = '2025-03-11T08:00:00.000Z';
-      spec.given(restarted).when(cmd.alert('near-deadline', NEW_DUE, at)).then([ev.alert('near-deadline', NEW_DUE, at, 'officer-1')]);
+      spec
+        .given(restarted)
+        .when(cmd.alert('near-deadline', NEW_DUE, at))
+        .then([ev.alert('near-deadline', NEW_DUE, at, 'officer-1')]);
     });
   });
 
@@ -68,12 +80,18 @@ describe('RaiseDeadlineAlert', () => {
     const apologised = [...assigned, ev.apologyIssued('2025-03-05T09:00:00.000Z', APPOINTED, DUE_AT)];
 
     it('alerts for the original due time are stale', () => {
-      spec.given(apologised).when(cmd.alert('overdue', DUE_AT, OVERDUE_AT)).thenNothing();
+      spec
+        .given(apologised)
+        .when(cmd.alert('overdue', DUE_AT, OVERDUE_AT))
+        .thenNothing();
     });
 
     it('the alert targets the new due time', () => {
       const at = '2025-03-10T10:00:00.000Z';
-      spec.given(apologised).when(cmd.alert('overdue', APPOINTED, at)).then([ev.alert('overdue', APPOINTED, at, 'officer-1')]);
+      spec
+        .given(apologised)
+        .when(cmd.alert('overdue', APPOINTED, at))
+        .then([ev.alert('overdue', APPOINTED, at, 'officer-1')]);
     });
   });
 
@@ -84,7 +102,10 @@ describe('RaiseDeadlineAlert', () => {
     ['a withdrawn dossier', [...assigned, ev.withdrawn('2025-03-04T03:00:00.000Z')]],
   ])('appends nothing and never throws for %s', (_label, given) => {
     for (const kind of ALERT_KINDS) {
-      spec.given(given).when(cmd.alert(kind, DUE_AT, OVERDUE_AT)).thenNothing();
+      spec
+        .given(given)
+        .when(cmd.alert(kind, DUE_AT, OVERDUE_AT))
+        .thenNothing();
     }
   });
 

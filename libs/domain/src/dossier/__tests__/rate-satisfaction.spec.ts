@@ -11,7 +11,10 @@ describe('RateSatisfaction', () => {
     ['an open', [ev.received()]],
   ])('records a rating on %s dossier, without changing its status', (_label, given) => {
     const before = given.length === 1 ? 'received' : given[1].type === 'DossierResolved' ? 'resolved' : 'withdrawn';
-    const state = spec.given(given).when(cmd.rate(LATER, 'neutral')).then([ev.rated(LATER, 'neutral')]);
+    const state = spec
+      .given(given)
+      .when(cmd.rate(LATER, 'neutral'))
+      .then([ev.rated(LATER, 'neutral')]);
     expect(state).toMatchObject({ status: before, rating: 'neutral', ratedAt: LATER });
   });
 

@@ -33,9 +33,12 @@ describe('ReceiveDossier', () => {
   });
 
   it('is refused when the dossier already exists', () => {
-    spec.given([ev.received()]).when(cmd.receive()).thenThrows(DossierAlreadyExists, (e) => {
-      expect(e.code).toBe('dossier-already-exists');
-    });
+    spec
+      .given([ev.received()])
+      .when(cmd.receive())
+      .thenThrows(DossierAlreadyExists, (e) => {
+        expect(e.code).toBe('dossier-already-exists');
+      });
   });
 
   it('is refused when it happens in the future', () => {

@@ -34,12 +34,19 @@ describe('toDossierEvent: the one checked door from a stored event to a dossier 
   it('applies the registered upcasters step by step from the stored version to the current one', () => {
     // A fake schema change: SatisfactionRated v1 {rating, ratedAt} → v2 {score, ratedAt} → v3 {rating, ratedAt, channel}
     const upcasters: DossierUpcaster[] = [
-      { type: 'SatisfactionRated', fromVersion: 2, upcast: (d) => ({ rating: (d as { score: string }).score, ratedAt: (d as { ratedAt: string }).ratedAt, channel: 'kiosk' }) },
+      {
+        type: 'SatisfactionRated',
+        fromVersion: 2,
+        upcast: (d) => ({ rating: (d as { score: string }).score, ratedAt: (d as { ratedAt: string }).ratedAt, channel: 'kiosk' }),
+      },
       { type: 'SatisfactionRated', fromVersion: 1, upcast: (d) => ({ score: (d as { rating: string }).rating, ratedAt: (d as { ratedAt: string }).ratedAt }) },
     ];
     const currentVersions = { ...DOSSIER_EVENT_SCHEMA_VERSIONS, SatisfactionRated: 3 };
     const v1 = stored({ type: 'SatisfactionRated', data: { rating: 'satisfied', ratedAt: RECEIVED_AT } }, 1);
-    expect(toDossierEvent(v1, { upcasters, currentVersions })).toEqual({ type: 'SatisfactionRated', data: { rating: 'satisfied', ratedAt: RECEIVED_AT, channel: 'kiosk' } });
+    expect(toDossierEvent(v1, { upcasters, currentVersions })).toEqual({
+      type: 'SatisfactionRated',
+      data: { rating: 'satisfied', ratedAt: RECEIVED_AT, channel: 'kiosk' },
+    });
     const v2 = stored({ type: 'SatisfactionRated', data: { score: 'neutral', ratedAt: RECEIVED_AT } }, 2);
     expect(toDossierEvent(v2, { upcasters, currentVersions }).data).toEqual({ rating: 'neutral', ratedAt: RECEIVED_AT, channel: 'kiosk' });
     // other types are untouched
@@ -63,7 +70,11 @@ describe('isClockRunning and ALERT_KINDS: one definition each', () => {
     expect(isClockRunning(received)).toBe(true);
     const stopped = foldDossier([ev.received(), ev.supplementRequested('2025-03-04T02:00:00.000Z')]);
     expect(isClockRunning(stopped)).toBe(false);
-    const restarted = foldDossier([ev.received(), ev.supplementRequested('2025-03-04T02:00:00.000Z'), ev.supplementReceived('2025-03-05T02:00:00.000Z', '2025-03-10T10:00:00.000Z', DUE_AT)]);
+    const restarted = foldDossier([
+      ev.received(),
+      ev.supplementRequested('2025-03-04T02:00:00.000Z'),
+      ev.supplementReceived('2025-03-05T02:00:00.000Z', '2025-03-10T10:00:00.000Z', DUE_AT),
+    ]);
     expect(isClockRunning(restarted)).toBe(true);
     expect(isClockRunning(foldDossier([ev.received(), ev.resolved('2025-03-04T02:00:00.000Z')]))).toBe(false);
     expect(isClockRunning(foldDossier([ev.received(), ev.withdrawn('2025-03-04T02:00:00.000Z')]))).toBe(false);

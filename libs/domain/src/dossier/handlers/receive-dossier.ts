@@ -2,16 +2,7 @@ import type { ProcessingTimeUnit } from '../../shared/types';
 import type { ReceiveDossier } from '../commands';
 import { DossierAlreadyExists, InvalidCommand } from '../errors';
 import type { Applicant, DossierReceived } from '../events';
-import {
-  optionalText,
-  requireDate,
-  requireEnvelope,
-  requireNotInFuture,
-  requireOneOf,
-  requireSupportedInstant,
-  requireText,
-  requireTimeZone,
-} from '../guards';
+import { optionalText, requireDate, requireEnvelope, requireNotInFuture, requireOneOf, requireSupportedInstant, requireText, requireTimeZone } from '../guards';
 import type { DossierState } from '../state';
 
 const CHANNELS = ['direct', 'online', 'postal'] as const;

@@ -26,12 +26,7 @@ export function receiveSupplement(command: ReceiveSupplement, state: DossierStat
   const newDueAt = requireDate(command.data.newDueAt, 'newDueAt');
   const calendarVersion = requireText(command.data.calendarVersion, 'calendarVersion');
 
-  const dossier = requireStatus(
-    requireExisting(state, dossierId),
-    ['awaiting-supplement'],
-    'receive a supplement for',
-    'No supplement was requested for it.',
-  );
+  const dossier = requireStatus(requireExisting(state, dossierId), ['awaiting-supplement'], 'receive a supplement for', 'No supplement was requested for it.');
   requireInOrder(occurredAt, now, dossier);
   requireSupportedInstant(newDueAt, 'newDueAt');
   if (newDueAt.getTime() <= occurredAt.getTime()) {

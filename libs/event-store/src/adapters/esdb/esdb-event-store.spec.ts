@@ -99,8 +99,7 @@ describe('against a server that accepts TCP and never answers', () => {
   const event = { id: '3f1e3c4e-6b1a-4d59-9a43-0c6f3e8f9a01', type: 'Tested', data: { a: 1 }, metadata: META };
 
   it('append rejects with EventStoreUnavailableError', () => expectUnavailableFast(() => store.append('s-1', [event])));
-  it('append again (fresh client) rejects too', () =>
-    expectUnavailableFast(() => store.append('s-1', [event], { expectedRevision: 'no-stream' })));
+  it('append again (fresh client) rejects too', () => expectUnavailableFast(() => store.append('s-1', [event], { expectedRevision: 'no-stream' })));
   it('readStream rejects', () => expectUnavailableFast(() => store.readStream('s-1')));
   it('streamRevision rejects', () => expectUnavailableFast(() => store.streamRevision('s-1')));
   it('readAll rejects', () => expectUnavailableFast(() => store.readAll({ limit: 10 })));
@@ -112,13 +111,7 @@ describe('against a server that accepts TCP and never answers', () => {
   it('ping rejects', () => expectUnavailableFast(() => store.ping()));
   it('concurrent calls all reject (a recycled client must not cut the others short)', async () => {
     const started = Date.now();
-    const results = await Promise.allSettled([
-      store.ping(),
-      store.readStream('x'),
-      store.readAll(),
-      store.append('y', [event]),
-      store.streamRevision('z'),
-    ]);
+    const results = await Promise.allSettled([store.ping(), store.readStream('x'), store.readAll(), store.append('y', [event]), store.streamRevision('z')]);
     expect(Date.now() - started).toBeLessThan(2_000);
     for (const r of results) {
       expect(r.status).toBe('rejected');
@@ -355,9 +348,7 @@ describe('adapter logic over a fake client', () => {
       expect(positionsOf(await store.readAll({ fromPosition: { commit: -1n, prepare: -1n }, limit: 1 }))).toEqual([20]);
       expect(positionsOf(await store.readAll({ filter: { streamPrefixes: ['dossier-'] } }))).toEqual([20, 50, 60]);
       expect(positionsOf(await store.readAll({ filter: { eventTypes: ['DossierReceived', 'CaseClosed'] } }))).toEqual([20, 60, 80]);
-      expect(
-        positionsOf(await store.readAll({ filter: { streamPrefixes: ['dossier-'], eventTypes: ['DossierReceived'] }, limit: 1 })),
-      ).toEqual([20]);
+      expect(positionsOf(await store.readAll({ filter: { streamPrefixes: ['dossier-'], eventTypes: ['DossierReceived'] }, limit: 1 }))).toEqual([20]);
       expect(await store.readAll({ limit: 0 })).toEqual([]);
       expect(await store.readAll({ fromPosition: { commit: 80n, prepare: 80n } })).toEqual([]);
       expect(await store.headPosition()).toEqual({ commit: 80n, prepare: 80n });
@@ -399,7 +390,11 @@ describe('adapter logic over a fake client', () => {
     expect(err).toBeInstanceOf(WrongExpectedRevisionError);
     expect((err as WrongExpectedRevisionError).actual).toBe('no-stream');
     const ids = ['0b0c6f0e-0000-4000-8000-000000000001', '0b0c6f0e-0000-4000-8000-000000000002', '0B0C6F0E-0000-4000-8000-000000000003'];
-    const appended = await store.append('new-1', ids.map((id) => ({ ...ev, id })), { expectedRevision: 'stream-exists' });
+    const appended = await store.append(
+      'new-1',
+      ids.map((id) => ({ ...ev, id })),
+      { expectedRevision: 'stream-exists' },
+    );
     expect(appended).toEqual({ nextExpectedRevision: 2n, position: { commit: 100n, prepare: 120n } });
     const [lastRead] = await store.readAll({ fromPosition: { commit: 100n, prepare: 110n } });
     expect(lastRead.position).toEqual(appended.position);
@@ -413,9 +408,7 @@ describe('adapter logic over a fake client', () => {
     });
     expect((await store.append('nope', [], { expectedRevision: 'no-stream' })).nextExpectedRevision).toBe(-1n);
     await expect(store.append('nope', [], { expectedRevision: 'stream-exists' })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
-    await expect(store.append('dossier-1', [], { expectedRevision: 0n })).rejects.toEqual(
-      new WrongExpectedRevisionError('dossier-1', 0n, 1n),
-    );
+    await expect(store.append('dossier-1', [], { expectedRevision: 0n })).rejects.toEqual(new WrongExpectedRevisionError('dossier-1', 0n, 1n));
   });
 
   it('refuses calls once closed', async () => {
@@ -466,7 +459,11 @@ describe('EsdbSubscription', () => {
     const gate = new Promise<void>((r) => (release = r));
     const sub = new EsdbSubscription(
       source,
-      { fromPosition: { commit: 20n, prepare: 20n }, batchSize: 2, filter: { streamPrefixes: ['dossier-', 'case-'], eventTypes: ['DossierAccepted', 'DossierReceived', 'CaseClosed'] } },
+      {
+        fromPosition: { commit: 20n, prepare: 20n },
+        batchSize: 2,
+        filter: { streamPrefixes: ['dossier-', 'case-'], eventTypes: ['DossierAccepted', 'DossierReceived', 'CaseClosed'] },
+      },
       {
         handle: async (events) => {
           batches.push(events.map((e) => Number(e.position.commit)));

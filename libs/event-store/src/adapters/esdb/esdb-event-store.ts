@@ -3,15 +3,7 @@ import type { AllStreamResolvedEvent, AllStreamSubscription } from '@eventstore/
 import { EventStore } from '../../port/event-store';
 import { EventStoreConfigError, EventStoreUnavailableError, WrongExpectedRevisionError } from '../../port/errors';
 import { EventToAppend, RecordedEvent } from '../../port/events';
-import {
-  AllFilter,
-  AppendOptions,
-  AppendResult,
-  ExpectedRevision,
-  ReadAllOptions,
-  ReadStreamOptions,
-  SubscribeAllOptions,
-} from '../../port/options';
+import { AllFilter, AppendOptions, AppendResult, ExpectedRevision, ReadAllOptions, ReadStreamOptions, SubscribeAllOptions } from '../../port/options';
 import { comparePositions, Position } from '../../port/position';
 import { Subscription, SubscriptionHandler } from '../../port/subscription';
 import { DEFAULT_ESDB_SUBSCRIPTION, EsdbSubscription, EsdbSubscriptionConfig } from './esdb-subscription';
@@ -259,12 +251,7 @@ export class EsdbEventStore implements EventStore {
     }
   }
 
-  private async readStreamOnce(
-    stream: string,
-    fromRevision: bigint | undefined,
-    backwards: boolean,
-    limit: number | undefined,
-  ): Promise<RecordedEvent[]> {
+  private async readStreamOnce(stream: string, fromRevision: bigint | undefined, backwards: boolean, limit: number | undefined): Promise<RecordedEvent[]> {
     const client = this.use();
     const read = client.readStream(stream, {
       fromRevision: toEsdbReadRevision(fromRevision, backwards ? 'backwards' : 'forwards'),
@@ -288,11 +275,7 @@ export class EsdbEventStore implements EventStore {
   }
 
   /** One page of `$all` (one call, under the timeout). */
-  private async readAllPage(
-    from: Position | typeof END | undefined,
-    maxCount: number,
-    backwards: boolean,
-  ): Promise<AllStreamResolvedEvent[]> {
+  private async readAllPage(from: Position | typeof END | undefined, maxCount: number, backwards: boolean): Promise<AllStreamResolvedEvent[]> {
     const client = this.use();
     const read = client.readAll({
       fromPosition: from === END ? END : toEsdbReadPosition(from),

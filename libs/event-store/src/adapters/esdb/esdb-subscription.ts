@@ -37,9 +37,7 @@ class HandlerFailure {
   constructor(readonly cause: unknown) {}
 }
 
-type Marker =
-  | { at: number; kind: 'caughtUp' | 'fellBehind' }
-  | { at: number; kind: 'checkpoint'; position: Position };
+type Marker = { at: number; kind: 'caughtUp' | 'fellBehind' } | { at: number; kind: 'checkpoint'; position: Position };
 
 /**
  * Catch-up-then-live subscription on a `subscribeToAll` of the v6 client.

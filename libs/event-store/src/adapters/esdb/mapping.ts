@@ -2,16 +2,7 @@
  * Pure conversions between the port's types and `@eventstore/db-client` v6 types.
  * No I/O here: everything is unit-tested without a server.
  */
-import {
-  ANY,
-  END,
-  eventTypeFilter,
-  excludeSystemEvents,
-  NO_STREAM,
-  START as ESDB_START,
-  STREAM_EXISTS,
-  streamNameFilter,
-} from '@eventstore/db-client';
+import { ANY, END, eventTypeFilter, excludeSystemEvents, NO_STREAM, START as ESDB_START, STREAM_EXISTS, streamNameFilter } from '@eventstore/db-client';
 import type {
   AllStreamSubscription,
   AppendExpectedRevision,

@@ -1,15 +1,7 @@
 import { EventStore } from '../../port/event-store';
 import { WrongExpectedRevisionError } from '../../port/errors';
 import { EventToAppend, RecordedEvent } from '../../port/events';
-import {
-  AllFilter,
-  AppendOptions,
-  AppendResult,
-  ReadAllOptions,
-  ReadStreamOptions,
-  StreamAppend,
-  SubscribeAllOptions,
-} from '../../port/options';
+import { AllFilter, AppendOptions, AppendResult, ReadAllOptions, ReadStreamOptions, StreamAppend, SubscribeAllOptions } from '../../port/options';
 import { planAppendMany } from '../../port/append-many';
 import { comparePositions, Position } from '../../port/position';
 import { Subscription, SubscriptionHandler } from '../../port/subscription';
@@ -147,12 +139,11 @@ export class MemoryEventStore implements EventStore {
   }
 
   subscribeAll(options: SubscribeAllOptions, handler: SubscriptionHandler): Subscription {
-    return new PollingSubscription(
-      { readAll: (o) => this.readAll(o), onAppended: (l) => this.notifier.onAppended(l) },
-      options,
-      handler,
-      { idleMs: 1_000, minBackoffMs: 10, maxBackoffMs: 100 },
-    );
+    return new PollingSubscription({ readAll: (o) => this.readAll(o), onAppended: (l) => this.notifier.onAppended(l) }, options, handler, {
+      idleMs: 1_000,
+      minBackoffMs: 10,
+      maxBackoffMs: 100,
+    });
   }
 
   async ping(): Promise<void> {}

@@ -68,10 +68,7 @@ export class SqlEventStore implements EventStore {
   }
 
   /** Opens the store and applies pending migrations. `ownsDriver`: close the driver on close(). */
-  static async create(
-    driver: SqlDriver,
-    options: { polling?: PollingConfig; ownsDriver?: boolean } = {},
-  ): Promise<SqlEventStore> {
+  static async create(driver: SqlDriver, options: { polling?: PollingConfig; ownsDriver?: boolean } = {}): Promise<SqlEventStore> {
     await migrate(driver);
     return new SqlEventStore(driver, options);
   }
@@ -84,11 +81,7 @@ export class SqlEventStore implements EventStore {
       revision: string | null;
       transaction_id: string | null;
       last_position: string | null;
-    }>(`SELECT ok, revision, transaction_id, last_position FROM es_append($1, $2, $3::jsonb)`, [
-      stream,
-      expectedText(expected),
-      JSON.stringify(payload),
-    ]);
+    }>(`SELECT ok, revision, transaction_id, last_position FROM es_append($1, $2, $3::jsonb)`, [stream, expectedText(expected), JSON.stringify(payload)]);
     const r = rows[0];
     if (!r.ok) {
       throw new WrongExpectedRevisionError(stream, expected, r.revision === null ? 'no-stream' : BigInt(r.revision));
@@ -177,10 +170,7 @@ export class SqlEventStore implements EventStore {
   }
 
   async streamRevision(stream: string): Promise<bigint | undefined> {
-    const { rows } = await this.driver.query<{ revision: string }>(
-      `SELECT revision::text AS revision FROM es_streams WHERE stream_id = $1`,
-      [stream],
-    );
+    const { rows } = await this.driver.query<{ revision: string }>(`SELECT revision::text AS revision FROM es_streams WHERE stream_id = $1`, [stream]);
     return rows.length ? BigInt(rows[0].revision) : undefined;
   }
 
@@ -234,10 +224,7 @@ export class SqlEventStore implements EventStore {
   async countAfter(position: Position | undefined, filter?: AllFilter): Promise<number> {
     const params: unknown[] = [];
     const where = [VISIBLE, ...this.afterClause(position, params), ...this.filterClauses(filter, params)];
-    const { rows } = await this.driver.query<{ n: string }>(
-      `SELECT count(*)::text AS n FROM es_events e WHERE ${where.join(' AND ')}`,
-      params,
-    );
+    const { rows } = await this.driver.query<{ n: string }>(`SELECT count(*)::text AS n FROM es_events e WHERE ${where.join(' AND ')}`, params);
     return Number(rows[0].n);
   }
 
