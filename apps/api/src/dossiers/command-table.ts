@@ -1,7 +1,7 @@
-import { applyDecorators, HttpCode, Post } from '@nestjs/common';
+import { applyDecorators, Body, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
 import { ApiOperation } from '@nestjs/swagger';
 import { ActionOf, DossierActionName, ReceiveInput } from '@motcua/application';
-import { Role, Roles } from '@motcua/platform';
+import { CurrentUser, Role, Roles } from '@motcua/platform';
 import { ApologiseDto, AssignDto, CommandBaseDto, EmptyCommandDto, RateDto, ReasonDto, ReceiveDossierDto, ResolveDto } from './dto';
 
 /**
@@ -110,4 +110,38 @@ export function DossierCommandRoute(name: DossierCommandName): MethodDecorator {
   const e = DOSSIER_COMMANDS[name];
   const route = name === 'receive' ? [Post()] : [Post(`:id/${name}`), HttpCode(200)];
   return applyDecorators(...route, Roles(...e.roles), ApiOperation({ summary: e.summary }));
+}
+
+/** `request-supplement` → `requestSupplement`: the controller method (and OpenAPI operation id) of a step. */
+export function stepMethodName(name: StepName): string {
+  return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/**
+ * Gives a controller one route per step of the table (`POST /dossiers/:id/<name>`), each passing
+ * `(name, id, body, request, user)` to the controller's `handle` method. The body's DTO is set as
+ * the parameter's design type, so Nest validates it and OpenAPI documents it as if the method had
+ * been written by hand: a new step needs its table entry, not a controller method.
+ */
+export function defineStepRoutes(controller: abstract new (...args: never[]) => object, handle: string): void {
+  const proto = controller.prototype as Record<string, unknown>;
+  const uuid = new ParseUUIDPipe({ version: undefined });
+  for (const name of DOSSIER_COMMAND_NAMES) {
+    if (name === 'receive') continue;
+    const key = stepMethodName(name);
+    if (Object.prototype.hasOwnProperty.call(proto, key)) throw new Error(`${controller.name}.${key} is already defined: a step's route comes from the table`);
+    const route = {
+      [key](this: Record<string, (...args: unknown[]) => unknown>, id: string, body: unknown, req: unknown, user: unknown) {
+        return this[handle](name, id, body, req, user);
+      },
+    }[key];
+    Object.defineProperty(proto, key, { value: route, writable: true, configurable: true, enumerable: false });
+    Reflect.defineMetadata('design:paramtypes', [String, DOSSIER_COMMANDS[name].dto, Object, Object], proto, key);
+    Reflect.defineMetadata('design:returntype', Promise, proto, key);
+    Param('id', uuid)(proto, key, 0);
+    Body()(proto, key, 1);
+    Req()(proto, key, 2);
+    CurrentUser()(proto, key, 3);
+    DossierCommandRoute(name)(proto, key, Object.getOwnPropertyDescriptor(proto, key)!);
+  }
 }

@@ -5,9 +5,9 @@ import { FastifyReply, FastifyRequest } from 'fastify';
 import { CommandResult } from '@motcua/application';
 import { CurrentUser, Principal, Roles } from '@motcua/platform';
 import { commandContext } from '../common/command-context';
-import { DOSSIER_COMMANDS, DossierCommandRoute, DtoOf, StepName, stepAction } from './command-table';
+import { defineStepRoutes, DOSSIER_COMMANDS, DossierCommandRoute, DtoOf, StepName, stepAction } from './command-table';
 import { DossierActionCommand, GetDossierHistoryQuery, GetDossierQuery, ReceiveDossierCommand } from './commands';
-import { ApologiseDto, AsOfQueryDto, AssignDto, EmptyCommandDto, RateDto, ReasonDto, ReceiveDossierDto, ResolveDto } from './dto';
+import { AsOfQueryDto, ReceiveDossierDto } from './dto';
 
 const uuid = new ParseUUIDPipe({ version: undefined });
 
@@ -28,7 +28,10 @@ export class DossiersController {
     private readonly queries: QueryBus,
   ) {}
 
-  /** A step after reception: the table entry's action for the validated body, through the command bus. */
+  /**
+   * A step after reception: the table entry's action for the validated body, through the command
+   * bus. Its routes (`POST /dossiers/:id/<step>`) are generated from DOSSIER_COMMANDS below.
+   */
   private async step<N extends StepName>(name: N, id: string, body: DtoOf<N>, req: FastifyRequest, user: Principal) {
     const command = new DossierActionCommand(id, stepAction(name, body), commandContext(req, user, body));
     return (await this.commands.execute<DossierActionCommand, CommandResult>(command)).view;
@@ -40,43 +43,6 @@ export class DossiersController {
     const result = await this.commands.execute<ReceiveDossierCommand, CommandResult>(command);
     res.status(201).header('Location', `/api/v1/dossiers/${result.view.id}`).header('ETag', `"${result.view.version}"`);
     return result.view;
-  }
-
-  // One line per step: the route, roles, summary and action come from DOSSIER_COMMANDS; the body's
-  // type here is the entry's DTO (checked by `step`), which Nest validates and OpenAPI documents.
-  @DossierCommandRoute('assign')
-  assign(@Param('id', uuid) id: string, @Body() b: AssignDto, @Req() req: FastifyRequest, @CurrentUser() u: Principal) {
-    return this.step('assign', id, b, req, u);
-  }
-
-  @DossierCommandRoute('request-supplement')
-  requestSupplement(@Param('id', uuid) id: string, @Body() b: ReasonDto, @Req() req: FastifyRequest, @CurrentUser() u: Principal) {
-    return this.step('request-supplement', id, b, req, u);
-  }
-
-  @DossierCommandRoute('receive-supplement')
-  receiveSupplement(@Param('id', uuid) id: string, @Body() b: EmptyCommandDto, @Req() req: FastifyRequest, @CurrentUser() u: Principal) {
-    return this.step('receive-supplement', id, b, req, u);
-  }
-
-  @DossierCommandRoute('apologise')
-  apologise(@Param('id', uuid) id: string, @Body() b: ApologiseDto, @Req() req: FastifyRequest, @CurrentUser() u: Principal) {
-    return this.step('apologise', id, b, req, u);
-  }
-
-  @DossierCommandRoute('resolve')
-  resolve(@Param('id', uuid) id: string, @Body() b: ResolveDto, @Req() req: FastifyRequest, @CurrentUser() u: Principal) {
-    return this.step('resolve', id, b, req, u);
-  }
-
-  @DossierCommandRoute('withdraw')
-  withdraw(@Param('id', uuid) id: string, @Body() b: ReasonDto, @Req() req: FastifyRequest, @CurrentUser() u: Principal) {
-    return this.step('withdraw', id, b, req, u);
-  }
-
-  @DossierCommandRoute('rate')
-  rate(@Param('id', uuid) id: string, @Body() b: RateDto, @Req() req: FastifyRequest, @CurrentUser() u: Principal) {
-    return this.step('rate', id, b, req, u);
   }
 
   @Get(':id')
@@ -94,3 +60,6 @@ export class DossiersController {
     return this.queries.execute(new GetDossierHistoryQuery(id, commandContext(req, u)));
   }
 }
+
+// One route per step of the command table (roles, summary, body DTO and action from its entry).
+defineStepRoutes(DossiersController, 'step');
