@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { SQL_DRIVER } from '@motcua/platform';
+import { SqlDriver } from '@motcua/sql';
 import { Harness } from '../../support/api-harness';
 
 const PROVINCE = '000.00.00.H29';
@@ -18,19 +20,18 @@ export function dossierApiSuite(name: string, start: () => Promise<Harness>) {
     let admin: string, clerkA: string, clerkB: string, officerA: string, supervisor: string, auditor: string;
 
     /**
-     * Events written by people (commands and imports) on dossier streams. The timers write
-     * deadline alerts on the same streams at any moment (actor `system:…`); counting those would
-     * make these tests depend on the timers' pace, so only what a command under test can write counts.
+     * Events written by people (commands and imports) on dossier streams, counted in SQL: every
+     * committed row, whether or not the log's readers may show it yet (a long transaction elsewhere
+     * in the cluster, such as another test file's, holds back what `readAll` shows). Deadline alerts,
+     * written by the service's own components (`system:…`) at any moment, are not counted: only
+     * what a command under test can write.
      */
     async function eventCount(): Promise<number> {
-      let n = 0;
-      let from: Awaited<ReturnType<typeof h.store.readAll>>[number]['position'] | undefined;
-      for (;;) {
-        const page = await h.store.readAll({ fromPosition: from, limit: 5_000, filter: { streamPrefixes: ['dossier-'] } });
-        n += page.filter((e) => !String(e.metadata.actor?.id ?? '').startsWith('system:')).length;
-        if (page.length < 5_000) return n;
-        from = page[page.length - 1].position;
-      }
+      const sql = h.app.get<SqlDriver>(SQL_DRIVER);
+      const { rows } = await sql.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM es_events WHERE stream_id LIKE 'dossier-%' AND coalesce(metadata->'actor'->>'id', '') NOT LIKE 'system:%'`,
+      );
+      return rows[0].n;
     }
 
     beforeAll(async () => {
