@@ -2,3 +2,4 @@
 export * from './format';
 export * from './pdf-writer';
 export * from './forms';
+export * from './notices';

@@ -91,19 +91,12 @@ export function ruleSetOfReception(
  * The forms a dossier is printed on: those of its rule set, except a '2025' dossier received before
  * TT03_2025_FORMS_FROM, which keeps the Thông tư 01/2018 forms.
  */
-export function formSetOf(
-  ruleSet: RuleSetId,
-  receivedAt: Date,
-  timeZone: string,
-  switches: RuleSetSwitches = DEFAULT_RULE_SET_SWITCHES,
-): FormSetId {
+export function formSetOf(ruleSet: RuleSetId, receivedAt: Date, timeZone: string, switches: RuleSetSwitches = DEFAULT_RULE_SET_SWITCHES): FormSetId {
   if (ruleSet === '2018') return 'TT01/2018';
   return localDateOf(receivedAt, timeZone) >= switches.tt03FormsFrom ? 'TT03/2025' : 'TT01/2018';
 }
 
 /** Checks a pair of switch dates; returns the problems (empty when fine). */
 export function ruleSetSwitchProblems(s: RuleSetSwitches): string[] {
-  return s.tt03FormsFrom < s.rules2025From
-    ? [`TT03_2025_FORMS_FROM (${s.tt03FormsFrom}) may not be earlier than RULES_2025_FROM (${s.rules2025From})`]
-    : [];
+  return s.tt03FormsFrom < s.rules2025From ? [`TT03_2025_FORMS_FROM (${s.tt03FormsFrom}) may not be earlier than RULES_2025_FROM (${s.rules2025From})`] : [];
 }
