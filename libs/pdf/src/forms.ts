@@ -1,5 +1,7 @@
 /**
- * The printable forms of Thông tư 01/2018/TT-VPCP (Mẫu 01, 04, 05, 06), filled from plain models.
+ * The printable forms (receipt, apology, control sheet, tracking book; the slips and notices are in
+ * `notices.ts`), filled from plain models. Each model may name its template (number, title, circular:
+ * libs/domain/src/rules); without one it is printed as the Thông tư 01/2018/TT-VPCP form.
  * Times are given as instants and printed in the unit's time zone (`timeZone`).
  * Forms 01 and 04 are A5 portrait; 05 is A4 portrait; 06 (the book) is A4 landscape.
  */
