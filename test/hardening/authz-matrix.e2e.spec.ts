@@ -122,6 +122,16 @@ const apologised = async (w: World, t: string) => {
   await w.command(d.id, 'apologise', { reason: 'Chậm xác minh', newDueAt: new Date(Date.parse(view.dueAt) + 7 * 86_400_000).toISOString() });
   return d;
 };
+const refusedResolution = async (w: World, t: string) => {
+  const d = await w.receive(t);
+  await w.command(d.id, 'resolve', { outcome: 'refused', note: 'Không đủ điều kiện' });
+  return d;
+};
+const withdrawn = async (w: World, t: string) => {
+  const d = await w.receive(t);
+  await w.command(d.id, 'withdraw', { reason: 'Công dân xin rút hồ sơ' });
+  return d;
+};
 /** A dossier with an open alert (projected). */
 const alerted = async (w: World, t: string) => {
   const d = await w.receive(t);
@@ -341,6 +351,36 @@ const ROUTES: Route[] = [
     check: noLeak,
     call: (c) => req(c, 'GET', `/dossiers/${c.obj.id}/forms/apology.pdf`),
   },
+  {
+    name: 'GET /dossiers/{id}/forms/supplement-request.pdf',
+    roles: READ,
+    scoped: true,
+    ok: [200],
+    outOfScope: [404],
+    prepare: awaiting,
+    check: noLeak,
+    call: (c) => req(c, 'GET', `/dossiers/${c.obj.id}/forms/supplement-request.pdf`),
+  },
+  {
+    name: 'GET /dossiers/{id}/forms/refusal.pdf',
+    roles: READ,
+    scoped: true,
+    ok: [200],
+    outOfScope: [404],
+    prepare: refusedResolution,
+    check: noLeak,
+    call: (c) => req(c, 'GET', `/dossiers/${c.obj.id}/forms/refusal.pdf`),
+  },
+  {
+    name: 'GET /dossiers/{id}/forms/stop-notice.pdf',
+    roles: READ,
+    scoped: true,
+    ok: [200],
+    outOfScope: [404],
+    prepare: withdrawn,
+    check: noLeak,
+    call: (c) => req(c, 'GET', `/dossiers/${c.obj.id}/forms/stop-notice.pdf`),
+  },
   // ---- alerts ----
   {
     name: 'POST /alerts/{id}/acknowledge',
@@ -552,6 +592,9 @@ const COVERED: Record<string, string[]> = {
   'get /dossiers/{id}/forms/receipt.pdf': ['GET /dossiers/{id}/forms/receipt.pdf'],
   'get /dossiers/{id}/forms/apology.pdf': ['GET /dossiers/{id}/forms/apology.pdf'],
   'get /dossiers/{id}/forms/control-sheet.pdf': ['GET /dossiers/{id}/forms/control-sheet.pdf'],
+  'get /dossiers/{id}/forms/supplement-request.pdf': ['GET /dossiers/{id}/forms/supplement-request.pdf'],
+  'get /dossiers/{id}/forms/refusal.pdf': ['GET /dossiers/{id}/forms/refusal.pdf'],
+  'get /dossiers/{id}/forms/stop-notice.pdf': ['GET /dossiers/{id}/forms/stop-notice.pdf'],
   'get /units/{code}/tracking-book.pdf': ['GET /units/{code}/tracking-book.pdf'],
   'get /alerts': ['GET /alerts?unitCode', 'GET /alerts (own units)'],
   'get /alerts/stream': ['GET /alerts/stream?unitCode (SSE)'],

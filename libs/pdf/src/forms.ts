@@ -1,8 +1,11 @@
 /**
- * The printable forms of Thông tư 01/2018/TT-VPCP (Mẫu 01, 04, 05, 06), filled from plain models.
+ * The printable forms (receipt, apology, control sheet, tracking book; the slips and notices are in
+ * `notices.ts`), filled from plain models. Each model may name its template (number, title, circular:
+ * libs/domain/src/rules); without one it is printed as the Thông tư 01/2018/TT-VPCP form.
  * Times are given as instants and printed in the unit's time zone (`timeZone`).
  * Forms 01 and 04 are A5 portrait; 05 is A4 portrait; 06 (the book) is A4 landscape.
  */
+import { FORM_TEMPLATES, FormKind, FormTemplate } from '@motcua/domain';
 import { Instant, viDate, viDateTime, viPlaceDate } from './format';
 import { AgencyHeader, PdfWriter } from './pdf-writer';
 
@@ -24,7 +27,12 @@ export const TIMING_LABELS: Record<StepTiming, string> = {
   late: 'Quá hạn',
 };
 
-interface FormBase {
+export interface FormBase {
+  /**
+   * Number, title and circular of the form in the dossier's form set (libs/domain/src/rules);
+   * absent: Thông tư 01/2018.
+   */
+  template?: FormTemplate;
   /** IANA zone of the unit, e.g. Asia/Ho_Chi_Minh. */
   timeZone: string;
   /** Place name of the place-and-date line, e.g. "TP. Hồ Chí Minh". */
@@ -114,7 +122,10 @@ export interface TrackingBookRow {
   transferredAt?: Instant;
   /** e.g. "Đã giải quyết - Trước hạn", "Đang giải quyết". */
   result?: string;
+  /** The real return of the result (ResultReturned), not the resolution. */
   returnedAt?: Instant;
+  /** Who took the result, e.g. "Trần Văn B (người được ủy quyền)". */
+  returnedTo?: string;
   notes?: string;
 }
 
@@ -126,13 +137,24 @@ export interface TrackingBookForm extends FormBase {
   printedAt: Instant;
 }
 
-const blank = (v: string | undefined) => (v && v.trim().length ? v : '');
+export const blank = (v: string | undefined) => (v && v.trim().length ? v : '');
+
+/** The form's template, Thông tư 01/2018 when the model names none. */
+export function templateOf(f: FormBase, kind: FormKind): FormTemplate {
+  return f.template ?? FORM_TEMPLATES['TT01/2018'][kind];
+}
+
+/** The form-number line: "Mẫu số 01 (Thông tư số 03/2025/TT-VPCP)"; none when the circular has no such form. */
+export function formNumberLine(t: FormTemplate): string | undefined {
+  return t.number ? `Mẫu số ${t.number} (${t.circular})` : undefined;
+}
 
 export function renderReceipt(f: ReceiptForm): Promise<Buffer> {
-  const w = new PdfWriter({ format: 'A5', title: `Giấy tiếp nhận hồ sơ và hẹn trả kết quả ${f.code}` });
-  w.header(f.agency, 'Mẫu số 01');
+  const t = templateOf(f, 'receipt');
+  const w = new PdfWriter({ format: 'A5', title: `${t.title} ${f.code}` });
+  w.header(f.agency, formNumberLine(t));
   w.placeDate(viPlaceDate(f.place, f.receivedAt, f.timeZone));
-  w.title('Giấy tiếp nhận hồ sơ và hẹn trả kết quả', `Mã hồ sơ: ${f.code}`);
+  w.title(t.title, `Mã hồ sơ: ${f.code}`);
   w.paragraph(`${f.agency.name} tiếp nhận hồ sơ của:`);
   w.field('Ông/Bà:', f.applicant.name);
   if (f.applicant.idNumber) w.field('Số định danh cá nhân / CCCD:', f.applicant.idNumber);
@@ -157,10 +179,11 @@ export function renderReceipt(f: ReceiptForm): Promise<Buffer> {
 }
 
 export function renderApology(f: ApologyForm): Promise<Buffer> {
-  const w = new PdfWriter({ format: 'A5', title: `Phiếu xin lỗi và hẹn lại ngày trả kết quả ${f.code}` });
-  w.header(f.agency, 'Mẫu số 04', `Số: ${blank(f.letterNumber) || '……/PXL'}`);
+  const t = templateOf(f, 'apology');
+  const w = new PdfWriter({ format: 'A5', title: `${t.title} ${f.code}` });
+  w.header(f.agency, formNumberLine(t), `Số: ${blank(f.letterNumber) || '……/PXL'}`);
   w.placeDate(viPlaceDate(f.place, f.issuedAt, f.timeZone));
-  w.title('Phiếu xin lỗi và hẹn lại ngày trả kết quả');
+  w.title(t.title);
   w.field('Kính gửi:', f.applicantName);
   w.field('Mã hồ sơ:', f.code);
   w.paragraph(`Ngày ${viDate(f.receivedAt, f.timeZone)}, ${f.agency.name} tiếp nhận giải quyết hồ sơ đề nghị: ${f.procedureName}.`);
@@ -175,10 +198,11 @@ export function renderApology(f: ApologyForm): Promise<Buffer> {
 }
 
 export function renderControlSheet(f: ControlSheetForm): Promise<Buffer> {
-  const w = new PdfWriter({ format: 'A4', title: `Phiếu kiểm soát quá trình giải quyết hồ sơ ${f.code}` });
-  w.header(f.agency, 'Mẫu số 05');
+  const t = templateOf(f, 'control-sheet');
+  const w = new PdfWriter({ format: 'A4', title: `${t.title} ${f.code}` });
+  w.header(f.agency, formNumberLine(t));
   w.placeDate(viPlaceDate(f.place, f.printedAt, f.timeZone));
-  w.title('Phiếu kiểm soát quá trình giải quyết hồ sơ', `Mã hồ sơ: ${f.code}`);
+  w.title(t.title, `Mã hồ sơ: ${f.code}`);
   w.paragraph(`(Kèm theo Giấy tiếp nhận hồ sơ và hẹn trả kết quả mã hồ sơ: ${f.code})`, { style: 'italic', align: 'center' });
   w.field('Người nộp hồ sơ:', f.applicantName);
   w.field('Thủ tục:', f.procedureName);
@@ -218,10 +242,11 @@ export function renderControlSheet(f: ControlSheetForm): Promise<Buffer> {
 }
 
 export function renderTrackingBook(f: TrackingBookForm): Promise<Buffer> {
-  const w = new PdfWriter({ format: 'A4-landscape', title: `Sổ theo dõi hồ sơ ${f.unitName} năm ${f.year}` });
-  w.header(f.agency, 'Mẫu số 06');
+  const t = templateOf(f, 'tracking-book');
+  const w = new PdfWriter({ format: 'A4-landscape', title: `${t.title} ${f.unitName} năm ${f.year}` });
+  w.header(f.agency, formNumberLine(t));
   w.placeDate(viPlaceDate(f.place, f.printedAt, f.timeZone));
-  w.title('Sổ theo dõi hồ sơ', `${f.unitName} - Năm ${f.year}`);
+  w.title(t.title, `${f.unitName} - Năm ${f.year}`);
   const tz = f.timeZone;
   const moment = (at: Instant | undefined) => (at ? viDateTime(at, tz).replace(', ', ',\n') : '');
   // STT, code, procedure, applicant, address/phone, received, promised, transferred, result, returned; notes take the rest
@@ -250,7 +275,7 @@ export function renderTrackingBook(f: TrackingBookForm): Promise<Buffer> {
     moment(r.dueAt),
     [blank(r.transferredTo), r.transferredAt ? `ngày ${viDate(r.transferredAt, tz)}` : ''].filter(Boolean).join('\n'),
     blank(r.result),
-    moment(r.returnedAt),
+    [moment(r.returnedAt), r.returnedTo ? `Người nhận: ${r.returnedTo}` : ''].filter(Boolean).join('\n'),
     blank(r.notes),
   ]);
   w.table(

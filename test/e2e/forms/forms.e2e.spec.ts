@@ -272,7 +272,134 @@ describe('printable forms end to end (PGlite)', () => {
     expect((await getPdf(`/dossiers/not-a-uuid/forms/control-sheet.pdf`, admin)).status).toBe(400);
   });
 
-  it('documents the four routes in OpenAPI as application/pdf', async () => {
+  describe('rule sets by reception date (issue #14): Thông tư 01/2018 before 1 July 2025, Thông tư 03/2025 from it', () => {
+    // in ward B, so that ward A's book above keeps its three rows
+    const history = async (dossierId: string) => (await h.request('GET', `/dossiers/${dossierId}/history`, { token: admin })).body;
+    const receiveB = (name: string, occurredAt: string) =>
+      post(clerkB, '/dossiers', { unitCode: WARD_B, procedureCode: LAND, channel: 'direct', applicant: { name }, occurredAt });
+    const expectConflict = async (url: string, token: string, detail: RegExp) => {
+      const r = await getPdf(url, token);
+      expect(r.status).toBe(409);
+      expect(r.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(r.json.detail).toMatch(detail);
+    };
+    let june: { id: string; code: string }, july: { id: string; code: string }, stopped: { id: string; code: string };
+
+    beforeAll(async () => {
+      june = await receiveB('Đặng Văn Ba Mươi', '2025-06-30T23:59:00+07:00');
+      july = await receiveB('Ngô Thị Mồng Một', '2025-07-01T00:00:00+07:00');
+      stopped = await receiveB('Bùi Văn Dừng', '2025-07-02T09:00:00+07:00');
+      await post(supervisor, `/dossiers/${july.id}/assign`, {
+        assignee: 'officer-b',
+        assigneeName: 'Phạm Quốc Huy',
+        department: 'Phòng Kinh tế',
+        occurredAt: '2025-07-01T09:00:00+07:00',
+      });
+      await post(supervisor, `/dossiers/${july.id}/request-supplement`, { reason: 'Thiếu tờ khai đăng ký biến động', occurredAt: '2025-07-02T10:00:00+07:00' });
+      await post(supervisor, `/dossiers/${stopped.id}/apologise`, {
+        reason: 'Chờ ý kiến Văn phòng đăng ký đất đai',
+        newDueAt: '2025-07-10T17:00:00+07:00',
+        occurredAt: '2025-07-03T10:00:00+07:00',
+      });
+      await post(clerkB, `/dossiers/${stopped.id}/withdraw`, { reason: 'Công dân đề nghị dừng giải quyết', occurredAt: '2025-07-04T15:30:00+07:00' });
+      await post(clerkB, `/dossiers/${june.id}/withdraw`, { reason: 'Nộp nhầm thủ tục', occurredAt: '2025-07-01T08:00:00+07:00' });
+    }, 60_000);
+
+    it('freezes the rule set at reception: 23:59 on 30 June is 2018, 00:00 on 1 July is 2025', async () => {
+      expect((await history(june.id)).events[0].data.ruleSet).toBe('2018');
+      expect((await history(july.id)).events[0].data.ruleSet).toBe('2025');
+      expect((await history(id)).events[0].data.ruleSet).toBe('2018');
+    });
+
+    it('numbers and titles every form by the dossier’s circular', async () => {
+      const text = async (url: string) => {
+        const r = await getPdf(url, clerkB);
+        expect(r.status).toBe(200);
+        return flat(pdfText(r.bytes));
+      };
+      expect(await text(`/dossiers/${june.id}/forms/receipt.pdf`)).toContain('Mẫu số 01 (Thông tư số 01/2018/TT-VPCP)');
+      const receipt = await text(`/dossiers/${july.id}/forms/receipt.pdf`);
+      expect(receipt).toContain('Mẫu số 01 (Thông tư số 03/2025/TT-VPCP)');
+      expect(receipt).toContain('GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ');
+      expect(await text(`/dossiers/${june.id}/forms/control-sheet.pdf`)).toContain('Mẫu số 05 (Thông tư số 01/2018/TT-VPCP)');
+      expect(await text(`/dossiers/${july.id}/forms/control-sheet.pdf`)).toContain('Mẫu số 06 (Thông tư số 03/2025/TT-VPCP)');
+      const apology = await text(`/dossiers/${stopped.id}/forms/apology.pdf`);
+      expect(apology).toContain('Mẫu số 04 (Thông tư số 03/2025/TT-VPCP)');
+      expect(apology).toContain('VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT');
+      expect(flat(pdfText((await getPdf(`/dossiers/${id}/forms/apology.pdf`, clerkA)).bytes))).toContain('Mẫu số 04 (Thông tư số 01/2018/TT-VPCP)');
+      const book2025 = flat(pdfText((await getPdf(`/units/${WARD_B}/tracking-book.pdf?year=2025`, supervisor)).bytes));
+      expect(book2025).toContain('Mẫu số 07 (Thông tư số 03/2025/TT-VPCP)');
+      const book2024 = flat(pdfText((await getPdf(`/units/${WARD_A}/tracking-book.pdf?year=2024`, supervisor)).bytes));
+      expect(book2024).toContain('Mẫu số 06 (Thông tư số 01/2018/TT-VPCP)');
+    });
+
+    it('form 02: the supplement request with its reason and who to contact (the assignee)', async () => {
+      const r = await getPdf(`/dossiers/${july.id}/forms/supplement-request.pdf`, clerkB);
+      expect(r.status).toBe(200);
+      expect(r.headers['content-disposition']).toBe(`inline; filename="${july.code}-phieu-yeu-cau-bo-sung.pdf"`);
+      const text = flat(pdfText(r.bytes));
+      for (const s of [
+        'Mẫu số 02 (Thông tư số 03/2025/TT-VPCP)',
+        'PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ',
+        july.code,
+        'Kính gửi: Ngô Thị Mồng Một',
+        'Lý do: Thiếu tờ khai đăng ký biến động',
+        'liên hệ Phạm Quốc Huy - Phòng Kinh tế',
+        'TP. Hồ Chí Minh, ngày 02 tháng 7 năm 2025',
+      ])
+        expect(text).toContain(s);
+      const old = flat(pdfText((await getPdf(`/dossiers/${id}/forms/supplement-request.pdf`, officerA)).bytes));
+      for (const s of ['Mẫu số 02 (Thông tư số 01/2018/TT-VPCP)', 'Lý do: Thiếu bản sao sổ đỏ', 'liên hệ Trần Minh - Phòng Tài nguyên và Môi trường'])
+        expect(old).toContain(s);
+      await expectConflict(`/dossiers/${june.id}/forms/supplement-request.pdf`, clerkB, /has no supplement request/);
+    });
+
+    it('form 03: the refusal of a refused resolution; 409 for a dossier that was not refused', async () => {
+      const r = await getPdf(`/dossiers/${others.march.id}/forms/refusal.pdf`, clerkA);
+      expect(r.status).toBe(200);
+      expect(r.headers['content-disposition']).toBe(`inline; filename="${others.march.code}-phieu-tu-choi.pdf"`);
+      const text = flat(pdfText(r.bytes));
+      for (const s of [
+        'Mẫu số 03 (Thông tư số 01/2018/TT-VPCP)',
+        'PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ',
+        'Kính gửi: Lý Thị Mười',
+        'Ngày 10/03/2025',
+        'Nghị định số 61/2018/NĐ-CP',
+      ])
+        expect(text).toContain(s);
+      await expectConflict(`/dossiers/${id}/forms/refusal.pdf`, clerkA, /was not refused/);
+    });
+
+    it('form 05 (Thông tư 03/2025): the notice of stopping of a withdrawn dossier; 409 for one still in processing', async () => {
+      const r = await getPdf(`/dossiers/${stopped.id}/forms/stop-notice.pdf`, clerkB);
+      expect(r.status).toBe(200);
+      expect(r.headers['content-disposition']).toBe(`inline; filename="${stopped.code}-thong-bao-dung-giai-quyet.pdf"`);
+      const text = flat(pdfText(r.bytes));
+      for (const s of [
+        'Mẫu số 05 (Thông tư số 03/2025/TT-VPCP)',
+        'THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ',
+        'Kính gửi: Bùi Văn Dừng',
+        'kể từ 15 giờ 30 phút, ngày 04/07/2025',
+        'Lý do: Công dân đề nghị dừng giải quyết',
+        'Phạm Văn Bình',
+      ])
+        expect(text).toContain(s);
+      // a 2018 dossier: Thông tư 01/2018 has no such form, so no form number
+      const old = flat(pdfText((await getPdf(`/dossiers/${june.id}/forms/stop-notice.pdf`, clerkB)).bytes));
+      expect(old).toContain('THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ');
+      expect(old).not.toContain('Mẫu số');
+      await expectConflict(`/dossiers/${july.id}/forms/stop-notice.pdf`, clerkB, /is not withdrawn/);
+      await expectConflict(`/dossiers/${id}/forms/stop-notice.pdf`, clerkA, /is not withdrawn/);
+    });
+
+    it('the new forms are scoped like the others', async () => {
+      expect((await getPdf(`/dossiers/${stopped.id}/forms/stop-notice.pdf`, clerkA)).status).toBe(404);
+      expect((await getPdf(`/dossiers/${july.id}/forms/supplement-request.pdf`)).status).toBe(401);
+      expect((await getPdf(`/dossiers/not-a-uuid/forms/refusal.pdf`, admin)).status).toBe(400);
+    });
+  });
+
+  it('documents the form routes in OpenAPI as application/pdf', async () => {
     const doc = await h.request('GET', '/docs/openapi.json');
     expect(doc.status).toBe(200);
     for (const p of [
@@ -280,6 +407,9 @@ describe('printable forms end to end (PGlite)', () => {
       '/api/v1/dossiers/{id}/forms/apology.pdf',
       '/api/v1/dossiers/{id}/forms/control-sheet.pdf',
       '/api/v1/units/{code}/tracking-book.pdf',
+      '/api/v1/dossiers/{id}/forms/supplement-request.pdf',
+      '/api/v1/dossiers/{id}/forms/refusal.pdf',
+      '/api/v1/dossiers/{id}/forms/stop-notice.pdf',
     ]) {
       expect(doc.body.paths[p]?.get?.responses?.['200']?.content?.['application/pdf']).toBeDefined();
     }

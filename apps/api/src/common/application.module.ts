@@ -23,7 +23,7 @@ export class ReferenceLifecycle implements OnModuleInit, OnApplicationShutdown {
     {
       provide: DossierService,
       useFactory: (store: EventStore, ref: ReferenceService, config: AppConfig) =>
-        new DossierService(store, ref, { earliestBusinessDate: config.earliestBusinessDate }),
+        new DossierService(store, ref, { earliestBusinessDate: config.earliestBusinessDate, ruleSetSwitches: config.ruleSetSwitches }),
       inject: [EVENT_STORE, ReferenceService, APP_CONFIG],
     },
     { provide: AuditService, useFactory: (store: EventStore, ref: ReferenceService) => new AuditService(store, ref), inject: [EVENT_STORE, ReferenceService] },

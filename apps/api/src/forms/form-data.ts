@@ -11,12 +11,17 @@
  * The unit's `timingMode: 'day'` policy (compare dates only) applies here too (for the resolution,
  * the policy frozen into the DossierResolved event, as in the report). Steps on the
  * citizen's side (handing in a supplement, withdrawing) are not counted against the due time ("—").
- * There is no "result returned" event: the return row is printed with blank times to be filled by
- * hand, and the tracking book's "returned" column shows the resolution time.
+ *
+ * Numbers and titles follow the dossier's form set (issue #14, libs/domain/src/rules): Thông tư
+ * 01/2018 for a dossier of rule set '2018', Thông tư 03/2025 for a '2025' one (from
+ * TT03_2025_FORMS_FROM). The return of the result (the control sheet's last row, the tracking book's
+ * "Trả kết quả" column) is the real return (event `ResultReturned`: time, recipient), never the
+ * resolution; until the result is returned those cells stay blank (filled by hand on paper).
  */
 import { ReferenceData, UnitRecord } from '@motcua/application';
 import {
   ApologyIssued,
+  DEFAULT_RULE_SET_SWITCHES,
   DEFAULT_TIME_ZONE,
   DossierAssigned,
   DossierEvent,
@@ -25,7 +30,18 @@ import {
   DossierWithdrawn,
   ExistingDossier,
   foldDossier,
+  isDossierEventType,
+  FORM_TEMPLATES,
+  FormKind,
+  FormSetId,
+  formSetOf,
+  FormTemplate,
+  localDateOf,
   ProcessingTime,
+  RULE_SETS,
+  RuleSetId,
+  ruleSetOfReception,
+  RuleSetSwitches,
   SupplementReceived,
   SupplementRequested,
   timingClass,
@@ -37,7 +53,10 @@ import {
   ControlSheetForm,
   ControlSheetRow,
   ReceiptForm,
+  RefusalForm,
   StepTiming,
+  StopNoticeForm,
+  SupplementRequestForm,
   TIMING_LABELS,
   TrackingBookForm,
   TrackingBookRow,
@@ -115,9 +134,131 @@ function dossierHeading(ref: ReferenceData, d: DossierReceived['data'], u: UnitI
   };
 }
 
+// ───────────────────────────────────────────────────────────────────────────────────────────────
+// MERGE POINT (issue #14): the fields of the events other helpers add, read here and nowhere else.
+// `SupplementRequested.items/sequence` (refusal helper), `DossierRefusedAtReception` (refusal
+// helper), `ResultReturned` and `StepCorrected { undo: 'return-result' }` (steps helper) are read
+// by event type name with the contract's shapes declared locally, so the forms work as soon as the
+// events are recorded. After merging, the lead may swap these local shapes for the domain types
+// (`SupplementRequested['data']`, `DossierRefusedAtReception['data']`, `ResultReturned['data']`).
+// ───────────────────────────────────────────────────────────────────────────────────────────────
+
+/** `DossierRefusedAtReception.data` (contract #14). */
+interface RefusedAtReceptionData {
+  dossierId: string;
+  code: string;
+  unitCode: string;
+  procedureCode: string;
+  procedureName?: string;
+  applicant: DossierReceived['data']['applicant'];
+  timeZone: string;
+  refusedAt: string;
+  reason: string;
+  legalBasis?: string;
+  ruleSet?: RuleSetId;
+}
+/** `SupplementRequested.data` with the contract's optional fields. */
+type SupplementRequestedData = SupplementRequested['data'] & { items?: { name: string; note?: string }[]; sequence?: number; withinLegalTime?: boolean };
+/** `ResultReturned.data` (contract #14). */
+interface ResultReturnedData {
+  method: 'counter' | 'postal' | 'online';
+  recipient?: { name: string; idNumber?: string; relation?: string };
+  note?: string;
+  returnedAt: string;
+}
+
+/** The refusal a form 03 prints: at reception, or a refused resolution. */
+export interface RefusalFacts {
+  stage: 'reception' | 'resolution';
+  reason: string;
+  legalBasis?: string;
+  refusedAt: string;
+  refusedBy: string;
+}
+/** The return of the result (ResultReturned not undone by a correction). */
+export interface ReturnFacts {
+  returnedAt: string;
+  method: 'counter' | 'postal' | 'online';
+  recipient?: { name: string; idNumber?: string; relation?: string };
+  note?: string;
+  returnedBy: string;
+}
+
+/** The refusal at reception recorded on the stream, if any. */
+export function refusalAtReceptionOf(steps: RecordedStep[]): (RefusedAtReceptionData & { refusedBy: string }) | undefined {
+  const s = steps.find((e) => e.type === 'DossierRefusedAtReception');
+  return s && { ...(s.data as RefusedAtReceptionData), refusedBy: actorName(s) };
+}
+
+/** Every supplement request with its optional items and sequence (1 for the first when not recorded). */
+export function supplementRequestsOf(steps: RecordedStep[]): (SupplementRequestedData & { requestedBy: string; sequence: number })[] {
+  return steps
+    .filter((s) => s.type === 'SupplementRequested')
+    .map((s, i) => {
+      const data = s.data as SupplementRequestedData;
+      return { ...data, requestedBy: actorName(s), sequence: data.sequence ?? i + 1 };
+    });
+}
+
+/** The standing return of the result: the last `ResultReturned`, unless a later correction undid it. */
+export function returnOf(steps: RecordedStep[]): ReturnFacts | undefined {
+  let returned: ReturnFacts | undefined;
+  for (const s of steps) {
+    if (s.type === 'ResultReturned') returned = { ...(s.data as ResultReturnedData), returnedBy: actorName(s) };
+    else if (s.type === 'StepCorrected' && ['return-result', 'resolve'].includes((s.data as { undo?: string }).undo ?? '')) returned = undefined;
+  }
+  return returned;
+}
+// ─────────────────────────────────────────── end of MERGE POINT ─────────────────────────────────
+
+export const RETURN_METHOD_LABELS: Record<ReturnFacts['method'], string> = {
+  counter: 'Trả trực tiếp tại Bộ phận Một cửa',
+  postal: 'Trả qua dịch vụ bưu chính công ích',
+  online: 'Trả trực tuyến',
+};
+
+/** "Trần Văn B (người được ủy quyền)", or the applicant when no recipient was recorded. */
+export function recipientText(r: ReturnFacts, applicantName: string): string {
+  return r.recipient ? `${r.recipient.name}${r.recipient.relation ? ` (${r.recipient.relation})` : ''}` : applicantName;
+}
+
+/** What a reception or a refusal at reception share: enough to head a form and pick its form set. */
+interface DossierOrigin {
+  code: string;
+  unitCode: string;
+  procedureCode: string;
+  procedureName?: string;
+  applicant: DossierReceived['data']['applicant'];
+  timeZone: string;
+  /** Reception time, or the refusal time of a dossier refused at the counter. */
+  receivedAt: string;
+  ruleSet?: RuleSetId;
+}
+
+function originOf(steps: RecordedStep[]): DossierOrigin | undefined {
+  const received = find(steps, 'DossierReceived')?.data as DossierReceived['data'] | undefined;
+  if (received) return received;
+  const refused = refusalAtReceptionOf(steps);
+  return refused && { ...refused, receivedAt: refused.refusedAt };
+}
+
+/** The form set a dossier is printed on (its frozen rule set, else derived from the reception date). */
+export function formSetOfSteps(steps: RecordedStep[], switches: RuleSetSwitches = DEFAULT_RULE_SET_SWITCHES): FormSetId {
+  const o = originOf(steps);
+  if (!o) return 'TT01/2018';
+  const ruleSet = ruleSetOfReception(o, switches);
+  return formSetOf(ruleSet, new Date(o.receivedAt), o.timeZone, switches);
+}
+
+function templateFor(steps: RecordedStep[], kind: FormKind, switches: RuleSetSwitches): FormTemplate {
+  return FORM_TEMPLATES[formSetOfSteps(steps, switches)][kind];
+}
+
 /** The dossier state folded from the recorded steps. */
 export function stateOf(steps: RecordedStep[]): ExistingDossier {
-  return foldDossier(steps.map((s) => toDossierEvent(s))) as ExistingDossier;
+  // events this build does not know (none once every #14 branch is merged: the service has already
+  // read the stream) are read by the MERGE POINT functions above, not folded
+  return foldDossier(steps.filter((s) => isDossierEventType(s.type)).map((s) => toDossierEvent(s))) as ExistingDossier;
 }
 
 function find<T extends DossierEvent['type']>(
@@ -127,13 +268,14 @@ function find<T extends DossierEvent['type']>(
   return steps.find((s) => s.type === type) as never;
 }
 
-export function receiptForm(ref: ReferenceData, steps: RecordedStep[]): ReceiptForm {
+export function receiptForm(ref: ReferenceData, steps: RecordedStep[], switches: RuleSetSwitches = DEFAULT_RULE_SET_SWITCHES): ReceiptForm {
   const received = find(steps, 'DossierReceived')!;
   const d = received.data as DossierReceived['data'];
   const u = unitInfo(ref, d.unitCode, d.timeZone);
   const lastSupplement = [...steps].reverse().find((s) => s.type === 'SupplementReceived');
   const sup = lastSupplement?.data as SupplementReceived['data'] | undefined;
   return {
+    template: templateFor(steps, 'receipt', switches),
     timeZone: u.timeZone,
     place: u.place,
     agency: { superior: u.name, name: ONE_STOP },
@@ -150,7 +292,7 @@ export function receiptForm(ref: ReferenceData, steps: RecordedStep[]): ReceiptF
 }
 
 /** Form 04, or undefined when the dossier has no apology. */
-export function apologyForm(ref: ReferenceData, steps: RecordedStep[]): ApologyForm | undefined {
+export function apologyForm(ref: ReferenceData, steps: RecordedStep[], switches: RuleSetSwitches = DEFAULT_RULE_SET_SWITCHES): ApologyForm | undefined {
   const apology = find(steps, 'ApologyIssued');
   if (!apology) return undefined;
   const a = apology.data as ApologyIssued['data'];
@@ -158,6 +300,7 @@ export function apologyForm(ref: ReferenceData, steps: RecordedStep[]): ApologyF
   const u = unitInfo(ref, d.unitCode, d.timeZone);
   return {
     ...dossierHeading(ref, d, u),
+    template: templateFor(steps, 'apology', switches),
     previousDueAt: a.previousDueAt,
     reason: a.reason,
     newDueAt: a.newDueAt,
@@ -168,7 +311,12 @@ export function apologyForm(ref: ReferenceData, steps: RecordedStep[]): ApologyF
 }
 
 /** Form 05: one row per hand-off, in the order they happened. */
-export function controlSheetForm(ref: ReferenceData, steps: RecordedStep[], printedAt: Date): ControlSheetForm {
+export function controlSheetForm(
+  ref: ReferenceData,
+  steps: RecordedStep[],
+  printedAt: Date,
+  switches: RuleSetSwitches = DEFAULT_RULE_SET_SWITCHES,
+): ControlSheetForm {
   const received = find(steps, 'DossierReceived')!;
   const d = received.data as DossierReceived['data'];
   const u = unitInfo(ref, d.unitCode, d.timeZone);
@@ -176,6 +324,7 @@ export function controlSheetForm(ref: ReferenceData, steps: RecordedStep[], prin
   const classify = (at: string, due: string, mode: 'exact' | 'day' = u.timingMode): StepTiming => timingClass(new Date(at), new Date(due), u.timeZone, mode);
   const oneStop = `${ONE_STOP} (${u.name})`;
   const clerk = actorName(received);
+  const returned = returnOf(steps);
   let due = d.dueAt;
   let holder: { agency: string; person: string } | undefined;
   const rows: ControlSheetRow[] = [];
@@ -271,7 +420,22 @@ export function controlSheetForm(ref: ReferenceData, steps: RecordedStep[], prin
           timing: classify(r.resolvedAt, due, frozenMode(r)),
           note: r.note,
         });
-        rows.push({ step: 'Trả kết quả cho tổ chức, cá nhân', fromAgency: oneStop, toAgency: CITIZEN, taker: d.applicant.name, timing: null });
+        // the real return (time, clerk, recipient) when recorded; else blank cells to fill by hand
+        rows.push(
+          returned
+            ? {
+                step: 'Trả kết quả cho tổ chức, cá nhân',
+                fromAgency: oneStop,
+                toAgency: CITIZEN,
+                handedOverAt: returned.returnedAt,
+                takenAt: returned.returnedAt,
+                giver: returned.returnedBy,
+                taker: recipientText(returned, d.applicant.name),
+                timing: null,
+                note: [RETURN_METHOD_LABELS[returned.method], returned.note].filter(Boolean).join('; '),
+              }
+            : { step: 'Trả kết quả cho tổ chức, cá nhân', fromAgency: oneStop, toAgency: CITIZEN, taker: d.applicant.name, timing: null },
+        );
         break;
       }
       case 'DossierWithdrawn': {
@@ -295,6 +459,7 @@ export function controlSheetForm(ref: ReferenceData, steps: RecordedStep[], prin
   }
   return {
     ...dossierHeading(ref, d, u),
+    template: templateFor(steps, 'control-sheet', switches),
     dueAt: state.effectiveDueAt,
     resolvingAgency: holder?.agency ?? u.name,
     rows,
@@ -307,6 +472,7 @@ export function trackingBookRow(steps: RecordedStep[], timeZone: string, timingM
   const d = find(steps, 'DossierReceived')!.data as DossierReceived['data'];
   const s = stateOf(steps);
   const first = find(steps, 'DossierAssigned')?.data as DossierAssigned['data'] | undefined;
+  const returned = returnOf(steps);
   const notes: string[] = [];
   for (const round of s.supplements) {
     notes.push(round.dueAt ? `Bổ sung hồ sơ, hẹn lại ${viDate(round.dueAt, timeZone)}` : 'Chờ bổ sung hồ sơ');
@@ -331,14 +497,35 @@ export function trackingBookRow(steps: RecordedStep[], timeZone: string, timingM
     transferredTo: first ? (first.department ?? first.assigneeName ?? first.assignee) : undefined,
     transferredAt: first?.assignedAt,
     result,
-    returnedAt: s.resolvedAt,
+    // the real return, never the resolution (blank until the result is handed over)
+    returnedAt: returned?.returnedAt,
+    returnedTo: returned && recipientText(returned, d.applicant.name),
     notes: notes.join('; '),
   };
 }
 
-export function trackingBookForm(ref: ReferenceData, unitCode: string, year: number, dossiers: RecordedStep[][], printedAt: Date): TrackingBookForm {
+/**
+ * The book of a year is kept on the form in force on its last day, or on the day it is printed
+ * when the year is not over (a book of 2025 is a Thông tư 03/2025 book by default).
+ */
+export function trackingBookTemplate(year: number, printedAt: Date, timeZone: string, switches: RuleSetSwitches = DEFAULT_RULE_SET_SWITCHES): FormTemplate {
+  const today = localDateOf(printedAt, timeZone);
+  const yearEnd = `${String(year).padStart(4, '0')}-12-31`;
+  const day = today < yearEnd ? today : yearEnd;
+  return FORM_TEMPLATES[day >= switches.tt03FormsFrom && day >= switches.rules2025From ? 'TT03/2025' : 'TT01/2018']['tracking-book'];
+}
+
+export function trackingBookForm(
+  ref: ReferenceData,
+  unitCode: string,
+  year: number,
+  dossiers: RecordedStep[][],
+  printedAt: Date,
+  switches: RuleSetSwitches = DEFAULT_RULE_SET_SWITCHES,
+): TrackingBookForm {
   const u = unitInfo(ref, unitCode);
   return {
+    template: trackingBookTemplate(year, printedAt, u.timeZone, switches),
     timeZone: u.timeZone,
     place: u.place,
     agency: agencyOf(u),
@@ -346,5 +533,108 @@ export function trackingBookForm(ref: ReferenceData, unitCode: string, year: num
     year,
     rows: dossiers.map((steps) => trackingBookRow(steps, u.timeZone, u.timingMode)),
     printedAt: printedAt.toISOString(),
+  };
+}
+
+/** The contact of a supplement request: whoever held the dossier when it was asked (the assignee), else the unit. */
+function contactAt(steps: RecordedStep[], until: number, u: UnitInfo, requestedBy: string) {
+  let contact = { unit: u.name, person: requestedBy || undefined };
+  for (const s of steps.slice(0, until)) {
+    if (s.type !== 'DossierAssigned') continue;
+    const a = s.data as DossierAssigned['data'];
+    contact = { unit: a.department ?? u.name, person: a.assigneeName ?? a.assignee };
+  }
+  return contact;
+}
+
+/** Form 02 of the last supplement request, or undefined when none was made. */
+export function supplementRequestForm(
+  ref: ReferenceData,
+  steps: RecordedStep[],
+  switches: RuleSetSwitches = DEFAULT_RULE_SET_SWITCHES,
+): SupplementRequestForm | undefined {
+  const requests = supplementRequestsOf(steps);
+  const last = requests[requests.length - 1];
+  if (!last) return undefined;
+  const d = find(steps, 'DossierReceived')!.data as DossierReceived['data'];
+  const u = unitInfo(ref, d.unitCode, d.timeZone);
+  const at = steps.map((s) => s.type).lastIndexOf('SupplementRequested');
+  const heading = dossierHeading(ref, d, u);
+  return {
+    template: templateFor(steps, 'supplement-request', switches),
+    timeZone: heading.timeZone,
+    place: heading.place,
+    agency: heading.agency,
+    code: d.code,
+    applicantName: d.applicant.name,
+    procedureName: heading.procedureName,
+    receivedAt: d.receivedAt,
+    requestedAt: last.requestedAt,
+    reason: last.reason,
+    items: last.items,
+    sequence: last.sequence,
+    contact: contactAt(steps, at, u, last.requestedBy),
+    requestedBy: last.requestedBy,
+  };
+}
+
+/** The refusal of a dossier: at the counter, or a standing refused resolution. */
+export function refusalOf(steps: RecordedStep[]): RefusalFacts | undefined {
+  const atReception = refusalAtReceptionOf(steps);
+  if (atReception) {
+    return {
+      stage: 'reception',
+      reason: atReception.reason,
+      legalBasis: atReception.legalBasis,
+      refusedAt: atReception.refusedAt,
+      refusedBy: atReception.refusedBy,
+    };
+  }
+  if (!find(steps, 'DossierReceived')) return undefined;
+  const state = stateOf(steps) as ExistingDossier & { outcome?: string };
+  if (state.outcome !== 'refused') return undefined;
+  const resolution = [...steps].reverse().find((s) => s.type === 'DossierResolved')!;
+  const r = resolution.data as DossierResolved['data'];
+  return { stage: 'resolution', reason: r.note ?? '', refusedAt: r.resolvedAt, refusedBy: actorName(resolution) };
+}
+
+/** Form 03, or undefined when the dossier was not refused. */
+export function refusalForm(ref: ReferenceData, steps: RecordedStep[], switches: RuleSetSwitches = DEFAULT_RULE_SET_SWITCHES): RefusalForm | undefined {
+  const refusal = refusalOf(steps);
+  const o = originOf(steps);
+  if (!refusal || !o) return undefined;
+  const u = unitInfo(ref, o.unitCode, o.timeZone);
+  const ruleSet = ruleSetOfReception(o, switches);
+  return {
+    template: templateFor(steps, 'refusal', switches),
+    timeZone: u.timeZone,
+    place: u.place,
+    agency: agencyOf(u),
+    stage: refusal.stage,
+    code: o.code,
+    applicantName: o.applicant.name,
+    procedureName: o.procedureName ?? ref.procedures.get(o.procedureCode)?.name ?? o.procedureCode,
+    receivedAt: refusal.stage === 'resolution' ? o.receivedAt : undefined,
+    refusedAt: refusal.refusedAt,
+    reason: refusal.reason,
+    legalBasis: refusal.legalBasis,
+    decree: RULE_SETS[ruleSet].decree,
+    signedBy: refusal.refusedBy,
+  };
+}
+
+/** Form 05 (Thông tư 03/2025) of a withdrawn dossier, or undefined when it was not withdrawn. */
+export function stopNoticeForm(ref: ReferenceData, steps: RecordedStep[], switches: RuleSetSwitches = DEFAULT_RULE_SET_SWITCHES): StopNoticeForm | undefined {
+  if (!find(steps, 'DossierReceived') || stateOf(steps).status !== 'withdrawn') return undefined;
+  const withdrawal = [...steps].reverse().find((s) => s.type === 'DossierWithdrawn')!;
+  const w = withdrawal.data as DossierWithdrawn['data'];
+  const d = find(steps, 'DossierReceived')!.data as DossierReceived['data'];
+  const u = unitInfo(ref, d.unitCode, d.timeZone);
+  return {
+    ...dossierHeading(ref, d, u),
+    template: templateFor(steps, 'stop-notice', switches),
+    stoppedAt: w.withdrawnAt,
+    reason: w.reason,
+    signedBy: actorName(withdrawal),
   };
 }

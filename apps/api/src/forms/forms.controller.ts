@@ -1,6 +1,6 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query, Req, StreamableFile } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { FastifyRequest } from 'fastify';
 import { CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR, isCalendarYear } from '@motcua/domain';
 import { BadRequestProblem, CurrentUser, Principal, Roles, UnprocessableProblem } from '@motcua/platform';
@@ -16,6 +16,8 @@ const PDF_RESPONSE = {
   content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
 };
 
+const NOT_APPLICABLE = { description: 'problem+json: the form does not apply to the dossier in its present state' };
+
 /** An ASCII file name: anything but letters, digits, dot, dash and underscore becomes a dash. */
 function asciiName(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]+/g, '-');
@@ -26,7 +28,8 @@ function pdf({ bytes, filename }: PrintedForm): StreamableFile {
 }
 
 /**
- * Printable forms of Thông tư 01/2018/TT-VPCP (api-v1 "Printable forms"). Unit scoping of the
+ * Printable forms (api-v1 "Printable forms", "Forms"): numbered and titled by the dossier's rule set
+ * (Thông tư 01/2018/TT-VPCP or Thông tư 03/2025/TT-VPCP, libs/domain/src/rules). Unit scoping of the
  * dossier forms is enforced by DossierService (404 when unknown or outside the caller's units).
  */
 @ApiTags('forms')
@@ -41,7 +44,7 @@ export class FormsController {
 
   @Get('dossiers/:id/forms/receipt.pdf')
   @Roles(...DOSSIER_READERS)
-  @ApiOperation({ summary: 'Form 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả (A5)' })
+  @ApiOperation({ summary: 'Form 01 (both circulars): Giấy tiếp nhận hồ sơ và hẹn trả kết quả (A5)' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiProduces('application/pdf')
   @ApiOkResponse(PDF_RESPONSE)
@@ -51,7 +54,10 @@ export class FormsController {
 
   @Get('dossiers/:id/forms/apology.pdf')
   @Roles(...DOSSIER_READERS)
-  @ApiOperation({ summary: 'Form 04: Phiếu xin lỗi và hẹn lại ngày trả kết quả (A5); 404 when the dossier has no apology' })
+  @ApiOperation({
+    summary:
+      'Form 04: Phiếu xin lỗi và hẹn lại ngày trả kết quả (TT 01/2018) / Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (TT 03/2025) (A5); 404 when the dossier has no apology',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiProduces('application/pdf')
   @ApiOkResponse(PDF_RESPONSE)
@@ -61,7 +67,9 @@ export class FormsController {
 
   @Get('dossiers/:id/forms/control-sheet.pdf')
   @Roles(...DOSSIER_READERS)
-  @ApiOperation({ summary: 'Form 05: Phiếu kiểm soát quá trình giải quyết hồ sơ (A4): one row per hand-off, early / on time / late' })
+  @ApiOperation({
+    summary: 'Form 05 (TT 01/2018) / 06 (TT 03/2025): Phiếu kiểm soát quá trình giải quyết hồ sơ (A4): one row per hand-off, early / on time / late',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiProduces('application/pdf')
   @ApiOkResponse(PDF_RESPONSE)
@@ -69,9 +77,49 @@ export class FormsController {
     return this.dossierForm(id, 'control-sheet', req, user);
   }
 
+  @Get('dossiers/:id/forms/supplement-request.pdf')
+  @Roles(...DOSSIER_READERS)
+  @ApiOperation({
+    summary:
+      'Form 02: Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (A5) of the last supplement request: items, reason, who to contact; 409 when no supplement was requested',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiProduces('application/pdf')
+  @ApiOkResponse(PDF_RESPONSE)
+  @ApiConflictResponse(NOT_APPLICABLE)
+  supplementRequest(@Param('id', uuid) id: string, @Req() req: FastifyRequest, @CurrentUser() user: Principal) {
+    return this.dossierForm(id, 'supplement-request', req, user);
+  }
+
+  @Get('dossiers/:id/forms/refusal.pdf')
+  @Roles(...DOSSIER_READERS)
+  @ApiOperation({
+    summary: 'Form 03: Phiếu từ chối tiếp nhận giải quyết hồ sơ (A5): legal basis and reason, at reception or of a refused resolution; 409 otherwise',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiProduces('application/pdf')
+  @ApiOkResponse(PDF_RESPONSE)
+  @ApiConflictResponse(NOT_APPLICABLE)
+  refusal(@Param('id', uuid) id: string, @Req() req: FastifyRequest, @CurrentUser() user: Principal) {
+    return this.dossierForm(id, 'refusal', req, user);
+  }
+
+  @Get('dossiers/:id/forms/stop-notice.pdf')
+  @Roles(...DOSSIER_READERS)
+  @ApiOperation({ summary: 'Form 05 (Thông tư 03/2025): Thông báo dừng giải quyết hồ sơ (A5) of a withdrawn dossier; 409 otherwise' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiProduces('application/pdf')
+  @ApiOkResponse(PDF_RESPONSE)
+  @ApiConflictResponse(NOT_APPLICABLE)
+  stopNotice(@Param('id', uuid) id: string, @Req() req: FastifyRequest, @CurrentUser() user: Principal) {
+    return this.dossierForm(id, 'stop-notice', req, user);
+  }
+
   @Get('units/:code/tracking-book.pdf')
   @Roles(...BOOK_READERS)
-  @ApiOperation({ summary: 'Form 06: Sổ theo dõi hồ sơ of a unit for a year (A4 landscape), numbered from 1 in order of reception' })
+  @ApiOperation({
+    summary: 'Form 06 (TT 01/2018) / 07 (TT 03/2025): Sổ theo dõi hồ sơ of a unit for a year (A4 landscape), numbered from 1 in order of reception',
+  })
   @ApiParam({ name: 'code', description: 'unit code (agency e-ID code)' })
   @ApiQuery({ name: 'year', required: true, description: 'four-digit year, e.g. 2025', example: '2025' })
   @ApiProduces('application/pdf')

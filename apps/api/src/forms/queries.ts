@@ -7,12 +7,22 @@ import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { CommandContext, DossierService, ReferenceService } from '@motcua/application';
 import { instantAt } from '@motcua/domain';
-import { renderApology, renderControlSheet, renderReceipt, renderTrackingBook } from '@motcua/pdf';
-import { NotFoundProblem, SQL_DRIVER } from '@motcua/platform';
+import { renderApology, renderControlSheet, renderReceipt, renderRefusal, renderStopNotice, renderSupplementRequest, renderTrackingBook } from '@motcua/pdf';
+import { ConflictProblem, NotFoundProblem, SQL_DRIVER } from '@motcua/platform';
 import { dossierIdsReceivedBetween } from '@motcua/projections';
 import { SqlDriver } from '@motcua/sql';
 import { requireUnitAccess } from '../common/unit-scope';
-import { apologyForm, controlSheetForm, receiptForm, RecordedStep, trackingBookForm, unitInfo } from './form-data';
+import {
+  apologyForm,
+  controlSheetForm,
+  receiptForm,
+  RecordedStep,
+  refusalForm,
+  stopNoticeForm,
+  supplementRequestForm,
+  trackingBookForm,
+  unitInfo,
+} from './form-data';
 
 /** A rendered form and the file name it is sent under. */
 export interface PrintedForm {
@@ -20,7 +30,12 @@ export interface PrintedForm {
   filename: string;
 }
 
-export type DossierFormKind = 'receipt' | 'apology' | 'control-sheet';
+export type DossierFormKind = 'receipt' | 'apology' | 'control-sheet' | 'supplement-request' | 'refusal' | 'stop-notice';
+
+/** 409: the form does not apply to the dossier in its present state (nothing is written). */
+function notApplicable(code: string, detail: string): ConflictProblem {
+  return new ConflictProblem(`form not applicable: dossier ${code} ${detail}`, { extra: { code } });
+}
 
 export class PrintDossierFormQuery {
   constructor(
@@ -50,16 +65,36 @@ export class PrintDossierFormHandler implements IQueryHandler<PrintDossierFormQu
     // 404 when unknown or outside the caller's units (DossierService scopes it)
     const { code, events: steps } = await this.dossiers.history(q.dossierId, q.ctx);
     const data = this.reference.data;
+    const switches = this.dossiers.ruleSetSwitches;
+    // a dossier refused at the counter was never received: only its refusal slip applies
+    if (q.form !== 'refusal' && !steps.some((s) => s.type === 'DossierReceived')) {
+      throw notApplicable(code, 'was refused at reception: only its refusal slip (refusal.pdf) applies');
+    }
     switch (q.form) {
       case 'receipt':
-        return { bytes: await renderReceipt(receiptForm(data, steps)), filename: `${code}-giay-tiep-nhan.pdf` };
+        return { bytes: await renderReceipt(receiptForm(data, steps, switches)), filename: `${code}-giay-tiep-nhan.pdf` };
       case 'apology': {
-        const form = apologyForm(data, steps);
+        const form = apologyForm(data, steps, switches);
         if (!form) throw new NotFoundProblem(`no apology letter: dossier ${code} has no apology (phiếu xin lỗi)`, { extra: { code } });
         return { bytes: await renderApology(form), filename: `${code}-phieu-xin-loi.pdf` };
       }
       case 'control-sheet':
-        return { bytes: await renderControlSheet(controlSheetForm(data, steps, new Date())), filename: `${code}-phieu-kiem-soat.pdf` };
+        return { bytes: await renderControlSheet(controlSheetForm(data, steps, new Date(), switches)), filename: `${code}-phieu-kiem-soat.pdf` };
+      case 'supplement-request': {
+        const form = supplementRequestForm(data, steps, switches);
+        if (!form) throw notApplicable(code, 'has no supplement request (phiếu yêu cầu bổ sung, hoàn thiện hồ sơ)');
+        return { bytes: await renderSupplementRequest(form), filename: `${code}-phieu-yeu-cau-bo-sung.pdf` };
+      }
+      case 'refusal': {
+        const form = refusalForm(data, steps, switches);
+        if (!form) throw notApplicable(code, 'was not refused, at reception or in its resolution (phiếu từ chối)');
+        return { bytes: await renderRefusal(form), filename: `${code}-phieu-tu-choi.pdf` };
+      }
+      case 'stop-notice': {
+        const form = stopNoticeForm(data, steps, switches);
+        if (!form) throw notApplicable(code, 'is not withdrawn: a notice of stopping is issued only when processing stops at the citizen’s request');
+        return { bytes: await renderStopNotice(form), filename: `${code}-thong-bao-dung-giai-quyet.pdf` };
+      }
     }
   }
 }
@@ -81,7 +116,7 @@ export class PrintTrackingBookHandler implements IQueryHandler<PrintTrackingBook
     // the read model lists the unit's dossiers of the year; each dossier's events give the details
     const dossiers: RecordedStep[][] = [];
     for (const id of await dossierIdsReceivedBetween(this.sql, unitCode, from, to)) dossiers.push((await this.dossiers.history(id, ctx)).events);
-    const bytes = await renderTrackingBook(trackingBookForm(data, unitCode, year, dossiers, new Date()));
+    const bytes = await renderTrackingBook(trackingBookForm(data, unitCode, year, dossiers, new Date(), this.dossiers.ruleSetSwitches));
     return { bytes, filename: `so-theo-doi-ho-so-${unitCode}-${year}.pdf` };
   }
 }

@@ -1,4 +1,4 @@
-import { DomainError, DossierState } from '@motcua/domain';
+import { DEFAULT_RULE_SET_SWITCHES, DomainError, DossierState, RuleSetSwitches } from '@motcua/domain';
 import { EventStore, RecordedEvent, UnitOfWork } from '@motcua/event-store/port';
 import { CommandContext } from '../context';
 import { ReferenceService } from '../reference/reference-service';
@@ -19,6 +19,8 @@ export { DEFAULT_EARLIEST_BUSINESS_DATE };
 export interface DossierServiceOptions {
   /** Business times before this local date (YYYY-MM-DD, the unit's zone) are refused (EARLIEST_BUSINESS_DATE). */
   earliestBusinessDate?: string;
+  /** Rule-set switch dates (RULES_2025_FROM, TT03_2025_FORMS_FROM); default 2025-07-01 both. */
+  ruleSetSwitches?: RuleSetSwitches;
 }
 
 /** The dossier use cases over one store: one object per command and per query. */
@@ -51,6 +53,7 @@ export class DossierService {
       reference,
       turns: new DossierTurns(),
       earliestBusinessDate: options.earliestBusinessDate ?? DEFAULT_EARLIEST_BUSINESS_DATE,
+      ruleSetSwitches: options.ruleSetSwitches ?? DEFAULT_RULE_SET_SWITCHES,
     };
     const steps = Object.fromEntries((Object.keys(DOSSIER_STEPS) as DossierActionName[]).map((n) => [n, new DossierStep(deps, n)]));
     this.useCases = {
@@ -68,6 +71,11 @@ export class DossierService {
   unitOfWork(): { dossiers: DossierService; uow: UnitOfWork } | undefined {
     const work = this.repository.unitOfWork();
     return work && { dossiers: new DossierService(work.uow, this.reference, this.options), uow: work.uow };
+  }
+
+  /** The rule-set switch dates this service receives with (the forms choose their form set with them). */
+  get ruleSetSwitches(): RuleSetSwitches {
+    return this.options.ruleSetSwitches ?? DEFAULT_RULE_SET_SWITCHES;
   }
 
   load(id: string): Promise<{ state: DossierState; events: RecordedEvent[] }> {

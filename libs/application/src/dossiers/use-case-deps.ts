@@ -1,3 +1,4 @@
+import { RuleSetSwitches } from '@motcua/domain';
 import { ReferenceService } from '../reference/reference-service';
 import { DossierRepository } from './dossier-repository';
 import { DossierTurns } from './dossier-scope';
@@ -9,4 +10,6 @@ export interface DossierUseCaseDeps {
   turns: DossierTurns;
   /** Business times before this local date (YYYY-MM-DD, the unit's zone) are refused. */
   earliestBusinessDate: string;
+  /** Rule-set switch dates (RULES_2025_FROM, TT03_2025_FORMS_FROM). */
+  ruleSetSwitches: RuleSetSwitches;
 }

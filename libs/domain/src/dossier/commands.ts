@@ -4,6 +4,7 @@
  * application with the calendar module and passed in; the decider never does calendar maths.
  */
 import type { AlertKind, Channel, OnlineLevel, Outcome, ProcessingTime, Rating } from '../shared/types';
+import type { RuleSetId } from '../rules/rule-set';
 import type { Applicant } from './events';
 
 export type DomainCommand<Type extends string, Data extends object> = Readonly<{
@@ -27,6 +28,8 @@ export type ReceiveDossier = DomainCommand<
     /** Legal due time computed from `occurredAt` by the application. */
     dueAt: Date;
     calendarVersion: string;
+    /** The rule set in force on the local reception date, chosen by the application (its switch dates are settings). */
+    ruleSet?: RuleSetId;
   }
 >;
 

@@ -4,6 +4,7 @@
  * and an upcaster, so every type exports its current `schemaVersion`.
  */
 import type { AlertKind, Channel, OnlineLevel, Outcome, ProcessingTime, Rating } from '../shared/types';
+import type { RuleSetId } from '../rules/rule-set';
 import { assertNever } from './assert-never';
 
 /** An ISO-8601 instant as produced by `Date.prototype.toISOString()`. */
@@ -41,6 +42,8 @@ export type DossierReceived = DomainEvent<
     /** Legal due time, computed by the application at reception and frozen here. */
     dueAt: IsoInstant;
     calendarVersion: string;
+    /** The rule set in force on the local reception date, frozen at reception (absent on older events: see `ruleSetOfReception`). */
+    ruleSet?: RuleSetId;
   }
 >;
 

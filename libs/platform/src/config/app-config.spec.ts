@@ -34,6 +34,15 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads the rule-set switch dates RULES_2025_FROM / TT03_2025_FORMS_FROM (default 2025-07-01) and refuses bad or inverted ones', () => {
+    expect(loadConfig({}).ruleSetSwitches).toEqual({ rules2025From: '2025-07-01', tt03FormsFrom: '2025-07-01' });
+    expect(loadConfig({ TT03_2025_FORMS_FROM: '2025-08-15' }).ruleSetSwitches).toEqual({ rules2025From: '2025-07-01', tt03FormsFrom: '2025-08-15' });
+    expect(problemsOf({ RULES_2025_FROM: '2025-02-30' })).toEqual(['RULES_2025_FROM="2025-02-30" must be a date YYYY-MM-DD from 1901-01-02 to 2099-12-30']);
+    expect(problemsOf({ TT03_2025_FORMS_FROM: '2025-06-30' })).toEqual([
+      'TT03_2025_FORMS_FROM (2025-06-30) may not be earlier than RULES_2025_FROM (2025-07-01)',
+    ]);
+  });
+
   it('names every bad variable at once, each with a clear message', () => {
     const env = {
       EVENT_STORE_URL: 'mysql://nope',

@@ -1,7 +1,14 @@
 import { createPublicKey } from 'node:crypto';
 import { DEFAULT_EVENT_STORE_URL, parseEventStoreUrl, EventStoreTarget, redact } from '@motcua/event-store/config';
 import { parseNearDeadlinePolicies } from './near-deadline-policy';
-import { isSupportedLocalDate, SUPPORTED_RANGE_TEXT } from '@motcua/domain';
+import {
+  DEFAULT_RULES_2025_FROM,
+  DEFAULT_TT03_2025_FORMS_FROM,
+  isSupportedLocalDate,
+  RuleSetSwitches,
+  ruleSetSwitchProblems,
+  SUPPORTED_RANGE_TEXT,
+} from '@motcua/domain';
 
 /** Validated configuration of both apps. Every variable is documented in the README. */
 export interface AppConfig {
@@ -64,6 +71,8 @@ export interface AppConfig {
   healthProbeTimeoutMs: number;
   /** Business times (occurredAt) before this local date are refused with a 422 (EARLIEST_BUSINESS_DATE). */
   earliestBusinessDate: string;
+  /** Rule-set switch dates (RULES_2025_FROM, TT03_2025_FORMS_FROM; libs/domain/src/rules): local dates. */
+  ruleSetSwitches: RuleSetSwitches;
 }
 
 export class ConfigError extends Error {
@@ -182,6 +191,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: 'all' | '
   if (!isExistingDate(earliestBusinessDate) || !isSupportedLocalDate(earliestBusinessDate)) {
     problems.push(`EARLIEST_BUSINESS_DATE="${env.EARLIEST_BUSINESS_DATE}" must be a date YYYY-MM-DD ${SUPPORTED_RANGE_TEXT}`);
   }
+  // Rule sets by reception date: Nghị định 118/2025 from RULES_2025_FROM; Thông tư 03/2025 forms from
+  // TT03_2025_FORMS_FROM (its effective date is UNVERIFIED; 1 July 2025 assumed). See libs/domain/src/rules.
+  const ruleSetSwitches: RuleSetSwitches = {
+    rules2025From: env.RULES_2025_FROM?.trim() || DEFAULT_RULES_2025_FROM,
+    tt03FormsFrom: env.TT03_2025_FORMS_FROM?.trim() || DEFAULT_TT03_2025_FORMS_FROM,
+  };
+  const badSwitch = (name: string, v: string) =>
+    !isExistingDate(v) || !isSupportedLocalDate(v) ? [`${name}="${v}" must be a date YYYY-MM-DD ${SUPPORTED_RANGE_TEXT}`] : [];
+  const switchProblems = [...badSwitch('RULES_2025_FROM', ruleSetSwitches.rules2025From), ...badSwitch('TT03_2025_FORMS_FROM', ruleSetSwitches.tt03FormsFrom)];
+  problems.push(...(switchProblems.length ? switchProblems : ruleSetSwitchProblems(ruleSetSwitches)));
   const logLevel = (env.LOG_LEVEL?.trim() || 'info') as AppConfig['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL="${env.LOG_LEVEL}" must be one of ${LOG_LEVELS.join(', ')}`);
   const config: AppConfig = {
@@ -221,6 +240,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: 'all' | '
     dbStatementTimeoutMs: int('DB_STATEMENT_TIMEOUT_MS', env.DB_STATEMENT_TIMEOUT_MS, 30_000, 0, 86_400_000, problems),
     healthProbeTimeoutMs: int('HEALTH_PROBE_TIMEOUT_MS', env.HEALTH_PROBE_TIMEOUT_MS, 5_000, 50, 600_000, problems),
     earliestBusinessDate,
+    ruleSetSwitches,
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -65,6 +65,8 @@ const CODE_DEFAULTS: Record<string, (c: AppConfig) => string> = {
   HEALTH_PROBE_TIMEOUT_MS: (c) => String(c.healthProbeTimeoutMs),
   RATE_LIMIT_PER_MINUTE: (c) => String(c.rateLimitPerMinute),
   EARLIEST_BUSINESS_DATE: (c) => c.earliestBusinessDate,
+  RULES_2025_FROM: (c) => c.ruleSetSwitches.rules2025From,
+  TT03_2025_FORMS_FROM: (c) => c.ruleSetSwitches.tt03FormsFrom,
 };
 
 describe("the README's configuration table", () => {

@@ -63,3 +63,25 @@ describe.each([
     expect(next.view.code).toBe(`${WARD}-250304-0002`);
   });
 });
+
+describe('ReceiveDossier freezes the rule set of the local reception date', () => {
+  const at = (iso: string) => ({ ...ctx(iso), now: new Date('2026-01-05T03:00:00Z') });
+  it('2018 until 23:59 on the eve of RULES_2025_FROM, 2025 from 00:00 on it (the unit’s zone), as configured', async () => {
+    const inner = new MemoryEventStore();
+    const reference = new ReferenceService(inner);
+    const c = at('2025-01-02T03:00:00Z');
+    await reference.putUnit(WARD, { name: 'Xã', level: 'province' } as never, c);
+    await reference.putProcedure(PROC, { name: 'Khai sinh', field: 'Hộ tịch', processingTime: { amount: 3, unit: 'working_day' } } as never, c);
+    const ruleSetOf = async (dossiers: DossierService, occurredAt: string) => {
+      const id = randomUUID();
+      await dossiers.receive(input(id), at(occurredAt));
+      return ((await dossiers.load(id)).events[0].data as { ruleSet?: string }).ruleSet;
+    };
+    const byDefault = new DossierService(inner, reference);
+    expect(await ruleSetOf(byDefault, '2025-06-30T23:59:00+07:00')).toBe('2018');
+    expect(await ruleSetOf(byDefault, '2025-07-01T00:00:00+07:00')).toBe('2025');
+    const later = new DossierService(inner, reference, { ruleSetSwitches: { rules2025From: '2025-09-01', tt03FormsFrom: '2025-09-01' } });
+    expect(await ruleSetOf(later, '2025-07-01T00:00:00+07:00')).toBe('2018');
+    expect(await ruleSetOf(later, '2025-09-01T00:00:00+07:00')).toBe('2025');
+  });
+});

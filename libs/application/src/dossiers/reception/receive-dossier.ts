@@ -16,12 +16,12 @@ import { receptionWriter, ReceptionWriter } from './reception-writers';
 export class ReceiveDossier {
   private readonly writer: ReceptionWriter;
 
-  constructor(private readonly deps: Pick<DossierUseCaseDeps, 'repository' | 'reference' | 'earliestBusinessDate'>) {
+  constructor(private readonly deps: Pick<DossierUseCaseDeps, 'repository' | 'reference' | 'earliestBusinessDate' | 'ruleSetSwitches'>) {
     this.writer = receptionWriter(deps.repository, new DossierCodeAllocator(deps.repository.store));
   }
 
   async execute(input: ReceiveInput, ctx: CommandContext): Promise<CommandResult> {
-    const reception = planReception(this.deps.reference.data, this.deps.earliestBusinessDate, input, ctx);
+    const reception = planReception(this.deps.reference.data, this.deps.earliestBusinessDate, input, ctx, this.deps.ruleSetSwitches);
     const written = await this.writer.write(reception, ctx);
     if ('events' in written) return received(reception, written.events, ctx);
     const stored = written.taken ?? (await this.deps.repository.load(reception.id)).state;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Applicant, Channel, DossierCommand, DueAt, localDateOf } from '@motcua/domain';
+import { Applicant, Channel, DEFAULT_RULE_SET_SWITCHES, DossierCommand, DueAt, localDateOf, RuleSetId, ruleSetOn, RuleSetSwitches } from '@motcua/domain';
 import { CommandContext } from '../../context';
 import { RuleViolationError } from '../../errors';
 import { ProcedureRecord, ReferenceData, UnitRecord } from '../../reference/reference-data';
@@ -22,6 +22,8 @@ export interface Reception {
   unit: UnitRecord;
   procedure: ProcedureRecord;
   due: DueAt;
+  /** The rule set in force on the local reception date (frozen into the event). */
+  ruleSet: RuleSetId;
 }
 
 /** The receiving unit, or a 422 when there is none of that code. */
@@ -54,7 +56,13 @@ export function findProcedure(data: ReferenceData, code: string): ProcedureRecor
  * caller's scope, business time, unit not in operation, unknown procedure) and computes its due
  * time from the procedure's processing time on the unit's working calendar.
  */
-export function planReception(data: ReferenceData, earliestBusinessDate: string, input: ReceiveInput, ctx: CommandContext): Reception {
+export function planReception(
+  data: ReferenceData,
+  earliestBusinessDate: string,
+  input: ReceiveInput,
+  ctx: CommandContext,
+  ruleSetSwitches: RuleSetSwitches = DEFAULT_RULE_SET_SWITCHES,
+): Reception {
   const occurredAt = ctx.occurredAt ?? ctx.now;
   const unit = findUnit(data, input.unitCode);
   assertUnitAccess(data, ctx.actor, input.unitCode);
@@ -62,7 +70,8 @@ export function planReception(data: ReferenceData, earliestBusinessDate: string,
   assertUnitInOperation(unit, occurredAt);
   const procedure = findProcedure(data, input.procedureCode);
   const due = dueAtWithinRange(data.workingTime(unit.code), occurredAt, procedure.processingTime);
-  return { id: input.id ?? randomUUID(), input, occurredAt, unit, procedure, due };
+  const ruleSet = ruleSetOn(occurredAt, unit.timeZone, ruleSetSwitches);
+  return { id: input.id ?? randomUUID(), input, occurredAt, unit, procedure, due, ruleSet };
 }
 
 /** The domain command `ReceiveDossier` of a planned reception, given its code. */
@@ -84,6 +93,7 @@ export function receptionCommand(r: Reception, code: string): DossierCommand {
       timeZone: r.unit.timeZone,
       dueAt: r.due.dueAt,
       calendarVersion: r.due.calendarVersion,
+      ruleSet: r.ruleSet,
     },
   };
 }

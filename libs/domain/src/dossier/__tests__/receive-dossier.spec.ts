@@ -28,6 +28,20 @@ describe('ReceiveDossier', () => {
       .then([{ type: 'DossierReceived', data: { ...withoutName, applicant: { name: 'Trần Thị B' } } }]);
   });
 
+  it('freezes the rule set chosen at reception into the event', () => {
+    spec
+      .given([])
+      .when(cmd.receive({ ruleSet: '2025' }))
+      .then([{ type: 'DossierReceived', data: { ...ev.received().data, ruleSet: '2025' } }]);
+  });
+
+  it('is refused with an unknown rule set', () => {
+    spec
+      .given([])
+      .when(cmd.receive({ ruleSet: '2030' as never }))
+      .thenThrows(InvalidCommand, (e) => expect(e.field).toBe('ruleSet'));
+  });
+
   it('accepts a backdated reception (entered after the fact)', () => {
     spec.given([]).when(cmd.receive(), d('2025-03-03T02:00:00.000Z')).then([ev.received()]);
   });

@@ -1,3 +1,4 @@
+import { RULE_SET_IDS } from '../../rules/rule-set';
 import type { ProcessingTimeUnit } from '../../shared/types';
 import type { ReceiveDossier } from '../commands';
 import { DossierAlreadyExists, InvalidCommand } from '../errors';
@@ -37,6 +38,7 @@ export function receiveDossier(command: ReceiveDossier, state: DossierState, now
     receivedAt: occurredAt.toISOString(),
     dueAt: dueAt.toISOString(),
     calendarVersion: requireText(d.calendarVersion, 'calendarVersion'),
+    ...(d.ruleSet !== undefined && { ruleSet: requireOneOf(d.ruleSet, RULE_SET_IDS, 'ruleSet') }),
   };
 
   if (state.status !== 'none') throw new DossierAlreadyExists(state.id, state.code);
