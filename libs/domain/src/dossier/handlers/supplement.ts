@@ -1,7 +1,7 @@
 import type { ReceiveSupplement, RequestSupplement } from '../commands';
 import { InvalidNewDueAt } from '../errors';
 import type { SupplementReceived, SupplementRequested } from '../events';
-import { requireDate, requireEnvelope, requireExisting, requireInOrder, requireStatus, requireSupportedInstant, requireText } from '../guards';
+import { requireDate, requireEnvelope, requireExisting, requireInOrder, requireNotPaused, requireStatus, requireSupportedInstant, requireText } from '../guards';
 import type { DossierState } from '../state';
 
 /** Form 02 (Art. 19.4): the clock stops until the complete dossier arrives. */
@@ -9,6 +9,7 @@ export function requestSupplement(command: RequestSupplement, state: DossierStat
   const { dossierId, occurredAt } = requireEnvelope(command);
   const reason = requireText(command.data.reason, 'reason');
 
+  requireNotPaused(requireExisting(state, dossierId), 'request a supplement for');
   const dossier = requireStatus(
     requireExisting(state, dossierId),
     ['received', 'assigned'],
