@@ -140,7 +140,11 @@ function template(op: Op, _pool: Pool): Record<string, unknown> | undefined {
     'post /dossiers/{id}/rate': { rating: 'satisfied' },
     'post /dossiers/{id}/pause': { kind: 'fee', reason: 'Chờ nộp phí' },
     'post /dossiers/{id}/resume': {},
-    'post /dossiers/{id}/return-result': { method: 'counter', recipient: { name: 'Trần Thị Bình', idNumber: '079203009999', relation: 'được ủy quyền' }, note: 'Trả sớm' },
+    'post /dossiers/{id}/return-result': {
+      method: 'counter',
+      recipient: { name: 'Trần Thị Bình', idNumber: '079203009999', relation: 'được ủy quyền' },
+      note: 'Trả sớm',
+    },
     'post /dossiers/{id}/correct': { undo: 'return-result', reason: 'Trả nhầm' },
     'put /units/{code}': {
       name: 'Phường Thử',
@@ -368,7 +372,22 @@ function ndjsonBody(pool: Pool): fc.Arbitrary<string> {
     ),
     fc
       .record({
-        command: fc.constantFrom('receive', 'assign', 'request-supplement', 'receive-supplement', 'apologise', 'resolve', 'withdraw', 'rate', 'pause', 'resume', 'return-result', 'correct', 'RECEIVE', ''),
+        command: fc.constantFrom(
+          'receive',
+          'assign',
+          'request-supplement',
+          'receive-supplement',
+          'apologise',
+          'resolve',
+          'withdraw',
+          'rate',
+          'pause',
+          'resume',
+          'return-result',
+          'correct',
+          'RECEIVE',
+          '',
+        ),
         dossierId: fc.oneof(
           fc.constantFrom(...pool.dossiers),
           fc.uuid().map(String),

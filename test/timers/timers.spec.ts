@@ -91,7 +91,11 @@ describe('deadline timers (BullMQ, real Redis)', () => {
       return events.slice(at + 1).filter((e) => ['DeadlineWarningRaised', 'ApologyCutoffReached', 'DossierOverdue'].includes(e.type));
     };
     // paused ten minutes ago (the unit works around the clock: ten working minutes by now)
-    await f.dossiers.execute(paused.id, { action: 'pause', kind: 'verification', reason: 'field check' }, adminCtx(new Date(), new Date(Date.now() - 10 * 60_000)));
+    await f.dossiers.execute(
+      paused.id,
+      { action: 'pause', kind: 'verification', reason: 'field check' },
+      adminCtx(new Date(), new Date(Date.now() - 10 * 60_000)),
+    );
     await f.dossiers.execute(corrected.id, { action: 'resolve', outcome: 'approved' }, adminCtx());
     // the old timers run (completed jobs are removed) and append nothing: one dossier is paused, the other resolved
     await waitFor(

@@ -403,9 +403,20 @@ export function dossierApiSuite(name: string, start: () => Promise<Harness>) {
 
         // an early return (before the due time) at the counter to an authorised person
         const recipient = { name: 'Trần Thị Bình', idNumber: '079203009999', relation: 'được ủy quyền' };
-        const ret = await post(clerkA, 'return-result', { method: 'counter', recipient, note: 'Trả sớm, đã báo công dân', occurredAt: '2025-06-09T15:00:00+07:00' });
+        const ret = await post(clerkA, 'return-result', {
+          method: 'counter',
+          recipient,
+          note: 'Trả sớm, đã báo công dân',
+          occurredAt: '2025-06-09T15:00:00+07:00',
+        });
         expect(ret.status).toBe(200);
-        expect(ret.body).toMatchObject({ status: 'returned', timing: 'early', returnedAt: '2025-06-09T08:00:00.000Z', returnMethod: 'counter', returnRecipient: recipient });
+        expect(ret.body).toMatchObject({
+          status: 'returned',
+          timing: 'early',
+          returnedAt: '2025-06-09T08:00:00.000Z',
+          returnMethod: 'counter',
+          returnRecipient: recipient,
+        });
         expect(await listed(id, ret.body.version, 'resolved')).toBe(false);
         expect(await listed(id, ret.body.version, 'returned')).toBe(true);
 

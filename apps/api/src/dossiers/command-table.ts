@@ -2,7 +2,19 @@ import { applyDecorators, Body, HttpCode, Param, ParseUUIDPipe, Post, Req } from
 import { ApiOperation } from '@nestjs/swagger';
 import { ActionOf, DossierActionName, ReceiveInput } from '@motcua/application';
 import { CurrentUser, Role, Roles } from '@motcua/platform';
-import { ApologiseDto, AssignDto, CommandBaseDto, CorrectDto, EmptyCommandDto, PauseDto, RateDto, ReasonDto, ReceiveDossierDto, ResolveDto, ReturnResultDto } from './dto';
+import {
+  ApologiseDto,
+  AssignDto,
+  CommandBaseDto,
+  CorrectDto,
+  EmptyCommandDto,
+  PauseDto,
+  RateDto,
+  ReasonDto,
+  ReceiveDossierDto,
+  ResolveDto,
+  ReturnResultDto,
+} from './dto';
 
 /**
  * One dossier command as the API offers it: the body's DTO (validated on the route and on each

@@ -93,7 +93,11 @@ export function resumedDueAtWithinRange(wt: WorkingTimeContext, pausedAt: Date, 
     moved = resumedDueAt(wt, pausedAt, resumedAt, previousDueAt);
   } catch (err) {
     if (err instanceof CalendarYearOutOfRange) {
-      throw new DateOutOfRange('dueAt', `moved from ${previousDueAt.toISOString()}`, `The due time moved by the pause falls in ${err.year}, outside the dates the working calendar supports`);
+      throw new DateOutOfRange(
+        'dueAt',
+        `moved from ${previousDueAt.toISOString()}`,
+        `The due time moved by the pause falls in ${err.year}, outside the dates the working calendar supports`,
+      );
     }
     throw err;
   }

@@ -72,10 +72,18 @@ export const DOSSIER_STEPS: { [N in DossierActionName]: (input: StepInput<Action
     const pause = state.pauses.length > 0 ? state.pauses[state.pauses.length - 1] : undefined;
     if (state.status !== 'paused' || pause === undefined || pause.resumedAt !== undefined) {
       // nothing to compute: the decider refuses it with its own message
-      return { type: 'ResumeProcessing', data: { ...base, newDueAt: new Date(state.effectiveDueAt), pausedWorkingMinutes: 0, calendarVersion: state.calendarVersion } };
+      return {
+        type: 'ResumeProcessing',
+        data: { ...base, newDueAt: new Date(state.effectiveDueAt), pausedWorkingMinutes: 0, calendarVersion: state.calendarVersion },
+      };
     }
     if (!reference.data.units.has(state.unitCode)) throw new RuleViolationError('unknown-unit', `Unit "${state.unitCode}" no longer exists`);
-    const moved = resumedDueAtWithinRange(reference.data.workingTime(state.unitCode), new Date(pause.pausedAt), base.occurredAt, new Date(state.effectiveDueAt));
+    const moved = resumedDueAtWithinRange(
+      reference.data.workingTime(state.unitCode),
+      new Date(pause.pausedAt),
+      base.occurredAt,
+      new Date(state.effectiveDueAt),
+    );
     return {
       type: 'ResumeProcessing',
       data: { ...base, newDueAt: moved.dueAt, pausedWorkingMinutes: moved.pausedWorkingMinutes, calendarVersion: moved.calendarVersion },

@@ -149,10 +149,7 @@ export interface ResultRecipient {
 }
 
 /** The result was handed over (Art. 20), at the counter, by post or online; only after resolution. */
-export type ResultReturned = DomainEvent<
-  'ResultReturned',
-  { method: ReturnMethod; recipient?: ResultRecipient; note?: string; returnedAt: IsoInstant }
->;
+export type ResultReturned = DomainEvent<'ResultReturned', { method: ReturnMethod; recipient?: ResultRecipient; note?: string; returnedAt: IsoInstant }>;
 
 /** A supervisor undoes the last resolve, return or assignment recorded by mistake; history keeps both. */
 export type StepCorrected = DomainEvent<'StepCorrected', { undo: CorrectableStep; reason: string; correctedAt: IsoInstant }>;

@@ -166,7 +166,10 @@ export function evolve(state: DossierState, event: DossierEvent): DossierState {
             previousAssignments: s.previousAssignments.slice(0, -1),
           };
           const status = statusAfter(s.status, event, s.assignee !== undefined, { assigneeAfterUndo: previous.assignee !== undefined });
-          return next(status === s.status || status === 'none' || !isOpenStatus(status) ? undone : { ...undone, status: status as OpenDossier['status'] }, event);
+          return next(
+            status === s.status || status === 'none' || !isOpenStatus(status) ? undone : { ...undone, status: status as OpenDossier['status'] },
+            event,
+          );
         }
         default:
           return assertNever(event.data.undo);

@@ -154,7 +154,10 @@ function buildDossier(index: number, units: WorldUnit[], s: DossierSpec): WorldD
   const resume = (at: number, moves: number) => {
     const previousDueAt = iso(due);
     due += moves;
-    events.push({ type: 'ProcessingResumed', data: { resumedAt: iso(at), dueAt: iso(due), previousDueAt, pausedWorkingMinutes: moves / MIN, calendarVersion: 'test' } });
+    events.push({
+      type: 'ProcessingResumed',
+      data: { resumedAt: iso(at), dueAt: iso(due), previousDueAt, pausedWorkingMinutes: moves / MIN, calendarVersion: 'test' },
+    });
     pausedSince = undefined;
   };
   for (const st of s.steps) {

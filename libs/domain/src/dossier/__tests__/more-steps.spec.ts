@@ -58,22 +58,47 @@ const returned = [...resolved, e.returned(RETURNED_AT)];
 
 describe('PauseProcessing', () => {
   it('stops the clock of an assigned dossier: status paused, no alert can be raised', () => {
-    const state = spec.given(assigned).when(c.pause(PAUSED_AT, 'verification', 'Xác minh thực địa')).then([e.paused(PAUSED_AT, 'verification', 'Xác minh thực địa')]);
-    expect(state).toMatchObject({ status: 'paused', effectiveDueAt: DUE_AT, pauses: [{ kind: 'verification', reason: 'Xác minh thực địa', pausedAt: PAUSED_AT }] });
+    const state = spec
+      .given(assigned)
+      .when(c.pause(PAUSED_AT, 'verification', 'Xác minh thực địa'))
+      .then([e.paused(PAUSED_AT, 'verification', 'Xác minh thực địa')]);
+    expect(state).toMatchObject({
+      status: 'paused',
+      effectiveDueAt: DUE_AT,
+      pauses: [{ kind: 'verification', reason: 'Xác minh thực địa', pausedAt: PAUSED_AT }],
+    });
     expect(isClockRunning(state)).toBe(false);
-    spec.given(paused).when(cmd.alert('overdue', DUE_AT, NOW.toISOString())).thenNothing();
+    spec
+      .given(paused)
+      .when(cmd.alert('overdue', DUE_AT, NOW.toISOString()))
+      .thenNothing();
   });
 
   it('is refused while paused, while awaiting a supplement, after an apology, and on a closed dossier', () => {
-    spec.given(paused).when(c.pause(RESUMED_AT)).thenThrows(InvalidTransition, (x) => expect(x.status).toBe('paused'));
-    spec.given([...assigned, ev.supplementRequested(PAUSED_AT)]).when(c.pause(RESUMED_AT)).thenThrows(InvalidTransition);
-    spec.given([...assigned, ev.apologyIssued(PAUSED_AT, NEW_DUE, DUE_AT)]).when(c.pause(RESUMED_AT)).thenThrows(InvalidTransition);
+    spec
+      .given(paused)
+      .when(c.pause(RESUMED_AT))
+      .thenThrows(InvalidTransition, (x) => expect(x.status).toBe('paused'));
+    spec
+      .given([...assigned, ev.supplementRequested(PAUSED_AT)])
+      .when(c.pause(RESUMED_AT))
+      .thenThrows(InvalidTransition);
+    spec
+      .given([...assigned, ev.apologyIssued(PAUSED_AT, NEW_DUE, DUE_AT)])
+      .when(c.pause(RESUMED_AT))
+      .thenThrows(InvalidTransition);
     spec.given(resolved).when(c.pause(LATER)).thenThrows(DossierClosed);
   });
 
   it('checks its kind, its reason and its business time', () => {
-    spec.given(assigned).when(corrupt(c.pause(PAUSED_AT), { kind: 'lunch' })).thenThrows(InvalidCommand, (x) => expect(x.field).toBe('kind'));
-    spec.given(assigned).when(c.pause(PAUSED_AT, 'fee', ' ')).thenThrows(InvalidCommand, (x) => expect(x.field).toBe('reason'));
+    spec
+      .given(assigned)
+      .when(corrupt(c.pause(PAUSED_AT), { kind: 'lunch' }))
+      .thenThrows(InvalidCommand, (x) => expect(x.field).toBe('kind'));
+    spec
+      .given(assigned)
+      .when(c.pause(PAUSED_AT, 'fee', ' '))
+      .thenThrows(InvalidCommand, (x) => expect(x.field).toBe('reason'));
     spec.given(assigned).when(c.pause('2025-03-21T03:00:00.000Z')).thenThrows(OccurredInFuture);
     spec.given(assigned).when(c.pause('2025-03-03T03:00:00.000Z')).thenThrows(OccurredBeforePreviousEvent);
   });
@@ -81,21 +106,33 @@ describe('PauseProcessing', () => {
 
 describe('while paused', () => {
   it('a resolve, an apology and a supplement request wait for the resume', () => {
-    spec.given(paused).when(cmd.resolve(RESUMED_AT)).thenThrows(InvalidTransition, (x) => expect(x.message).toMatch(/resume it first/));
+    spec
+      .given(paused)
+      .when(cmd.resolve(RESUMED_AT))
+      .thenThrows(InvalidTransition, (x) => expect(x.message).toMatch(/resume it first/));
     spec.given(paused).when(cmd.apologise(RESUMED_AT, '2025-03-10T10:00:00.000Z')).thenThrows(InvalidTransition);
     spec.given(paused).when(cmd.requestSupplement(RESUMED_AT)).thenThrows(InvalidTransition);
   });
 
   it('the citizen may still withdraw, and the dossier may be reassigned (it stays paused)', () => {
-    spec.given(paused).when(cmd.withdraw(RESUMED_AT)).then([ev.withdrawn(RESUMED_AT)]);
-    const state = spec.given(paused).when(cmd.assign('officer-2', RESUMED_AT)).then([ev.assigned('officer-2', RESUMED_AT, { previousAssignee: 'officer-1' })]);
+    spec
+      .given(paused)
+      .when(cmd.withdraw(RESUMED_AT))
+      .then([ev.withdrawn(RESUMED_AT)]);
+    const state = spec
+      .given(paused)
+      .when(cmd.assign('officer-2', RESUMED_AT))
+      .then([ev.assigned('officer-2', RESUMED_AT, { previousAssignee: 'officer-1' })]);
     expect(state.status).toBe('paused');
   });
 });
 
 describe('ResumeProcessing', () => {
   it('restarts the clock with the due time moved later (the application computed it)', () => {
-    const state = spec.given(paused).when(c.resume(RESUMED_AT, NEW_DUE)).then([e.resumed(RESUMED_AT, NEW_DUE, DUE_AT)]);
+    const state = spec
+      .given(paused)
+      .when(c.resume(RESUMED_AT, NEW_DUE))
+      .then([e.resumed(RESUMED_AT, NEW_DUE, DUE_AT)]);
     expect(state).toMatchObject({
       status: 'assigned',
       dueAt: NEW_DUE,
@@ -106,7 +143,10 @@ describe('ResumeProcessing', () => {
   });
 
   it('goes back to received when nobody was assigned', () => {
-    const state = spec.given([ev.received(), e.paused(PAUSED_AT)]).when(c.resume(RESUMED_AT, NEW_DUE)).then([e.resumed(RESUMED_AT, NEW_DUE, DUE_AT)]);
+    const state = spec
+      .given([ev.received(), e.paused(PAUSED_AT)])
+      .when(c.resume(RESUMED_AT, NEW_DUE))
+      .then([e.resumed(RESUMED_AT, NEW_DUE, DUE_AT)]);
     expect(state.status).toBe('received');
   });
 
@@ -114,7 +154,10 @@ describe('ResumeProcessing', () => {
     spec.given(assigned).when(c.resume(RESUMED_AT, NEW_DUE)).thenThrows(InvalidTransition);
     spec.given(resolved).when(c.resume(LATER, NEW_DUE)).thenThrows(DossierClosed);
     spec.given(paused).when(c.resume(RESUMED_AT, '2025-03-06T09:00:00.000Z')).thenThrows(InvalidNewDueAt);
-    spec.given(paused).when(c.resume(RESUMED_AT, NEW_DUE, -1)).thenThrows(InvalidCommand, (x) => expect(x.field).toBe('pausedWorkingMinutes'));
+    spec
+      .given(paused)
+      .when(c.resume(RESUMED_AT, NEW_DUE, -1))
+      .thenThrows(InvalidCommand, (x) => expect(x.field).toBe('pausedWorkingMinutes'));
   });
 
   it('checks its business time: not before the pause, not in the future', () => {
@@ -126,35 +169,59 @@ describe('ResumeProcessing', () => {
 describe('ReturnResult', () => {
   it('hands the result of a resolved dossier over to an authorised person, early (before the due time) included', () => {
     const recipient = { name: 'Trần Thị B', idNumber: '079090009999', relation: 'được ủy quyền' };
-    const state = spec.given(resolved).when(c.returnResult(RETURNED_AT, { recipient, note: 'Trả sớm' })).then([e.returned(RETURNED_AT, { recipient, note: 'Trả sớm' })]);
+    const state = spec
+      .given(resolved)
+      .when(c.returnResult(RETURNED_AT, { recipient, note: 'Trả sớm' }))
+      .then([e.returned(RETURNED_AT, { recipient, note: 'Trả sớm' })]);
     expect(state).toMatchObject({ status: 'returned', resolvedAt: RESOLVED_AT, returnedAt: RETURNED_AT, returnMethod: 'counter', returnRecipient: recipient });
     expect(Date.parse(RETURNED_AT)).toBeLessThan(Date.parse(DUE_AT));
   });
 
   it('only after the resolve, once, never dated before it', () => {
-    spec.given(assigned).when(c.returnResult(RETURNED_AT)).thenThrows(InvalidTransition, (x) => expect(x.message).toMatch(/resolve it first/));
+    spec
+      .given(assigned)
+      .when(c.returnResult(RETURNED_AT))
+      .thenThrows(InvalidTransition, (x) => expect(x.message).toMatch(/resolve it first/));
     spec.given(paused).when(c.returnResult(RETURNED_AT)).thenThrows(InvalidTransition);
-    spec.given(returned).when(c.returnResult(LATER)).thenThrows(InvalidTransition, (x) => expect(x.message).toMatch(/already returned/));
-    spec.given([...assigned, ev.withdrawn(RESOLVED_AT)]).when(c.returnResult(LATER)).thenThrows(InvalidTransition);
+    spec
+      .given(returned)
+      .when(c.returnResult(LATER))
+      .thenThrows(InvalidTransition, (x) => expect(x.message).toMatch(/already returned/));
+    spec
+      .given([...assigned, ev.withdrawn(RESOLVED_AT)])
+      .when(c.returnResult(LATER))
+      .thenThrows(InvalidTransition);
     spec.given(resolved).when(c.returnResult('2025-03-06T07:59:00.000Z')).thenThrows(OccurredBeforePreviousEvent);
     spec.given(resolved).when(c.returnResult('2025-03-21T03:00:00.000Z')).thenThrows(OccurredInFuture);
   });
 
   it('checks the method and the recipient', () => {
-    spec.given(resolved).when(corrupt(c.returnResult(RETURNED_AT), { method: 'pigeon' })).thenThrows(InvalidCommand, (x) => expect(x.field).toBe('method'));
-    spec.given(resolved).when(corrupt(c.returnResult(RETURNED_AT), { recipient: { name: '' } })).thenThrows(InvalidCommand, (x) => expect(x.field).toBe('recipient.name'));
+    spec
+      .given(resolved)
+      .when(corrupt(c.returnResult(RETURNED_AT), { method: 'pigeon' }))
+      .thenThrows(InvalidCommand, (x) => expect(x.field).toBe('method'));
+    spec
+      .given(resolved)
+      .when(corrupt(c.returnResult(RETURNED_AT), { recipient: { name: '' } }))
+      .thenThrows(InvalidCommand, (x) => expect(x.field).toBe('recipient.name'));
   });
 });
 
 describe('CorrectStep', () => {
   it('undoing a mistaken return takes the dossier back to resolved (waiting to be collected)', () => {
-    const state = spec.given(returned).when(c.correct(LATER, 'return-result')).then([e.corrected(LATER, 'return-result')]);
+    const state = spec
+      .given(returned)
+      .when(c.correct(LATER, 'return-result'))
+      .then([e.corrected(LATER, 'return-result')]);
     expect(state).toMatchObject({ status: 'resolved', resolvedAt: RESOLVED_AT });
     expect(state.status !== 'none' && state.returnedAt).toBeUndefined();
   });
 
   it('undoing a resolve re-opens the dossier in its status before, with the clock running against the same due time', () => {
-    const state = spec.given(resolved).when(c.correct(LATER, 'resolve')).then([e.corrected(LATER, 'resolve')]);
+    const state = spec
+      .given(resolved)
+      .when(c.correct(LATER, 'resolve'))
+      .then([e.corrected(LATER, 'resolve')]);
     expect(state).toMatchObject({ status: 'assigned', effectiveDueAt: DUE_AT });
     expect(state.status !== 'none' && state.resolvedAt).toBeUndefined();
     expect(isClockRunning(state)).toBe(true);
@@ -164,24 +231,42 @@ describe('CorrectStep', () => {
 
   it('undoing the last assignment restores the one before (none: back to received)', () => {
     const twice = [...assigned, ev.assigned('officer-2', PAUSED_AT, { previousAssignee: 'officer-1' })];
-    const state = spec.given(twice).when(c.correct(LATER, 'assign')).then([e.corrected(LATER, 'assign')]);
+    const state = spec
+      .given(twice)
+      .when(c.correct(LATER, 'assign'))
+      .then([e.corrected(LATER, 'assign')]);
     expect(state).toMatchObject({ status: 'assigned', assignee: 'officer-1' });
     const again = foldDossier([...twice, e.corrected(LATER, 'assign'), e.corrected(LATER, 'assign')]);
     expect(again).toMatchObject({ status: 'received', assignee: undefined });
   });
 
   it('with nothing to undo: a clear error naming what is missing', () => {
-    spec.given(assigned).when(c.correct(LATER, 'resolve')).thenThrows(NothingToUndo, (x) => expect(x.code).toBe('nothing-to-undo'));
+    spec
+      .given(assigned)
+      .when(c.correct(LATER, 'resolve'))
+      .thenThrows(NothingToUndo, (x) => expect(x.code).toBe('nothing-to-undo'));
     spec.given(resolved).when(c.correct(LATER, 'return-result')).thenThrows(NothingToUndo);
     spec.given([ev.received()]).when(c.correct(LATER, 'assign')).thenThrows(NothingToUndo);
-    spec.given(returned).when(c.correct(LATER, 'resolve')).thenThrows(InvalidTransition, (x) => expect(x.message).toMatch(/undo the return/));
-    spec.given([...assigned, ev.withdrawn(RESOLVED_AT)]).when(c.correct(LATER, 'resolve')).thenThrows(NothingToUndo);
+    spec
+      .given(returned)
+      .when(c.correct(LATER, 'resolve'))
+      .thenThrows(InvalidTransition, (x) => expect(x.message).toMatch(/undo the return/));
+    spec
+      .given([...assigned, ev.withdrawn(RESOLVED_AT)])
+      .when(c.correct(LATER, 'resolve'))
+      .thenThrows(NothingToUndo);
     spec.given(resolved).when(c.correct(LATER, 'assign')).thenThrows(DossierClosed);
   });
 
   it('requires a reason and a known step, and checks its business time', () => {
-    spec.given(resolved).when(c.correct(LATER, 'resolve', '')).thenThrows(InvalidCommand, (x) => expect(x.field).toBe('reason'));
-    spec.given(resolved).when(corrupt(c.correct(LATER, 'resolve'), { undo: 'receive' })).thenThrows(InvalidCommand, (x) => expect(x.field).toBe('undo'));
+    spec
+      .given(resolved)
+      .when(c.correct(LATER, 'resolve', ''))
+      .thenThrows(InvalidCommand, (x) => expect(x.field).toBe('reason'));
+    spec
+      .given(resolved)
+      .when(corrupt(c.correct(LATER, 'resolve'), { undo: 'receive' }))
+      .thenThrows(InvalidCommand, (x) => expect(x.field).toBe('undo'));
     spec.given(resolved).when(c.correct('2025-03-06T07:00:00.000Z', 'resolve')).thenThrows(OccurredBeforePreviousEvent);
     spec.given(resolved).when(c.correct('2025-03-21T03:00:00.000Z', 'resolve')).thenThrows(OccurredInFuture);
   });

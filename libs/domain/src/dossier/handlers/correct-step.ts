@@ -34,7 +34,8 @@ function requireSomethingToUndo(dossier: ExistingDossier, undo: StepCorrected['d
       if (dossier.status !== 'resolved') throw new NothingToUndo(dossier.code, undo, dossier.status, 'Only a resolved dossier has a resolve to undo.');
       return;
     case 'return-result':
-      if (dossier.status !== 'returned') throw new NothingToUndo(dossier.code, undo, dossier.status, 'Only a returned dossier has a return of its result to undo.');
+      if (dossier.status !== 'returned')
+        throw new NothingToUndo(dossier.code, undo, dossier.status, 'Only a returned dossier has a return of its result to undo.');
       return;
     case 'assign':
       if (!isOpenDossier(dossier)) throw new DossierClosed(dossier.code, dossier.status as 'resolved' | 'withdrawn' | 'returned', 'undo the assignment of');

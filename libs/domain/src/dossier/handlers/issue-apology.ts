@@ -1,7 +1,17 @@
 import type { IssueApology } from '../commands';
 import { ApologyAlreadyIssued, InvalidNewDueAt } from '../errors';
 import type { ApologyIssued } from '../events';
-import { optionalText, requireDate, requireEnvelope, requireExisting, requireInOrder, requireNotPaused, requireOpen, requireSupportedInstant, requireText } from '../guards';
+import {
+  optionalText,
+  requireDate,
+  requireEnvelope,
+  requireExisting,
+  requireInOrder,
+  requireNotPaused,
+  requireOpen,
+  requireSupportedInstant,
+  requireText,
+} from '../guards';
 import type { DossierState } from '../state';
 
 /**

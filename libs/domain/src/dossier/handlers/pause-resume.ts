@@ -23,7 +23,12 @@ export function pauseProcessing(command: PauseProcessing, state: DossierState, n
   );
   if (dossier.appointedDueAt !== undefined) {
     // the apology promised the citizen a date (Art. 19.9): it is kept, not moved by a pause
-    throw new InvalidTransition(dossier.code, dossier.status, 'pause', `An apology re-appointed it to ${dossier.appointedDueAt}; that date is not moved by a pause.`);
+    throw new InvalidTransition(
+      dossier.code,
+      dossier.status,
+      'pause',
+      `An apology re-appointed it to ${dossier.appointedDueAt}; that date is not moved by a pause.`,
+    );
   }
   requireInOrder(occurredAt, now, dossier);
 

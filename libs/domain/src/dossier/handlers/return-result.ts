@@ -29,7 +29,9 @@ export function returnResult(command: ReturnResult, state: DossierState, now: Da
   const dossier = requireExisting(state, dossierId);
   if (dossier.status !== 'resolved') {
     const hint =
-      dossier.status === 'returned' ? `The result was already returned on ${dossier.returnedAt}.` : 'Only a resolved dossier has a result to return: resolve it first.';
+      dossier.status === 'returned'
+        ? `The result was already returned on ${dossier.returnedAt}.`
+        : 'Only a resolved dossier has a result to return: resolve it first.';
     throw new InvalidTransition(dossier.code, dossier.status, 'return the result of', hint);
   }
   requireInOrder(occurredAt, now, dossier);

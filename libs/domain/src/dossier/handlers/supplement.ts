@@ -1,7 +1,9 @@
 import type { ReceiveSupplement, RequestSupplement } from '../commands';
 import { InvalidNewDueAt } from '../errors';
 import type { SupplementReceived, SupplementRequested } from '../events';
-import { requireDate, requireEnvelope, requireExisting, requireInOrder, requireNotPaused, requireStatus, requireSupportedInstant, requireText } from '../guards';
+import { requireDate, requireEnvelope, requireExisting, requireInOrder, requireStatus, requireSupportedInstant, requireText } from '../guards';
+// issue #14: no supplement request while paused
+import { requireNotPaused } from '../guards';
 import type { DossierState } from '../state';
 
 /** Form 02 (Art. 19.4): the clock stops until the complete dossier arrives. */
