@@ -116,6 +116,16 @@ const resolved = async (w: World, t: string) => {
   await w.command(d.id, 'resolve', { outcome: 'approved' });
   return d;
 };
+const paused = async (w: World, t: string) => {
+  const d = await w.receive(t);
+  await w.command(d.id, 'pause', { kind: 'verification', reason: 'Xác minh thực địa' });
+  return d;
+};
+const returned = async (w: World, t: string) => {
+  const d = await resolved(w, t);
+  await w.command(d.id, 'return-result', { method: 'counter' });
+  return d;
+};
 const apologised = async (w: World, t: string) => {
   const d = await w.receive(t);
   const view = (await w.h.request('GET', `/dossiers/${d.id}`, { token: w.root })).body;
@@ -280,6 +290,42 @@ const ROUTES: Route[] = [
     outOfScope: [404],
     prepare: resolved,
     call: (c) => req(c, 'POST', `/dossiers/${c.obj.id}/rate`, { rating: 'satisfied' }),
+  },
+  {
+    name: 'POST /dossiers/{id}/pause',
+    roles: ['officer', 'supervisor'],
+    scoped: true,
+    ok: [200],
+    outOfScope: [404],
+    prepare: received,
+    call: (c) => req(c, 'POST', `/dossiers/${c.obj.id}/pause`, { kind: 'fee', reason: 'Chờ nộp phí' }),
+  },
+  {
+    name: 'POST /dossiers/{id}/resume',
+    roles: ['officer', 'supervisor'],
+    scoped: true,
+    ok: [200],
+    outOfScope: [404],
+    prepare: paused,
+    call: (c) => req(c, 'POST', `/dossiers/${c.obj.id}/resume`, {}),
+  },
+  {
+    name: 'POST /dossiers/{id}/return-result',
+    roles: ['clerk', 'supervisor'],
+    scoped: true,
+    ok: [200],
+    outOfScope: [404],
+    prepare: resolved,
+    call: (c) => req(c, 'POST', `/dossiers/${c.obj.id}/return-result`, { method: 'counter', recipient: { name: 'Trần Thị Bình', relation: 'được ủy quyền' } }),
+  },
+  {
+    name: 'POST /dossiers/{id}/correct',
+    roles: ['supervisor'],
+    scoped: true,
+    ok: [200],
+    outOfScope: [404],
+    prepare: returned,
+    call: (c) => req(c, 'POST', `/dossiers/${c.obj.id}/correct`, { undo: 'return-result', reason: 'Trả nhầm' }),
   },
   // ---- dossier reads ----
   {
@@ -586,6 +632,10 @@ const COVERED: Record<string, string[]> = {
   'post /dossiers/{id}/resolve': ['POST /dossiers/{id}/resolve'],
   'post /dossiers/{id}/withdraw': ['POST /dossiers/{id}/withdraw'],
   'post /dossiers/{id}/rate': ['POST /dossiers/{id}/rate'],
+  'post /dossiers/{id}/pause': ['POST /dossiers/{id}/pause'],
+  'post /dossiers/{id}/resume': ['POST /dossiers/{id}/resume'],
+  'post /dossiers/{id}/return-result': ['POST /dossiers/{id}/return-result'],
+  'post /dossiers/{id}/correct': ['POST /dossiers/{id}/correct'],
   'get /dossiers/{id}': ['GET /dossiers/{id}', 'GET /dossiers/{id}?asOf'],
   'get /dossiers/{id}/history': ['GET /dossiers/{id}/history'],
   'get /statistics': ['GET /statistics?unitCode'],

@@ -138,6 +138,14 @@ function template(op: Op, _pool: Pool): Record<string, unknown> | undefined {
     'post /dossiers/{id}/resolve': { outcome: 'approved', note: 'OK' },
     'post /dossiers/{id}/withdraw': { reason: 'Công dân rút' },
     'post /dossiers/{id}/rate': { rating: 'satisfied' },
+    'post /dossiers/{id}/pause': { kind: 'fee', reason: 'Chờ nộp phí' },
+    'post /dossiers/{id}/resume': {},
+    'post /dossiers/{id}/return-result': {
+      method: 'counter',
+      recipient: { name: 'Trần Thị Bình', idNumber: '079203009999', relation: 'được ủy quyền' },
+      note: 'Trả sớm',
+    },
+    'post /dossiers/{id}/correct': { undo: 'return-result', reason: 'Trả nhầm' },
     'put /units/{code}': {
       name: 'Phường Thử',
       level: 'commune',
@@ -364,7 +372,22 @@ function ndjsonBody(pool: Pool): fc.Arbitrary<string> {
     ),
     fc
       .record({
-        command: fc.constantFrom('receive', 'assign', 'request-supplement', 'receive-supplement', 'apologise', 'resolve', 'withdraw', 'rate', 'RECEIVE', ''),
+        command: fc.constantFrom(
+          'receive',
+          'assign',
+          'request-supplement',
+          'receive-supplement',
+          'apologise',
+          'resolve',
+          'withdraw',
+          'rate',
+          'pause',
+          'resume',
+          'return-result',
+          'correct',
+          'RECEIVE',
+          '',
+        ),
         dossierId: fc.oneof(
           fc.constantFrom(...pool.dossiers),
           fc.uuid().map(String),

@@ -79,6 +79,49 @@ describe('deadline timers (BullMQ, real Redis)', () => {
     expect(Date.parse(apologyAlerts.find((e) => e.type === 'DossierOverdue')!.recordedAt)).toBeGreaterThanOrEqual(newDue);
   }, 90_000);
 
+  it('(e) a paused dossier raises nothing; the resume moves the timers to the moved due time; an undone resolve brings its alerts back (issue #14)', async () => {
+    const q = f.queues.queue<TimerData>('deadline-timers');
+    const due = Date.now() + 6_000;
+    const [paused, corrected] = await Promise.all([0, 1].map(() => receiveDueAt(f, due)));
+    await waitFor(async () => (await q.getJob(timerJobId(corrected.id, 'overdue', corrected.dueAt))) !== undefined, 10_000, 'timers scheduled');
+    // alerts whose time had passed may be raised before the step under test; none after it
+    const alertsAfter = async (id: string, step: string) => {
+      const events = await f.store.readStream(dossierStreamName(id));
+      const at = events.map((e) => e.type).lastIndexOf(step);
+      return events.slice(at + 1).filter((e) => ['DeadlineWarningRaised', 'ApologyCutoffReached', 'DossierOverdue'].includes(e.type));
+    };
+    // paused ten minutes ago (the unit works around the clock: ten working minutes by now)
+    await f.dossiers.execute(
+      paused.id,
+      { action: 'pause', kind: 'verification', reason: 'field check' },
+      adminCtx(new Date(), new Date(Date.now() - 10 * 60_000)),
+    );
+    await f.dossiers.execute(corrected.id, { action: 'resolve', outcome: 'approved' }, adminCtx());
+    // the old timers run (completed jobs are removed) and append nothing: one dossier is paused, the other resolved
+    await waitFor(
+      async () => (await Promise.all([paused, corrected].map((d) => q.getJob(timerJobId(d.id, 'overdue', d.dueAt))))).every((j) => j === undefined),
+      20_000,
+      'old timers ran',
+    );
+    await sleep(500);
+    expect(await alertsAfter(paused.id, 'ProcessingPaused')).toEqual([]);
+    expect(await alertsAfter(corrected.id, 'DossierResolved')).toEqual([]);
+
+    const resumed = await f.dossiers.execute(paused.id, { action: 'resume' }, adminCtx());
+    const newDue = Date.parse(resumed.view.dueAt as unknown as string);
+    const minutes = Math.round((newDue - paused.dueAt) / 60_000);
+    expect(minutes).toBeGreaterThanOrEqual(10);
+    expect(minutes).toBeLessThanOrEqual(11);
+    await waitFor(async () => (await q.getJob(timerJobId(paused.id, 'overdue', newDue))) !== undefined, 10_000, 'timers at the moved due time');
+    expect(await q.getJob(timerJobId(paused.id, 'near-deadline', newDue))).toBeDefined();
+
+    // the resolve was a mistake: the clock runs again against the due time, long past: the overdue alert comes
+    await f.dossiers.execute(corrected.id, { action: 'correct', undo: 'resolve', reason: 'resolved by mistake' }, adminCtx());
+    await waitFor(async () => (await alertsOf(f.store, corrected.id)).some((e) => e.type === 'DossierOverdue'), 20_000, 'overdue after the undone resolve');
+    const overdue = (await alertsOf(f.store, corrected.id)).filter((e) => e.type === 'DossierOverdue');
+    expect(overdue.map((e) => (e.data as { dueAt: string }).dueAt)).toEqual([new Date(corrected.dueAt).toISOString()]);
+  }, 60_000);
+
   it('(c) the same job processed twice (a stalled job run again, even concurrently) appends one alert', async () => {
     const { id, dueAt } = await receiveDueAt(f, Date.now() - 1_000 + 3_600_000); // due in an hour
     const data: TimerData = { dossierId: id, kind: 'overdue', dueAt: new Date(dueAt).toISOString(), fireAt: Date.now() - 1 };

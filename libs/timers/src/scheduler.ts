@@ -7,8 +7,8 @@ import { DeadlineTimersOptions, PoisonSource } from './options';
 import { isPoisonError, TimerPoison } from './poison';
 import { pendingTimers, TimerData } from './schedule';
 
-/** The events that set or move the effective due time. */
-export const DUE_SETTING_EVENTS = ['DossierReceived', 'SupplementReceived', 'ApologyIssued'];
+/** The events that set or move the effective due time, or restart the clock (a resume; a correction re-opening a dossier). */
+export const DUE_SETTING_EVENTS = ['DossierReceived', 'SupplementReceived', 'ApologyIssued', 'ProcessingResumed', 'StepCorrected'];
 export const TIMERS_CHECKPOINT = 'deadline-timers';
 /** The events the scheduling subscription reads (its lag is counted against the same filter). */
 export const TIMERS_FILTER: AllFilter = { streamPrefixes: [DOSSIER_STREAM_PREFIX], eventTypes: DUE_SETTING_EVENTS };

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { SQL_DRIVER } from '@motcua/platform';
+import { dossierSummaryProjection, ProjectionRunner } from '@motcua/projections';
 import { SqlDriver } from '@motcua/sql';
+import { waitFor } from '../../../libs/projections/src/__tests__/support';
 import { Harness } from '../../support/api-harness';
 
 const PROVINCE = '000.00.00.H29';
@@ -95,6 +97,10 @@ export function dossierApiSuite(name: string, start: () => Promise<Harness>) {
         '/api/v1/dossiers/{id}/resolve',
         '/api/v1/dossiers/{id}/withdraw',
         '/api/v1/dossiers/{id}/rate',
+        '/api/v1/dossiers/{id}/pause',
+        '/api/v1/dossiers/{id}/resume',
+        '/api/v1/dossiers/{id}/return-result',
+        '/api/v1/dossiers/{id}/correct',
         '/api/v1/imports',
         '/api/v1/health',
       ])
@@ -331,6 +337,156 @@ export function dossierApiSuite(name: string, start: () => Promise<Harness>) {
         body: { unitCode: WARD_A, procedureCode: BIRTH, channel: 'direct', applicant: {} },
       });
       expect(missingErrors.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'applicant.name' })]));
+    });
+
+    it('pauses and resumes (due time moved by the working time paused), resolves, returns to an authorised person, corrects a mistaken return and a resolve (issue #14)', async () => {
+      const runner = new ProjectionRunner({
+        store: h.store,
+        driver: h.app.get<SqlDriver>(SQL_DRIVER),
+        projections: [dossierSummaryProjection()],
+        leaseKey: `test:${name}:steps:${Date.now()}`,
+      });
+      await runner.start();
+      const sql = h.app.get<SqlDriver>(SQL_DRIVER);
+      /** The work list `status=…` once the read model holds the dossier at `version`. */
+      const listed = async (id: string, version: number, status: string): Promise<boolean> => {
+        await waitFor(`dossier ${id} at version ${version} in the read model`, async () => {
+          const { rows } = await sql.query<{ version: number }>('SELECT version FROM dossier_summary WHERE id = $1', [id]);
+          return rows[0]?.version === version;
+        });
+        let cursor: string | null = null;
+        do {
+          const page: { status: number; body: { items: { id: string; status: string }[]; nextCursor: string | null } } = await h.request(
+            'GET',
+            `/dossiers?unitCode=${WARD_A}&status=${status}&limit=100${cursor ? `&cursor=${cursor}` : ''}`,
+            { token: clerkA },
+          );
+          expect(page.status).toBe(200);
+          expect(page.body.items.every((i) => i.status === status)).toBe(true);
+          if (page.body.items.some((i) => i.id === id)) return true;
+          cursor = page.body.nextCursor;
+        } while (cursor);
+        return false;
+      };
+      try {
+        // Mon 2 Jun 2025 09:00 (+07), 3 working days → Thu 5 Jun 17:00
+        const id = (await receive(clerkA, { occurredAt: '2025-06-02T09:00:00+07:00' })).body.id as string;
+        const post = (token: string, step: string, body: Record<string, unknown>) => h.request('POST', `/dossiers/${id}/${step}`, { token, body });
+        expect((await post(officerA, 'assign', { assignee: 'officer-a', occurredAt: '2025-06-02T10:00:00+07:00' })).status).toBe(200);
+
+        const paused = await post(officerA, 'pause', { kind: 'fee', reason: 'Chờ nộp lệ phí', occurredAt: '2025-06-04T15:00:00+07:00' });
+        expect(paused.status).toBe(200);
+        expect(paused.body).toMatchObject({ status: 'paused', timing: null, pauses: [{ kind: 'fee', reason: 'Chờ nộp lệ phí' }] });
+        expect(new Date(paused.body.dueAt).toISOString()).toBe('2025-06-05T10:00:00.000Z');
+        expect(await listed(id, paused.body.version, 'paused')).toBe(true);
+
+        // while paused: no resolve, no second pause; a clerk of another unit does not see it
+        let n = await eventCount();
+        expect((await post(officerA, 'resolve', { outcome: 'approved', occurredAt: '2025-06-05T09:00:00+07:00' })).status).toBe(422);
+        expect((await post(officerA, 'pause', { kind: 'other', reason: 'lại', occurredAt: '2025-06-05T09:00:00+07:00' })).status).toBe(422);
+        expect((await post(clerkB, 'return-result', { method: 'counter' })).status).toBe(404);
+        expect(await eventCount()).toBe(n);
+
+        // resumed Mon 9 Jun 09:00: Wed 15:00–17:00 + Thu + Fri + Mon 07:30–09:00 = 120 + 960 + 90 = 1170 working minutes;
+        // Thu 5 Jun 17:00 + 1170 → Fri (480), Mon (480), Tue 10 Jun 07:30 + 210 = 11:00
+        const resumed = await post(officerA, 'resume', { occurredAt: '2025-06-09T09:00:00+07:00' });
+        expect(resumed.status).toBe(200);
+        expect(resumed.body).toMatchObject({ status: 'assigned' });
+        expect(new Date(resumed.body.dueAt).toISOString()).toBe('2025-06-10T04:00:00.000Z');
+        expect(resumed.body.pauses).toEqual([
+          expect.objectContaining({ kind: 'fee', pausedAt: '2025-06-04T08:00:00.000Z', resumedAt: '2025-06-09T02:00:00.000Z', pausedWorkingMinutes: 1170 }),
+        ]);
+
+        const resolved = await post(officerA, 'resolve', { outcome: 'approved', occurredAt: '2025-06-09T14:00:00+07:00' });
+        expect(resolved.body).toMatchObject({ status: 'resolved', timing: 'early', resolvedAt: '2025-06-09T07:00:00.000Z' });
+        expect(await listed(id, resolved.body.version, 'resolved')).toBe(true);
+
+        // an early return (before the due time) at the counter to an authorised person
+        const recipient = { name: 'Trần Thị Bình', idNumber: '079203009999', relation: 'được ủy quyền' };
+        const ret = await post(clerkA, 'return-result', {
+          method: 'counter',
+          recipient,
+          note: 'Trả sớm, đã báo công dân',
+          occurredAt: '2025-06-09T15:00:00+07:00',
+        });
+        expect(ret.status).toBe(200);
+        expect(ret.body).toMatchObject({
+          status: 'returned',
+          timing: 'early',
+          returnedAt: '2025-06-09T08:00:00.000Z',
+          returnMethod: 'counter',
+          returnRecipient: recipient,
+        });
+        expect(await listed(id, ret.body.version, 'resolved')).toBe(false);
+        expect(await listed(id, ret.body.version, 'returned')).toBe(true);
+
+        // the return was recorded on the wrong dossier: only a supervisor corrects it
+        n = await eventCount();
+        expect((await post(clerkA, 'correct', { undo: 'return-result', reason: 'Trả nhầm hồ sơ' })).status).toBe(403);
+        expect(await eventCount()).toBe(n);
+        const undone = await post(supervisor, 'correct', { undo: 'return-result', reason: 'Trả nhầm hồ sơ', occurredAt: '2025-06-09T16:00:00+07:00' });
+        expect(undone.status).toBe(200);
+        expect(undone.body).toMatchObject({ status: 'resolved', resolvedAt: '2025-06-09T07:00:00.000Z' });
+        expect(undone.body.returnedAt).toBeUndefined();
+        expect(await listed(id, undone.body.version, 'resolved')).toBe(true);
+
+        // the resolve was a mistake too: the dossier is open again and its clock runs (overdue by now)
+        const reopened = await post(supervisor, 'correct', { undo: 'resolve', reason: 'Giải quyết nhầm', occurredAt: '2025-06-09T16:30:00+07:00' });
+        expect(reopened.body).toMatchObject({ status: 'assigned', timing: 'overdue' });
+        expect(reopened.body.resolvedAt).toBeUndefined();
+        expect(new Date(reopened.body.dueAt).toISOString()).toBe('2025-06-10T04:00:00.000Z');
+        expect(await listed(id, reopened.body.version, 'resolved')).toBe(false);
+        expect(await listed(id, reopened.body.version, 'assigned')).toBe(true);
+        n = await eventCount();
+        const nothing = await post(supervisor, 'correct', { undo: 'resolve', reason: 'lại', occurredAt: '2025-06-09T16:40:00+07:00' });
+        expect(nothing.status).toBe(422);
+        expect(nothing.body).toMatchObject({ code: 'nothing-to-undo' });
+        expect(await eventCount()).toBe(n);
+
+        const hist = await h.request('GET', `/dossiers/${id}/history`, { token: auditor });
+        expect(hist.body.events.map((e: { type: string }) => e.type)).toEqual([
+          'DossierReceived',
+          'DossierAssigned',
+          'ProcessingPaused',
+          'ProcessingResumed',
+          'DossierResolved',
+          'ResultReturned',
+          'StepCorrected',
+          'StepCorrected',
+        ]);
+      } finally {
+        await runner.stop();
+      }
+    }, 120_000);
+
+    it('refuses bad input on the new steps as problem+json 4xx, writing nothing (issue #14)', async () => {
+      const id = (await receive(clerkA, { occurredAt: '2025-06-02T09:00:00+07:00' })).body.id as string;
+      const before = await eventCount();
+      const cases: [string, string, Record<string, unknown>, number][] = [
+        [officerA, 'pause', { kind: 'lunch', reason: 'x' }, 400],
+        [officerA, 'pause', { kind: 'fee' }, 400],
+        [officerA, 'pause', { kind: 'fee', reason: 'x', extra: 1 }, 400],
+        [officerA, 'pause', { kind: 'fee', reason: 'x', occurredAt: '2099-01-01T00:00:00Z' }, 422],
+        [officerA, 'pause', { kind: 'fee', reason: 'x', occurredAt: '2025-06-01T09:00:00+07:00' }, 422],
+        [officerA, 'resume', {}, 422],
+        [officerA, 'resume', { dueAt: '2025-06-20T10:00:00Z' }, 400],
+        [clerkA, 'return-result', { method: 'counter' }, 422],
+        [clerkA, 'return-result', { method: 'pigeon' }, 400],
+        [clerkA, 'return-result', { method: 'counter', recipient: { idNumber: '079203009999' } }, 400],
+        [clerkA, 'return-result', { method: 'counter', recipient: 'Bình' }, 400],
+        [supervisor, 'correct', { undo: 'resolve' }, 400],
+        [supervisor, 'correct', { undo: 'receive', reason: 'x' }, 400],
+        [supervisor, 'correct', { undo: 'resolve', reason: 'x' }, 422],
+        [supervisor, 'correct', { undo: 'assign', reason: 'x' }, 422],
+        [officerA, 'correct', { undo: 'assign', reason: 'x' }, 403],
+        [clerkB, 'return-result', { method: 'counter' }, 404],
+      ];
+      for (const [token, step, body, status] of cases) {
+        const r = await h.request('POST', `/dossiers/${id}/${step}`, { token, body });
+        expect({ step, body, status: r.status }).toEqual({ step, body, status });
+        expect(r.headers['content-type']).toMatch(/application\/problem\+json/);
+      }
+      expect(await eventCount()).toBe(before);
     });
 
     it('gives 50 concurrent receptions in one unit and day 50 distinct consecutive codes', async () => {

@@ -33,6 +33,10 @@ describe('the dossier command table', () => {
       resolve: { outcome: 'approved', note: 'ok' },
       withdraw: { reason: 'Rút hồ sơ' },
       rate: { rating: 'satisfied' },
+      pause: { kind: 'fee', reason: 'Chờ nộp phí' },
+      resume: {},
+      'return-result': { method: 'counter', recipient: { name: 'Trần Thị Bình', idNumber: '079203009999', relation: 'được ủy quyền' }, note: 'Trả sớm' },
+      correct: { undo: 'return-result', reason: 'Ghi nhầm người nhận' },
     };
     for (const [name, body] of Object.entries(bodies) as [StepName, Record<string, unknown>][]) {
       const parsed = parseImportLine(JSON.stringify({ command: name, dossierId: id, ...body }));

@@ -2,7 +2,19 @@ import { applyDecorators, Body, HttpCode, Param, ParseUUIDPipe, Post, Req } from
 import { ApiOperation } from '@nestjs/swagger';
 import { ActionOf, DossierActionName, ReceiveInput } from '@motcua/application';
 import { CurrentUser, Role, Roles } from '@motcua/platform';
-import { ApologiseDto, AssignDto, CommandBaseDto, EmptyCommandDto, RateDto, ReasonDto, ReceiveDossierDto, ResolveDto } from './dto';
+import {
+  ApologiseDto,
+  AssignDto,
+  CommandBaseDto,
+  CorrectDto,
+  EmptyCommandDto,
+  PauseDto,
+  RateDto,
+  ReasonDto,
+  ReceiveDossierDto,
+  ResolveDto,
+  ReturnResultDto,
+} from './dto';
 
 /**
  * One dossier command as the API offers it: the body's DTO (validated on the route and on each
@@ -32,6 +44,10 @@ function entry<D extends CommandBaseDto, A>(e: DossierCommandEntry<D, A>): Dossi
  * | `:id/resolve`              | `resolve`            | `ResolveDossier`    | `DossierResolved`     |
  * | `:id/withdraw`             | `withdraw`           | `WithdrawDossier`   | `DossierWithdrawn`    |
  * | `:id/rate`                 | `rate`               | `RateSatisfaction`  | `SatisfactionRated`   |
+ * | `:id/pause`                | `pause`              | `PauseProcessing`   | `ProcessingPaused`    |
+ * | `:id/resume`               | `resume`             | `ResumeProcessing`  | `ProcessingResumed`   |
+ * | `:id/return-result`        | `return-result`      | `ReturnResult`      | `ResultReturned`      |
+ * | `:id/correct`              | `correct`            | `CorrectStep`       | `StepCorrected`       |
  *
  * The controller's routes and the NDJSON import (`"command": "<entry>"`) both go through this
  * table; the application maps the action to its domain command (`DOSSIER_STEPS`).
@@ -84,6 +100,35 @@ export const DOSSIER_COMMANDS = {
     roles: ['clerk', 'supervisor'],
     summary: 'Record the citizen’s satisfaction rating (once)',
     toAction: (b) => ({ action: 'rate' as const, rating: b.rating }),
+  }),
+  pause: entry({
+    dto: PauseDto,
+    roles: ['officer', 'supervisor'],
+    summary: 'Pause processing while a fee, a verification or another body’s answer is awaited (the clock stops)',
+    toAction: (b) => ({ action: 'pause' as const, kind: b.kind, reason: b.reason }),
+  }),
+  resume: entry({
+    dto: EmptyCommandDto,
+    roles: ['officer', 'supervisor'],
+    summary: 'Resume processing: the due time moves later by the working time spent paused',
+    toAction: () => ({ action: 'resume' as const }),
+  }),
+  'return-result': entry({
+    dto: ReturnResultDto,
+    roles: ['clerk', 'supervisor'],
+    summary: 'Hand the result over (counter, post, online) and record who took it; only after resolve',
+    toAction: (b) => ({
+      action: 'return-result' as const,
+      method: b.method,
+      recipient: b.recipient && { name: b.recipient.name, idNumber: b.recipient.idNumber, relation: b.recipient.relation },
+      note: b.note,
+    }),
+  }),
+  correct: entry({
+    dto: CorrectDto,
+    roles: ['supervisor'],
+    summary: 'Correct a step recorded by mistake: undo the last resolve, return of the result or assignment (supervisor only)',
+    toAction: (b) => ({ action: 'correct' as const, undo: b.undo, reason: b.reason }),
   }),
 };
 

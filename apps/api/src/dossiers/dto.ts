@@ -152,3 +152,58 @@ export class AsOfQueryDto {
   @IsIn(['occurred', 'recorded'])
   by?: 'occurred' | 'recorded';
 }
+
+/* ---------- more steps of a dossier (issue #14) ---------- */
+
+export class PauseDto extends ReasonDto {
+  @ApiProperty({ enum: ['fee', 'verification', 'consultation', 'other'], description: 'What is awaited: a fee, a field verification, another body’s answer' })
+  @IsIn(['fee', 'verification', 'consultation', 'other'])
+  kind!: 'fee' | 'verification' | 'consultation' | 'other';
+}
+
+export class RecipientDto {
+  @ApiProperty({ example: 'Trần Thị Bình' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name!: string;
+
+  @ApiPropertyOptional({ description: 'CCCD/CMND number of the person who took the result', example: '079203009999' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[0-9A-Za-z]{6,20}$/, { message: 'recipient.idNumber must be 6–20 letters or digits' })
+  idNumber?: string;
+
+  @ApiPropertyOptional({ description: 'The applicant, or an authorised person (giấy ủy quyền)', example: 'được ủy quyền' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  relation?: string;
+}
+
+export class ReturnResultDto extends CommandBaseDto {
+  @ApiProperty({ enum: ['counter', 'postal', 'online'] })
+  @IsIn(['counter', 'postal', 'online'])
+  method!: 'counter' | 'postal' | 'online';
+
+  @ApiPropertyOptional({ type: RecipientDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RecipientDto)
+  recipient?: RecipientDto;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  note?: string;
+}
+
+export class CorrectDto extends ReasonDto {
+  @ApiProperty({ enum: ['resolve', 'return-result', 'assign'], description: 'The step to undo (the last one of its kind)' })
+  @IsIn(['resolve', 'return-result', 'assign'])
+  undo!: 'resolve' | 'return-result' | 'assign';
+}

@@ -480,12 +480,13 @@ export function trackingBookRow(steps: RecordedStep[], timeZone: string, timingM
   if (s.apology) notes.push(`Xin lỗi${s.apology.letterNumber ? ` (${s.apology.letterNumber})` : ''}, hẹn lại ${viDate(s.apology.newDueAt, timeZone)}`);
   if (s.status === 'withdrawn') notes.push(`Rút hồ sơ: ${s.withdrawalReason}`);
   let result: string;
-  if (s.status === 'resolved') {
+  if (s.status === 'resolved' || s.status === 'returned') {
     const resolved = find(steps, 'DossierResolved')?.data as DossierResolved['data'] | undefined;
     const t = timingClass(new Date(s.resolvedAt), new Date(s.dueAt), timeZone, resolved ? frozenMode(resolved) : timingMode);
     result = `${s.outcome === 'refused' ? 'Từ chối' : 'Đã giải quyết'} - ${TIMING_LABELS[t]}`;
   } else if (s.status === 'withdrawn') result = 'Đã rút';
   else if (s.status === 'awaiting-supplement') result = 'Chờ bổ sung';
+  else if (s.status === 'paused') result = 'Tạm dừng';
   else result = 'Đang giải quyết';
   return {
     code: d.code,

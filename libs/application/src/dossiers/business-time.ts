@@ -8,6 +8,8 @@ import {
   localDateOf,
   OccurredInFuture,
   ProcessingTime,
+  resumedDueAt,
+  ResumedDueAt,
   WorkingTimeContext,
 } from '@motcua/domain';
 import { CommandContext } from '../context';
@@ -77,4 +79,28 @@ export function dueAtWithinRange(wt: WorkingTimeContext, from: Date, processingT
     );
   }
   return due;
+}
+
+/**
+ * The due time after a pause (issue #14), or a 422 when the calendar cannot compute it or it falls
+ * outside the supported range: never a RangeError (500). A resume dated before the pause is left to
+ * the decider (occurred-before-previous-event): nothing is moved then.
+ */
+export function resumedDueAtWithinRange(wt: WorkingTimeContext, pausedAt: Date, resumedAt: Date, previousDueAt: Date): ResumedDueAt {
+  if (resumedAt.getTime() < pausedAt.getTime()) return { dueAt: previousDueAt, pausedWorkingMinutes: 0, calendarVersion: 'unchanged' };
+  let moved: ResumedDueAt;
+  try {
+    moved = resumedDueAt(wt, pausedAt, resumedAt, previousDueAt);
+  } catch (err) {
+    if (err instanceof CalendarYearOutOfRange) {
+      throw new DateOutOfRange(
+        'dueAt',
+        `moved from ${previousDueAt.toISOString()}`,
+        `The due time moved by the pause falls in ${err.year}, outside the dates the working calendar supports`,
+      );
+    }
+    throw err;
+  }
+  if (!isSupportedInstant(moved.dueAt)) throw new DateOutOfRange('dueAt', moved.dueAt.toISOString());
+  return moved;
 }

@@ -1,8 +1,8 @@
-import { AlertKind, DossierCommand, ExistingDossier, Outcome, Rating } from '@motcua/domain';
+import { AlertKind, CorrectableStep, DossierCommand, ExistingDossier, Outcome, PauseKind, Rating, ResultRecipient, ReturnMethod } from '@motcua/domain';
 import { CommandContext } from '../context';
 import { AccessDeniedError, RuleViolationError } from '../errors';
 import { ReferenceService } from '../reference/reference-service';
-import { dueAtWithinRange } from './business-time';
+import { dueAtWithinRange, resumedDueAtWithinRange } from './business-time';
 import { timingModeOf } from './dossier-scope';
 
 /**
@@ -18,7 +18,11 @@ export type DossierAction =
   | { action: 'resolve'; outcome: Outcome; note?: string }
   | { action: 'withdraw'; reason: string }
   | { action: 'rate'; rating: Rating }
-  | { action: 'raise-alert'; kind: AlertKind; dueAt: Date };
+  | { action: 'raise-alert'; kind: AlertKind; dueAt: Date }
+  | { action: 'pause'; kind: PauseKind; reason: string }
+  | { action: 'resume' }
+  | { action: 'return-result'; method: ReturnMethod; recipient?: ResultRecipient; note?: string }
+  | { action: 'correct'; undo: CorrectableStep; reason: string };
 
 export type DossierActionName = DossierAction['action'];
 export type ActionOf<N extends DossierActionName> = Extract<DossierAction, { action: N }>;
@@ -62,4 +66,35 @@ export const DOSSIER_STEPS: { [N in DossierActionName]: (input: StepInput<Action
   withdraw: ({ action: a, base }) => ({ type: 'WithdrawDossier', data: { ...base, reason: a.reason } }),
   rate: ({ action: a, base }) => ({ type: 'RateSatisfaction', data: { ...base, rating: a.rating } }),
   'raise-alert': ({ action: a, base }) => ({ type: 'RaiseDeadlineAlert', data: { ...base, kind: a.kind, dueAt: a.dueAt } }),
+  pause: ({ action: a, base }) => ({ type: 'PauseProcessing', data: { ...base, kind: a.kind, reason: a.reason } }),
+  resume: ({ state, base, reference }) => {
+    // the due time moves later by the working time spent paused, in the unit's office hours and calendar
+    const pause = state.pauses.length > 0 ? state.pauses[state.pauses.length - 1] : undefined;
+    if (state.status !== 'paused' || pause === undefined || pause.resumedAt !== undefined) {
+      // nothing to compute: the decider refuses it with its own message
+      return {
+        type: 'ResumeProcessing',
+        data: { ...base, newDueAt: new Date(state.effectiveDueAt), pausedWorkingMinutes: 0, calendarVersion: state.calendarVersion },
+      };
+    }
+    if (!reference.data.units.has(state.unitCode)) throw new RuleViolationError('unknown-unit', `Unit "${state.unitCode}" no longer exists`);
+    const moved = resumedDueAtWithinRange(
+      reference.data.workingTime(state.unitCode),
+      new Date(pause.pausedAt),
+      base.occurredAt,
+      new Date(state.effectiveDueAt),
+    );
+    return {
+      type: 'ResumeProcessing',
+      data: { ...base, newDueAt: moved.dueAt, pausedWorkingMinutes: moved.pausedWorkingMinutes, calendarVersion: moved.calendarVersion },
+    };
+  },
+  'return-result': ({ action: a, base }) => ({ type: 'ReturnResult', data: { ...base, method: a.method, recipient: a.recipient, note: a.note } }),
+  correct: ({ action: a, ctx, base }) => {
+    // a correction undoes a step recorded by someone else: the supervisor's call (the table's roles say so too; the import goes through here)
+    if (!ctx.actor.roles.includes('supervisor') && !ctx.actor.roles.includes('admin')) {
+      throw new AccessDeniedError('Only a supervisor may correct a step recorded by mistake');
+    }
+    return { type: 'CorrectStep', data: { ...base, undo: a.undo, reason: a.reason } };
+  },
 };

@@ -31,6 +31,13 @@ export interface DossierView {
   resolvedAt?: string;
   withdrawalReason?: string;
   withdrawnAt?: string;
+  /** The result handed over (status `returned`): when, how, to whom. */
+  returnedAt?: string;
+  returnMethod?: string;
+  returnRecipient?: ExistingDossier['returnRecipient'];
+  returnNote?: string;
+  /** Pauses of processing, oldest first (`resumedAt` absent while paused). */
+  pauses: { kind: string; reason: string; pausedAt: string; resumedAt?: string; previousDueAt?: string; dueAt?: string; pausedWorkingMinutes?: number }[];
   rating?: string;
   ratedAt?: string;
   alerts: ExistingDossier['alerts'];
@@ -41,7 +48,7 @@ export interface DossierView {
 
 export function toView(s: ExistingDossier, now: Date, mode: 'exact' | 'day' = 'exact'): DossierView {
   let timing: DossierView['timing'] = null;
-  if (s.status === 'resolved') timing = timingClass(new Date(s.resolvedAt), new Date(s.dueAt), s.timeZone, mode);
+  if (s.status === 'resolved' || s.status === 'returned') timing = timingClass(new Date(s.resolvedAt), new Date(s.dueAt), s.timeZone, mode);
   else if (isClockRunning(s)) timing = isOverdue(now, new Date(s.dueAt)) ? 'overdue' : 'within-time';
   return {
     id: s.id,
@@ -71,6 +78,11 @@ export function toView(s: ExistingDossier, now: Date, mode: 'exact' | 'day' = 'e
     resolvedAt: s.resolvedAt,
     withdrawalReason: s.withdrawalReason,
     withdrawnAt: s.withdrawnAt,
+    returnedAt: s.returnedAt,
+    returnMethod: s.returnMethod,
+    returnRecipient: s.returnRecipient,
+    returnNote: s.returnNote,
+    pauses: s.pauses.map((p) => ({ ...p })),
     rating: s.rating,
     ratedAt: s.ratedAt,
     alerts: s.alerts,

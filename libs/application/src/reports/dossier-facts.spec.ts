@@ -19,6 +19,7 @@ function shared(f: DossierFacts) {
     ratedAt: f.ratedAt,
     apologyIssuedAt: f.apologyIssuedAt,
     apologyDueAt: f.apologyDueAt,
+    returnedAt: f.returnedAt,
   };
 }
 function fromState(s: ExistingDossier): ReturnType<typeof shared> {
@@ -36,6 +37,7 @@ function fromState(s: ExistingDossier): ReturnType<typeof shared> {
     ratedAt: s.ratedAt,
     apologyIssuedAt: s.apology?.issuedAt,
     apologyDueAt: s.apology?.previousDueAt,
+    returnedAt: s.returnedAt,
   };
 }
 

@@ -7,7 +7,9 @@
 import {
   apologyCutoffResolver,
   assertNever,
+  isOpenStatus,
   statusAfter,
+  type StatusContext,
   timingClass,
   type ApologyCutoffResolver,
   type Channel,
@@ -59,6 +61,10 @@ export interface DossierFacts {
   rating?: Rating;
   ratedAt?: string;
   assignee?: string;
+  /** When the result was handed over (status `returned`); still resolved for the report. */
+  returnedAt?: string;
+  /** The assignees before the current one, oldest first (null: none); a correction of `assign` pops the last. */
+  previousAssignees?: (string | null)[];
   status: DossierStatus;
   version: number;
   clock: ClockEntry[];
@@ -113,10 +119,11 @@ export function applyToFacts(
   if (!facts) return undefined;
   const f: DossierFacts = { ...facts, version };
   const before = facts.status;
-  const after = statusAfter(before, event, facts.assignee !== undefined);
+  const after = statusAfter(before, event, facts.assignee !== undefined, correctionContext(facts, event));
   if (after !== 'none') f.status = after;
   switch (event.type) {
     case 'DossierAssigned':
+      f.previousAssignees = [...(facts.previousAssignees ?? []), facts.assignee ?? null];
       f.assignee = event.data.assignee;
       break;
     case 'SupplementRequested':
@@ -158,10 +165,60 @@ export function applyToFacts(
     case 'DeadlineAlertWithdrawn':
       // deadline alerts: only the version moves
       break;
+    case 'ProcessingPaused':
+      // the clock stops; the due time in force is kept until the resume moves it
+      f.clockStoppedAt = event.data.pausedAt;
+      f.clock = [...f.clock, { version, at: event.data.pausedAt, dueAt: f.dueAt, stopped: true }];
+      break;
+    case 'ProcessingResumed':
+      // the legal due time moved later by the working time paused (no apology is in force while paused)
+      f.dueAt = event.data.dueAt;
+      f.effectiveDueAt = event.data.dueAt;
+      f.clockStoppedAt = undefined;
+      f.clock = [...f.clock, { version, at: event.data.resumedAt, dueAt: event.data.dueAt, stopped: false }];
+      break;
+    case 'ResultReturned':
+      // still resolved (timing was judged at resolution); only the status and the return time move
+      if (after !== before) f.returnedAt = event.data.returnedAt;
+      break;
+    case 'StepCorrected':
+      switch (event.data.undo) {
+        case 'resolve':
+          if (after === before) break;
+          // no longer resolved: the clock runs again against the due time in force
+          f.resolvedAt = undefined;
+          f.outcome = undefined;
+          f.timing = undefined;
+          break;
+        case 'return-result':
+          if (after !== before) f.returnedAt = undefined;
+          break;
+        case 'assign': {
+          const previous = facts.previousAssignees ?? [];
+          if (!isOpenStatus(before) || previous.length === 0) break;
+          f.assignee = previous[previous.length - 1] ?? undefined;
+          f.previousAssignees = previous.slice(0, -1);
+          break;
+        }
+        default:
+          return assertNever(event.data.undo);
+      }
+      break;
     default:
       return assertNever(event);
   }
   return f;
+}
+
+/** What the status machine needs for a correction (see StatusContext in libs/domain). */
+function correctionContext(facts: DossierFacts, event: DossierEvent): StatusContext {
+  if (event.type !== 'StepCorrected') return {};
+  const previous = facts.previousAssignees ?? [];
+  return {
+    // a resolve is never recorded while paused, so a stopped clock at resolution means a supplement awaited
+    awaitingSupplement: facts.clockStoppedAt !== undefined,
+    assigneeAfterUndo: previous.length > 0 ? previous[previous.length - 1] !== null : undefined,
+  };
 }
 
 /** Facts of one dossier from its whole stream (versions 1..n). */

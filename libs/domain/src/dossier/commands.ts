@@ -3,9 +3,9 @@
  * time `occurredAt` (may be backdated, never in the future). Due times are computed by the
  * application with the calendar module and passed in; the decider never does calendar maths.
  */
-import type { AlertKind, Channel, OnlineLevel, Outcome, ProcessingTime, Rating } from '../shared/types';
+import type { AlertKind, Channel, CorrectableStep, OnlineLevel, Outcome, PauseKind, ProcessingTime, Rating, ReturnMethod } from '../shared/types';
 import type { RuleSetId } from '../rules/rule-set';
-import type { Applicant } from './events';
+import type { Applicant, ResultRecipient } from './events';
 
 export type DomainCommand<Type extends string, Data extends object> = Readonly<{
   type: Type;
@@ -63,6 +63,22 @@ export type RateSatisfaction = DomainCommand<'RateSatisfaction', { rating: Ratin
  */
 export type RaiseDeadlineAlert = DomainCommand<'RaiseDeadlineAlert', { kind: AlertKind; dueAt: Date }>;
 
+export type PauseProcessing = DomainCommand<'PauseProcessing', { kind: PauseKind; reason: string }>;
+
+export type ResumeProcessing = DomainCommand<
+  'ResumeProcessing',
+  {
+    /** The due time in force moved later by `pausedWorkingMinutes`, computed by the application. */
+    newDueAt: Date;
+    pausedWorkingMinutes: number;
+    calendarVersion: string;
+  }
+>;
+
+export type ReturnResult = DomainCommand<'ReturnResult', { method: ReturnMethod; recipient?: ResultRecipient; note?: string }>;
+
+export type CorrectStep = DomainCommand<'CorrectStep', { undo: CorrectableStep; reason: string }>;
+
 export type DossierCommand =
   | ReceiveDossier
   | AssignDossier
@@ -72,6 +88,10 @@ export type DossierCommand =
   | ResolveDossier
   | WithdrawDossier
   | RateSatisfaction
-  | RaiseDeadlineAlert;
+  | RaiseDeadlineAlert
+  | PauseProcessing
+  | ResumeProcessing
+  | ReturnResult
+  | CorrectStep;
 
 export type DossierCommandType = DossierCommand['type'];

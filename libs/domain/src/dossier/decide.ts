@@ -18,6 +18,9 @@ import { rateSatisfaction } from './handlers/rate-satisfaction';
 import { receiveDossier } from './handlers/receive-dossier';
 import { receiveSupplement, requestSupplement } from './handlers/supplement';
 import type { DossierState } from './state';
+import { pauseProcessing, resumeProcessing } from './handlers/pause-resume';
+import { returnResult } from './handlers/return-result';
+import { correctStep } from './handlers/correct-step';
 
 export function decide(command: DossierCommand, state: DossierState, now: Date): DossierEvent[] {
   requireValidNow(now);
@@ -40,6 +43,14 @@ export function decide(command: DossierCommand, state: DossierState, now: Date):
       return rateSatisfaction(command, state, now);
     case 'RaiseDeadlineAlert':
       return raiseDeadlineAlert(command, state, now);
+    case 'PauseProcessing':
+      return pauseProcessing(command, state, now);
+    case 'ResumeProcessing':
+      return resumeProcessing(command, state, now);
+    case 'ReturnResult':
+      return returnResult(command, state, now);
+    case 'CorrectStep':
+      return correctStep(command, state, now);
     default:
       return assertNever(command);
   }

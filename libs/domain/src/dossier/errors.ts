@@ -16,7 +16,8 @@ export type DomainErrorCode =
   | 'occurred-before-previous-event'
   | 'already-rated'
   | 'date-out-of-range'
-  | 'invalid-command';
+  | 'invalid-command'
+  | 'nothing-to-undo';
 
 export type DomainErrorDetails = Readonly<Record<string, string | number | undefined>>;
 
@@ -55,7 +56,7 @@ export class DossierClosed extends DomainError {
   readonly code = 'dossier-closed';
   constructor(
     readonly dossierCode: string,
-    readonly status: 'resolved' | 'withdrawn',
+    readonly status: 'resolved' | 'withdrawn' | 'returned',
     readonly attempted: string,
   ) {
     super(
@@ -183,5 +184,18 @@ export class CorruptDossierStream extends Error {
   ) {
     super(`Corrupt dossier stream: ${eventType} at position ${position}: ${reason}.`);
     this.name = 'CorruptDossierStream';
+  }
+}
+
+/** A correction names a step the dossier has no record of to undo (issue #14). */
+export class NothingToUndo extends DomainError {
+  readonly code = 'nothing-to-undo';
+  constructor(
+    readonly dossierCode: string,
+    readonly undo: string,
+    readonly status: DossierStatus,
+    hint: string,
+  ) {
+    super(`Dossier ${dossierCode} (${status}) has no "${undo}" step to undo. ${hint}`, { dossierCode, undo, status });
   }
 }

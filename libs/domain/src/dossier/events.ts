@@ -3,7 +3,7 @@
  * (`Date.toISOString()`). Events are never edited; a new shape gets a new schema version
  * and an upcaster, so every type exports its current `schemaVersion`.
  */
-import type { AlertKind, Channel, OnlineLevel, Outcome, ProcessingTime, Rating } from '../shared/types';
+import type { AlertKind, Channel, CorrectableStep, OnlineLevel, Outcome, PauseKind, ProcessingTime, Rating, ReturnMethod } from '../shared/types';
 import type { RuleSetId } from '../rules/rule-set';
 import { assertNever } from './assert-never';
 
@@ -132,6 +132,31 @@ export type DeadlineAlertWithdrawn = DomainEvent<
   }
 >;
 
+/** The clock stops while a fee, a verification or another body's answer is awaited; unlike a supplement it does not restart. */
+export type ProcessingPaused = DomainEvent<'ProcessingPaused', { kind: PauseKind; reason: string; pausedAt: IsoInstant }>;
+
+/**
+ * The pause ends: `dueAt` (the due time in force from now on) is the previous one moved later by the
+ * working time spent paused (`pausedWorkingMinutes`, counted by the application in the unit's office
+ * hours and calendar `calendarVersion`).
+ */
+export type ProcessingResumed = DomainEvent<
+  'ProcessingResumed',
+  { resumedAt: IsoInstant; dueAt: IsoInstant; previousDueAt: IsoInstant; pausedWorkingMinutes: number; calendarVersion: string }
+>;
+
+export interface ResultRecipient {
+  name: string;
+  idNumber?: string;
+  relation?: string;
+}
+
+/** The result was handed over (Art. 20), at the counter, by post or online; only after resolution. */
+export type ResultReturned = DomainEvent<'ResultReturned', { method: ReturnMethod; recipient?: ResultRecipient; note?: string; returnedAt: IsoInstant }>;
+
+/** A supervisor undoes the last resolve, return or assignment recorded by mistake; history keeps both. */
+export type StepCorrected = DomainEvent<'StepCorrected', { undo: CorrectableStep; reason: string; correctedAt: IsoInstant }>;
+
 export type DossierEvent =
   | DossierReceived
   | DossierAssigned
@@ -142,7 +167,11 @@ export type DossierEvent =
   | DossierWithdrawn
   | SatisfactionRated
   | DeadlineAlertEvent
-  | DeadlineAlertWithdrawn;
+  | DeadlineAlertWithdrawn
+  | ProcessingPaused
+  | ProcessingResumed
+  | ResultReturned
+  | StepCorrected;
 
 export type DossierEventType = DossierEvent['type'];
 
@@ -159,6 +188,10 @@ export const DOSSIER_EVENT_TYPES = [
   'ApologyCutoffReached',
   'DossierOverdue',
   'DeadlineAlertWithdrawn',
+  'ProcessingPaused',
+  'ProcessingResumed',
+  'ResultReturned',
+  'StepCorrected',
 ] as const satisfies readonly DossierEventType[];
 
 // Compile-time proof that the list above names every member of the union.
@@ -183,6 +216,10 @@ export const DeadlineWarningRaisedSchemaVersion = 1;
 export const ApologyCutoffReachedSchemaVersion = 1;
 export const DossierOverdueSchemaVersion = 1;
 export const DeadlineAlertWithdrawnSchemaVersion = 1;
+export const ProcessingPausedSchemaVersion = 1;
+export const ProcessingResumedSchemaVersion = 1;
+export const ResultReturnedSchemaVersion = 1;
+export const StepCorrectedSchemaVersion = 1;
 
 export const DOSSIER_EVENT_SCHEMA_VERSIONS: Readonly<Record<DossierEventType, number>> = {
   DossierReceived: DossierReceivedSchemaVersion,
@@ -197,6 +234,10 @@ export const DOSSIER_EVENT_SCHEMA_VERSIONS: Readonly<Record<DossierEventType, nu
   ApologyCutoffReached: ApologyCutoffReachedSchemaVersion,
   DossierOverdue: DossierOverdueSchemaVersion,
   DeadlineAlertWithdrawn: DeadlineAlertWithdrawnSchemaVersion,
+  ProcessingPaused: ProcessingPausedSchemaVersion,
+  ProcessingResumed: ProcessingResumedSchemaVersion,
+  ResultReturned: ResultReturnedSchemaVersion,
+  StepCorrected: StepCorrectedSchemaVersion,
 };
 
 /** Which alert event records which alert kind. */
@@ -245,6 +286,14 @@ export function eventOccurredAt(event: DossierEvent): IsoInstant {
       return event.data.raisedAt;
     case 'DeadlineAlertWithdrawn':
       return event.data.withdrawnAt;
+    case 'ProcessingPaused':
+      return event.data.pausedAt;
+    case 'ProcessingResumed':
+      return event.data.resumedAt;
+    case 'ResultReturned':
+      return event.data.returnedAt;
+    case 'StepCorrected':
+      return event.data.correctedAt;
     default:
       return assertNever(event);
   }

@@ -19,7 +19,15 @@ export function evolve(state: DossierState, event: DossierEvent): DossierState {
     case 'DossierAssigned': {
       const s = existing(state, event);
       const { assignee, assigneeName, department } = event.data;
-      return next(moved({ ...s, assignee, assigneeName, department: department ?? s.department }, event, s.assignee !== undefined), event);
+      const before = { assignee: s.assignee, assigneeName: s.assigneeName, department: s.department };
+      return next(
+        moved(
+          { ...s, assignee, assigneeName, department: department ?? s.department, previousAssignments: [...s.previousAssignments, before] },
+          event,
+          s.assignee !== undefined,
+        ),
+        event,
+      );
     }
 
     case 'SupplementRequested': {
@@ -101,6 +109,73 @@ export function evolve(state: DossierState, event: DossierEvent): DossierState {
       return next({ ...s, alerts }, event);
     }
 
+    case 'ProcessingPaused': {
+      const s = existing(state, event);
+      const { kind, reason, pausedAt } = event.data;
+      return next(moved({ ...s, pauses: [...s.pauses, { kind, reason, pausedAt }] }, event, s.assignee !== undefined), event);
+    }
+
+    case 'ProcessingResumed': {
+      const s = existing(state, event);
+      const { resumedAt, dueAt, previousDueAt, pausedWorkingMinutes } = event.data;
+      const pauses = s.pauses.slice();
+      const last = pauses.length - 1;
+      if (last >= 0 && pauses[last].resumedAt === undefined) pauses[last] = { ...pauses[last], resumedAt, previousDueAt, dueAt, pausedWorkingMinutes };
+      // no apology is in force while paused (the decider refuses both orders), so the legal due time is the one in force
+      return next(moved({ ...s, pauses, dueAt, effectiveDueAt: dueAt, calendarVersion: event.data.calendarVersion }, event, s.assignee !== undefined), event);
+    }
+
+    case 'ResultReturned': {
+      const s = existing(state, event);
+      if (s.status !== 'resolved') return next(s, event);
+      const { method, recipient, note, returnedAt } = event.data;
+      return next({ ...s, status: 'returned', returnedAt, returnMethod: method, returnRecipient: recipient, returnNote: note }, event);
+    }
+
+    case 'StepCorrected': {
+      const s = existing(state, event);
+      switch (event.data.undo) {
+        case 'resolve': {
+          if (s.status !== 'resolved') return next(s, event);
+          const awaitingSupplement = s.supplements.length > 0 && s.supplements[s.supplements.length - 1].receivedAt === undefined;
+          const status = statusAfter(s.status, event, s.assignee !== undefined, { awaitingSupplement });
+          if (status === 'none' || !isOpenStatus(status)) return next(s, event);
+          const reopened: OpenDossier = { ...s, status: status as OpenDossier['status'], outcome: undefined, resolutionNote: undefined, resolvedAt: undefined };
+          return next(reopened, event);
+        }
+        case 'return-result': {
+          if (s.status !== 'returned') return next(s, event);
+          const back: ExistingDossier = {
+            ...s,
+            status: 'resolved',
+            returnedAt: undefined,
+            returnMethod: undefined,
+            returnRecipient: undefined,
+            returnNote: undefined,
+          };
+          return next(back, event);
+        }
+        case 'assign': {
+          if (!isOpenDossier(s) || s.previousAssignments.length === 0) return next(s, event);
+          const previous = s.previousAssignments[s.previousAssignments.length - 1];
+          const undone = {
+            ...s,
+            assignee: previous.assignee,
+            assigneeName: previous.assigneeName,
+            department: previous.department,
+            previousAssignments: s.previousAssignments.slice(0, -1),
+          };
+          const status = statusAfter(s.status, event, s.assignee !== undefined, { assigneeAfterUndo: previous.assignee !== undefined });
+          return next(
+            status === s.status || status === 'none' || !isOpenStatus(status) ? undone : { ...undone, status: status as OpenDossier['status'] },
+            event,
+          );
+        }
+        default:
+          return assertNever(event.data.undo);
+      }
+    }
+
     default:
       return assertNever(event);
   }
@@ -134,6 +209,8 @@ function received(event: DossierReceived): OpenDossier {
     effectiveDueAt: d.dueAt,
     supplements: [],
     alerts: [],
+    pauses: [],
+    previousAssignments: [],
     lastOccurredAt: d.receivedAt,
     lastStepOccurredAt: d.receivedAt,
     version: 1,

@@ -77,6 +77,16 @@ export function requireStatus(state: ExistingDossier, allowed: readonly OpenDoss
   return open;
 }
 
+/**
+ * Not while paused (issue #14): a resolve, an apology or a supplement request waits for the resume,
+ * which records when the pause ended (and so how far the due time moves).
+ */
+export function requireNotPaused(state: ExistingDossier, attempted: string): void {
+  if (state.status === 'paused') {
+    throw new InvalidTransition(state.code, state.status, attempted, 'Its processing is paused: resume it first (the resume moves the due time).');
+  }
+}
+
 /* ---------- business-time checks ---------- */
 
 export function requireNotInFuture(occurredAt: Date, now: Date): void {

@@ -2,8 +2,8 @@
  * Dossier state: everything `GET /dossiers/{id}` needs, derived only from events.
  * Plain data (ISO strings, no Dates) so it can be snapshotted and serialised as is.
  */
-import type { AlertKind, Channel, DossierStatus, OnlineLevel, Outcome, ProcessingTime, Rating } from '../shared/types';
-import type { Applicant, IsoInstant } from './events';
+import type { AlertKind, Channel, DossierStatus, OnlineLevel, Outcome, PauseKind, ProcessingTime, Rating, ReturnMethod } from '../shared/types';
+import type { Applicant, IsoInstant, ResultRecipient } from './events';
 
 /** One supplement round: the request (clock stops) and, once it arrives, the receipt (clock restarts). */
 export interface SupplementRound {
@@ -33,10 +33,29 @@ export interface RaisedAlert {
   withdrawnAt?: IsoInstant;
 }
 
-export type OpenDossierStatus = Extract<DossierStatus, 'received' | 'assigned' | 'awaiting-supplement'>;
-export type ClosedDossierStatus = Extract<DossierStatus, 'resolved' | 'withdrawn'>;
+/** One pause (issue #14): the clock stops at `pausedAt`; at `resumedAt` the due time moves later by the working time paused. */
+export interface PauseRecord {
+  kind: PauseKind;
+  reason: string;
+  pausedAt: IsoInstant;
+  resumedAt?: IsoInstant;
+  /** Due time in force when the pause ended, and the one after it. */
+  previousDueAt?: IsoInstant;
+  dueAt?: IsoInstant;
+  pausedWorkingMinutes?: number;
+}
 
-export const OPEN_DOSSIER_STATUSES: readonly OpenDossierStatus[] = ['received', 'assigned', 'awaiting-supplement'];
+/** An assignment a correction can fall back to (the one before the current). */
+export interface AssignmentRecord {
+  assignee?: string;
+  assigneeName?: string;
+  department?: string;
+}
+
+export type OpenDossierStatus = Extract<DossierStatus, 'received' | 'assigned' | 'awaiting-supplement' | 'paused'>;
+export type ClosedDossierStatus = Extract<DossierStatus, 'resolved' | 'withdrawn' | 'returned'>;
+
+export const OPEN_DOSSIER_STATUSES: readonly OpenDossierStatus[] = ['received', 'assigned', 'awaiting-supplement', 'paused'];
 
 /** Nothing has happened on this stream yet. */
 export interface NoDossier {
@@ -80,6 +99,14 @@ interface DossierFields {
   readonly rating?: Rating;
   readonly ratedAt?: IsoInstant;
   readonly alerts: readonly RaisedAlert[];
+  /** Pauses, oldest first; the last has no `resumedAt` while the dossier is paused. */
+  readonly pauses: readonly PauseRecord[];
+  /** The assignments before the current one, oldest first (a correction of `assign` pops the last). */
+  readonly previousAssignments: readonly AssignmentRecord[];
+  readonly returnedAt?: IsoInstant;
+  readonly returnMethod?: ReturnMethod;
+  readonly returnRecipient?: ResultRecipient;
+  readonly returnNote?: string;
   /** Business time of the latest event of any kind (alerts included). */
   readonly lastOccurredAt: IsoInstant;
   /**
@@ -118,8 +145,19 @@ export interface WithdrawnDossier extends DossierFields {
   readonly resolvedAt?: undefined;
 }
 
-export type ExistingDossier = OpenDossier | ResolvedDossier | WithdrawnDossier;
-export type ClosedDossier = ResolvedDossier | WithdrawnDossier;
+/** The result was handed over: still resolved for every report figure. */
+export interface ReturnedDossier extends DossierFields {
+  readonly status: 'returned';
+  readonly outcome: Outcome;
+  readonly resolvedAt: IsoInstant;
+  readonly returnedAt: IsoInstant;
+  readonly returnMethod: ReturnMethod;
+  readonly withdrawalReason?: undefined;
+  readonly withdrawnAt?: undefined;
+}
+
+export type ExistingDossier = OpenDossier | ResolvedDossier | WithdrawnDossier | ReturnedDossier;
+export type ClosedDossier = ResolvedDossier | WithdrawnDossier | ReturnedDossier;
 export type DossierState = NoDossier | ExistingDossier;
 
 export const initialDossierState: NoDossier = Object.freeze({ status: 'none' as const });
@@ -133,7 +171,7 @@ export function isOpenDossier(state: DossierState): state is OpenDossier {
 }
 
 export function isClosedDossier(state: DossierState): state is ClosedDossier {
-  return state.status === 'resolved' || state.status === 'withdrawn';
+  return state.status === 'resolved' || state.status === 'withdrawn' || state.status === 'returned';
 }
 
 /** Stream version of a state: 0 before the first event. */

@@ -8,6 +8,16 @@ import { assertNever } from './assert-never';
 import type { DossierEvent } from './events';
 import { OPEN_DOSSIER_STATUSES } from './state';
 
+/**
+ * What some corrections need besides the assignee (issue #14): whether a supplement is awaited (an
+ * undone resolve goes back to `awaiting-supplement`), and whether an assignee remains once the last
+ * assignment is undone (`false`: back to `received`).
+ */
+export interface StatusContext {
+  awaitingSupplement?: boolean;
+  assigneeAfterUndo?: boolean;
+}
+
 export function isOpenStatus(status: DossierStatus | 'none'): boolean {
   return (OPEN_DOSSIER_STATUSES as readonly string[]).includes(status);
 }
@@ -18,7 +28,7 @@ export function isOpenStatus(status: DossierStatus | 'none'): boolean {
  * A closed dossier (resolved, withdrawn) never changes status, even if a (buggy) later event says
  * otherwise; a reception always gives `received` (evolve rejects a second one as corrupt).
  */
-export function statusAfter(status: DossierStatus | 'none', event: DossierEvent, hasAssignee: boolean): DossierStatus | 'none' {
+export function statusAfter(status: DossierStatus | 'none', event: DossierEvent, hasAssignee: boolean, more: StatusContext = {}): DossierStatus | 'none' {
   switch (event.type) {
     case 'DossierReceived':
       return 'received';
@@ -39,6 +49,24 @@ export function statusAfter(status: DossierStatus | 'none', event: DossierEvent,
     case 'DossierOverdue':
     case 'DeadlineAlertWithdrawn':
       return status;
+    case 'ProcessingPaused':
+      return status === 'received' || status === 'assigned' ? 'paused' : status;
+    case 'ProcessingResumed':
+      return status === 'paused' ? (hasAssignee ? 'assigned' : 'received') : status;
+    case 'ResultReturned':
+      return status === 'resolved' ? 'returned' : status;
+    case 'StepCorrected':
+      switch (event.data.undo) {
+        case 'resolve':
+          // back to the status before the resolve (a paused dossier cannot be resolved)
+          return status === 'resolved' ? (more.awaitingSupplement ? 'awaiting-supplement' : hasAssignee ? 'assigned' : 'received') : status;
+        case 'return-result':
+          return status === 'returned' ? 'resolved' : status;
+        case 'assign':
+          return status === 'assigned' && more.assigneeAfterUndo === false ? 'received' : status;
+        default:
+          return assertNever(event.data.undo);
+      }
     default:
       return assertNever(event);
   }

@@ -18,8 +18,17 @@ export type TimingClass = 'early' | 'on-time' | 'late';
 /** The three deadline alerts, in the order they fall due. The one list: timers, projections and DTOs read it. */
 export const ALERT_KINDS = ['near-deadline', 'apology-cutoff', 'overdue'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
-export const DOSSIER_STATUSES = ['received', 'assigned', 'awaiting-supplement', 'resolved', 'withdrawn'] as const;
+export const DOSSIER_STATUSES = ['received', 'assigned', 'awaiting-supplement', 'resolved', 'withdrawn', 'paused', 'returned'] as const;
 export type DossierStatus = (typeof DOSSIER_STATUSES)[number];
+/** Why processing is paused (issue #14): a fee, a field verification, another body's answer, other. */
+export const PAUSE_KINDS = ['fee', 'verification', 'consultation', 'other'] as const;
+export type PauseKind = (typeof PAUSE_KINDS)[number];
+/** How a result is handed over (Art. 20). */
+export const RETURN_METHODS = ['counter', 'postal', 'online'] as const;
+export type ReturnMethod = (typeof RETURN_METHODS)[number];
+/** The steps a supervisor may undo with a correction. */
+export const CORRECTABLE_STEPS = ['resolve', 'return-result', 'assign'] as const;
+export type CorrectableStep = (typeof CORRECTABLE_STEPS)[number];
 export type UnitLevel = 'province' | 'district' | 'commune';
 
 /** A local calendar date, `YYYY-MM-DD`, in some unit's time zone. */

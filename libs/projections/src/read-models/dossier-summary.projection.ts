@@ -26,7 +26,7 @@ export interface DossierSummaryOptions {
 }
 
 /** Column ↔ field, in table order. */
-const COLUMNS: [column: string, field: keyof DossierFacts, type: 'text' | 'timestamptz' | 'integer'][] = [
+const COLUMNS: [column: string, field: keyof DossierFacts, type: 'text' | 'timestamptz' | 'integer' | 'jsonb'][] = [
   ['id', 'id', 'text'],
   ['code', 'code', 'text'],
   ['unit_code', 'unitCode', 'text'],
@@ -54,6 +54,8 @@ const COLUMNS: [column: string, field: keyof DossierFacts, type: 'text' | 'times
   ['assignee', 'assignee', 'text'],
   ['status', 'status', 'text'],
   ['version', 'version', 'integer'],
+  ['returned_at', 'returnedAt', 'timestamptz'],
+  ['previous_assignees', 'previousAssignees', 'jsonb'],
 ];
 
 export const DOSSIER_SUMMARY_SELECT = COLUMNS.map(([c]) => c).join(', ');
@@ -69,7 +71,7 @@ export function factsFromRow(row: Record<string, unknown>): DossierFacts {
   for (const [column, field, type] of COLUMNS) {
     const v = row[column];
     if (v === null || v === undefined) continue;
-    f[field] = type === 'timestamptz' ? iso(v) : type === 'integer' ? Number(v) : v;
+    f[field] = type === 'timestamptz' ? iso(v) : type === 'integer' ? Number(v) : type === 'jsonb' && typeof v === 'string' ? JSON.parse(v) : v;
   }
   return f as unknown as DossierFacts;
 }

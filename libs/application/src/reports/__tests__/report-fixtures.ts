@@ -1,8 +1,10 @@
 /**
  * Random report worlds for the property tests (pure report, projection + SQL): a unit tree,
  * procedures, and dossier streams over two years (receptions, assignments, supplements,
- * apologies, resolutions, withdrawals, ratings, deadline alerts), with business times on day
- * boundaries and ties; plus the brute-force oracle that folds raw events (`foldDossier`).
+ * apologies, resolutions, withdrawals, ratings, deadline alerts, pauses and resumes, returns of the
+ * result, corrections of a resolve or a return), with business times on day boundaries and ties;
+ * plus the brute-force oracle that folds raw events (`foldDossier`), a corrected step being one that
+ * never happened.
  */
 import fc from 'fast-check';
 import {
@@ -12,6 +14,7 @@ import {
   eventOccurredAt,
   foldDossier,
   instantAt,
+  isClockRunning,
   isOpenDossier,
   timingClass,
   type Channel,
@@ -74,14 +77,25 @@ type Step =
   | { kind: 'assign'; gap: number }
   | { kind: 'supplement'; gap: number; wait: number; due: number; arrives: boolean }
   | { kind: 'apology'; gap: number; extra: number }
-  | { kind: 'alert'; gap: number };
+  | { kind: 'alert'; gap: number }
+  | { kind: 'pause'; gap: number; wait: number; resumes: boolean; moves: number }
+  | { kind: 'correct-assign'; gap: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('assign' as const), gap }),
   fc.record({ kind: fc.constant('supplement' as const), gap, wait: gap, due: duration, arrives: fc.constantFrom(true, true, false) }),
   fc.record({ kind: fc.constant('apology' as const), gap, extra: duration }),
   fc.record({ kind: fc.constant('alert' as const), gap }),
+  fc.record({ kind: fc.constant('pause' as const), gap, wait: gap, resumes: fc.constantFrom(true, true, false), moves: fc.oneof(fc.constant(0), duration) }),
+  fc.record({ kind: fc.constant('correct-assign' as const), gap }),
 );
+
+/** What happens after a resolution: nothing, a return of the result, a mistaken return undone, the resolve undone (and resolved again). */
+const afterResolve = fc.record({
+  then: fc.constantFrom('none', 'none', 'return', 'return-undone', 'resolve-undone', 'resolve-undone-again' as const),
+  gap1: gap,
+  gap2: gap,
+});
 
 const dossierSpec = fc.record({
   unit: fc.nat(),
@@ -94,6 +108,7 @@ const dossierSpec = fc.record({
   endGap: gap,
   endAt: fc.constantFrom('gap', 'gap', 'atDue', 'beforeDue'),
   rating: fc.option(fc.tuple(fc.constantFrom<Rating>('satisfied', 'neutral', 'dissatisfied'), gap), { nil: undefined }),
+  after: afterResolve,
 });
 
 type DossierSpec = typeof dossierSpec extends fc.Arbitrary<infer T> ? T : never;
@@ -134,14 +149,41 @@ function buildDossier(index: number, units: WorldUnit[], s: DossierSpec): WorldD
     },
   ];
   let stoppedForever = false;
+  let pausedSince: number | undefined;
+  let assigned = 0;
+  const resume = (at: number, moves: number) => {
+    const previousDueAt = iso(due);
+    due += moves;
+    events.push({
+      type: 'ProcessingResumed',
+      data: { resumedAt: iso(at), dueAt: iso(due), previousDueAt, pausedWorkingMinutes: moves / MIN, calendarVersion: 'test' },
+    });
+    pausedSince = undefined;
+  };
   for (const st of s.steps) {
     t += st.gap;
     switch (st.kind) {
       case 'assign':
+        assigned++;
         events.push({ type: 'DossierAssigned', data: { assignee: `officer-${index % 3}`, assignedAt: iso(t) } });
         break;
+      case 'correct-assign':
+        if (assigned === 0) break;
+        assigned--;
+        events.push({ type: 'StepCorrected', data: { undo: 'assign', reason: 'giao nhầm', correctedAt: iso(t) } });
+        break;
+      case 'pause':
+        // only while the clock runs, never after an apology (the decider's rules)
+        if (stoppedForever || apologised || pausedSince !== undefined) break;
+        events.push({ type: 'ProcessingPaused', data: { kind: 'fee', reason: 'chờ nộp phí', pausedAt: iso(t) } });
+        pausedSince = t;
+        if (st.resumes) {
+          t += st.wait;
+          resume(t, st.moves);
+        }
+        break;
       case 'supplement': {
-        if (stoppedForever) break;
+        if (stoppedForever || pausedSince !== undefined) break;
         events.push({ type: 'SupplementRequested', data: { reason: 'thiếu giấy tờ', requestedAt: iso(t) } });
         if (!st.arrives) {
           stoppedForever = true;
@@ -154,7 +196,7 @@ function buildDossier(index: number, units: WorldUnit[], s: DossierSpec): WorldD
         break;
       }
       case 'apology':
-        if (apologised || stoppedForever) break;
+        if (apologised || stoppedForever || pausedSince !== undefined) break;
         apologised = true;
         events.push({ type: 'ApologyIssued', data: { reason: 'quá tải', newDueAt: iso(due + st.extra), issuedAt: iso(t), previousDueAt: iso(due) } });
         break;
@@ -168,8 +210,24 @@ function buildDossier(index: number, units: WorldUnit[], s: DossierSpec): WorldD
   if (s.endAt === 'atDue') t = Math.max(t, due);
   else if (s.endAt === 'beforeDue') t = Math.max(t, due - 60 * MIN);
   if (s.end === 'resolve') {
+    // a paused dossier is resumed before it is resolved
+    if (pausedSince !== undefined) resume(t, 0);
+    const resolvedAt = t;
     events.push({ type: 'DossierResolved', data: { outcome: index % 5 === 0 ? 'refused' : 'approved', resolvedAt: iso(t) } });
-    if (s.rating) events.push({ type: 'SatisfactionRated', data: { rating: s.rating[0], ratedAt: iso(t + s.rating[1]) } });
+    const { then, gap1, gap2 } = s.after;
+    if (then === 'return' || then === 'return-undone') {
+      t += gap1;
+      events.push({ type: 'ResultReturned', data: { method: 'counter', recipient: { name: 'Trần Thị B' }, returnedAt: iso(t) } });
+      if (then === 'return-undone') events.push({ type: 'StepCorrected', data: { undo: 'return-result', reason: 'trả nhầm', correctedAt: iso(t + gap2) } });
+    } else if (then === 'resolve-undone' || then === 'resolve-undone-again') {
+      t += gap1;
+      events.push({ type: 'StepCorrected', data: { undo: 'resolve', reason: 'giải quyết nhầm', correctedAt: iso(t) } });
+      if (then === 'resolve-undone-again') {
+        t += gap2;
+        events.push({ type: 'DossierResolved', data: { outcome: 'approved', resolvedAt: iso(t) } });
+      }
+    }
+    if (s.rating) events.push({ type: 'SatisfactionRated', data: { rating: s.rating[0], ratedAt: iso(resolvedAt + s.rating[1]) } });
   } else if (s.end === 'withdraw') {
     events.push({ type: 'DossierWithdrawn', data: { reason: 'rút hồ sơ', withdrawnAt: iso(t) } });
   }
@@ -204,7 +262,26 @@ export function subtreeOf(units: WorldUnit[], root: string): string[] {
 /* ---------------- the oracle: fold raw events, as of each instant ---------------- */
 
 function stateAt(events: readonly DossierEvent[], atMs: number): DossierState {
-  return foldDossier(events.filter((e) => Date.parse(eventOccurredAt(e)) < atMs));
+  return foldDossier(withoutCorrectedSteps(events).filter((e) => Date.parse(eventOccurredAt(e)) < atMs));
+}
+
+/**
+ * The stream as if the corrected steps had never been recorded: each correction of a resolve or a
+ * return removes itself and the last such step before it (a correction of an assignment changes no
+ * figure and is left in).
+ */
+function withoutCorrectedSteps(events: readonly DossierEvent[]): DossierEvent[] {
+  const out: DossierEvent[] = [];
+  for (const e of events) {
+    if (e.type === 'StepCorrected' && e.data.undo !== 'assign') {
+      const undone = e.data.undo === 'resolve' ? 'DossierResolved' : 'ResultReturned';
+      const i = out.map((x) => x.type).lastIndexOf(undone);
+      if (i >= 0) out.splice(i, 1);
+      continue;
+    }
+    out.push(e);
+  }
+  return out;
 }
 
 /** Half-up percentage by integer quotient and remainder (independent of `percent`). */
@@ -259,13 +336,13 @@ export function oracleCounts(
     const s0 = stateAt(d.events, startMs);
     const s1 = stateAt(d.events, endMs);
     if (s1.status === 'none') continue;
-    if (s0.status === 'resolved' || s0.status === 'withdrawn') continue;
+    if (s0.status === 'resolved' || s0.status === 'returned' || s0.status === 'withdrawn') continue;
     if (s0.status === 'none') {
       c.newInPeriod++;
       c[s1.channel]++;
     } else c.carriedOver++;
     let late = false;
-    if (s1.status === 'resolved') {
+    if (s1.status === 'resolved' || s1.status === 'returned') {
       const resolvedEvent = d.events.find((e) => e.type === 'DossierResolved' && e.data.resolvedAt === s1.resolvedAt);
       const mode = resolvedEvent?.type === 'DossierResolved' ? (resolvedEvent.data.timingMode ?? 'exact') : 'exact';
       const cls = timingClass(new Date(s1.resolvedAt), new Date(s1.dueAt), s1.timeZone, mode);
@@ -277,7 +354,8 @@ export function oracleCounts(
       }
     } else if (s1.status === 'withdrawn') c.withdrawn++;
     else if (isOpenDossier(s1)) {
-      if (s1.status !== 'awaiting-supplement' && endMs > Date.parse(s1.dueAt)) {
+      // pending: overdue only while the clock runs (not awaiting a supplement, not paused)
+      if (isClockRunning(s1) && endMs > Date.parse(s1.dueAt)) {
         c.overdue++;
         late = true;
       } else c.withinTime++;

@@ -3,7 +3,18 @@
  * the decider keeps its invariants.
  */
 import fc from 'fast-check';
-import { ALERT_KINDS, type AlertKind, type Outcome, type Rating } from '../../shared/types';
+import {
+  ALERT_KINDS,
+  CORRECTABLE_STEPS,
+  PAUSE_KINDS,
+  RETURN_METHODS,
+  type AlertKind,
+  type CorrectableStep,
+  type Outcome,
+  type PauseKind,
+  type Rating,
+  type ReturnMethod,
+} from '../../shared/types';
 import type { DossierCommand } from '../commands';
 import { decide } from '../decide';
 import { DomainError } from '../errors';
@@ -30,7 +41,11 @@ type Recipe =
   | { c: 'resolve'; when: When; outcome: Outcome }
   | { c: 'withdraw'; when: When }
   | { c: 'rate'; when: When; rating: Rating }
-  | { c: 'alert'; when: When; kind: AlertKind; due: Due };
+  | { c: 'alert'; when: When; kind: AlertKind; due: Due }
+  | { c: 'pause'; when: When; kind: PauseKind; reason: string }
+  | { c: 'resume'; when: When; due: Due; minutes: number }
+  | { c: 'return'; when: When; method: ReturnMethod }
+  | { c: 'correct'; when: When; undo: CorrectableStep; reason: string };
 
 const when: fc.Arbitrary<When> = fc.oneof(
   { weight: 9, arbitrary: fc.integer({ min: -6 * 60, max: 4 * 24 * 60 }).map((rel) => ({ rel })) },
@@ -67,6 +82,11 @@ const recipe: fc.Arbitrary<Recipe> = fc.oneof(
       due,
     }),
   },
+  // issue #14: pause / resume, return of the result, corrections
+  { weight: 2, arbitrary: fc.record({ c: fc.constant('pause' as const), when, kind: fc.constantFrom<PauseKind>(...PAUSE_KINDS), reason: text }) },
+  { weight: 2, arbitrary: fc.record({ c: fc.constant('resume' as const), when, due, minutes: fc.integer({ min: -1, max: 600 }) }) },
+  { weight: 1, arbitrary: fc.record({ c: fc.constant('return' as const), when, method: fc.constantFrom<ReturnMethod>(...RETURN_METHODS) }) },
+  { weight: 1, arbitrary: fc.record({ c: fc.constant('correct' as const), when, undo: fc.constantFrom<CorrectableStep>(...CORRECTABLE_STEPS), reason: text }) },
 );
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -100,6 +120,24 @@ function build(r: Recipe, state: DossierState): DossierCommand {
     case 'alert':
       // a timer uses `now` as occurredAt; here the simulated now is the command time (never after NOW)
       return cmd.alert(r.kind, iso(dueFrom(r.due)), iso(Math.min(at, NOW.getTime())));
+    case 'pause':
+      return { type: 'PauseProcessing', data: { dossierId: ID, occurredAt: new Date(at), kind: r.kind, reason: r.reason } };
+    case 'resume':
+      // 'effective': the due time in force moved by the minutes (valid); rel: anything
+      return {
+        type: 'ResumeProcessing',
+        data: {
+          dossierId: ID,
+          occurredAt: new Date(at),
+          newDueAt: new Date(dueFrom(r.due) + (r.due === 'effective' ? Math.max(r.minutes, 0) * MIN : 0)),
+          pausedWorkingMinutes: r.minutes,
+          calendarVersion: 'test',
+        },
+      };
+    case 'return':
+      return { type: 'ReturnResult', data: { dossierId: ID, occurredAt: new Date(at), method: r.method } };
+    case 'correct':
+      return { type: 'CorrectStep', data: { dossierId: ID, occurredAt: new Date(at), undo: r.undo, reason: r.reason } };
   }
 }
 
@@ -161,13 +199,18 @@ describe('dossier decider properties', () => {
     );
   });
 
-  it('a dossier once resolved or withdrawn never changes status again', () => {
+  it('a withdrawn dossier never changes status again; a resolved one only by a return or a correction', () => {
     fc.assert(
       fc.property(anySequence, (recipes) => {
         const { states } = run(recipes);
-        const firstClosed = states.findIndex(isClosedDossier);
-        if (firstClosed < 0) return;
-        for (const s of states.slice(firstClosed)) expect(s.status).toBe(states[firstClosed].status);
+        for (let i = 1; i < states.length; i++) {
+          const [a, b] = [states[i - 1], states[i]];
+          if (!isClosedDossier(a) || a.status === b.status) continue;
+          expect(a.status).not.toBe('withdrawn');
+          // resolved → returned (return), returned → resolved (return undone), resolved → open (resolve undone)
+          if (a.status === 'returned') expect(b.status).toBe('resolved');
+          else expect(['returned', 'received', 'assigned', 'awaiting-supplement']).toContain(b.status);
+        }
       }),
       { numRuns: 500 },
     );
@@ -182,7 +225,10 @@ describe('dossier decider properties', () => {
         if (events.length > 0) expect(events[0].type).toBe('DossierReceived');
         expect(count('ApologyIssued')).toBeLessThanOrEqual(1);
         expect(count('SatisfactionRated')).toBeLessThanOrEqual(1);
-        expect(count('DossierResolved') + count('DossierWithdrawn')).toBeLessThanOrEqual(1);
+        const undone = (step: CorrectableStep) => events.filter((e) => e.type === 'StepCorrected' && e.data.undo === step).length;
+        expect(count('DossierResolved') - undone('resolve') + count('DossierWithdrawn')).toBeLessThanOrEqual(1);
+        expect(count('ResultReturned') - undone('return-result')).toBeLessThanOrEqual(1);
+        expect(count('ProcessingResumed')).toBeLessThanOrEqual(count('ProcessingPaused'));
 
         // business time: never in the future; steps never go back in time
         let lastStep = -Infinity;

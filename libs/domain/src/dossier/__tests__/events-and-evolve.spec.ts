@@ -30,7 +30,7 @@ describe('events', () => {
   });
 
   it('lists every event type once, each at schema version 1', () => {
-    expect(new Set(DOSSIER_EVENT_TYPES).size).toBe(12);
+    expect(new Set(DOSSIER_EVENT_TYPES).size).toBe(16);
     expect(Object.keys(DOSSIER_EVENT_SCHEMA_VERSIONS).sort()).toEqual([...DOSSIER_EVENT_TYPES].sort());
     expect(Object.values(DOSSIER_EVENT_SCHEMA_VERSIONS).every((v) => v === 1)).toBe(true);
     expect(isDossierEventType('DossierResolved')).toBe(true);
@@ -55,9 +55,13 @@ describe('events', () => {
         type: 'DeadlineAlertWithdrawn',
         data: { kind: 'overdue', dueAt: DUE_AT, raisedAt: T, unitCode: 'U', withdrawnAt: T, reason: 'resolved-before-due' },
       } as const,
+      { type: 'ProcessingPaused', data: { kind: 'fee', reason: 'r', pausedAt: T } } as const,
+      { type: 'ProcessingResumed', data: { resumedAt: T, dueAt: DUE_AT, previousDueAt: DUE_AT, pausedWorkingMinutes: 0, calendarVersion: 'c' } } as const,
+      { type: 'ResultReturned', data: { method: 'counter', returnedAt: T } } as const,
+      { type: 'StepCorrected', data: { undo: 'resolve', reason: 'r', correctedAt: T } } as const,
     ];
     expect(all.map((e) => e.type).sort()).toEqual([...DOSSIER_EVENT_TYPES].sort());
-    expect(all.map(eventOccurredAt)).toEqual([RECEIVED_AT, ...Array(11).fill(T)]);
+    expect(all.map(eventOccurredAt)).toEqual([RECEIVED_AT, ...Array(15).fill(T)]);
   });
 });
 

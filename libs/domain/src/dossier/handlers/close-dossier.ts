@@ -1,6 +1,6 @@
 import type { ResolveDossier, WithdrawDossier } from '../commands';
 import type { DeadlineAlertWithdrawn, DossierResolved, DossierWithdrawn } from '../events';
-import { optionalText, requireEnvelope, requireExisting, requireInOrder, requireOneOf, requireOpen, requireText } from '../guards';
+import { optionalText, requireEnvelope, requireExisting, requireInOrder, requireNotPaused, requireOneOf, requireOpen, requireText } from '../guards';
 import type { DossierState, ExistingDossier } from '../state';
 
 /**
@@ -21,13 +21,14 @@ export function mootAlerts(dossier: ExistingDossier, closedAt: Date, reason: Dea
 
 const OUTCOMES = ['approved', 'refused'] as const;
 
-/** Approval or reasoned refusal (Art. 19.8, 20); both count as resolved. Allowed on any open dossier. */
+/** Approval or reasoned refusal (Art. 19.8, 20); both count as resolved. Allowed on any open dossier but a paused one (resume first). */
 export function resolveDossier(command: ResolveDossier, state: DossierState, now: Date): (DossierResolved | DeadlineAlertWithdrawn)[] {
   const { dossierId, occurredAt } = requireEnvelope(command);
   const outcome = requireOneOf(command.data.outcome, OUTCOMES, 'outcome');
   const note = optionalText(command.data.note, 'note');
 
   const dossier = requireOpen(requireExisting(state, dossierId), 'resolve');
+  requireNotPaused(dossier, 'resolve');
   requireInOrder(occurredAt, now, dossier);
 
   return [

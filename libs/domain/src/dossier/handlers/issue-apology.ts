@@ -1,7 +1,17 @@
 import type { IssueApology } from '../commands';
 import { ApologyAlreadyIssued, InvalidNewDueAt } from '../errors';
 import type { ApologyIssued } from '../events';
-import { optionalText, requireDate, requireEnvelope, requireExisting, requireInOrder, requireOpen, requireSupportedInstant, requireText } from '../guards';
+import {
+  optionalText,
+  requireDate,
+  requireEnvelope,
+  requireExisting,
+  requireInOrder,
+  requireNotPaused,
+  requireOpen,
+  requireSupportedInstant,
+  requireText,
+} from '../guards';
 import type { DossierState } from '../state';
 
 /**
@@ -15,6 +25,7 @@ export function issueApology(command: IssueApology, state: DossierState, now: Da
   const letterNumber = optionalText(command.data.letterNumber, 'letterNumber');
 
   const dossier = requireOpen(requireExisting(state, dossierId), 'issue an apology for');
+  requireNotPaused(dossier, 'issue an apology for');
   if (dossier.apology) throw new ApologyAlreadyIssued(dossier.code, dossier.apology.issuedAt, dossier.apology.newDueAt);
   requireInOrder(occurredAt, now, dossier);
   // the timers compute alerts from it: a time the calendar cannot handle is refused here

@@ -2,6 +2,8 @@ import type { ReceiveSupplement, RequestSupplement } from '../commands';
 import { InvalidNewDueAt } from '../errors';
 import type { SupplementReceived, SupplementRequested } from '../events';
 import { requireDate, requireEnvelope, requireExisting, requireInOrder, requireStatus, requireSupportedInstant, requireText } from '../guards';
+// issue #14: no supplement request while paused
+import { requireNotPaused } from '../guards';
 import type { DossierState } from '../state';
 
 /** Form 02 (Art. 19.4): the clock stops until the complete dossier arrives. */
@@ -9,6 +11,7 @@ export function requestSupplement(command: RequestSupplement, state: DossierStat
   const { dossierId, occurredAt } = requireEnvelope(command);
   const reason = requireText(command.data.reason, 'reason');
 
+  requireNotPaused(requireExisting(state, dossierId), 'request a supplement for');
   const dossier = requireStatus(
     requireExisting(state, dossierId),
     ['received', 'assigned'],
