@@ -8,3 +8,4 @@ export { apologyCutoff, apologyCutoffResolver, type ApologyCutoffResolver, type 
 export { type NearDeadlinePolicy, nearDeadlineAt } from './near-deadline';
 export { type TimingMode, timingClass, isOverdue } from './timing';
 export { addWorkingTime } from './add-working-time';
+export { SUPPLEMENT_REQUEST_WORKING_DAYS, supplementRequestLimit, isSupplementRequestWithinLegalTime } from './supplement-request';
