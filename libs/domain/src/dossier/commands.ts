@@ -32,7 +32,15 @@ export type ReceiveDossier = DomainCommand<
 
 export type AssignDossier = DomainCommand<'AssignDossier', { assignee: string; assigneeName?: string; department?: string }>;
 
-export type RequestSupplement = DomainCommand<'RequestSupplement', { reason: string }>;
+export type RequestSupplement = DomainCommand<
+  'RequestSupplement',
+  {
+    reason: string;
+    items?: { name: string; note?: string }[];
+    /** Computed by the application with the unit's calendar (`isSupplementRequestWithinLegalTime`). */
+    withinLegalTime?: boolean;
+  }
+>;
 
 export type ReceiveSupplement = DomainCommand<
   'ReceiveSupplement',
@@ -60,6 +68,25 @@ export type RateSatisfaction = DomainCommand<'RateSatisfaction', { rating: Ratin
  */
 export type RaiseDeadlineAlert = DomainCommand<'RaiseDeadlineAlert', { kind: AlertKind; dueAt: Date }>;
 
+/** Refusal at the counter (form 03): recorded with a code, never received. */
+export type RefuseAtReception = DomainCommand<
+  'RefuseAtReception',
+  {
+    code: string;
+    unitCode: string;
+    procedureCode: string;
+    procedureName?: string;
+    field: string;
+    channel: Channel;
+    onlineLevel: OnlineLevel;
+    applicant: Applicant;
+    timeZone: string;
+    reason: string;
+    legalBasis?: string;
+    ruleSet?: '2018' | '2025';
+  }
+>;
+
 export type DossierCommand =
   | ReceiveDossier
   | AssignDossier
@@ -69,6 +96,7 @@ export type DossierCommand =
   | ResolveDossier
   | WithdrawDossier
   | RateSatisfaction
-  | RaiseDeadlineAlert;
+  | RaiseDeadlineAlert
+  | RefuseAtReception;
 
 export type DossierCommandType = DossierCommand['type'];

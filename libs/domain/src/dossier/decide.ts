@@ -17,6 +17,7 @@ import { raiseDeadlineAlert } from './handlers/raise-deadline-alert';
 import { rateSatisfaction } from './handlers/rate-satisfaction';
 import { receiveDossier } from './handlers/receive-dossier';
 import { receiveSupplement, requestSupplement } from './handlers/supplement';
+import { refuseAtReception } from './handlers/refuse-at-reception';
 import type { DossierState } from './state';
 
 export function decide(command: DossierCommand, state: DossierState, now: Date): DossierEvent[] {
@@ -40,6 +41,8 @@ export function decide(command: DossierCommand, state: DossierState, now: Date):
       return rateSatisfaction(command, state, now);
     case 'RaiseDeadlineAlert':
       return raiseDeadlineAlert(command, state, now);
+    case 'RefuseAtReception':
+      return refuseAtReception(command, state, now);
     default:
       return assertNever(command);
   }

@@ -39,6 +39,9 @@ export function statusAfter(status: DossierStatus | 'none', event: DossierEvent,
     case 'DossierOverdue':
     case 'DeadlineAlertWithdrawn':
       return status;
+    case 'DossierRefusedAtReception':
+      // only ever the first event of a stream (evolve rejects anything else as corrupt)
+      return status === 'none' ? 'refused-at-reception' : status;
     default:
       return assertNever(event);
   }

@@ -54,6 +54,9 @@ const COLUMNS: [column: string, field: keyof DossierFacts, type: 'text' | 'times
   ['assignee', 'assignee', 'text'],
   ['status', 'status', 'text'],
   ['version', 'version', 'integer'],
+  ['refused_at', 'refusedAt', 'timestamptz'],
+  ['supplement_requests_late', 'supplementRequestsLate', 'integer'],
+  ['supplement_requests_repeated', 'supplementRequestsRepeated', 'integer'],
 ];
 
 export const DOSSIER_SUMMARY_SELECT = COLUMNS.map(([c]) => c).join(', ');

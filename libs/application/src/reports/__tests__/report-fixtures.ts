@@ -258,7 +258,8 @@ export function oracleCounts(
     }
     const s0 = stateAt(d.events, startMs);
     const s1 = stateAt(d.events, endMs);
-    if (s1.status === 'none') continue;
+    // a refusal at reception is never received (its stream starts with DossierRefusedAtReception)
+    if (s1.status === 'none' || s1.status === 'refused-at-reception') continue;
     if (s0.status === 'resolved' || s0.status === 'withdrawn') continue;
     if (s0.status === 'none') {
       c.newInPeriod++;
