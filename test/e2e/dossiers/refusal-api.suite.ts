@@ -163,6 +163,12 @@ export function refusalApiSuite(name: string, start: () => Promise<Harness>) {
         expect(s.body.detail).toMatch(/refused at reception/);
       }
       expect(await eventCount()).toBe(n);
+      // the forms of a received dossier do not exist for it (404 problem+json, never a 500)
+      for (const form of ['receipt', 'control-sheet', 'apology']) {
+        const f = await h.request('GET', `/dossiers/${id}/forms/${form}.pdf`, { token: clerkA });
+        expect({ form, status: f.status }).toEqual({ form, status: 404 });
+        expect(f.headers['content-type']).toMatch(/application\/problem\+json/);
+      }
 
       // the read model: listed under its status, never counted as received
       await readModelHolds(id, 1);

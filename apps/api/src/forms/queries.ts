@@ -50,6 +50,10 @@ export class PrintDossierFormHandler implements IQueryHandler<PrintDossierFormQu
     // 404 when unknown or outside the caller's units (DossierService scopes it)
     const { code, events: steps } = await this.dossiers.history(q.dossierId, q.ctx);
     const data = this.reference.data;
+    // refused at the counter: never received, so no receipt, control sheet or apology (form 03 is the refusal's own)
+    if (steps[0]?.type === 'DossierRefusedAtReception') {
+      throw new NotFoundProblem(`no ${q.form} form: dossier ${code} was refused at reception (never received)`, { extra: { code } });
+    }
     switch (q.form) {
       case 'receipt':
         return { bytes: await renderReceipt(receiptForm(data, steps)), filename: `${code}-giay-tiep-nhan.pdf` };
