@@ -68,8 +68,8 @@ describe('the dossier command table', () => {
         expect.objectContaining({ status: 400 }),
       );
     }
-    expect(() => parseImportLine(JSON.stringify({ command: 'refuse', dossierId: id, unitCode: 'U1', procedureCode: 'P1', channel: 'direct', applicant: { name: 'A' } }))).toThrow(
-      expect.objectContaining({ status: 400 }),
-    );
+    expect(() =>
+      parseImportLine(JSON.stringify({ command: 'refuse', dossierId: id, unitCode: 'U1', procedureCode: 'P1', channel: 'direct', applicant: { name: 'A' } })),
+    ).toThrow(expect.objectContaining({ status: 400 }));
   });
 });

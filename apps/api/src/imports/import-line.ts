@@ -60,7 +60,8 @@ export function parseImportLine(text: string): ParsedLine {
   // the same mapping as the route's (the table entry's)
   if (name === 'receive' || name === 'refuse') {
     // a refusal at the counter goes the reception's way (same code numbering), its input carrying the refusal
-    const input = name === 'refuse' ? DOSSIER_COMMANDS.refuse.toAction(dto as RefuseAtReceptionDto) : DOSSIER_COMMANDS.receive.toAction(dto as ReceiveDossierDto);
+    const input =
+      name === 'refuse' ? DOSSIER_COMMANDS.refuse.toAction(dto as RefuseAtReceptionDto) : DOSSIER_COMMANDS.receive.toAction(dto as ReceiveDossierDto);
     if (input.id && input.id !== dossierId) throw new LineError(400, 'id and dossierId differ');
     return { kind: 'receive', dossierId, base: dto, input: { ...input, id: dossierId } };
   }

@@ -171,7 +171,8 @@ function moved<S extends ExistingDossier>(s: S, event: DossierEvent, hadAssignee
 
 function existing(state: DossierState, event: DossierEvent): ExistingDossier {
   if (state.status === 'none') throw new CorruptDossierStream(event.type, 1, 'the stream must start with DossierReceived');
-  if (state.status === 'refused-at-reception') throw new CorruptDossierStream(event.type, state.version + 1, 'a dossier refused at reception has no later events');
+  if (state.status === 'refused-at-reception')
+    throw new CorruptDossierStream(event.type, state.version + 1, 'a dossier refused at reception has no later events');
   return state;
 }
 

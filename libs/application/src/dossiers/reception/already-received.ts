@@ -15,7 +15,13 @@ import { ReceiveInput } from './reception';
 export function alreadyReceived(data: ReferenceData, id: string, input: ReceiveInput, s: DossierState, ctx: CommandContext): CommandResult {
   if (s.status === 'none') throw new DuplicateError(`Dossier id ${id} was received concurrently`);
   const sameKind = (s.status === 'refused-at-reception') === (input.refusal !== undefined);
-  if (sameKind && s.unitCode === input.unitCode && s.procedureCode === input.procedureCode && s.applicant.name === input.applicant.name && s.channel === input.channel) {
+  if (
+    sameKind &&
+    s.unitCode === input.unitCode &&
+    s.procedureCode === input.procedureCode &&
+    s.applicant.name === input.applicant.name &&
+    s.channel === input.channel
+  ) {
     return { view: toView(s, ctx.now), appended: 0, created: false };
   }
   if (!coversUnit(data, ctx.actor, s.unitCode)) throw new DuplicateError(`Dossier id ${id} is already taken: choose another id`);

@@ -93,7 +93,9 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     due: duration,
     arrives: fc.constantFrom(true, true, false),
     // the one complete list (form 02) and the 3-working-day rule recorded on the event (absent: an old event)
-    items: fc.option(fc.array(fc.record({ name: fc.constantFrom('Bản sao giấy khai sinh', 'Ảnh 4x6', 'Tờ khai') }), { minLength: 1, maxLength: 3 }), { nil: undefined }),
+    items: fc.option(fc.array(fc.record({ name: fc.constantFrom('Bản sao giấy khai sinh', 'Ảnh 4x6', 'Tờ khai') }), { minLength: 1, maxLength: 3 }), {
+      nil: undefined,
+    }),
     withinLegalTime: fc.option(fc.boolean(), { nil: undefined }),
   }),
   fc.record({ kind: fc.constant('apology' as const), gap, extra: duration }),

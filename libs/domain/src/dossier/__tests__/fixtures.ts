@@ -65,7 +65,11 @@ export const ev = {
     type: 'DossierAssigned',
     data: { assignee, assignedAt, ...extra },
   }),
-  supplementRequested: (requestedAt: string, reason = 'Thiếu bản sao giấy chứng sinh', extra: Partial<SupplementRequested['data']> = {}): SupplementRequested => ({
+  supplementRequested: (
+    requestedAt: string,
+    reason = 'Thiếu bản sao giấy chứng sinh',
+    extra: Partial<SupplementRequested['data']> = {},
+  ): SupplementRequested => ({
     type: 'SupplementRequested',
     data: { reason, requestedAt, sequence: 1, ...extra },
   }),

@@ -42,10 +42,22 @@ describe('RefuseAtReception (form 03: refused at the counter, recorded with a co
   });
 
   it('refuses an empty legal basis, a bad channel, a missing applicant name, an unknown zone', () => {
-    spec.given([]).when(cmd.refuse({ legalBasis: '' })).thenThrows(InvalidCommand, (e) => expect(e.field).toBe('legalBasis'));
-    spec.given([]).when(corrupt(cmd.refuse(), { channel: 'fax' })).thenThrows(InvalidCommand, (e) => expect(e.field).toBe('channel'));
-    spec.given([]).when(corrupt(cmd.refuse(), { applicant: {} })).thenThrows(InvalidCommand, (e) => expect(e.field).toBe('applicant.name'));
-    spec.given([]).when(cmd.refuse({ timeZone: 'Mars/Olympus' })).thenThrows(InvalidCommand, (e) => expect(e.field).toBe('timeZone'));
+    spec
+      .given([])
+      .when(cmd.refuse({ legalBasis: '' }))
+      .thenThrows(InvalidCommand, (e) => expect(e.field).toBe('legalBasis'));
+    spec
+      .given([])
+      .when(corrupt(cmd.refuse(), { channel: 'fax' }))
+      .thenThrows(InvalidCommand, (e) => expect(e.field).toBe('channel'));
+    spec
+      .given([])
+      .when(corrupt(cmd.refuse(), { applicant: {} }))
+      .thenThrows(InvalidCommand, (e) => expect(e.field).toBe('applicant.name'));
+    spec
+      .given([])
+      .when(cmd.refuse({ timeZone: 'Mars/Olympus' }))
+      .thenThrows(InvalidCommand, (e) => expect(e.field).toBe('timeZone'));
   });
 
   it('is refused in the future (business time)', () => {
