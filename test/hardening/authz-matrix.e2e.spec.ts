@@ -226,6 +226,22 @@ const ROUTES: Route[] = [
     call: (c) => req(c, 'POST', '/dossiers', { unitCode: c.target, procedureCode: PROC, channel: 'direct', applicant: { name: 'Trần Thị Bình' } }),
   },
   {
+    name: 'POST /refusals (refuse at the counter)',
+    roles: ['clerk', 'supervisor'],
+    scoped: true,
+    ok: [201],
+    outOfScope: [403],
+    call: (c) =>
+      req(c, 'POST', '/refusals', {
+        unitCode: c.target,
+        procedureCode: PROC,
+        channel: 'direct',
+        applicant: { name: 'Trần Thị Bình' },
+        reason: 'Không thuộc thẩm quyền',
+        legalBasis: 'Khoản 2 Điều 18 NĐ 61/2018',
+      }),
+  },
+  {
     name: 'POST /dossiers/{id}/assign (to self)',
     roles: ['officer', 'supervisor'],
     scoped: true,
@@ -624,6 +640,7 @@ const ROUTES: Route[] = [
 /** Routes of the OpenAPI document the table must cover (method + path template). */
 const COVERED: Record<string, string[]> = {
   'post /dossiers': ['POST /dossiers (receive)'],
+  'post /refusals': ['POST /refusals (refuse at the counter)'],
   'get /dossiers': ['GET /dossiers?unitCode (work list)', 'GET /dossiers (own units)'],
   'post /dossiers/{id}/assign': ['POST /dossiers/{id}/assign (to self)'],
   'post /dossiers/{id}/request-supplement': ['POST /dossiers/{id}/request-supplement'],

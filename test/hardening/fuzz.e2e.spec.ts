@@ -132,7 +132,15 @@ function template(op: Op, _pool: Pool): Record<string, unknown> | undefined {
       applicant: { name: 'Nguyễn Văn An', idNumber: '079203001234', phone: '0901234567', email: 'an@example.vn', address: '12 Lê Lợi' },
     },
     'post /dossiers/{id}/assign': { assignee: 'officer-1', assigneeName: 'Trần B', department: 'Phòng Tư pháp' },
-    'post /dossiers/{id}/request-supplement': { reason: 'Thiếu bản sao' },
+    'post /refusals': {
+      unitCode: A1,
+      procedureCode: PROC,
+      channel: 'direct',
+      applicant: { name: 'Nguyễn Văn An', idNumber: '079203001234', phone: '0901234567', email: 'an@example.vn', address: '12 Lê Lợi' },
+      reason: 'Không thuộc thẩm quyền',
+      legalBasis: 'Khoản 2 Điều 18 NĐ 61/2018',
+    },
+    'post /dossiers/{id}/request-supplement': { reason: 'Thiếu bản sao', items: [{ name: 'Bản sao giấy khai sinh', note: 'có chứng thực' }] },
     'post /dossiers/{id}/receive-supplement': {},
     'post /dossiers/{id}/apologise': { reason: 'Chậm', newDueAt: '2099-05-06T17:00:00+07:00', letterNumber: '15/PXL' },
     'post /dossiers/{id}/resolve': { outcome: 'approved', note: 'OK' },
@@ -374,6 +382,8 @@ function ndjsonBody(pool: Pool): fc.Arbitrary<string> {
       .record({
         command: fc.constantFrom(
           'receive',
+
+          'refuse',
           'assign',
           'request-supplement',
           'receive-supplement',
@@ -403,6 +413,11 @@ function ndjsonBody(pool: Pool): fc.Arbitrary<string> {
             applicant: fc.oneof(fc.constant({ name: 'Lê Văn C' }), hostileValue),
           }),
           fc.record({ occurredAt: fc.constantFrom<unknown>(...BAD_INSTANTS) }),
+          fc.record({ reason: hostileValue, legalBasis: hostileValue }),
+          fc.record({
+            reason: fc.constant('Thiếu'),
+            items: fc.oneof(hostileValue, fc.array(fc.record({ name: hostileValue, note: hostileValue }), { maxLength: 60 })),
+          }),
         ),
       })
       .map(({ command, dossierId, extra }) => JSON.stringify({ command, dossierId, ...(extra as object) })),
@@ -671,9 +686,10 @@ describe('input fuzzing of every route', () => {
       }
       const dossierEvents = events.filter((e) => e.stream.startsWith('dossier-'));
       const allocations = events.filter((e) => e.type === 'DossierCodeAllocated').length;
-      const receptions = events.filter((e) => e.type === 'DossierReceived').length;
+      // a refusal at the counter takes a code from the same numbering as a reception
+      const receptions = events.filter((e) => e.type === 'DossierReceived' || e.type === 'DossierRefusedAtReception').length;
       if (allocations !== receptions) failures.push(`${allocations} codes allocated for ${receptions} receptions: ${where}`);
-      if (o.req.op.path.startsWith('/dossiers') && dossierEvents.length > 0) {
+      if ((o.req.op.path.startsWith('/dossiers') || o.req.op.path === '/refusals') && dossierEvents.length > 0) {
         const streams = new Set(dossierEvents.map((e) => e.stream));
         const last = dossierEvents[dossierEvents.length - 1];
         if (streams.size !== 1 || last.stream !== `dossier-${o.body?.id}` || Number(last.revision) + 1 !== o.body?.version) {
@@ -689,7 +705,7 @@ describe('input fuzzing of every route', () => {
     }
     // every 2xx dossier command with a version in its answer: the stream really is at least there
     for (const o of outcomes.values()) {
-      if (o.status === 201 && o.req.op.path === '/dossiers' && o.req.op.method === 'post') {
+      if (o.status === 201 && (o.req.op.path === '/dossiers' || o.req.op.path === '/refusals') && o.req.op.method === 'post') {
         const s = await w.h.store.readStream(`dossier-${o.body.id}`);
         if (s.length === 0) failures.push(`201 for a reception that is not in the store: ${o.req.url}`);
       }
@@ -759,7 +775,7 @@ describe('input fuzzing of every route', () => {
     };
     let receptionId = randomUUID(); // the client id of the reception being probed (its body may no longer hold it)
     const streamsOf = (op: Op, _body: Record<string, any> | undefined): string[] => {
-      if (op.path === '/dossiers' && op.method === 'post') return [`dossier-${receptionId}`, `code-counter-${A1}`];
+      if ((op.path === '/dossiers' || op.path === '/refusals') && op.method === 'post') return [`dossier-${receptionId}`, `code-counter-${A1}`];
       if (op.path.startsWith('/dossiers/{id}')) return [`dossier-${target.id}`];
       if (op.path === '/units/{code}' && op.method === 'put') return [`unit-${A1}`];
       if (op.path === '/procedures/{code}') return [`procedure-${A1}`, `procedure-${PROC}`];
@@ -881,7 +897,7 @@ describe('input fuzzing of every route', () => {
       const validBody = (): Record<string, any> | undefined => {
         if (!jsonSchema || op.path === '/imports') return undefined;
         const b = JSON.parse(JSON.stringify(t ?? {}));
-        if (key === 'post /dossiers') b.id = receptionId = randomUUID();
+        if (key === 'post /dossiers' || key === 'post /refusals') b.id = receptionId = randomUUID();
         if (key === 'post /dossiers/{id}/apologise') b.newDueAt = '2031-05-06T17:00:00+07:00';
         return b;
       };
@@ -889,7 +905,10 @@ describe('input fuzzing of every route', () => {
       // dates in the body
       if (jsonSchema && op.path !== '/imports') {
         const leaves = stringLeaves(jsonSchema);
-        const dateLeaves = new Set([...leaves.filter((l) => l in DATE_BODY), ...(key.startsWith('post /dossiers') ? ['occurredAt'] : [])]);
+        const dateLeaves = new Set([
+          ...leaves.filter((l) => l in DATE_BODY),
+          ...(key.startsWith('post /dossiers') || key === 'post /refusals' ? ['occurredAt'] : []),
+        ]);
         for (const leaf of dateLeaves) {
           seen.dateFields.add(`${key} body ${leaf}`);
           for (const year of [...OUT_OF_RANGE, 1969]) {
@@ -976,6 +995,7 @@ describe('input fuzzing of every route', () => {
     expect([...seen.cursorRoutes].sort()).toEqual(['get /alerts', 'get /dossiers']);
     for (const f of [
       'post /dossiers body occurredAt',
+      'post /refusals body occurredAt',
       'post /dossiers/{id}/apologise body newDueAt',
       'post /dossiers/{id}/assign body occurredAt',
       'get /dossiers/{id} query asOf',
@@ -993,6 +1013,9 @@ describe('input fuzzing of every route', () => {
     }
     for (const f of [
       'post /dossiers body applicant.name',
+      'post /refusals body reason',
+      'post /refusals body legalBasis',
+      'post /dossiers/{id}/request-supplement body items[0].name',
       'post /dossiers/{id}/withdraw body reason',
       'put /units/{code} body name',
       'put /procedures/{code} body name',

@@ -8,6 +8,7 @@ import { AUDIT_HANDLERS } from './audit/use-cases';
 import { ApplicationModule } from './common/application.module';
 import { DOSSIER_HANDLERS } from './dossiers/commands';
 import { DossiersController } from './dossiers/dossiers.controller';
+import { RefusalsController } from './dossiers/refusals.controller';
 import { FormsController } from './forms/forms.controller';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { ImportsController } from './imports/imports.controller';
@@ -20,7 +21,7 @@ import { QUERY_CONTROLLERS } from './statistics/statistics.controller';
 /** HTTP routes of api-v1: controllers dispatch on the CQRS buses to the application services. */
 @Module({
   imports: [CqrsModule.forRoot(), ApplicationModule, AlertsModule, AdminModule],
-  controllers: [AuditController, ReferenceController, DossiersController, ImportsController, ...QUERY_CONTROLLERS, FormsController],
+  controllers: [AuditController, ReferenceController, DossiersController, ImportsController, ...QUERY_CONTROLLERS, FormsController, RefusalsController],
   providers: [
     ...DOSSIER_HANDLERS,
     ...REFERENCE_HANDLERS,

@@ -101,11 +101,14 @@ export function dossierApiSuite(name: string, start: () => Promise<Harness>) {
         '/api/v1/dossiers/{id}/resume',
         '/api/v1/dossiers/{id}/return-result',
         '/api/v1/dossiers/{id}/correct',
+        '/api/v1/refusals',
         '/api/v1/imports',
         '/api/v1/health',
       ])
         expect(paths).toContain(p);
       expect(doc.body.paths['/api/v1/dossiers'].post.requestBody).toBeDefined();
+      expect(doc.body.paths['/api/v1/refusals'].post.requestBody).toBeDefined();
+      expect(Object.keys(doc.body.components.schemas.RequestSupplementDto.properties)).toEqual(expect.arrayContaining(['reason', 'items']));
       const ui = await h.request('GET', '/docs');
       expect(ui.status).toBe(200);
     });

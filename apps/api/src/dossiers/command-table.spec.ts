@@ -5,6 +5,7 @@ import { ROLES_KEY } from '@motcua/platform';
 import { parseImportLine } from '../imports/import-line';
 import { DOSSIER_COMMAND_NAMES, DOSSIER_COMMANDS, stepAction, StepName } from './command-table';
 import { DossiersController } from './dossiers.controller';
+import { RefusalsController } from './refusals.controller';
 
 /** The controller's explicit routes are the table's: no route may drift from its entry. */
 describe('the dossier command table', () => {
@@ -14,8 +15,9 @@ describe('the dossier command table', () => {
     .map((m) => ({ method: m, path: Reflect.getMetadata(PATH_METADATA, proto[m]) as string, handler: proto[m] }));
 
   it('has one POST route per entry, with its path, roles and body DTO', () => {
-    expect(routes.map((r) => r.path).sort()).toEqual(DOSSIER_COMMAND_NAMES.map((n) => (n === 'receive' ? '/' : `:id/${n}`)).sort());
-    for (const name of DOSSIER_COMMAND_NAMES) {
+    const onDossiers = DOSSIER_COMMAND_NAMES.filter((n) => n !== 'refuse');
+    expect(routes.map((r) => r.path).sort()).toEqual(onDossiers.map((n) => (n === 'receive' ? '/' : `:id/${n}`)).sort());
+    for (const name of onDossiers) {
       const route = routes.find((r) => r.path === (name === 'receive' ? '/' : `:id/${name}`))!;
       expect(Reflect.getMetadata(ROLES_KEY, route.handler)).toEqual(DOSSIER_COMMANDS[name].roles);
       const params = Reflect.getMetadata('design:paramtypes', DossiersController.prototype, route.method) as unknown[];
@@ -27,7 +29,7 @@ describe('the dossier command table', () => {
     const id = '0b6c3f1e-8d0a-4f55-9f1e-2f6a4a1b7c01';
     const bodies: Record<StepName, Record<string, unknown>> = {
       assign: { assignee: 'officer-1', assigneeName: 'Lê Văn C', department: 'Phòng Tư pháp' },
-      'request-supplement': { reason: 'Thiếu bản sao' },
+      'request-supplement': { reason: 'Thiếu bản sao', items: [{ name: 'Bản sao giấy khai sinh', note: 'có chứng thực' }, { name: 'Ảnh 4x6' }] },
       'receive-supplement': {},
       apologise: { reason: 'Cần xác minh', newDueAt: '2025-05-06T17:00:00+07:00', letterNumber: '15/PXL' },
       resolve: { outcome: 'approved', note: 'ok' },
@@ -48,5 +50,30 @@ describe('the dossier command table', () => {
       kind: 'receive',
       input: { ...DOSSIER_COMMANDS.receive.toAction(receive as never), id },
     });
+    const refuse = { ...receive, reason: 'Không thuộc thẩm quyền', legalBasis: 'Khoản 2 Điều 18 NĐ 61/2018' };
+    expect(parseImportLine(JSON.stringify({ command: 'refuse', dossierId: id, ...refuse }))).toMatchObject({
+      kind: 'receive',
+      input: { ...DOSSIER_COMMANDS.refuse.toAction(refuse as never), id, refusal: { reason: refuse.reason, legalBasis: refuse.legalBasis } },
+    });
+  });
+
+  it('routes `refuse` as POST /refusals (201) with its roles and body DTO', () => {
+    const handler = (RefusalsController.prototype as unknown as Record<string, object>).refuse;
+    expect(Reflect.getMetadata(METHOD_METADATA, handler)).toBe(RequestMethod.POST);
+    expect(Reflect.getMetadata(PATH_METADATA, RefusalsController)).toBe('refusals');
+    expect(Reflect.getMetadata(ROLES_KEY, handler)).toEqual(DOSSIER_COMMANDS.refuse.roles);
+    expect(Reflect.getMetadata('design:paramtypes', RefusalsController.prototype, 'refuse')).toContain(DOSSIER_COMMANDS.refuse.dto);
+  });
+
+  it('refuses bad supplement items on an import line as on the route (400)', () => {
+    const id = '0b6c3f1e-8d0a-4f55-9f1e-2f6a4a1b7c01';
+    for (const items of [[], [{ name: '' }], [{ note: 'x' }], Array.from({ length: 51 }, () => ({ name: 'a' })), [{ name: 'a'.repeat(501) }], 'x']) {
+      expect(() => parseImportLine(JSON.stringify({ command: 'request-supplement', dossierId: id, reason: 'r', items }))).toThrow(
+        expect.objectContaining({ status: 400 }),
+      );
+    }
+    expect(() =>
+      parseImportLine(JSON.stringify({ command: 'refuse', dossierId: id, unitCode: 'U1', procedureCode: 'P1', channel: 'direct', applicant: { name: 'A' } })),
+    ).toThrow(expect.objectContaining({ status: 400 }));
   });
 });

@@ -12,6 +12,8 @@ import {
   RateDto,
   ReasonDto,
   ReceiveDossierDto,
+  RefuseAtReceptionDto,
+  RequestSupplementDto,
   ResolveDto,
   ReturnResultDto,
 } from './dto';
@@ -66,10 +68,14 @@ export const DOSSIER_COMMANDS = {
     toAction: (b) => ({ action: 'assign' as const, assignee: b.assignee, assigneeName: b.assigneeName, department: b.department }),
   }),
   'request-supplement': entry({
-    dto: ReasonDto,
+    dto: RequestSupplementDto,
     roles: ['officer', 'supervisor'],
-    summary: 'Ask the citizen for a supplement (the clock stops)',
-    toAction: (b) => ({ action: 'request-supplement' as const, reason: b.reason }),
+    summary: 'Ask the citizen for a supplement (the clock stops), with the one complete list of what to add (items)',
+    toAction: (b) => ({
+      action: 'request-supplement' as const,
+      reason: b.reason,
+      ...(b.items !== undefined && { items: b.items.map((i) => (i.note === undefined ? { name: i.name } : { name: i.name, note: i.note })) }),
+    }),
   }),
   'receive-supplement': entry({
     dto: EmptyCommandDto,
@@ -130,18 +136,34 @@ export const DOSSIER_COMMANDS = {
     summary: 'Correct a step recorded by mistake: undo the last resolve, return of the result or assignment (supervisor only)',
     toAction: (b) => ({ action: 'correct' as const, undo: b.undo, reason: b.reason }),
   }),
+  // not a dossier step: its route is `POST /refusals` (RefusalsController); the import's `refuse`
+  refuse: entry({
+    dto: RefuseAtReceptionDto,
+    roles: ['clerk', 'supervisor'],
+    summary: 'Refuse a dossier at the counter (form 03): recorded with a code from the reception numbering, never received',
+    toAction: (b): ReceiveInput => ({
+      id: b.id,
+      unitCode: b.unitCode,
+      procedureCode: b.procedureCode,
+      channel: b.channel,
+      applicant: { ...b.applicant },
+      refusal: { reason: b.reason, ...(b.legalBasis !== undefined && { legalBasis: b.legalBasis }) },
+    }),
+  }),
 };
 
 /** What an entry's mapping must give: the reception's input, or the action of the entry's own name. */
-type ActionNamed<K> = K extends 'receive' ? ReceiveInput : K extends DossierActionName ? ActionOf<K> : never;
+type ActionNamed<K> = K extends 'receive' | 'refuse' ? ReceiveInput : K extends DossierActionName ? ActionOf<K> : never;
 type NamesMatch<T extends { [K in keyof T]: { toAction(body: never): ActionNamed<K> } }> = T;
 /** Compile-time check: each entry's name is a route name and the name of the action it maps to (a mismatch does not compile). */
 export type CheckedDossierCommands = NamesMatch<typeof DOSSIER_COMMANDS>;
 
-/** The table's names: `receive` and every step with a route (the names of their actions). */
+/** The table's names: `receive`, `refuse` and every step with a route (the names of their actions). */
 export type DossierCommandName = keyof typeof DOSSIER_COMMANDS;
 /** The steps after reception that have a route (an action's name is its route's). */
-export type StepName = Exclude<DossierCommandName, 'receive'> & DossierActionName;
+export type StepName = Exclude<DossierCommandName, 'receive' | 'refuse'> & DossierActionName;
+/** The entries that start a dossier's stream (a reception or a refusal at the counter): `ReceiveInput`. */
+export type ReceptionName = Extract<DossierCommandName, 'receive' | 'refuse'>;
 export type DtoOf<N extends DossierCommandName> = InstanceType<(typeof DOSSIER_COMMANDS)[N]['dto']>;
 export const DOSSIER_COMMAND_NAMES = Object.keys(DOSSIER_COMMANDS) as DossierCommandName[];
 
@@ -150,10 +172,13 @@ export function stepAction<N extends StepName>(name: N, body: DtoOf<N>): ActionO
   return (DOSSIER_COMMANDS[name].toAction as (b: DtoOf<N>) => ActionOf<N>)(body);
 }
 
-/** The route of a table entry: `POST /dossiers` for `receive` (201), `POST /dossiers/:id/<name>` (200) for a step; roles and summary from the table. */
+/**
+ * The route of a table entry: `POST /dossiers` for `receive` and `POST /refusals` for `refuse` (201,
+ * each on its controller), `POST /dossiers/:id/<name>` (200) for a step; roles and summary from the table.
+ */
 export function DossierCommandRoute(name: DossierCommandName): MethodDecorator {
   const e = DOSSIER_COMMANDS[name];
-  const route = name === 'receive' ? [Post()] : [Post(`:id/${name}`), HttpCode(200)];
+  const route = name === 'receive' || name === 'refuse' ? [Post()] : [Post(`:id/${name}`), HttpCode(200)];
   return applyDecorators(...route, Roles(...e.roles), ApiOperation({ summary: e.summary }));
 }
 
@@ -172,7 +197,7 @@ export function defineStepRoutes(controller: abstract new (...args: never[]) => 
   const proto = controller.prototype as Record<string, unknown>;
   const uuid = new ParseUUIDPipe({ version: undefined });
   for (const name of DOSSIER_COMMAND_NAMES) {
-    if (name === 'receive') continue;
+    if (name === 'receive' || name === 'refuse') continue;
     const key = stepMethodName(name);
     if (Object.prototype.hasOwnProperty.call(proto, key)) throw new Error(`${controller.name}.${key} is already defined: a step's route comes from the table`);
     const route = {

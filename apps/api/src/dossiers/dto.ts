@@ -1,6 +1,23 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsEmail, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, MaxLength, Min, ValidateNested, Matches } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  Min,
+  ValidateNested,
+  Matches,
+} from 'class-validator';
+import { SUPPLEMENT_ITEM_NAME_MAX, SUPPLEMENT_ITEM_NOTE_MAX, SUPPLEMENT_ITEMS_MAX } from '@motcua/domain';
 import { IsIsoInstant } from '../common/validators';
 
 /** Fields every command may carry. */
@@ -206,4 +223,47 @@ export class CorrectDto extends ReasonDto {
   @ApiProperty({ enum: ['resolve', 'return-result', 'assign'], description: 'The step to undo (the last one of its kind)' })
   @IsIn(['resolve', 'return-result', 'assign'])
   undo!: 'resolve' | 'return-result' | 'assign';
+}
+
+/** One thing to add, on the one complete list of a supplement request (form 02). */
+export class SupplementItemDto {
+  @ApiProperty({ example: 'Bản sao giấy khai sinh' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(SUPPLEMENT_ITEM_NAME_MAX)
+  name!: string;
+
+  @ApiPropertyOptional({ example: 'Bản sao có chứng thực' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(SUPPLEMENT_ITEM_NOTE_MAX)
+  note?: string;
+}
+
+/** `request-supplement`: the reason and, optionally, the one complete list of what to add. */
+export class RequestSupplementDto extends ReasonDto {
+  @ApiPropertyOptional({ type: [SupplementItemDto], description: `What to add (1–${SUPPLEMENT_ITEMS_MAX} items)` })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(SUPPLEMENT_ITEMS_MAX)
+  @ValidateNested({ each: true })
+  @Type(() => SupplementItemDto)
+  items?: SupplementItemDto[];
+}
+
+/** `POST /refusals`: the body of `POST /dossiers` plus the reason of the refusal and its legal basis. */
+export class RefuseAtReceptionDto extends ReceiveDossierDto {
+  @ApiProperty({ example: 'Hồ sơ không thuộc thẩm quyền giải quyết của cơ quan' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  reason!: string;
+
+  @ApiPropertyOptional({ example: 'Khoản 2 Điều 18 Nghị định 61/2018/NĐ-CP' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1000)
+  legalBasis?: string;
 }

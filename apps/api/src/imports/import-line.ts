@@ -3,7 +3,7 @@ import { validateSync, ValidationError } from 'class-validator';
 import { DossierAction, ReceiveInput } from '@motcua/application';
 import { findUnsafeText, MAX_INPUT_DEPTH, nestedDeeperThan, onlyDateRangeErrors, unsafeTextMessage } from '@motcua/platform';
 import { DOSSIER_COMMAND_NAMES, DOSSIER_COMMANDS, DossierCommandName, DtoOf, stepAction } from '../dossiers/command-table';
-import { CommandBaseDto, ReceiveDossierDto } from '../dossiers/dto';
+import { CommandBaseDto, ReceiveDossierDto, RefuseAtReceptionDto } from '../dossiers/dto';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -58,8 +58,10 @@ export function parseImportLine(text: string): ParsedLine {
   // as on the routes: a date outside the calendar's range, and nothing else wrong, is a 422
   if (errors.length) throw new LineError(onlyDateRangeErrors(errors) ? 422 : 400, flatten(errors).join('; '));
   // the same mapping as the route's (the table entry's)
-  if (name === 'receive') {
-    const input = DOSSIER_COMMANDS.receive.toAction(dto as ReceiveDossierDto);
+  if (name === 'receive' || name === 'refuse') {
+    // a refusal at the counter goes the reception's way (same code numbering), its input carrying the refusal
+    const input =
+      name === 'refuse' ? DOSSIER_COMMANDS.refuse.toAction(dto as RefuseAtReceptionDto) : DOSSIER_COMMANDS.receive.toAction(dto as ReceiveDossierDto);
     if (input.id && input.id !== dossierId) throw new LineError(400, 'id and dossierId differ');
     return { kind: 'receive', dossierId, base: dto, input: { ...input, id: dossierId } };
   }

@@ -1,4 +1,4 @@
-import { decide, DossierState, ExistingDossier, foldDossier } from '@motcua/domain';
+import { decide, DossierClosed, DossierState, ExistingDossier, foldDossier } from '@motcua/domain';
 import { WrongExpectedRevisionError } from '@motcua/event-store/port';
 import { CommandContext } from '../context';
 import { NotFoundError, VersionConflictError } from '../errors';
@@ -45,6 +45,8 @@ export class DossierStep<N extends DossierActionName> {
           state.version,
         );
       }
+      // refused at reception: never received, terminal (422 dossier-closed, nothing written)
+      if (state.status === 'refused-at-reception') throw new DossierClosed(state.code, state.status, action.action);
       const ctx = afterRead(request, state);
       if (ctx.occurredAt) checkBusinessTime(ctx.occurredAt, ctx.now, state.timeZone, this.deps.earliestBusinessDate);
       const base = { dossierId: id, occurredAt: ctx.occurredAt ?? ctx.now };

@@ -1,4 +1,4 @@
-import { ExistingDossier, foldDossier } from '@motcua/domain';
+import { ExistingDossier, foldDossier, RefusedDossier } from '@motcua/domain';
 import { toDomain } from './dossier-repository';
 import { CommandContext } from '../context';
 import { NotFoundError } from '../errors';
@@ -21,7 +21,7 @@ export class GetDossier {
   async execute(id: string, ctx: CommandContext, asOf?: AsOf): Promise<DossierView> {
     const { events } = await this.deps.repository.load(id);
     if (events.length === 0) throw new NotFoundError(`Dossier ${id} does not exist`);
-    const first = foldDossier([toDomain(events[0])]) as ExistingDossier;
+    const first = foldDossier([toDomain(events[0])]) as ExistingDossier | RefusedDossier;
     assertDossierAccess(this.deps.reference, ctx, id, first.unitCode);
     let selected = events;
     if (asOf) {
@@ -29,7 +29,7 @@ export class GetDossier {
       selected = events.filter((e) => Date.parse(asOf.by === 'recorded' ? e.recordedAt : e.metadata.occurredAt) <= t);
       if (selected.length === 0) throw new NotFoundError(`Dossier ${first.code} did not exist yet at ${asOf.at.toISOString()} (${asOf.by} time)`);
     }
-    const state = foldDossier(selected.map(toDomain)) as ExistingDossier;
+    const state = foldDossier(selected.map(toDomain)) as ExistingDossier | RefusedDossier;
     return toView(state, asOf?.at ?? ctx.now, timingModeOf(this.deps.reference, state.unitCode));
   }
 }

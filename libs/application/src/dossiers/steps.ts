@@ -1,4 +1,15 @@
-import { AlertKind, CorrectableStep, DossierCommand, ExistingDossier, Outcome, PauseKind, Rating, ResultRecipient, ReturnMethod } from '@motcua/domain';
+import {
+  AlertKind,
+  CorrectableStep,
+  DossierCommand,
+  ExistingDossier,
+  isSupplementRequestWithinLegalTime,
+  Outcome,
+  PauseKind,
+  Rating,
+  ResultRecipient,
+  ReturnMethod,
+} from '@motcua/domain';
 import { CommandContext } from '../context';
 import { AccessDeniedError, RuleViolationError } from '../errors';
 import { ReferenceService } from '../reference/reference-service';
@@ -12,7 +23,7 @@ import { timingModeOf } from './dossier-scope';
  */
 export type DossierAction =
   | { action: 'assign'; assignee: string; assigneeName?: string; department?: string }
-  | { action: 'request-supplement'; reason: string }
+  | { action: 'request-supplement'; reason: string; items?: { name: string; note?: string }[] }
   | { action: 'receive-supplement' }
   | { action: 'apologise'; reason: string; newDueAt: Date; letterNumber?: string }
   | { action: 'resolve'; outcome: Outcome; note?: string }
@@ -51,7 +62,21 @@ export const DOSSIER_STEPS: { [N in DossierActionName]: (input: StepInput<Action
     }
     return { type: 'AssignDossier', data: { ...base, assignee: a.assignee, assigneeName: a.assigneeName, department: a.department } };
   },
-  'request-supplement': ({ action: a, base }) => ({ type: 'RequestSupplement', data: { ...base, reason: a.reason } }),
+  'request-supplement': ({ action: a, state, base, reference }) => {
+    // within 3 working days of reception, in the unit's office hours and calendar (libs/domain's rule)
+    let withinLegalTime: boolean | undefined;
+    if (reference.data.units.has(state.unitCode)) {
+      try {
+        withinLegalTime = isSupplementRequestWithinLegalTime(reference.data.workingTime(state.unitCode), new Date(state.receivedAt), base.occurredAt);
+      } catch (err) {
+        if (!(err instanceof RangeError)) throw err; // beyond the calendar's years: not recorded rather than refused
+      }
+    }
+    return {
+      type: 'RequestSupplement',
+      data: { ...base, reason: a.reason, ...(a.items !== undefined && { items: a.items }), ...(withinLegalTime !== undefined && { withinLegalTime }) },
+    };
+  },
   'receive-supplement': ({ state, base, reference }) => {
     // The processing time restarts from zero once the complete dossier arrives (Art. 19.4).
     if (!reference.data.units.has(state.unitCode)) throw new RuleViolationError('unknown-unit', `Unit "${state.unitCode}" no longer exists`);

@@ -1,10 +1,10 @@
-import { ExistingDossier, isClockRunning, isOverdue, timingClass, TimingClass } from '@motcua/domain';
+import { ExistingDossier, isClockRunning, isOverdue, RefusedDossier, timingClass, TimingClass } from '@motcua/domain';
 
 /** The dossier as the API shows it (`{id, code, status, version, dueAt, ...}`). */
 export interface DossierView {
   id: string;
   code: string;
-  status: ExistingDossier['status'];
+  status: ExistingDossier['status'] | RefusedDossier['status'];
   version: number;
   unitCode: string;
   procedureCode: string;
@@ -13,14 +13,15 @@ export interface DossierView {
   channel: string;
   onlineLevel: string;
   applicant: ExistingDossier['applicant'];
-  processingTime: ExistingDossier['processingTime'];
-  receivedAt: string;
+  /** Absent on a dossier refused at reception (never received: no clock, no due time). */
+  processingTime?: ExistingDossier['processingTime'];
+  receivedAt?: string;
   /** Due time in force for the citizen: the re-appointed one after an apology, else the legal one. */
-  dueAt: string;
+  dueAt?: string;
   /** Legal due time (from reception or the last supplement); the report's timing uses it. */
-  originalDueAt: string;
+  originalDueAt?: string;
   appointedDueAt?: string;
-  calendarVersion: string;
+  calendarVersion?: string;
   assignee?: string;
   assigneeName?: string;
   department?: string;
@@ -41,12 +42,40 @@ export interface DossierView {
   rating?: string;
   ratedAt?: string;
   alerts: ExistingDossier['alerts'];
+  /**
+   * Every supplement request (form 02): its items, whether it came within 3 working days of
+   * reception (`withinLegalTime`, absent for requests recorded before it was kept) and its
+   * `sequence` (2+ = a second request, a breach of "một lần đầy đủ").
+   */
+  supplementRequests: SupplementRequestView[];
+  /** True when a supplement request came late or was not the first: what a supervisor looks for. */
+  supplementRequestFlagged: boolean;
+  /** Refusal at reception (status `refused-at-reception`): when, why and on which legal basis. */
+  refusedAt?: string;
+  refusalReason?: string;
+  legalBasis?: string;
   /** early / on-time / late once resolved; within-time / overdue while open (as of `asOf`/now). */
   timing: TimingClass | 'within-time' | 'overdue' | null;
   lastOccurredAt: string;
 }
 
-export function toView(s: ExistingDossier, now: Date, mode: 'exact' | 'day' = 'exact'): DossierView {
+export interface SupplementRequestView {
+  reason: string;
+  items: { name: string; note?: string }[];
+  requestedAt: string;
+  withinLegalTime?: boolean;
+  sequence: number;
+}
+
+export function toView(s: ExistingDossier | RefusedDossier, now: Date, mode: 'exact' | 'day' = 'exact'): DossierView {
+  if (s.status === 'refused-at-reception') return refusedView(s);
+  const supplementRequests = s.supplements.map((r) => ({
+    reason: r.reason,
+    items: (r.items ?? []).map((i) => ({ ...i })),
+    requestedAt: r.requestedAt,
+    ...(r.withinLegalTime !== undefined && { withinLegalTime: r.withinLegalTime }),
+    sequence: r.sequence,
+  }));
   let timing: DossierView['timing'] = null;
   if (s.status === 'resolved' || s.status === 'returned') timing = timingClass(new Date(s.resolvedAt), new Date(s.dueAt), s.timeZone, mode);
   else if (isClockRunning(s)) timing = isOverdue(now, new Date(s.dueAt)) ? 'overdue' : 'within-time';
@@ -86,7 +115,37 @@ export function toView(s: ExistingDossier, now: Date, mode: 'exact' | 'day' = 'e
     rating: s.rating,
     ratedAt: s.ratedAt,
     alerts: s.alerts,
+    supplementRequests,
+    supplementRequestFlagged: supplementRequests.some((r) => r.withinLegalTime === false || r.sequence > 1),
     timing,
+    lastOccurredAt: s.lastOccurredAt,
+  };
+}
+
+/** A dossier refused at reception: a code, the applicant, the reason; no clock. */
+function refusedView(s: RefusedDossier): DossierView {
+  return {
+    id: s.id,
+    code: s.code,
+    status: s.status,
+    version: s.version,
+    unitCode: s.unitCode,
+    procedureCode: s.procedureCode,
+    procedureName: s.procedureName,
+    field: s.field,
+    channel: s.channel,
+    onlineLevel: s.onlineLevel,
+    applicant: s.applicant,
+    supplements: [],
+    apologies: [],
+    pauses: [],
+    alerts: [],
+    supplementRequests: [],
+    supplementRequestFlagged: false,
+    refusedAt: s.refusedAt,
+    refusalReason: s.refusalReason,
+    legalBasis: s.legalBasis,
+    timing: null,
     lastOccurredAt: s.lastOccurredAt,
   };
 }

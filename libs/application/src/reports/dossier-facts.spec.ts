@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { foldDossier, isClockRunning, isOpenDossier, type DossierEvent, type ExistingDossier } from '@motcua/domain';
+import { dossierExists, foldDossier, isClockRunning, isOpenDossier, type DossierEvent, type ExistingDossier } from '@motcua/domain';
 import { worldArb } from './__tests__/report-fixtures';
 import { factsFromEvents, type DossierFacts } from './dossier-facts';
 
@@ -84,11 +84,46 @@ describe('report facts follow the domain fold (one status machine)', () => {
     fc.assert(
       fc.property(worldArb(30), (world) => {
         for (const d of world.dossiers) {
-          expect(shared(factsFromEvents(d.events, d.id)!)).toEqual(fromState(foldDossier(d.events) as ExistingDossier));
+          const state = foldDossier(d.events);
+          if (!dossierExists(state)) continue; // refused at reception: see below
+          expect(shared(factsFromEvents(d.events, d.id)!)).toEqual(fromState(state));
         }
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('refusals and supplement requests: the facts equal a brute-force count of the raw events', () => {
+    let refusals = 0;
+    let late = 0;
+    let repeated = 0;
+    fc.assert(
+      fc.property(worldArb(30), (world) => {
+        for (const d of world.dossiers) {
+          const facts = factsFromEvents(d.events, d.id)!;
+          const first = d.events[0];
+          if (first.type === 'DossierRefusedAtReception') {
+            refusals++;
+            expect(foldDossier(d.events).status).toBe('refused-at-reception');
+            expect(facts).toMatchObject({ status: 'refused-at-reception', refusedAt: first.data.refusedAt, version: 1, clock: [] });
+            continue;
+          }
+          expect(facts.refusedAt).toBeUndefined();
+          const requests = d.events.filter((e) => e.type === 'SupplementRequested');
+          const lateHere = requests.filter((e) => e.data.withinLegalTime === false).length;
+          const repeatedHere = requests.filter((e) => (e.data.sequence ?? 1) > 1).length;
+          late += lateHere;
+          repeated += repeatedHere;
+          expect(facts.supplementRequestsLate ?? 0).toBe(lateHere);
+          expect(facts.supplementRequestsRepeated ?? 0).toBe(repeatedHere);
+        }
+      }),
+      { numRuns: 60 },
+    );
+    // the generator exercises them
+    expect(refusals).toBeGreaterThan(10);
+    expect(late).toBeGreaterThan(5);
+    expect(repeated).toBeGreaterThan(5);
   });
 
   it('agree with foldDossier on any sequence of events after a reception, closed dossiers included', () => {

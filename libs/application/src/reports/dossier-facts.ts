@@ -68,6 +68,16 @@ export interface DossierFacts {
   status: DossierStatus;
   version: number;
   clock: ClockEntry[];
+  /**
+   * Refused at reception (status `refused-at-reception`): never received. The row's time columns
+   * (receivedAt, due times) hold the refusal time only so that work lists can order it; the report
+   * skips these dossiers (never "received"), no clock entry, no timers.
+   */
+  refusedAt?: string;
+  /** Supplement requests made after 3 working days of reception (`withinLegalTime: false`). */
+  supplementRequestsLate?: number;
+  /** Supplement requests after the first (sequence ≥ 2: a breach of "một lần đầy đủ"). */
+  supplementRequestsRepeated?: number;
 }
 
 /** The apology cut-off of a dossier's due time (working days and office hours of its unit). */
@@ -116,6 +126,29 @@ export function applyToFacts(
       clock: [{ version, at: d.receivedAt, dueAt: d.dueAt, stopped: false }],
     };
   }
+  if (event.type === 'DossierRefusedAtReception') {
+    if (facts) return facts;
+    const d = event.data;
+    return {
+      id: d.dossierId ?? dossierId,
+      code: d.code,
+      unitCode: d.unitCode,
+      procedureCode: d.procedureCode,
+      procedureName: d.procedureName,
+      field: d.field,
+      channel: d.channel,
+      onlineLevel: d.onlineLevel,
+      timeZone: d.timeZone,
+      receivedAt: d.refusedAt,
+      originalDueAt: d.refusedAt,
+      dueAt: d.refusedAt,
+      effectiveDueAt: d.refusedAt,
+      refusedAt: d.refusedAt,
+      status: 'refused-at-reception',
+      version,
+      clock: [],
+    };
+  }
   if (!facts) return undefined;
   const f: DossierFacts = { ...facts, version };
   const before = facts.status;
@@ -128,6 +161,8 @@ export function applyToFacts(
       break;
     case 'SupplementRequested':
       f.clockStoppedAt = event.data.requestedAt;
+      if (event.data.withinLegalTime === false) f.supplementRequestsLate = (f.supplementRequestsLate ?? 0) + 1;
+      if ((event.data.sequence ?? 1) > 1) f.supplementRequestsRepeated = (f.supplementRequestsRepeated ?? 0) + 1;
       f.clock = [...f.clock, { version, at: event.data.requestedAt, dueAt: f.dueAt, stopped: true }];
       break;
     case 'SupplementReceived':

@@ -205,6 +205,8 @@ export function countDossier(c: ReportCounts, f: DossierFacts, p: ReportPeriod):
     else if (f.rating === 'neutral') c.neutral++;
     else if (f.rating === 'dissatisfied') c.dissatisfied++;
   }
+  // refused at reception: never received, counts nowhere in Biểu 06
+  if (f.refusedAt !== undefined) return;
   const received = Date.parse(f.receivedAt);
   const closed = f.resolvedAt ?? f.withdrawnAt;
   if (received >= p.endMs) return;

@@ -9,3 +9,4 @@ export { type NearDeadlinePolicy, nearDeadlineAt } from './near-deadline';
 export { type TimingMode, timingClass, isOverdue } from './timing';
 export { addWorkingTime } from './add-working-time';
 export { type ResumedDueAt, resumedDueAt } from './pause';
+export { SUPPLEMENT_REQUEST_WORKING_DAYS, supplementRequestLimit, isSupplementRequestWithinLegalTime } from './supplement-request';

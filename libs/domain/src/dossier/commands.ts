@@ -35,7 +35,15 @@ export type ReceiveDossier = DomainCommand<
 
 export type AssignDossier = DomainCommand<'AssignDossier', { assignee: string; assigneeName?: string; department?: string }>;
 
-export type RequestSupplement = DomainCommand<'RequestSupplement', { reason: string }>;
+export type RequestSupplement = DomainCommand<
+  'RequestSupplement',
+  {
+    reason: string;
+    items?: { name: string; note?: string }[];
+    /** Computed by the application with the unit's calendar (`isSupplementRequestWithinLegalTime`). */
+    withinLegalTime?: boolean;
+  }
+>;
 
 export type ReceiveSupplement = DomainCommand<
   'ReceiveSupplement',
@@ -78,6 +86,24 @@ export type ResumeProcessing = DomainCommand<
 export type ReturnResult = DomainCommand<'ReturnResult', { method: ReturnMethod; recipient?: ResultRecipient; note?: string }>;
 
 export type CorrectStep = DomainCommand<'CorrectStep', { undo: CorrectableStep; reason: string }>;
+/** Refusal at the counter (form 03): recorded with a code, never received. */
+export type RefuseAtReception = DomainCommand<
+  'RefuseAtReception',
+  {
+    code: string;
+    unitCode: string;
+    procedureCode: string;
+    procedureName?: string;
+    field: string;
+    channel: Channel;
+    onlineLevel: OnlineLevel;
+    applicant: Applicant;
+    timeZone: string;
+    reason: string;
+    legalBasis?: string;
+    ruleSet?: '2018' | '2025';
+  }
+>;
 
 export type DossierCommand =
   | ReceiveDossier
@@ -92,6 +118,7 @@ export type DossierCommand =
   | PauseProcessing
   | ResumeProcessing
   | ReturnResult
-  | CorrectStep;
+  | CorrectStep
+  | RefuseAtReception;
 
 export type DossierCommandType = DossierCommand['type'];

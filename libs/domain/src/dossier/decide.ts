@@ -17,6 +17,7 @@ import { raiseDeadlineAlert } from './handlers/raise-deadline-alert';
 import { rateSatisfaction } from './handlers/rate-satisfaction';
 import { receiveDossier } from './handlers/receive-dossier';
 import { receiveSupplement, requestSupplement } from './handlers/supplement';
+import { refuseAtReception } from './handlers/refuse-at-reception';
 import type { DossierState } from './state';
 import { pauseProcessing, resumeProcessing } from './handlers/pause-resume';
 import { returnResult } from './handlers/return-result';
@@ -51,6 +52,8 @@ export function decide(command: DossierCommand, state: DossierState, now: Date):
       return returnResult(command, state, now);
     case 'CorrectStep':
       return correctStep(command, state, now);
+    case 'RefuseAtReception':
+      return refuseAtReception(command, state, now);
     default:
       return assertNever(command);
   }

@@ -56,12 +56,15 @@ export class DossierClosed extends DomainError {
   readonly code = 'dossier-closed';
   constructor(
     readonly dossierCode: string,
-    readonly status: 'resolved' | 'withdrawn' | 'returned',
+    readonly status: 'resolved' | 'withdrawn' | 'returned' | 'refused-at-reception',
     readonly attempted: string,
   ) {
     super(
-      `Dossier ${dossierCode} is already ${status}; it can no longer be changed (attempted: ${attempted}). ` +
-        `Corrections to a closed dossier are not possible; only a satisfaction rating can still be recorded.`,
+      status === 'refused-at-reception'
+        ? `Dossier ${dossierCode} was refused at reception; it was never received and takes no further step (attempted: ${attempted}). ` +
+            `Receive a new dossier if the citizen comes back with a complete one.`
+        : `Dossier ${dossierCode} is already ${status}; it can no longer be changed (attempted: ${attempted}). ` +
+            `Corrections to a closed dossier are not possible; only a satisfaction rating can still be recorded.`,
       { dossierCode, status, attempted },
     );
   }

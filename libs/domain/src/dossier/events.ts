@@ -59,7 +59,19 @@ export type DossierAssigned = DomainEvent<
 >;
 
 /** The clock stops until the complete dossier arrives (Nghị định 61/2018 Art. 19.4). */
-export type SupplementRequested = DomainEvent<'SupplementRequested', { reason: string; requestedAt: IsoInstant }>;
+export type SupplementRequested = DomainEvent<
+  'SupplementRequested',
+  {
+    reason: string;
+    requestedAt: IsoInstant;
+    /** What to add, the one complete list (form 02). Absent on older events. */
+    items?: { name: string; note?: string }[];
+    /** Requested within 3 working days of reception (libs/domain/src/deadline/supplement-request.ts). Absent on older events. */
+    withinLegalTime?: boolean;
+    /** 1 for the dossier's first request, 2+ for a later one (a breach of "một lần đầy đủ"). Absent on older events. */
+    sequence?: number;
+  }
+>;
 
 /** The clock restarts from zero at `receivedAt`; `dueAt` is the new legal due time. */
 export type SupplementReceived = DomainEvent<
@@ -156,6 +168,30 @@ export type ResultReturned = DomainEvent<'ResultReturned', { method: ReturnMetho
 
 /** A supervisor undoes the last resolve, return or assignment recorded by mistake; history keeps both. */
 export type StepCorrected = DomainEvent<'StepCorrected', { undo: CorrectableStep; reason: string; correctedAt: IsoInstant }>;
+/**
+ * A dossier handed in at the counter and refused there with a reasoned slip (form 03): recorded with
+ * a code from the reception numbering, never received (no clock, no report's "received", no timers).
+ * The first and only event of its stream: status `refused-at-reception`, terminal.
+ */
+export type DossierRefusedAtReception = DomainEvent<
+  'DossierRefusedAtReception',
+  {
+    dossierId: string;
+    code: string;
+    unitCode: string;
+    procedureCode: string;
+    procedureName?: string;
+    field: string;
+    channel: Channel;
+    onlineLevel: OnlineLevel;
+    applicant: Applicant;
+    timeZone: string;
+    refusedAt: IsoInstant;
+    reason: string;
+    legalBasis?: string;
+    ruleSet?: '2018' | '2025';
+  }
+>;
 
 export type DossierEvent =
   | DossierReceived
@@ -171,7 +207,8 @@ export type DossierEvent =
   | ProcessingPaused
   | ProcessingResumed
   | ResultReturned
-  | StepCorrected;
+  | StepCorrected
+  | DossierRefusedAtReception;
 
 export type DossierEventType = DossierEvent['type'];
 
@@ -192,6 +229,7 @@ export const DOSSIER_EVENT_TYPES = [
   'ProcessingResumed',
   'ResultReturned',
   'StepCorrected',
+  'DossierRefusedAtReception',
 ] as const satisfies readonly DossierEventType[];
 
 // Compile-time proof that the list above names every member of the union.
@@ -220,6 +258,7 @@ export const ProcessingPausedSchemaVersion = 1;
 export const ProcessingResumedSchemaVersion = 1;
 export const ResultReturnedSchemaVersion = 1;
 export const StepCorrectedSchemaVersion = 1;
+export const DossierRefusedAtReceptionSchemaVersion = 1;
 
 export const DOSSIER_EVENT_SCHEMA_VERSIONS: Readonly<Record<DossierEventType, number>> = {
   DossierReceived: DossierReceivedSchemaVersion,
@@ -238,6 +277,7 @@ export const DOSSIER_EVENT_SCHEMA_VERSIONS: Readonly<Record<DossierEventType, nu
   ProcessingResumed: ProcessingResumedSchemaVersion,
   ResultReturned: ResultReturnedSchemaVersion,
   StepCorrected: StepCorrectedSchemaVersion,
+  DossierRefusedAtReception: DossierRefusedAtReceptionSchemaVersion,
 };
 
 /** Which alert event records which alert kind. */
@@ -294,6 +334,8 @@ export function eventOccurredAt(event: DossierEvent): IsoInstant {
       return event.data.returnedAt;
     case 'StepCorrected':
       return event.data.correctedAt;
+    case 'DossierRefusedAtReception':
+      return event.data.refusedAt;
     default:
       return assertNever(event);
   }

@@ -7,8 +7,16 @@
 import { assertNever } from './assert-never';
 import { isOpenStatus, statusAfter } from './status';
 import { CorruptDossierStream } from './errors';
-import { eventOccurredAt, isAlertBookkeepingEvent, type DossierEvent, type DossierReceived, type IsoInstant } from './events';
-import { initialDossierState, isOpenDossier, type DossierState, type ExistingDossier, type OpenDossier, type SupplementRound } from './state';
+import { eventOccurredAt, isAlertBookkeepingEvent, type DossierEvent, type DossierReceived, type DossierRefusedAtReception, type IsoInstant } from './events';
+import {
+  initialDossierState,
+  isOpenDossier,
+  type DossierState,
+  type ExistingDossier,
+  type OpenDossier,
+  type RefusedDossier,
+  type SupplementRound,
+} from './state';
 
 export function evolve(state: DossierState, event: DossierEvent): DossierState {
   switch (event.type) {
@@ -32,9 +40,13 @@ export function evolve(state: DossierState, event: DossierEvent): DossierState {
 
     case 'SupplementRequested': {
       const s = existing(state, event);
+      const { reason, requestedAt, items, withinLegalTime, sequence } = event.data;
       const round: SupplementRound = {
-        reason: event.data.reason,
-        requestedAt: event.data.requestedAt,
+        reason,
+        requestedAt,
+        ...(items !== undefined && { items: items.map((i) => ({ ...i })) }),
+        ...(withinLegalTime !== undefined && { withinLegalTime }),
+        sequence: sequence ?? s.supplements.length + 1,
         previousDueAt: s.effectiveDueAt,
       };
       return next(moved({ ...s, supplements: [...s.supplements, round] }, event, s.assignee !== undefined), event);
@@ -175,6 +187,9 @@ export function evolve(state: DossierState, event: DossierEvent): DossierState {
           return assertNever(event.data.undo);
       }
     }
+    case 'DossierRefusedAtReception':
+      if (state.status !== 'none') throw new CorruptDossierStream(event.type, state.version + 1, 'a refusal at reception must be the first event');
+      return refused(event);
 
     default:
       return assertNever(event);
@@ -232,7 +247,33 @@ function moved<S extends ExistingDossier>(s: S, event: DossierEvent, hadAssignee
 
 function existing(state: DossierState, event: DossierEvent): ExistingDossier {
   if (state.status === 'none') throw new CorruptDossierStream(event.type, 1, 'the stream must start with DossierReceived');
+  if (state.status === 'refused-at-reception')
+    throw new CorruptDossierStream(event.type, state.version + 1, 'a dossier refused at reception has no later events');
   return state;
+}
+
+function refused(event: DossierRefusedAtReception): RefusedDossier {
+  const d = event.data;
+  return {
+    status: 'refused-at-reception',
+    id: d.dossierId,
+    code: d.code,
+    unitCode: d.unitCode,
+    procedureCode: d.procedureCode,
+    procedureName: d.procedureName,
+    field: d.field,
+    channel: d.channel,
+    onlineLevel: d.onlineLevel,
+    applicant: { ...d.applicant },
+    timeZone: d.timeZone,
+    refusedAt: d.refusedAt,
+    refusalReason: d.reason,
+    ...(d.legalBasis !== undefined && { legalBasis: d.legalBasis }),
+    ...(d.ruleSet !== undefined && { ruleSet: d.ruleSet }),
+    lastOccurredAt: d.refusedAt,
+    lastStepOccurredAt: d.refusedAt,
+    version: 1,
+  };
 }
 
 function next<S extends ExistingDossier>(state: S, event: DossierEvent): S {

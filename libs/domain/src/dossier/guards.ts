@@ -58,6 +58,7 @@ export function requireValidNow(now: Date): void {
 
 export function requireExisting(state: DossierState, dossierId: string): ExistingDossier {
   if (state.status === 'none') throw new DossierNotFound(dossierId);
+  if (state.status === 'refused-at-reception') throw new DossierClosed(state.code, state.status, 'change');
   if (state.id !== dossierId) {
     throw new InvalidCommand('dossierId', `the command names dossier ${dossierId} but was applied to dossier ${state.id}`);
   }

@@ -9,3 +9,4 @@ export * from './evolve';
 export * from './state';
 export * from './status';
 export * from './upcast';
+export { SUPPLEMENT_ITEMS_MAX, SUPPLEMENT_ITEM_NAME_MAX, SUPPLEMENT_ITEM_NOTE_MAX } from './handlers/supplement';

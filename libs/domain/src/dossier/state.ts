@@ -9,6 +9,12 @@ import type { Applicant, IsoInstant, ResultRecipient } from './events';
 export interface SupplementRound {
   reason: string;
   requestedAt: IsoInstant;
+  /** What to add (form 02); absent on older events. */
+  items?: readonly { name: string; note?: string }[];
+  /** Requested within 3 working days of reception; absent on older events (unknown). */
+  withinLegalTime?: boolean;
+  /** 1 for the first request, 2+ for a later one (breach of "một lần đầy đủ"). */
+  sequence: number;
   /** Due time in force when the clock stopped. */
   previousDueAt: IsoInstant;
   receivedAt?: IsoInstant;
@@ -158,12 +164,44 @@ export interface ReturnedDossier extends DossierFields {
 
 export type ExistingDossier = OpenDossier | ResolvedDossier | WithdrawnDossier | ReturnedDossier;
 export type ClosedDossier = ResolvedDossier | WithdrawnDossier | ReturnedDossier;
-export type DossierState = NoDossier | ExistingDossier;
+
+/**
+ * A dossier refused at the counter (DossierRefusedAtReception): it has a code but was never
+ * received, so it has no clock, due time or processing fields. Terminal: every step on it is
+ * refused (DossierClosed), and any later event makes the stream corrupt.
+ */
+export interface RefusedDossier {
+  readonly status: 'refused-at-reception';
+  readonly id: string;
+  readonly code: string;
+  readonly unitCode: string;
+  readonly procedureCode: string;
+  readonly procedureName?: string;
+  readonly field: string;
+  readonly channel: Channel;
+  readonly onlineLevel: OnlineLevel;
+  readonly applicant: Applicant;
+  readonly timeZone: string;
+  readonly refusedAt: IsoInstant;
+  readonly refusalReason: string;
+  readonly legalBasis?: string;
+  readonly ruleSet?: '2018' | '2025';
+  readonly lastOccurredAt: IsoInstant;
+  readonly lastStepOccurredAt: IsoInstant;
+  readonly version: number;
+}
+
+export type DossierState = NoDossier | ExistingDossier | RefusedDossier;
+
+export function isRefusedDossier(state: DossierState): state is RefusedDossier {
+  return state.status === 'refused-at-reception';
+}
 
 export const initialDossierState: NoDossier = Object.freeze({ status: 'none' as const });
 
+/** A received dossier (open or closed); a refused one is not. */
 export function dossierExists(state: DossierState): state is ExistingDossier {
-  return state.status !== 'none';
+  return state.status !== 'none' && state.status !== 'refused-at-reception';
 }
 
 export function isOpenDossier(state: DossierState): state is OpenDossier {

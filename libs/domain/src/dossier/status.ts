@@ -67,6 +67,9 @@ export function statusAfter(status: DossierStatus | 'none', event: DossierEvent,
         default:
           return assertNever(event.data.undo);
       }
+    case 'DossierRefusedAtReception':
+      // only ever the first event of a stream (evolve rejects anything else as corrupt)
+      return status === 'none' ? 'refused-at-reception' : status;
     default:
       return assertNever(event);
   }

@@ -13,7 +13,7 @@ export async function dossierIdsOfUnits(db: SqlExecutor, units: readonly string[
 /** The dossiers received by `unitCode` itself in [from, to), in order of reception (then code, id): a register's lines. */
 export async function dossierIdsReceivedBetween(db: SqlExecutor, unitCode: string, from: Date, to: Date): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
-    `SELECT id FROM dossier_summary WHERE unit_code = $1 AND received_at >= $2::timestamptz AND received_at < $3::timestamptz ORDER BY received_at, code, id`,
+    `SELECT id FROM dossier_summary WHERE unit_code = $1 AND received_at >= $2::timestamptz AND received_at < $3::timestamptz AND refused_at IS NULL ORDER BY received_at, code, id`,
     [unitCode, from.toISOString(), to.toISOString()],
   );
   return rows.map((r) => r.id);

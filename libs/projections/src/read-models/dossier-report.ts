@@ -74,7 +74,7 @@ WITH g AS (
           CASE WHEN s.rating = 'satisfied' THEN 126 WHEN s.rating = 'neutral' THEN 252 WHEN s.rating = 'dissatisfied' THEN 378 ELSE 0 END
         ELSE 0 END AS cat
     FROM dossier_summary s
-    WHERE s.unit_code = ANY($1::text[]) AND s.received_at < $3
+    WHERE s.unit_code = ANY($1::text[]) AND s.received_at < $3 AND s.refused_at IS NULL
       AND ((s.resolved_at < $2 OR s.withdrawn_at < $2) IS NOT TRUE OR (s.rated_at >= $2 AND s.rated_at < $3))
     OFFSET 0
   ) d

@@ -56,6 +56,9 @@ const COLUMNS: [column: string, field: keyof DossierFacts, type: 'text' | 'times
   ['version', 'version', 'integer'],
   ['returned_at', 'returnedAt', 'timestamptz'],
   ['previous_assignees', 'previousAssignees', 'jsonb'],
+  ['refused_at', 'refusedAt', 'timestamptz'],
+  ['supplement_requests_late', 'supplementRequestsLate', 'integer'],
+  ['supplement_requests_repeated', 'supplementRequestsRepeated', 'integer'],
 ];
 
 export const DOSSIER_SUMMARY_SELECT = COLUMNS.map(([c]) => c).join(', ');

@@ -37,6 +37,8 @@ export interface WorkListItem {
   effectiveDueAt: string;
   resolvedAt?: string;
   withdrawnAt?: string;
+  /** Refused at reception: `receivedAt`/`dueAt`/`effectiveDueAt` then hold this time (list order only). */
+  refusedAt?: string;
   overdue: boolean;
   version: number;
 }
@@ -110,6 +112,7 @@ export async function queryWorkList(db: SqlExecutor, q: WorkListQuery): Promise<
       effectiveDueAt: f.effectiveDueAt,
       ...(f.resolvedAt !== undefined ? { resolvedAt: f.resolvedAt } : {}),
       ...(f.withdrawnAt !== undefined ? { withdrawnAt: f.withdrawnAt } : {}),
+      ...(f.refusedAt !== undefined ? { refusedAt: f.refusedAt } : {}),
       overdue: r.overdue === true,
       version: f.version,
     };

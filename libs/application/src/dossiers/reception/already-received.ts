@@ -14,10 +14,20 @@ import { ReceiveInput } from './reception';
  */
 export function alreadyReceived(data: ReferenceData, id: string, input: ReceiveInput, s: DossierState, ctx: CommandContext): CommandResult {
   if (s.status === 'none') throw new DuplicateError(`Dossier id ${id} was received concurrently`);
-  if (s.unitCode === input.unitCode && s.procedureCode === input.procedureCode && s.applicant.name === input.applicant.name && s.channel === input.channel) {
+  const sameKind = (s.status === 'refused-at-reception') === (input.refusal !== undefined);
+  if (
+    sameKind &&
+    s.unitCode === input.unitCode &&
+    s.procedureCode === input.procedureCode &&
+    s.applicant.name === input.applicant.name &&
+    s.channel === input.channel
+  ) {
     return { view: toView(s, ctx.now), appended: 0, created: false };
   }
-  // Only the id is said to be taken: another unit's dossier code is not the caller's to know.
   if (!coversUnit(data, ctx.actor, s.unitCode)) throw new DuplicateError(`Dossier id ${id} is already taken: choose another id`);
+  if (s.status === 'refused-at-reception') {
+    throw new DuplicateError(`Dossier id ${id} is dossier ${s.code}, refused at reception: record the new dossier under a new id`);
+  }
+  // Only the id is said to be taken (above): another unit's dossier code is not the caller's to know.
   throw new DuplicateError(`Dossier id ${id} is already used by dossier ${s.code}`);
 }

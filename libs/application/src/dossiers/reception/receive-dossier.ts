@@ -1,4 +1,4 @@
-import { DossierEvent, ExistingDossier, foldDossier } from '@motcua/domain';
+import { DossierEvent, ExistingDossier, foldDossier, RefusedDossier } from '@motcua/domain';
 import { CommandContext } from '../../context';
 import { DossierCodeAllocator } from '../code-allocator';
 import { CommandResult } from '../results';
@@ -30,6 +30,6 @@ export class ReceiveDossier {
 }
 
 function received(r: Reception, events: DossierEvent[], ctx: CommandContext): CommandResult {
-  const state = foldDossier(events) as ExistingDossier;
+  const state = foldDossier(events) as ExistingDossier | RefusedDossier;
   return { view: toView(state, ctx.now, r.unit.timingMode), appended: events.length, created: true };
 }

@@ -12,6 +12,12 @@ export interface ReceiveInput {
   procedureCode: string;
   channel: Channel;
   applicant: Applicant;
+  /**
+   * Present: the dossier handed in is refused at the counter (POST /refusals, import `refuse`):
+   * recorded with a code from the same per-unit, per-day numbering as receptions (the receipt book
+   * numbers every dossier handed in), event `DossierRefusedAtReception`, never received.
+   */
+  refusal?: { reason: string; legalBasis?: string };
 }
 
 /** A reception checked against the reference data, with its due time: all it lacks is its code. */
@@ -74,8 +80,28 @@ export function planReception(
   return { id: input.id ?? randomUUID(), input, occurredAt, unit, procedure, due, ruleSet };
 }
 
-/** The domain command `ReceiveDossier` of a planned reception, given its code. */
+/** The domain command `ReceiveDossier` (or `RefuseAtReception`) of a planned reception, given its code. */
 export function receptionCommand(r: Reception, code: string): DossierCommand {
+  if (r.input.refusal) {
+    return {
+      type: 'RefuseAtReception',
+      data: {
+        dossierId: r.id,
+        occurredAt: r.occurredAt,
+        code,
+        unitCode: r.unit.code,
+        procedureCode: r.procedure.code,
+        procedureName: r.procedure.name,
+        field: r.procedure.field,
+        channel: r.input.channel,
+        onlineLevel: r.procedure.onlineLevel,
+        applicant: r.input.applicant,
+        timeZone: r.unit.timeZone,
+        reason: r.input.refusal.reason,
+        ...(r.input.refusal.legalBasis !== undefined && { legalBasis: r.input.refusal.legalBasis }),
+      },
+    };
+  }
   return {
     type: 'ReceiveDossier',
     data: {

@@ -75,7 +75,15 @@ const duration = fc.oneof(
 
 type Step =
   | { kind: 'assign'; gap: number }
-  | { kind: 'supplement'; gap: number; wait: number; due: number; arrives: boolean }
+  | {
+      kind: 'supplement';
+      gap: number;
+      wait: number;
+      due: number;
+      arrives: boolean;
+      items?: { name: string }[];
+      withinLegalTime?: boolean;
+    }
   | { kind: 'apology'; gap: number; extra: number }
   | { kind: 'alert'; gap: number }
   | { kind: 'pause'; gap: number; wait: number; resumes: boolean; moves: number }
@@ -83,7 +91,18 @@ type Step =
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('assign' as const), gap }),
-  fc.record({ kind: fc.constant('supplement' as const), gap, wait: gap, due: duration, arrives: fc.constantFrom(true, true, false) }),
+  fc.record({
+    kind: fc.constant('supplement' as const),
+    gap,
+    wait: gap,
+    due: duration,
+    arrives: fc.constantFrom(true, true, false),
+    // the one complete list (form 02) and the 3-working-day rule recorded on the event (absent: an old event)
+    items: fc.option(fc.array(fc.record({ name: fc.constantFrom('Bản sao giấy khai sinh', 'Ảnh 4x6', 'Tờ khai') }), { minLength: 1, maxLength: 3 }), {
+      nil: undefined,
+    }),
+    withinLegalTime: fc.option(fc.boolean(), { nil: undefined }),
+  }),
   fc.record({ kind: fc.constant('apology' as const), gap, extra: duration }),
   fc.record({ kind: fc.constant('alert' as const), gap }),
   fc.record({ kind: fc.constant('pause' as const), gap, wait: gap, resumes: fc.constantFrom(true, true, false), moves: fc.oneof(fc.constant(0), duration) }),
@@ -109,6 +128,8 @@ const dossierSpec = fc.record({
   endAt: fc.constantFrom('gap', 'gap', 'atDue', 'beforeDue'),
   rating: fc.option(fc.tuple(fc.constantFrom<Rating>('satisfied', 'neutral', 'dissatisfied'), gap), { nil: undefined }),
   after: afterResolve,
+  /** 0: refused at the counter (DossierRefusedAtReception alone): never received, counts nowhere. */
+  refusal: fc.integer({ min: 0, max: 7 }),
 });
 
 type DossierSpec = typeof dossierSpec extends fc.Arbitrary<infer T> ? T : never;
@@ -127,6 +148,28 @@ function buildDossier(index: number, units: WorldUnit[], s: DossierSpec): WorldD
   let due = t + s.due;
   let apologised = false;
   const iso = (ms: number) => new Date(ms).toISOString();
+  if (s.refusal === 0) {
+    const refused: DossierEvent = {
+      type: 'DossierRefusedAtReception',
+      data: {
+        dossierId: id,
+        code: `${unit.code}-${index}`,
+        unitCode: unit.code,
+        procedureCode: proc.code,
+        procedureName: proc.name,
+        field: proc.field,
+        channel: s.channel,
+        onlineLevel: 'none',
+        applicant: { name: 'Nguyễn Văn A' },
+        timeZone: TZ,
+        refusedAt: iso(t),
+        reason: 'không thuộc thẩm quyền',
+        ...(index % 2 === 0 && { legalBasis: 'Điều 18 NĐ 61/2018' }),
+      },
+    };
+    return { id, events: [refused] };
+  }
+  let requests = 0;
   const events: DossierEvent[] = [
     {
       type: 'DossierReceived',
@@ -184,7 +227,16 @@ function buildDossier(index: number, units: WorldUnit[], s: DossierSpec): WorldD
         break;
       case 'supplement': {
         if (stoppedForever || pausedSince !== undefined) break;
-        events.push({ type: 'SupplementRequested', data: { reason: 'thiếu giấy tờ', requestedAt: iso(t) } });
+        requests++;
+        events.push({
+          type: 'SupplementRequested',
+          data: {
+            reason: 'thiếu giấy tờ',
+            requestedAt: iso(t),
+            ...(st.items !== undefined && { items: st.items }),
+            ...(st.withinLegalTime !== undefined && { withinLegalTime: st.withinLegalTime, sequence: requests }),
+          },
+        });
         if (!st.arrives) {
           stoppedForever = true;
           break;
@@ -335,7 +387,8 @@ export function oracleCounts(
     }
     const s0 = stateAt(d.events, startMs);
     const s1 = stateAt(d.events, endMs);
-    if (s1.status === 'none') continue;
+    // a refusal at reception is never received (its stream starts with DossierRefusedAtReception)
+    if (s1.status === 'none' || s1.status === 'refused-at-reception') continue;
     if (s0.status === 'resolved' || s0.status === 'returned' || s0.status === 'withdrawn') continue;
     if (s0.status === 'none') {
       c.newInPeriod++;

@@ -1,5 +1,6 @@
 import { OccurredBeforePreviousEvent, OccurredInFuture } from '../errors';
 import { cmd, ev, NOW, RECEIVED_AT, spec } from './fixtures';
+import { dossierExists } from '../state';
 
 const ASSIGNED_AT = '2025-03-04T04:00:00.000Z';
 const given = [ev.received(), ev.assigned('officer-1', ASSIGNED_AT)];
@@ -68,7 +69,7 @@ describe('business time (occurredAt)', () => {
         },
       ]);
     expect(state).toMatchObject({ status: 'resolved', resolvedAt: resolvedJustInTime, lastOccurredAt: overdueAt, lastStepOccurredAt: resolvedJustInTime });
-    expect(state.status !== 'none' && state.alerts).toEqual([{ kind: 'overdue', dueAt: due, raisedAt: overdueAt, withdrawnAt: resolvedJustInTime }]);
+    expect(dossierExists(state) && state.alerts).toEqual([{ kind: 'overdue', dueAt: due, raisedAt: overdueAt, withdrawnAt: resolvedJustInTime }]);
   });
 
   it('withdraws the alerts a backdated closing proves moot, and only those', () => {

@@ -20,7 +20,7 @@ import { decide } from '../decide';
 import { DomainError } from '../errors';
 import { eventOccurredAt, isDeadlineAlertEvent, type DossierEvent } from '../events';
 import { evolve, foldDossier } from '../evolve';
-import { dossierVersion, initialDossierState, isClosedDossier, type DossierState } from '../state';
+import { dossierExists, dossierVersion, initialDossierState, isClosedDossier, type DossierState } from '../state';
 import { cmd, ID, RECEIVED_AT } from './fixtures';
 
 const MIN = 60_000;
@@ -94,7 +94,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 function build(r: Recipe, state: DossierState): DossierCommand {
   const last = state.status === 'none' ? BASE : Date.parse(state.lastStepOccurredAt);
   const at = 'rel' in r.when ? last + r.when.rel * MIN : NOW.getTime() + r.when.future * MIN;
-  const dueFrom = (d: Due) => (d === 'effective' && state.status !== 'none' ? Date.parse(state.effectiveDueAt) : at + (d === 'effective' ? 60 : d.rel) * MIN);
+  const dueFrom = (d: Due) => (d === 'effective' && dossierExists(state) ? Date.parse(state.effectiveDueAt) : at + (d === 'effective' ? 60 : d.rel) * MIN);
   switch (r.c) {
     case 'receive': {
       const c = cmd.receive({ occurredAt: new Date(at), dueAt: new Date(at + r.dueIn * MIN) });
@@ -257,7 +257,7 @@ describe('dossier decider properties', () => {
         for (const e of events) {
           if (isDeadlineAlertEvent(e)) {
             expect(state.status === 'received' || state.status === 'assigned').toBe(true);
-            expect(state.status !== 'none' && state.effectiveDueAt).toBe(e.data.dueAt);
+            expect(dossierExists(state) && state.effectiveDueAt).toBe(e.data.dueAt);
           }
           state = evolve(state, e);
         }
@@ -270,7 +270,7 @@ describe('dossier decider properties', () => {
     fc.assert(
       fc.property(withReception, (recipes) => {
         for (const s of run(recipes).states) {
-          if (s.status === 'none') continue;
+          if (!dossierExists(s)) continue;
           expect(s.effectiveDueAt).toBe(s.appointedDueAt ?? s.dueAt);
           expect(s.id).toBe(ID);
         }

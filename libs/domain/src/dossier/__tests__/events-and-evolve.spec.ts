@@ -30,7 +30,7 @@ describe('events', () => {
   });
 
   it('lists every event type once, each at schema version 1', () => {
-    expect(new Set(DOSSIER_EVENT_TYPES).size).toBe(16);
+    expect(new Set(DOSSIER_EVENT_TYPES).size).toBe(17);
     expect(Object.keys(DOSSIER_EVENT_SCHEMA_VERSIONS).sort()).toEqual([...DOSSIER_EVENT_TYPES].sort());
     expect(Object.values(DOSSIER_EVENT_SCHEMA_VERSIONS).every((v) => v === 1)).toBe(true);
     expect(isDossierEventType('DossierResolved')).toBe(true);
@@ -59,9 +59,10 @@ describe('events', () => {
       { type: 'ProcessingResumed', data: { resumedAt: T, dueAt: DUE_AT, previousDueAt: DUE_AT, pausedWorkingMinutes: 0, calendarVersion: 'c' } } as const,
       { type: 'ResultReturned', data: { method: 'counter', returnedAt: T } } as const,
       { type: 'StepCorrected', data: { undo: 'resolve', reason: 'r', correctedAt: T } } as const,
+      ev.refused({ refusedAt: T }),
     ];
     expect(all.map((e) => e.type).sort()).toEqual([...DOSSIER_EVENT_TYPES].sort());
-    expect(all.map(eventOccurredAt)).toEqual([RECEIVED_AT, ...Array(15).fill(T)]);
+    expect(all.map(eventOccurredAt)).toEqual([RECEIVED_AT, ...Array(16).fill(T)]);
   });
 });
 

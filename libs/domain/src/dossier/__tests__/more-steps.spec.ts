@@ -214,7 +214,7 @@ describe('CorrectStep', () => {
       .when(c.correct(LATER, 'return-result'))
       .then([e.corrected(LATER, 'return-result')]);
     expect(state).toMatchObject({ status: 'resolved', resolvedAt: RESOLVED_AT });
-    expect(state.status !== 'none' && state.returnedAt).toBeUndefined();
+    expect(state.status !== 'none' && state.status !== 'refused-at-reception' && state.returnedAt).toBeUndefined();
   });
 
   it('undoing a resolve re-opens the dossier in its status before, with the clock running against the same due time', () => {
@@ -223,7 +223,7 @@ describe('CorrectStep', () => {
       .when(c.correct(LATER, 'resolve'))
       .then([e.corrected(LATER, 'resolve')]);
     expect(state).toMatchObject({ status: 'assigned', effectiveDueAt: DUE_AT });
-    expect(state.status !== 'none' && state.resolvedAt).toBeUndefined();
+    expect(state.status !== 'none' && state.status !== 'refused-at-reception' && state.resolvedAt).toBeUndefined();
     expect(isClockRunning(state)).toBe(true);
     const awaiting = foldDossier([...assigned, ev.supplementRequested(PAUSED_AT), ev.resolved(RESOLVED_AT), e.corrected(LATER, 'resolve')]);
     expect(awaiting.status).toBe('awaiting-supplement');

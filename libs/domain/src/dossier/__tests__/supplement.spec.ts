@@ -1,5 +1,7 @@
 import { DossierClosed, DossierNotFound, InvalidCommand, InvalidNewDueAt, InvalidTransition } from '../errors';
-import { cmd, DUE_AT, ev, spec } from './fixtures';
+import { cmd, corrupt, DUE_AT, ev, spec } from './fixtures';
+import { evolve, foldDossier } from '../evolve';
+import { dossierExists } from '../state';
 
 const ASSIGNED_AT = '2025-03-03T04:00:00.000Z';
 const REQUESTED_AT = '2025-03-04T03:00:00.000Z';
@@ -87,7 +89,7 @@ describe('ReceiveSupplement', () => {
       .when(cmd.receiveSupplement(SUPPLIED_AT, NEW_DUE))
       .then([ev.supplementReceived(SUPPLIED_AT, NEW_DUE, appointed)]);
     expect(state).toMatchObject({ dueAt: NEW_DUE, appointedDueAt: undefined, effectiveDueAt: NEW_DUE });
-    expect(state.status !== 'none' && state.apology?.newDueAt).toBe(appointed);
+    expect(dossierExists(state) && state.apology?.newDueAt).toBe(appointed);
   });
 
   it('is refused when no supplement was requested', () => {
@@ -119,7 +121,59 @@ describe('ReceiveSupplement', () => {
       .given([...awaiting, ev.supplementReceived(SUPPLIED_AT, NEW_DUE, DUE_AT), ev.supplementRequested(secondRequest)])
       .when(cmd.receiveSupplement(secondReceipt, finalDue))
       .then([ev.supplementReceived(secondReceipt, finalDue, NEW_DUE)]);
-    expect(state.status !== 'none' && state.supplements).toHaveLength(2);
+    expect(dossierExists(state) && state.supplements).toHaveLength(2);
     expect(state).toMatchObject({ dueAt: finalDue, clockStartedAt: secondReceipt });
+  });
+});
+
+describe('RequestSupplement: the one complete list (items), its legal time and its sequence', () => {
+  const FIRST = '2025-03-04T03:00:00.000Z';
+  const SUPPLIED = '2025-03-05T02:00:00.000Z';
+  const SECOND = '2025-03-06T03:00:00.000Z';
+  const items = [{ name: 'Bản sao giấy khai sinh', note: 'có chứng thực' }, { name: 'Ảnh 4x6' }];
+
+  it('given a received dossier, when a supplement is requested with items within the legal time, then the event carries items, withinLegalTime and sequence 1', () => {
+    const state = spec
+      .given([ev.received()])
+      .when(cmd.requestSupplement(FIRST, 'Thiếu giấy tờ', { items, withinLegalTime: true }))
+      .then([ev.supplementRequested(FIRST, 'Thiếu giấy tờ', { items, withinLegalTime: true, sequence: 1 })]);
+    expect(dossierExists(state) && state.supplements).toEqual([
+      { reason: 'Thiếu giấy tờ', requestedAt: FIRST, items, withinLegalTime: true, sequence: 1, previousDueAt: DUE_AT },
+    ]);
+  });
+
+  it('given a first round completed, when a second supplement is requested (late), then it is recorded with sequence 2 and withinLegalTime false', () => {
+    spec
+      .given([ev.received(), ev.supplementRequested(FIRST), ev.supplementReceived(SUPPLIED, NEW_DUE, DUE_AT)])
+      .when(cmd.requestSupplement(SECOND, 'Thiếu thêm', { withinLegalTime: false }))
+      .then([ev.supplementRequested(SECOND, 'Thiếu thêm', { withinLegalTime: false, sequence: 2 })]);
+  });
+
+  it('an old event without sequence counts as the request of its rank', () => {
+    const old = { type: 'SupplementRequested' as const, data: { reason: 'r', requestedAt: FIRST } };
+    const state = [ev.received(), old, ev.supplementReceived(SUPPLIED, NEW_DUE, DUE_AT), { ...old, data: { ...old.data, requestedAt: SECOND } }].reduce(
+      (s, e) => evolve(s, e),
+      foldDossier([]),
+    );
+    expect(dossierExists(state) && state.supplements.map((r) => r.sequence)).toEqual([1, 2]);
+    expect(dossierExists(state) && state.supplements[0]).not.toHaveProperty('withinLegalTime');
+  });
+
+  it('refuses an empty item name, too many items, too long a name or note, a non-list', () => {
+    const bad: [unknown, string][] = [
+      [[{ name: '' }], 'items[0].name'],
+      [[{ name: 'a' }, { name: ' ' }], 'items[1].name'],
+      [Array.from({ length: 51 }, () => ({ name: 'a' })), 'items'],
+      [[{ name: 'a'.repeat(501) }], 'items[0].name'],
+      [[{ name: 'a', note: 'n'.repeat(1001) }], 'items[0].note'],
+      ['a list', 'items'],
+      [[null], 'items[0]'],
+    ];
+    for (const [value, field] of bad) {
+      spec
+        .given([ev.received()])
+        .when(corrupt(cmd.requestSupplement(FIRST), { items: value }))
+        .thenThrows(InvalidCommand, (e) => expect(e.field).toBe(field));
+    }
   });
 });

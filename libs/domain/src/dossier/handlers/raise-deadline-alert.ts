@@ -17,7 +17,7 @@ export function raiseDeadlineAlert(command: RaiseDeadlineAlert, state: DossierSt
   const kind = requireOneOf(command.data.kind, ALERT_KINDS, 'kind');
   const dueAt = requireDate(command.data.dueAt, 'dueAt');
 
-  if (state.status === 'none') return [];
+  if (state.status === 'none' || state.status === 'refused-at-reception') return [];
   const dossier = requireExisting(state, dossierId);
   if (!isClockRunning(dossier)) return [];
   if (dueAt.getTime() !== Date.parse(dossier.effectiveDueAt)) return [];

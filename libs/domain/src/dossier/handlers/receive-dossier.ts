@@ -6,8 +6,8 @@ import type { Applicant, DossierReceived } from '../events';
 import { optionalText, requireDate, requireEnvelope, requireNotInFuture, requireOneOf, requireSupportedInstant, requireText, requireTimeZone } from '../guards';
 import type { DossierState } from '../state';
 
-const CHANNELS = ['direct', 'online', 'postal'] as const;
-const ONLINE_LEVELS = ['none', 'partial', 'full'] as const;
+export const CHANNELS = ['direct', 'online', 'postal'] as const;
+export const ONLINE_LEVELS = ['none', 'partial', 'full'] as const;
 const PROCESSING_TIME_UNITS: readonly ProcessingTimeUnit[] = ['working_day', 'half_day', 'working_hour'];
 
 /** Reception (Art. 17): only on an empty stream; the due time comes computed from the application. */
@@ -51,7 +51,7 @@ export function receiveDossier(command: ReceiveDossier, state: DossierState, now
   return [{ type: 'DossierReceived', data }];
 }
 
-function requireApplicant(value: unknown): Applicant {
+export function requireApplicant(value: unknown): Applicant {
   if (typeof value !== 'object' || value === null) throw new InvalidCommand('applicant', 'is required');
   const a = value as Record<string, unknown>;
   const applicant: Applicant = { name: requireText(a.name, 'applicant.name') };

@@ -1,7 +1,7 @@
 import type { ReceiveSupplement, RequestSupplement } from '../commands';
-import { InvalidNewDueAt } from '../errors';
+import { InvalidCommand, InvalidNewDueAt } from '../errors';
 import type { SupplementReceived, SupplementRequested } from '../events';
-import { requireDate, requireEnvelope, requireExisting, requireInOrder, requireStatus, requireSupportedInstant, requireText } from '../guards';
+import { optionalText, requireDate, requireEnvelope, requireExisting, requireInOrder, requireStatus, requireSupportedInstant, requireText } from '../guards';
 // issue #14: no supplement request while paused
 import { requireNotPaused } from '../guards';
 import type { DossierState } from '../state';
@@ -10,6 +10,9 @@ import type { DossierState } from '../state';
 export function requestSupplement(command: RequestSupplement, state: DossierState, now: Date): SupplementRequested[] {
   const { dossierId, occurredAt } = requireEnvelope(command);
   const reason = requireText(command.data.reason, 'reason');
+  const items = requireItems(command.data.items);
+  const withinLegalTime = command.data.withinLegalTime;
+  if (withinLegalTime !== undefined && typeof withinLegalTime !== 'boolean') throw new InvalidCommand('withinLegalTime', 'must be a boolean');
 
   requireNotPaused(requireExisting(state, dossierId), 'request a supplement for');
   const dossier = requireStatus(
@@ -20,7 +23,41 @@ export function requestSupplement(command: RequestSupplement, state: DossierStat
   );
   requireInOrder(occurredAt, now, dossier);
 
-  return [{ type: 'SupplementRequested', data: { reason, requestedAt: occurredAt.toISOString() } }];
+  return [
+    {
+      type: 'SupplementRequested',
+      data: {
+        reason,
+        requestedAt: occurredAt.toISOString(),
+        ...(items !== undefined && { items }),
+        ...(withinLegalTime !== undefined && { withinLegalTime }),
+        // a second request breaks "một lần đầy đủ" (one complete list): recorded, not refused
+        sequence: dossier.supplements.length + 1,
+      },
+    },
+  ];
+}
+
+/** The most items one request may list, and the longest name / note (form 02 is one page or two). */
+export const SUPPLEMENT_ITEMS_MAX = 50;
+export const SUPPLEMENT_ITEM_NAME_MAX = 500;
+export const SUPPLEMENT_ITEM_NOTE_MAX = 1000;
+
+function requireItems(value: unknown): { name: string; note?: string }[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) throw new InvalidCommand('items', 'must be a list');
+  if (value.length > SUPPLEMENT_ITEMS_MAX) throw new InvalidCommand('items', `must list at most ${SUPPLEMENT_ITEMS_MAX} items`);
+  return value.map((raw: unknown, i) => {
+    if (typeof raw !== 'object' || raw === null) throw new InvalidCommand(`items[${i}]`, 'must be an object');
+    const item = raw as Record<string, unknown>;
+    const name = requireText(item.name, `items[${i}].name`);
+    if (name.length > SUPPLEMENT_ITEM_NAME_MAX) throw new InvalidCommand(`items[${i}].name`, `must be at most ${SUPPLEMENT_ITEM_NAME_MAX} characters`);
+    const note = optionalText(item.note, `items[${i}].note`);
+    if (note !== undefined && note.length > SUPPLEMENT_ITEM_NOTE_MAX) {
+      throw new InvalidCommand(`items[${i}].note`, `must be at most ${SUPPLEMENT_ITEM_NOTE_MAX} characters`);
+    }
+    return note === undefined ? { name } : { name, note };
+  });
 }
 
 /** The complete dossier arrived: the clock restarts from zero with the new due time passed in. */
