@@ -27,6 +27,8 @@ export type ReceiveDossier = DomainCommand<
     /** Legal due time computed from `occurredAt` by the application. */
     dueAt: Date;
     calendarVersion: string;
+    /** The campaign window that gave `processingTime`, if any. */
+    campaignId?: string;
   }
 >;
 

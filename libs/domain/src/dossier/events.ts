@@ -41,6 +41,8 @@ export type DossierReceived = DomainEvent<
     /** Legal due time, computed by the application at reception and frozen here. */
     dueAt: IsoInstant;
     calendarVersion: string;
+    /** The campaign window whose shorter processing time applied (then `processingTime` is the campaign's), frozen here. */
+    campaignId?: string;
   }
 >;
 

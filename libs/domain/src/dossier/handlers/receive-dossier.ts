@@ -37,6 +37,7 @@ export function receiveDossier(command: ReceiveDossier, state: DossierState, now
     receivedAt: occurredAt.toISOString(),
     dueAt: dueAt.toISOString(),
     calendarVersion: requireText(d.calendarVersion, 'calendarVersion'),
+    ...(d.campaignId !== undefined && { campaignId: requireText(d.campaignId, 'campaignId') }),
   };
 
   if (state.status !== 'none') throw new DossierAlreadyExists(state.id, state.code);
