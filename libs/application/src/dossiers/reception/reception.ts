@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Applicant, Channel, DossierCommand, DueAt, localDateOf } from '@motcua/domain';
+import { Applicant, CampaignApplied, campaignFor, Channel, DossierCommand, DueAt, localDateOf, ProcessingTime } from '@motcua/domain';
 import { CommandContext } from '../../context';
 import { RuleViolationError } from '../../errors';
 import { ProcedureRecord, ReferenceData, UnitRecord } from '../../reference/reference-data';
@@ -21,6 +21,10 @@ export interface Reception {
   occurredAt: Date;
   unit: UnitRecord;
   procedure: ProcedureRecord;
+  /** The campaign window in force for this unit (or an ancestor), procedure and local date, if any. */
+  campaign?: CampaignApplied;
+  /** The processing time applied: the campaign's, else the procedure's. */
+  processingTime: ProcessingTime;
   due: DueAt;
 }
 
@@ -52,7 +56,8 @@ export function findProcedure(data: ReferenceData, code: string): ProcedureRecor
 /**
  * Checks a reception in the order a caller sees the problems (unknown unit, unit outside the
  * caller's scope, business time, unit not in operation, unknown procedure) and computes its due
- * time from the procedure's processing time on the unit's working calendar.
+ * time on the unit's working calendar from the processing time: a campaign window's in force for
+ * the unit (or an ancestor), the procedure and the local reception date, else the procedure's.
  */
 export function planReception(data: ReferenceData, earliestBusinessDate: string, input: ReceiveInput, ctx: CommandContext): Reception {
   const occurredAt = ctx.occurredAt ?? ctx.now;
@@ -61,8 +66,15 @@ export function planReception(data: ReferenceData, earliestBusinessDate: string,
   checkBusinessTime(occurredAt, ctx.now, unit.timeZone, earliestBusinessDate);
   assertUnitInOperation(unit, occurredAt);
   const procedure = findProcedure(data, input.procedureCode);
-  const due = dueAtWithinRange(data.workingTime(unit.code), occurredAt, procedure.processingTime);
-  return { id: input.id ?? randomUUID(), input, occurredAt, unit, procedure, due };
+  const campaign = campaignFor(data.campaigns.values(), {
+    unitCode: unit.code,
+    ancestors: data.ancestors(unit.code),
+    procedureCode: procedure.code,
+    localDate: localDateOf(occurredAt, unit.timeZone),
+  });
+  const processingTime = campaign?.processingTime ?? procedure.processingTime;
+  const due = dueAtWithinRange(data.workingTime(unit.code), occurredAt, processingTime);
+  return { id: input.id ?? randomUUID(), input, occurredAt, unit, procedure, ...(campaign && { campaign }), processingTime, due };
 }
 
 /** The domain command `ReceiveDossier` of a planned reception, given its code. */
@@ -80,10 +92,11 @@ export function receptionCommand(r: Reception, code: string): DossierCommand {
       channel: r.input.channel,
       onlineLevel: r.procedure.onlineLevel,
       applicant: r.input.applicant,
-      processingTime: r.procedure.processingTime,
+      processingTime: r.processingTime,
       timeZone: r.unit.timeZone,
       dueAt: r.due.dueAt,
       calendarVersion: r.due.calendarVersion,
+      ...(r.campaign && { campaignId: r.campaign.campaignId }),
     },
   };
 }
