@@ -13,6 +13,7 @@ import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { ImportsController } from './imports/imports.controller';
 import { REFERENCE_HANDLERS } from './reference/commands';
 import { ReferenceController } from './reference/reference.controller';
+import { CampaignsController } from './reference/campaigns.controller';
 import { FORM_QUERY_HANDLERS } from './forms/queries';
 import { STATISTICS_QUERY_HANDLERS } from './statistics/queries';
 import { QUERY_CONTROLLERS } from './statistics/statistics.controller';
@@ -20,7 +21,7 @@ import { QUERY_CONTROLLERS } from './statistics/statistics.controller';
 /** HTTP routes of api-v1: controllers dispatch on the CQRS buses to the application services. */
 @Module({
   imports: [CqrsModule.forRoot(), ApplicationModule, AlertsModule, AdminModule],
-  controllers: [AuditController, ReferenceController, DossiersController, ImportsController, ...QUERY_CONTROLLERS, FormsController],
+  controllers: [AuditController, ReferenceController, CampaignsController, DossiersController, ImportsController, ...QUERY_CONTROLLERS, FormsController],
   providers: [
     ...DOSSIER_HANDLERS,
     ...REFERENCE_HANDLERS,

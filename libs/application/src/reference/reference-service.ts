@@ -245,7 +245,9 @@ export class ReferenceService {
    */
   async putCampaign(id: string, input: CampaignInput, ctx: CommandContext): Promise<{ campaign: CampaignRecord; created: boolean }> {
     if (!/^[\w.-]{1,60}$/.test(id)) {
-      throw new RuleViolationError('invalid-campaign-id', `Campaign id "${id}" may only contain letters, digits, ".", "-" and "_" (at most 60)`, { field: 'id' });
+      throw new RuleViolationError('invalid-campaign-id', `Campaign id "${id}" may only contain letters, digits, ".", "-" and "_" (at most 60)`, {
+        field: 'id',
+      });
     }
     const def: CampaignDefinition = {
       id,

@@ -62,6 +62,8 @@ export interface DossierFacts {
   status: DossierStatus;
   version: number;
   clock: ClockEntry[];
+  /** The campaign window whose shorter processing time applied at reception. */
+  campaignId?: string;
 }
 
 /** The apology cut-off of a dossier's due time (working days and office hours of its unit). */
@@ -108,6 +110,7 @@ export function applyToFacts(
       status: 'received',
       version,
       clock: [{ version, at: d.receivedAt, dueAt: d.dueAt, stopped: false }],
+      ...(d.campaignId !== undefined && { campaignId: d.campaignId }),
     };
   }
   if (!facts) return undefined;

@@ -34,7 +34,8 @@ const WEEK: Campaign = {
 const REGULAR: Record<string, ProcessingTime> = { 'HKD.STOP': days(3), 'HT.EXTRACT': days(1), 'GD.TRANSFER': days(1), 'HT.BIRTH': days(3) };
 const refs = { unitExists: (u: string) => u in TREE, procedureTime: (p: string) => REGULAR[p] };
 
-const at = (unitCode: string, localDate: string, procedureCode = 'HKD.STOP') => campaignFor([WEEK], { unitCode, ancestors: ancestors(unitCode), procedureCode, localDate });
+const at = (unitCode: string, localDate: string, procedureCode = 'HKD.STOP') =>
+  campaignFor([WEEK], { unitCode, ancestors: ancestors(unitCode), procedureCode, localDate });
 
 describe('campaignFor: the campaign in force for a reception', () => {
   it('applies inside the window, on its first and last local day, to the unit and its descendants', () => {

@@ -54,6 +54,7 @@ const COLUMNS: [column: string, field: keyof DossierFacts, type: 'text' | 'times
   ['assignee', 'assignee', 'text'],
   ['status', 'status', 'text'],
   ['version', 'version', 'integer'],
+  ['campaign_id', 'campaignId', 'text'],
 ];
 
 export const DOSSIER_SUMMARY_SELECT = COLUMNS.map(([c]) => c).join(', ');

@@ -137,7 +137,8 @@ describe('defining campaign windows', () => {
 
   it('refuses bad definitions with a 422 naming the field, and units the admin does not cover with a 403', async () => {
     const { reference } = await setup();
-    const put = (input: Partial<CampaignInput>, units = [CITY]) => reference.putCampaign('c2', { ...WEEK, from: '2022-01-03', to: '2022-01-07', ...input }, ctx(undefined, admin(units)));
+    const put = (input: Partial<CampaignInput>, units = [CITY]) =>
+      reference.putCampaign('c2', { ...WEEK, from: '2022-01-03', to: '2022-01-07', ...input }, ctx(undefined, admin(units)));
     await expect(put({ to: '2022-01-02' })).rejects.toMatchObject({ code: 'invalid-campaign-dates', extra: { field: 'to' } });
     await expect(put({ unitCodes: ['NOPE'] })).rejects.toMatchObject({ code: 'unknown-unit', extra: { field: 'unitCodes[0]' } });
     await expect(put({ procedures: [{ procedureCode: 'NOPE', processingTime: { amount: 1, unit: 'working_hour' } }] })).rejects.toMatchObject({
