@@ -303,7 +303,7 @@ export class ReferenceService {
     return events
       .filter((e) => e.type === 'CampaignDefined')
       .map((e) => ({
-        version: Number(e.revision) + 1,
+        version: Number(e.revision),
         recordedAt: e.recordedAt,
         actor: { id: e.metadata.actor.id, ...(e.metadata.actor.name !== undefined && { name: e.metadata.actor.name }) },
         definition: e.data as CampaignDefinition,

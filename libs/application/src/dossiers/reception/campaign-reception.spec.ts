@@ -112,8 +112,8 @@ describe('reception under a campaign window', () => {
     expect((await store.readStream(`campaign-q12-2021-06`)).length).toBe(2);
     const history = await reference.campaignHistory('q12-2021-06');
     expect(history.map((h) => [h.version, h.actor.id, h.definition.to])).toEqual([
-      [1, 'admin-q12', '2021-06-18'],
-      [2, 'admin-q12', '2021-06-14'],
+      [0, 'admin-q12', '2021-06-18'],
+      [1, 'admin-q12', '2021-06-14'],
     ]);
     // the next reception that day falls outside the shortened window
     expect((await receive(dossiers, Q12, STOP, '2021-06-15T10:00:00+07:00')).view.campaignId).toBeUndefined();
