@@ -813,6 +813,8 @@ describe('input fuzzing of every route', () => {
       effectiveFrom: 'date',
       'holidays[0]': 'date',
       'workingDays[0]': 'date',
+      from: 'date',
+      to: 'date',
     };
     const DATE_QUERY: Record<string, 'instant' | 'date' | 'year'> = {
       asOf: 'instant',
