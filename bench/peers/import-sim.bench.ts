@@ -89,7 +89,9 @@ export async function runImportSimBench(opts: { quick: boolean; campaign?: boole
         p50: s.p50,
         p99: s.p99,
         note: [
-          opts.campaign ? `${fmtInt(sim.stats.campaign)} under the campaign (${fmtInt(sim.stats.campaignEarly)} early, ${fmtInt(sim.stats.campaignOnTime)} on time)` : '',
+          opts.campaign
+            ? `${fmtInt(sim.stats.campaign)} under the campaign (${fmtInt(sim.stats.campaignEarly)} early, ${fmtInt(sim.stats.campaignOnTime)} on time)`
+            : '',
           firstError ? `first error: ${firstError}` : '',
         ]
           .filter(Boolean)

@@ -378,7 +378,8 @@ export function simulate(options: SimulationOptions = {}): Simulation {
           channel,
           applicant: applicant(rng, proc.field, commune, channel === 'online'),
         });
-        const inCampaign = campaign !== undefined && day >= campaign.firstDay && day <= campaign.lastDay && campaign.units.has(unit.code) && campaign.procs.has(proc.code);
+        const inCampaign =
+          campaign !== undefined && day >= campaign.firstDay && day <= campaign.lastDay && campaign.units.has(unit.code) && campaign.procs.has(proc.code);
         if (inCampaign) stats.campaign++;
         planLifecycle(rng, ctx, {
           id,
@@ -478,7 +479,7 @@ function campaignPlan(c: CampaignOption, province: Province, procedures: SimProc
   const lastDay = day(c.to, 'campaign.to');
   if (firstDay > lastDay) throw new RangeError(`campaign ${c.from}…${c.to} ends before it starts`);
   const units = new Set([root.code]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const u of province.all) if (u.parentCode && units.has(u.parentCode) && !units.has(u.code)) grew = units.add(u.code) !== undefined;
   }

@@ -77,7 +77,7 @@ export function validateCampaign(c: Campaign, refs: CampaignReferences): void {
   if (!c.name.trim()) throw new InvalidCampaign('invalid-campaign', 'name', 'name must not be empty');
   if (!isLocalDate(c.from)) throw new InvalidCampaign('invalid-campaign', 'from', `from ${c.from} is not a date`);
   if (!isLocalDate(c.to)) throw new InvalidCampaign('invalid-campaign', 'to', `to ${c.to} is not a date`);
-  if (c.to < c.from) throw new InvalidCampaign('invalid-campaign-dates', 'to', `the campaign ends (${c.to}) before it starts (${c.from})`);
+  if (c.to < c.from) throw new InvalidCampaign('invalid-campaign-dates', 'to', `to ${c.to} is before from ${c.from}: the campaign ends before it starts`);
   if (c.unitCodes.length === 0) throw new InvalidCampaign('invalid-campaign', 'unitCodes', 'name at least one unit');
   if (c.procedures.length === 0) throw new InvalidCampaign('invalid-campaign', 'procedures', 'name at least one procedure');
   c.unitCodes.forEach((u, i) => {
