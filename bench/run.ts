@@ -74,6 +74,7 @@ const BENCHES: BenchDefinition[] = [
   require('./peers/emmett.bench').emmettBenchDefinition, // peer-emmett: append throughput, ours vs Emmett
   require('./peers/pgboss.bench').pgBossBenchDefinition, // peer-pgboss: 400k timers, BullMQ vs pg-boss (scheduling rate, bytes/timer, lateness)
   require('./peers/import-sim.bench').importSimBenchDefinition, // import-district-month: 45,730 simulated dossiers
+  require('./peers/import-sim.bench').importCampaignMonthBenchDefinition, // import-campaign-month: the same under a campaign window (issue #15)
   projectionsBenchDefinition,
 ];
 

@@ -559,6 +559,17 @@ const ROUTES: Route[] = [
       }),
   },
   { name: 'GET /calendar/{year}', scoped: false, ok: [200], call: (c) => req(c, 'GET', `/calendar/2025`) },
+  // campaign windows (issue #15): readable by every role; written by an admin whose units cover every unit of the campaign
+  { name: 'GET /campaigns', scoped: false, ok: [200], call: (c) => req(c, 'GET', `/campaigns`) },
+  { name: 'GET /campaigns/{id}', scoped: false, ok: [200], call: (c) => req(c, 'GET', `/campaigns/authz-seed`) },
+  {
+    name: 'PUT /campaigns/{id}',
+    roles: ['admin'],
+    scoped: true,
+    ok: [200, 201],
+    outOfScope: [403],
+    call: (c) => req(c, 'PUT', `/campaigns/authz-${c.target}`, campaignBody(c.target, c.target === A1 ? '2031-06' : '2031-07')),
+  },
   {
     name: 'PUT /calendar/{year}',
     roles: ['admin'],
@@ -678,6 +689,9 @@ const COVERED: Record<string, string[]> = {
   'put /procedures/{code}': ['PUT /procedures/{code}'],
   'get /calendar/{year}': ['GET /calendar/{year}'],
   'put /calendar/{year}': ['PUT /calendar/{year}'],
+  'get /campaigns': ['GET /campaigns'],
+  'get /campaigns/{id}': ['GET /campaigns/{id}'],
+  'put /campaigns/{id}': ['PUT /campaigns/{id}'],
   'put /units/{code}/webhook': ['PUT /units/{code}/webhook'],
   'get /units/{code}/webhook': ['GET /units/{code}/webhook'],
   'delete /units/{code}/webhook': ['DELETE /units/{code}/webhook'],
@@ -689,6 +703,17 @@ const COVERED: Record<string, string[]> = {
   'post /admin/projections/{name}/rebuild': [],
 };
 const PUBLIC = ['get /health', 'get /health/live'];
+
+/** A campaign week for one unit (its days 02–06 of `month`): 3 working days → 1. */
+function campaignBody(unitCode: string, month: string) {
+  return {
+    name: 'Tuần lễ giải quyết hồ sơ ngay trong ngày',
+    unitCodes: [unitCode],
+    from: `${month}-02`,
+    to: `${month}-06`,
+    procedures: [{ procedureCode: PROC, processingTime: { amount: 1, unit: 'working_day' } }],
+  };
+}
 
 /** The expected statuses of one cell. */
 function expected(route: Route, caller: Caller, relation: Relation): number[] {
@@ -712,6 +737,11 @@ describe('authorisation matrix: route × role × unit relation', () => {
       const alertId = await world.raiseAlert(d.id);
       shared[t] = { id: d.id, code: d.code, alertId };
     }
+    const seeded = await world.h.request('PUT', '/campaigns/authz-seed', {
+      token: await world.token(['admin'], [P], 'admin-seed'),
+      body: campaignBody(A1, '2031-05'),
+    });
+    expect(seeded.status).toBe(201);
     await world.catchUp();
     for (const role of ROLE_NAMES)
       for (const [relation, rel] of Object.entries(RELATIONS))

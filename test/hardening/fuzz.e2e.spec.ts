@@ -164,6 +164,13 @@ function template(op: Op, _pool: Pool): Record<string, unknown> | undefined {
     },
     'put /procedures/{code}': { name: 'Thủ tục', field: 'Hộ tịch', processingTime: { amount: 3, unit: 'working_day' }, onlineLevel: 'full' },
     'put /calendar/{year}': { holidays: ['2031-01-01'], workingDays: [] },
+    'put /campaigns/{id}': {
+      name: 'Tuần lễ giải quyết hồ sơ ngay trong ngày',
+      unitCodes: [A1],
+      from: '2031-06-02',
+      to: '2031-06-06',
+      procedures: [{ procedureCode: PROC, processingTime: { amount: 1, unit: 'working_day' } }],
+    },
     'put /units/{code}/webhook': { url: 'http://127.0.0.1:9/hook', secret: 'a-webhook-secret-of-some-length' },
   };
   const b = base[p];
@@ -252,6 +259,7 @@ const QUERY_NAMES = [
   'stream',
   'access_token',
   'lastEventId',
+  'campaign',
 ];
 function queryString(pool: Pool): fc.Arbitrary<string> {
   const value = fc.oneof(
@@ -780,6 +788,7 @@ describe('input fuzzing of every route', () => {
       if (op.path === '/units/{code}' && op.method === 'put') return [`unit-${A1}`];
       if (op.path === '/procedures/{code}') return [`procedure-${A1}`, `procedure-${PROC}`];
       if (op.path.startsWith('/calendar/')) return ['calendar-'];
+      if (op.path === '/campaigns/{id}' && op.method === 'put') return ['campaign-'];
       if (op.path.startsWith('/alerts/{id}')) return [`alert-${alert}`];
       if (op.path.startsWith('/audit/anchors')) return ['audit-anchor-'];
       return [];
@@ -843,6 +852,8 @@ describe('input fuzzing of every route', () => {
       effectiveFrom: 'date',
       'holidays[0]': 'date',
       'workingDays[0]': 'date',
+      from: 'date',
+      to: 'date',
     };
     const DATE_QUERY: Record<string, 'instant' | 'date' | 'year'> = {
       asOf: 'instant',
@@ -1008,6 +1019,8 @@ describe('input fuzzing of every route', () => {
       'put /units/{code} body validFrom',
       'put /units/{code} body validTo',
       'put /calendar/{year} body holidays[0]',
+      'put /campaigns/{id} body from',
+      'put /campaigns/{id} body to',
     ]) {
       expect([...seen.dateFields]).toContain(f);
     }
@@ -1019,6 +1032,8 @@ describe('input fuzzing of every route', () => {
       'post /dossiers/{id}/withdraw body reason',
       'put /units/{code} body name',
       'put /procedures/{code} body name',
+      'put /campaigns/{id} body name',
+      'put /campaigns/{id} body procedures[0].procedureCode',
     ])
       expect([...seen.stringFields]).toContain(f);
   }, 600_000);

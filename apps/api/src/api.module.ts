@@ -14,6 +14,7 @@ import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { ImportsController } from './imports/imports.controller';
 import { REFERENCE_HANDLERS } from './reference/commands';
 import { ReferenceController } from './reference/reference.controller';
+import { CampaignsController } from './reference/campaigns.controller';
 import { FORM_QUERY_HANDLERS } from './forms/queries';
 import { STATISTICS_QUERY_HANDLERS } from './statistics/queries';
 import { QUERY_CONTROLLERS } from './statistics/statistics.controller';
@@ -21,7 +22,16 @@ import { QUERY_CONTROLLERS } from './statistics/statistics.controller';
 /** HTTP routes of api-v1: controllers dispatch on the CQRS buses to the application services. */
 @Module({
   imports: [CqrsModule.forRoot(), ApplicationModule, AlertsModule, AdminModule],
-  controllers: [AuditController, ReferenceController, DossiersController, ImportsController, ...QUERY_CONTROLLERS, FormsController, RefusalsController],
+  controllers: [
+    AuditController,
+    ReferenceController,
+    CampaignsController,
+    DossiersController,
+    ImportsController,
+    ...QUERY_CONTROLLERS,
+    FormsController,
+    RefusalsController,
+  ],
   providers: [
     ...DOSSIER_HANDLERS,
     ...REFERENCE_HANDLERS,

@@ -3,3 +3,4 @@ export * from './calendar';
 export * from './deadline';
 export * from './dossier';
 export * from './rules';
+export * from './campaign';

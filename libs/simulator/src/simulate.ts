@@ -19,7 +19,9 @@ import {
   defaultCalendarSource,
   isWorkingDay,
   workingMinutesBetween,
+  timingClass,
   type Channel,
+  type ProcessingTime,
   type WorkingTimeContext,
 } from '@motcua/domain';
 import { procedureCatalogue, type SimProcedure } from './catalogue';
@@ -45,6 +47,37 @@ export interface SimulationOptions {
   until?: Date;
   /** Called once per simulated day with the dossiers received so far. */
   onProgress?: (received: number, total: number) => void;
+  /**
+   * A campaign window (api-v1 "Campaign windows"), as Tân Bình's November 2021: its receptions are
+   * a wave (`wave` times the usual per working day) and its procedures are resolved within the
+   * shorter time, none late. `referenceData().campaigns` holds the `PUT /campaigns/{id}` body.
+   */
+  campaign?: CampaignOption;
+}
+
+export interface CampaignOption {
+  id: string;
+  name?: string;
+  /** The unit (with its descendants) the campaign is for, e.g. a district. */
+  unitCode: string;
+  /** Local dates, inclusive. */
+  from: string;
+  to: string;
+  /** Default: every procedure of 1–3 working days received at the unit's levels. */
+  procedureCodes?: string[];
+  /** Default: one half-day ("giải quyết ngay trong ngày"). */
+  processingTime?: ProcessingTime;
+  /** Receptions per working day inside the window, relative to the usual (default 1.5). */
+  wave?: number;
+}
+
+export interface CampaignPutBody {
+  id: string;
+  name: string;
+  unitCodes: string[];
+  from: string;
+  to: string;
+  procedures: { procedureCode: string; processingTime: ProcessingTime }[];
 }
 
 export interface SimulationStats {
@@ -62,15 +95,23 @@ export interface SimulationStats {
   satisfied: number;
   /** Dossiers with a step after the end of the year (left out: they carry over). */
   openAtEnd: number;
+  /** Dossiers received under the campaign (its units, procedures and dates). */
+  campaign: number;
+  /** Of those, resolved before their due day (early) and on the due day (on time). */
+  campaignEarly: number;
+  campaignOnTime: number;
 }
 
 export interface ReferenceData {
   units: (UnitPutBody & { code: string })[];
   procedures: { code: string; name: string; field: string; processingTime: SimProcedure['processingTime']; onlineLevel: SimProcedure['onlineLevel'] }[];
+  /** The campaign window, if the simulation has one (define it before importing the dossiers). */
+  campaigns: CampaignPutBody[];
 }
 
 export interface Simulation {
-  options: Required<Omit<SimulationOptions, 'onProgress' | 'scope' | 'period' | 'until'>> & Pick<SimulationOptions, 'scope' | 'period' | 'until'>;
+  options: Required<Omit<SimulationOptions, 'onProgress' | 'scope' | 'period' | 'until' | 'campaign'>> &
+    Pick<SimulationOptions, 'scope' | 'period' | 'until' | 'campaign'>;
   province: Province;
   procedures: SimProcedure[];
   /** Units (parents first) and procedures, as the bodies of `PUT /units/{code}` and `PUT /procedures/{code}`. */
@@ -185,6 +226,7 @@ export function simulate(options: SimulationOptions = {}): Simulation {
     scope: options.scope,
     period: options.period,
     until: options.until,
+    campaign: options.campaign,
   };
   const day = (d: string, name: string) => {
     const t = /^\d{4}-\d{2}-\d{2}$/.test(d) ? Date.parse(`${d}T00:00:00Z`) : NaN;
@@ -220,7 +262,13 @@ export function simulate(options: SimulationOptions = {}): Simulation {
     rated: 0,
     satisfied: 0,
     openAtEnd: 0,
+    campaign: 0,
+    campaignEarly: 0,
+    campaignOnTime: 0,
   };
+
+  // the campaign window: its units (the unit and its descendants), procedures and days
+  const campaign = opts.campaign ? campaignPlan(opts.campaign, province, procedures, day) : undefined;
 
   function era(after: boolean): Era {
     const share = after ? LEVEL_SHARE_AFTER : LEVEL_SHARE_BEFORE;
@@ -259,7 +307,8 @@ export function simulate(options: SimulationOptions = {}): Simulation {
       const e = d >= reformDay ? eras.after : eras.before;
       if (!e.units.length) continue;
       const dow = new Date(d * 86_400_000).getUTCDay();
-      days.push({ day: d, w: dow === 1 ? 1.15 : dow === 5 ? 0.95 : dow === 6 ? 0.6 : 1 });
+      const wave = campaign && d >= campaign.firstDay && d <= campaign.lastDay ? campaign.wave : 1;
+      days.push({ day: d, w: (dow === 1 ? 1.15 : dow === 5 ? 0.95 : dow === 6 ? 0.6 : 1) * wave });
     }
     if (!days.length && opts.dossiers > 0) throw new RangeError('no working day with units in scope in that period');
     const totalW = days.reduce((s, d) => s + d.w, 0);
@@ -329,7 +378,19 @@ export function simulate(options: SimulationOptions = {}): Simulation {
           channel,
           applicant: applicant(rng, proc.field, commune, channel === 'online'),
         });
-        planLifecycle(rng, ctx, { id, unit, proc, t0, officer: rng.pick(officersOf(unit)), push, stats });
+        const inCampaign =
+          campaign !== undefined && day >= campaign.firstDay && day <= campaign.lastDay && campaign.units.has(unit.code) && campaign.procs.has(proc.code);
+        if (inCampaign) stats.campaign++;
+        planLifecycle(rng, ctx, {
+          id,
+          unit,
+          proc,
+          t0,
+          officer: rng.pick(officersOf(unit)),
+          push,
+          stats,
+          ...(inCampaign && { campaign: campaign.processingTime }),
+        });
       }
       options.onProgress?.(stats.dossiers, opts.dossiers);
       yield* emit(midnight(day + 1));
@@ -357,7 +418,91 @@ export function simulate(options: SimulationOptions = {}): Simulation {
         )
         .sort((a, b) => levelRank(a.level) - levelRank(b.level)),
       procedures: procedures.map((p) => ({ code: p.code, name: p.name, field: p.field, processingTime: p.processingTime, onlineLevel: p.onlineLevel })),
+      campaigns: campaign ? [campaign.body] : [],
     }),
+  };
+}
+
+/**
+ * Tân Bình's November 2021 in a made-up district: 45,730 dossiers received in the month (by default)
+ * under a campaign window over the whole month ("giải quyết hồ sơ ngay trong ngày": its 1–3 working
+ * day procedures cut to one half-day, none resolved late), after a usual week (25–29 October) that
+ * makes the month a wave (1.5 times the receptions per working day). `district` default: the first
+ * district of the province the seed generates.
+ */
+export function campaignMonthOptions(o: { seed?: number; dossiers?: number; district?: string } = {}): SimulationOptions {
+  const seed = o.seed ?? 42;
+  const district = o.district ?? generateProvince(new Rng(seed)).all.find((u) => u.level === 'district')!.code;
+  const wave = 1.5;
+  const inMonth = o.dossiers ?? 45_730;
+  // the usual week's weights (Mon 1.15 … Fri 0.95), and November 2021's (22 working days) times the wave
+  const weights = (from: string, to: string, k: number) => {
+    let w = 0;
+    for (let d = Date.parse(`${from}T00:00:00Z`) / 86_400_000; d <= Date.parse(`${to}T00:00:00Z`) / 86_400_000; d++) {
+      if (!isWorkingDay(defaultCalendarSource, localDate(d))) continue;
+      const dow = new Date(d * 86_400_000).getUTCDay();
+      w += (dow === 1 ? 1.15 : dow === 5 ? 0.95 : dow === 6 ? 0.6 : 1) * k;
+    }
+    return w;
+  };
+  const before = weights('2021-10-25', '2021-10-31', 1);
+  const month = weights('2021-11-01', '2021-11-30', wave);
+  // the total whose share after the usual week is exactly `inMonth` (the simulator rounds cumulatively)
+  let dossiers = Math.round((inMonth * (before + month)) / month);
+  for (let i = 0; i < 100 && dossiers - Math.round((dossiers * before) / (before + month)) !== inMonth; i++) {
+    dossiers += inMonth - (dossiers - Math.round((dossiers * before) / (before + month)));
+  }
+  return {
+    seed,
+    dossiers,
+    scope: district,
+    period: { from: '2021-10-25', to: '2021-11-30' },
+    until: new Date('2021-12-31T16:59:59Z'),
+    campaign: { id: 'campaign-2021-11', unitCode: district, from: '2021-11-01', to: '2021-11-30', wave },
+  };
+}
+
+interface CampaignPlan {
+  body: CampaignPutBody;
+  firstDay: number;
+  lastDay: number;
+  units: Set<string>;
+  procs: Set<string>;
+  processingTime: ProcessingTime;
+  wave: number;
+}
+
+function campaignPlan(c: CampaignOption, province: Province, procedures: SimProcedure[], day: (d: string, name: string) => number): CampaignPlan {
+  const root = province.all.find((u) => u.code === c.unitCode);
+  if (!root) throw new RangeError(`unknown campaign unit ${c.unitCode} (see the reference data)`);
+  const firstDay = day(c.from, 'campaign.from');
+  const lastDay = day(c.to, 'campaign.to');
+  if (firstDay > lastDay) throw new RangeError(`campaign ${c.from}…${c.to} ends before it starts`);
+  const units = new Set([root.code]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const u of province.all) if (u.parentCode && units.has(u.parentCode) && !units.has(u.code)) grew = units.add(u.code) !== undefined;
+  }
+  const levels = new Set(province.all.filter((u) => units.has(u.code)).map((u) => u.level));
+  const processingTime = c.processingTime ?? { amount: 1, unit: 'half_day' };
+  const chosen = c.procedureCodes
+    ? procedures.filter((p) => c.procedureCodes!.includes(p.code))
+    : procedures.filter((p) => levels.has(p.level) && p.processingTime.unit === 'working_day' && p.processingTime.amount <= 3);
+  return {
+    body: {
+      id: c.id,
+      name: c.name ?? 'Tháng cao điểm tiếp nhận và giải quyết hồ sơ ngay trong ngày',
+      unitCodes: [root.code],
+      from: c.from,
+      to: c.to,
+      procedures: chosen.map((p) => ({ procedureCode: p.code, processingTime: { ...processingTime } })),
+    },
+    firstDay,
+    lastDay,
+    units,
+    procs: new Set(chosen.map((p) => p.code)),
+    processingTime,
+    wave: c.wave ?? 1.5,
   };
 }
 
@@ -373,12 +518,14 @@ interface Plan {
   officer: { id: string; name: string };
   push: (t: number, body: Record<string, unknown>) => boolean;
   stats: SimulationStats;
+  /** Received under a campaign: this shorter processing time, resolved within it (none late, no supplement). */
+  campaign?: ProcessingTime;
 }
 
 /** Schedules the commands after the reception (each at or after the previous one). */
 function planLifecycle(rng: Rng, ctx: WorkingTimeContext, p: Plan): void {
   const { id, proc, t0, push, stats } = p;
-  const pt = proc.processingTime;
+  const pt = p.campaign ?? proc.processingTime;
   const add = (from: number, minutes: number) => sec(addWorkingTime(ctx, new Date(from), Math.max(0, minutes)).getTime());
   let start = t0;
   let due = computeDueAt(ctx, new Date(t0), pt).dueAt.getTime();
@@ -398,8 +545,8 @@ function planLifecycle(rng: Rng, ctx: WorkingTimeContext, p: Plan): void {
   if (!step(tA, { command: 'assign', assignee: p.officer.id, assigneeName: p.officer.name, department: department(proc.field, p.unit.level) })) return;
   let last = tA;
   const withdraw = rng.chance(TARGET.withdraw);
-  const supplement = !short && rng.chance(TARGET.supplementEligible);
-  const late = rng.chance(TARGET.late);
+  const supplement = !short && !p.campaign && rng.chance(TARGET.supplementEligible);
+  const late = !p.campaign && rng.chance(TARGET.late);
 
   if (supplement) {
     let tR = add(last, rng.range(20, Math.max(30, Math.min(3 * 480, W * 0.6))));
@@ -457,6 +604,11 @@ function planLifecycle(rng: Rng, ctx: WorkingTimeContext, p: Plan): void {
   if (!step(tRes, refused ? { command: 'resolve', outcome: 'refused', note: rng.pick(REFUSAL_NOTES) } : { command: 'resolve', outcome: 'approved' })) return;
   stats.resolved++;
   if (tRes > due) stats.late++;
+  if (p.campaign) {
+    const timing = timingClass(new Date(tRes), new Date(due), ctx.timeZone);
+    if (timing === 'early') stats.campaignEarly++;
+    else if (timing === 'on-time') stats.campaignOnTime++;
+  }
   if (refused) stats.refused++;
   if (rng.chance(TARGET.rated)) {
     const x = rng.next();

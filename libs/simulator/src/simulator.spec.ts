@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { computeDueAt, createWorkingTimeContext, decide, evolve, initialDossierState, type DossierCommand, type DossierState } from '@motcua/domain';
 // The import route's own line parser (spec files may reach into apps: the lib itself does not).
 import { parseImportLine } from '../../../apps/api/src/imports/import-line';
-import { simulate } from './index';
+import { campaignMonthOptions, simulate } from './index';
 
 const hashOf = (seed: number, dossiers: number) => {
   const h = createHash('sha256');
@@ -225,5 +225,52 @@ describe('simulator', () => {
     expect(open).toBeGreaterThan(50);
     expect([...last.values()].filter((c) => c === 'request-supplement').length).toBeGreaterThan(0);
     expect(() => simulate({ period: { from: '2026-03-20', to: '2026-03-01' } })).toThrow(/ends before it starts/);
+  });
+});
+
+describe('a campaign month like Tân Bình’s (November 2021, issue #15)', () => {
+  it('45,730 dossiers received in the month, a wave after a usual week, the campaign’s procedures cut to a half-day and none late', () => {
+    const options = campaignMonthOptions();
+    const sim = simulate(options);
+    const ref = sim.referenceData();
+    expect(ref.campaigns).toHaveLength(1);
+    const campaign = ref.campaigns[0];
+    expect(campaign).toMatchObject({ id: 'campaign-2021-11', unitCodes: [options.scope], from: '2021-11-01', to: '2021-11-30' });
+    expect(campaign.procedures.length).toBeGreaterThan(10);
+    const regular = new Map(ref.procedures.map((p) => [p.code, p.processingTime]));
+    for (const p of campaign.procedures) {
+      expect(p.processingTime).toEqual({ amount: 1, unit: 'half_day' });
+      expect(regular.get(p.procedureCode)?.unit).toBe('working_day');
+    }
+    const inCampaign = new Set(campaign.procedures.map((p) => p.procedureCode));
+    const perDay = new Map<string, number>();
+    let november = 0;
+    let eligible = 0;
+    const ctx = createWorkingTimeContext();
+    const due = new Map<string, number>();
+    let late = 0;
+    for (const line of sim.lines()) {
+      const c = JSON.parse(line);
+      const day = String(c.occurredAt).slice(0, 10);
+      if (c.command === 'receive') {
+        perDay.set(day, (perDay.get(day) ?? 0) + 1);
+        if (day >= '2021-11-01') {
+          november++;
+          if (inCampaign.has(c.procedureCode)) {
+            eligible++;
+            due.set(c.dossierId, computeDueAt(ctx, new Date(c.occurredAt), { amount: 1, unit: 'half_day' }).dueAt.getTime());
+          }
+        }
+      } else if (c.command === 'resolve' && due.has(c.dossierId) && Date.parse(c.occurredAt) > due.get(c.dossierId)!) late++;
+    }
+    expect(november).toBe(45_730);
+    expect(eligible).toBe(sim.stats.campaign);
+    expect(sim.stats.campaign).toBeGreaterThan(10_000);
+    expect(late).toBe(0);
+    expect(sim.stats.campaignEarly + sim.stats.campaignOnTime).toBeGreaterThan(0);
+    // the wave: a November Tuesday takes about 1.5 times an October one
+    const ratio = (perDay.get('2021-11-02') ?? 0) / (perDay.get('2021-10-26') ?? 1);
+    expect(ratio).toBeGreaterThan(1.3);
+    expect(ratio).toBeLessThan(1.7);
   });
 });

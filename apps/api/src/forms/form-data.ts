@@ -85,6 +85,12 @@ export function processingTimeLabel(p: ProcessingTime): string {
   return `${pad2(p.amount)} ${unit}`;
 }
 
+/** After the processing time of a dossier received under a campaign window: which one shortened it. */
+function campaignNote(ref: ReferenceData, campaignId: string | undefined): string {
+  if (campaignId === undefined) return '';
+  return ` (rút ngắn theo ${ref.campaigns.get(campaignId)?.name ?? campaignId})`;
+}
+
 /** The unit's place for the date line: the top of its tree (the province), else itself. */
 function placeOf(ref: ReferenceData, unit: UnitRecord | undefined, unitCode: string): string {
   const ancestors = ref.ancestors(unitCode);
@@ -282,7 +288,7 @@ export function receiptForm(ref: ReferenceData, steps: RecordedStep[], switches:
     code: d.code,
     applicant: { ...d.applicant },
     procedureName: procedureNameOf(ref, d),
-    processingTime: processingTimeLabel(d.processingTime),
+    processingTime: processingTimeLabel(d.processingTime) + campaignNote(ref, d.campaignId),
     channel: d.channel,
     receivedAt: d.receivedAt,
     dueAt: d.dueAt,

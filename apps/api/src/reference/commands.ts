@@ -1,6 +1,6 @@
 /** Reference-data commands: the handlers hand them to ReferenceService (libs/application), which validates, checks the admin's units and appends. */
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { CommandContext, ProcedureInput, ReferenceService, UnitInput } from '@motcua/application';
+import { CampaignInput, CommandContext, ProcedureInput, ReferenceService, UnitInput } from '@motcua/application';
 import { PutCalendarDto } from './dto';
 
 export class PutUnitCommand {
@@ -46,4 +46,18 @@ export class PutCalendarHandler implements ICommandHandler<PutCalendarCommand> {
     return this.reference.putCalendar(c.year, c.input, c.ctx);
   }
 }
-export const REFERENCE_HANDLERS = [PutUnitHandler, PutProcedureHandler, PutCalendarHandler];
+export class PutCampaignCommand {
+  constructor(
+    readonly id: string,
+    readonly input: CampaignInput,
+    readonly ctx: CommandContext,
+  ) {}
+}
+@CommandHandler(PutCampaignCommand)
+export class PutCampaignHandler implements ICommandHandler<PutCampaignCommand> {
+  constructor(private readonly reference: ReferenceService) {}
+  execute(c: PutCampaignCommand) {
+    return this.reference.putCampaign(c.id, c.input, c.ctx);
+  }
+}
+export const REFERENCE_HANDLERS = [PutUnitHandler, PutProcedureHandler, PutCalendarHandler, PutCampaignHandler];

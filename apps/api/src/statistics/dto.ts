@@ -1,5 +1,5 @@
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { DOSSIER_STATUSES } from '@motcua/domain';
 import { PagedUnitQueryDto } from '../common/list-query.dto';
 import { IsIsoInstant, IsLocalDate } from '../common/validators';
@@ -15,13 +15,21 @@ export class StatisticsQueryDto {
   @MaxLength(100)
   unitCode?: string;
 
-  @ApiProperty({ description: 'First day of the period (local date, inclusive)', example: '2025-01-01' })
+  @ApiProperty({ description: 'First day of the period (local date, inclusive); with `campaign`, default: the campaign’s first day', example: '2025-01-01' })
+  @ValidateIf((q: StatisticsQueryDto) => q.campaign === undefined || q.from !== undefined)
   @IsLocalDate()
   from!: string;
 
-  @ApiProperty({ description: 'Last day of the period (local date, inclusive)', example: '2025-03-31' })
+  @ApiProperty({ description: 'Last day of the period (local date, inclusive); with `campaign`, default: the campaign’s last day', example: '2025-03-31' })
+  @ValidateIf((q: StatisticsQueryDto) => q.campaign === undefined || q.to !== undefined)
   @IsLocalDate()
   to!: string;
+
+  @ApiPropertyOptional({ description: 'Count only the dossiers received under this campaign window (`GET /campaigns`)', example: 'q12-2021-06' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[\w.-]{1,60}$/, { message: 'campaign must be a campaign id (letters, digits, ".", "-", "_"; at most 60)' })
+  campaign?: string;
 
   @ApiPropertyOptional({ enum: ['unit', 'field', 'procedure'], description: 'What `rows` break the report down by (default unit)' })
   @IsOptional()

@@ -17,11 +17,14 @@ import { requireUnitAccess, unitScope } from '../common/unit-scope';
 export interface ReportRequest {
   /** Default: the caller's unit when the token grants exactly one. */
   unitCode?: string;
-  from: string;
-  to: string;
+  /** Default with a campaign: the campaign's dates. */
+  from?: string;
+  to?: string;
   groupBy: CsvGroupBy;
   /** Replay the events recorded by then instead of reading the read model. */
   asRecordedAt?: Date;
+  /** Only the dossiers received under this campaign window. */
+  campaignId?: string;
 }
 
 export class GetReportQuery {
@@ -65,14 +68,26 @@ export class GetReportHandler implements IQueryHandler<GetReportQuery, Report> {
         });
       unitCode = who.units[0];
     }
-    if (r.from > r.to)
-      throw new UnprocessableProblem(`the period ends (${r.to}) before it starts (${r.from})`, {
+    const data = this.reference.data;
+    let { from, to } = r;
+    if (r.campaignId !== undefined) {
+      const campaign = data.campaigns.get(r.campaignId);
+      if (!campaign)
+        throw new UnprocessableProblem(`Campaign ${r.campaignId} does not exist`, { errors: [{ field: 'campaign', message: 'no campaign of this id' }] });
+      from ??= campaign.from;
+      to ??= campaign.to;
+    }
+    if (from === undefined || to === undefined)
+      throw new BadRequestProblem('from and to are required (or give a campaign)', {
+        errors: [{ field: from === undefined ? 'from' : 'to', message: 'required' }],
+      });
+    if (from > to)
+      throw new UnprocessableProblem(`the period ends (${to}) before it starts (${from})`, {
         errors: [{ field: 'to', message: 'to must not be before from' }],
       });
-    const data = this.reference.data;
     requireUnitAccess(data, who, unitCode);
     // the unit's subtree as it was during the period (validity and effective-dated parents)
-    const tree = periodTree(data.units.values(), unitCode, r.from, r.to);
+    const tree = periodTree(data.units.values(), unitCode, from, to);
     if (r.asRecordedAt && r.asRecordedAt.getTime() > Date.now()) {
       throw new UnprocessableProblem('asRecordedAt is in the future: leave it out to get the report as of now', {
         errors: [{ field: 'asRecordedAt', message: 'must not be in the future' }],
@@ -81,24 +96,27 @@ export class GetReportHandler implements IQueryHandler<GetReportQuery, Report> {
     const options = {
       unitCode,
       units: tree.units,
-      from: r.from,
-      to: r.to,
+      from,
+      to,
       timeZone: data.units.get(unitCode)?.timeZone ?? DEFAULT_TIME_ZONE,
       groupBy: r.groupBy,
       parentOf: tree.parentOf,
       unitName: (c: string) => data.units.get(c)?.name ?? c,
       procedureName: (c: string) => data.procedures.get(c)?.name,
+      ...(r.campaignId !== undefined && { campaignId: r.campaignId }),
     };
     try {
-      if (!r.asRecordedAt) return await queryReport(this.sql, options);
-      return await replayReport(this.store, {
-        ...options,
-        // every dossier of these units the read model knows; those recorded later drop out in the replay
-        dossierIds: await dossierIdsOfUnits(this.sql, [...tree.units]),
-        asRecordedAt: r.asRecordedAt,
-        // the cut-off every process projects with (the unit's office hours, the calendars in force)
-        apologyCutoff: data.apologyCutoff,
-      });
+      const report = !r.asRecordedAt
+        ? await queryReport(this.sql, options)
+        : await replayReport(this.store, {
+            ...options,
+            // every dossier of these units the read model knows; those recorded later drop out in the replay
+            dossierIds: await dossierIdsOfUnits(this.sql, [...tree.units]),
+            asRecordedAt: r.asRecordedAt,
+            // the cut-off every process projects with (the unit's office hours, the calendars in force)
+            apologyCutoff: data.apologyCutoff,
+          });
+      return r.campaignId !== undefined ? { ...report, campaignId: r.campaignId } : report;
     } catch (err) {
       if (err instanceof InvalidReportPeriod) {
         const errors = [{ field: err.field, message: err.message }];

@@ -22,6 +22,8 @@ export interface DossierView {
   originalDueAt?: string;
   appointedDueAt?: string;
   calendarVersion?: string;
+  /** The campaign window whose shorter processing time applied at reception. */
+  campaignId?: string;
   assignee?: string;
   assigneeName?: string;
   department?: string;
@@ -97,6 +99,7 @@ export function toView(s: ExistingDossier | RefusedDossier, now: Date, mode: 'ex
     originalDueAt: s.dueAt,
     appointedDueAt: s.appointedDueAt,
     calendarVersion: s.calendarVersion,
+    campaignId: s.campaignId,
     assignee: s.assignee,
     assigneeName: s.assigneeName,
     department: s.department,

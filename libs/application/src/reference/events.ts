@@ -1,4 +1,4 @@
-import type { OfficeHours, ProcessingTime, OnlineLevel, UnitLevel, LocalDate } from '@motcua/domain';
+import type { Campaign, OfficeHours, ProcessingTime, OnlineLevel, UnitLevel, LocalDate } from '@motcua/domain';
 
 /** Reference data is event-sourced too, so that history (and old reports) can be replayed. */
 export interface UnitDefinition {
@@ -34,13 +34,18 @@ export interface CalendarYearDefinition {
   workingDays: LocalDate[];
 }
 
+/** A campaign window (libs/domain/src/campaign): shorter processing times for some units and procedures over some local dates. */
+export type CampaignDefinition = Campaign;
+
 export type ReferenceEvent =
   | { type: 'UnitDefined'; data: UnitDefinition }
   | { type: 'ProcedureDefined'; data: ProcedureDefinition }
-  | { type: 'WorkingCalendarSet'; data: CalendarYearDefinition };
+  | { type: 'WorkingCalendarSet'; data: CalendarYearDefinition }
+  | { type: 'CampaignDefined'; data: CampaignDefinition };
 
 export const REFERENCE_SCHEMA_VERSION = 1;
-export const REFERENCE_STREAM_PREFIXES = ['unit-', 'procedure-', 'calendar-'];
+export const REFERENCE_STREAM_PREFIXES = ['unit-', 'procedure-', 'calendar-', 'campaign-'];
 export const unitStream = (code: string) => `unit-${code}`;
 export const procedureStream = (code: string) => `procedure-${code}`;
 export const calendarStream = (year: number) => `calendar-${year}`;
+export const campaignStream = (id: string) => `campaign-${id}`;

@@ -9,7 +9,7 @@ import {
   YearCalendar,
   fallbackCalendar,
 } from '@motcua/domain';
-import { CalendarYearDefinition, ProcedureDefinition, ReferenceEvent, UnitDefinition } from './events';
+import { CalendarYearDefinition, CampaignDefinition, ProcedureDefinition, ReferenceEvent, UnitDefinition } from './events';
 
 export interface UnitRecord extends UnitDefinition {
   /** Stream revision of the current definition (the unit's version). */
@@ -19,6 +19,12 @@ export interface UnitRecord extends UnitDefinition {
 
 export interface ProcedureRecord extends ProcedureDefinition {
   version: number;
+}
+
+/** A campaign as defined now, with its version and every definition it had (who changed what: the events' metadata). */
+export interface CampaignRecord extends CampaignDefinition {
+  version: number;
+  history: CampaignDefinition[];
 }
 
 export interface CalendarRecord extends CalendarYearDefinition {
@@ -34,6 +40,7 @@ export class ReferenceData {
   readonly units = new Map<string, UnitRecord>();
   readonly procedures = new Map<string, ProcedureRecord>();
   readonly calendars = new Map<number, CalendarRecord>();
+  readonly campaigns = new Map<string, CampaignRecord>();
   private calendarSource: CalendarSource = createCalendarSource([]);
   private readonly contexts = new Map<string, WorkingTimeContext>();
 
@@ -59,6 +66,12 @@ export class ReferenceData {
         const prev = this.procedures.get(event.data.code);
         if (prev && prev.version >= revision) return false;
         this.procedures.set(event.data.code, { ...event.data, version: revision });
+        return true;
+      }
+      case 'CampaignDefined': {
+        const prev = this.campaigns.get(event.data.id);
+        if (prev && prev.version >= revision) return false;
+        this.campaigns.set(event.data.id, { ...event.data, version: revision, history: [...(prev?.history ?? []), event.data] });
         return true;
       }
       case 'WorkingCalendarSet': {

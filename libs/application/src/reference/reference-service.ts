@@ -9,6 +9,9 @@ import {
   isCalendarYear,
   CALENDAR_FIRST_YEAR,
   CALENDAR_LAST_YEAR,
+  findCampaignConflict,
+  InvalidCampaign,
+  validateCampaign,
 } from '@motcua/domain';
 import { EventStore, EventToAppend, RecordedEvent, Subscription } from '@motcua/event-store/port';
 import { canonicalJson } from '../canonical-json';
@@ -17,6 +20,8 @@ import { eventMetadata } from '../event-metadata';
 import { AccessDeniedError, NotFoundError, RuleViolationError } from '../errors';
 import {
   calendarStream,
+  campaignStream,
+  CampaignDefinition,
   CalendarYearDefinition,
   procedureStream,
   ProcedureDefinition,
@@ -26,7 +31,7 @@ import {
   unitStream,
   UnitDefinition,
 } from './events';
-import { ProcedureRecord, ReferenceData, UnitRecord } from './reference-data';
+import { CampaignRecord, ProcedureRecord, ReferenceData, UnitRecord } from './reference-data';
 import { assertRootUnitAccess, assertUnitAccess, coversUnit, rootUnitsOf } from './unit-access';
 
 export type UnitInput = Omit<UnitDefinition, 'code' | 'timeZone' | 'officeHours'> & {
@@ -34,6 +39,16 @@ export type UnitInput = Omit<UnitDefinition, 'code' | 'timeZone' | 'officeHours'
   officeHours?: UnitDefinition['officeHours'];
 };
 export type ProcedureInput = Omit<ProcedureDefinition, 'code' | 'onlineLevel'> & { onlineLevel?: ProcedureDefinition['onlineLevel'] };
+
+export type CampaignInput = Omit<CampaignDefinition, 'id'>;
+
+/** One change of a campaign: the definition it got, when and by whom (the event's metadata). */
+export interface CampaignChange {
+  version: number;
+  recordedAt: string;
+  actor: { id: string; name?: string };
+  definition: CampaignDefinition;
+}
 
 const LEVEL_RANK = { province: 0, district: 1, commune: 2 } as const;
 
@@ -219,6 +234,82 @@ export class ReferenceService {
     return [...this.data.procedures.values()].sort((a, b) => a.code.localeCompare(b.code));
   }
 
+  // ---- campaign windows ---------------------------------------------------------------------
+
+  /**
+   * Creates or replaces a campaign window (api-v1 "Campaign windows"). Validated before anything is
+   * appended (libs/domain/src/campaign): a 422 names the field, or the campaign that already gives
+   * one of these units (or an ancestor or descendant) one of these procedures on an overlapping day.
+   * The caller's units must cover every unit of the campaign, before and after the change. A change
+   * never moves a due time already frozen on a dossier.
+   */
+  async putCampaign(id: string, input: CampaignInput, ctx: CommandContext): Promise<{ campaign: CampaignRecord; created: boolean }> {
+    if (!/^[\w.-]{1,60}$/.test(id)) {
+      throw new RuleViolationError('invalid-campaign-id', `Campaign id "${id}" may only contain letters, digits, ".", "-" and "_" (at most 60)`, {
+        field: 'id',
+      });
+    }
+    const def: CampaignDefinition = {
+      id,
+      name: input.name.trim(),
+      unitCodes: [...new Set(input.unitCodes)],
+      from: input.from,
+      to: input.to,
+      procedures: input.procedures.map((p) => ({
+        procedureCode: p.procedureCode,
+        processingTime: { amount: p.processingTime.amount, unit: p.processingTime.unit },
+      })),
+    };
+    const data = this.data;
+    try {
+      validateCampaign(def, {
+        unitExists: (u) => data.units.has(u),
+        procedureTime: (p) => data.procedures.get(p)?.processingTime,
+      });
+    } catch (err) {
+      if (err instanceof InvalidCampaign) throw new RuleViolationError(err.code, err.message, { field: err.field });
+      throw err;
+    }
+    const existing = data.campaigns.get(id);
+    for (const u of new Set([...(existing?.unitCodes ?? []), ...def.unitCodes])) assertUnitAccess(data, ctx.actor, u);
+    const related = (a: string, b: string) => data.isWithin(a, [b]) || data.isWithin(b, [a]);
+    const conflict = findCampaignConflict(def, data.campaigns.values(), related);
+    if (conflict) {
+      throw new RuleViolationError(
+        'campaign-overlap',
+        `Campaign "${conflict.campaignId}" already shortens procedure "${conflict.procedureCode}" for unit "${conflict.unitCode}" (or a unit above or below it) on some of these dates`,
+        { field: 'procedures', conflictingCampaignId: conflict.campaignId, unitCode: conflict.unitCode, procedureCode: conflict.procedureCode },
+      );
+    }
+    if (existing && canonicalJson(stripCampaign(existing)) === canonicalJson(def)) return { campaign: existing, created: false };
+    await this.write(campaignStream(id), { type: 'CampaignDefined', data: def }, ctx);
+    return { campaign: data.campaigns.get(id)!, created: !existing };
+  }
+
+  getCampaign(id: string): CampaignRecord {
+    const c = this.data.campaigns.get(id);
+    if (!c) throw new NotFoundError(`Campaign ${id} does not exist`);
+    return c;
+  }
+
+  listCampaigns(): CampaignRecord[] {
+    return [...this.data.campaigns.values()].sort((a, b) => a.from.localeCompare(b.from) || a.id.localeCompare(b.id));
+  }
+
+  /** Every definition the campaign had, oldest first, with who changed it and when (read from its stream). */
+  async campaignHistory(id: string): Promise<CampaignChange[]> {
+    this.getCampaign(id);
+    const events = await this.store.readStream(campaignStream(id));
+    return events
+      .filter((e) => e.type === 'CampaignDefined')
+      .map((e) => ({
+        version: Number(e.revision),
+        recordedAt: e.recordedAt,
+        actor: { id: e.metadata.actor.id, ...(e.metadata.actor.name !== undefined && { name: e.metadata.actor.name }) },
+        definition: e.data as CampaignDefinition,
+      }));
+  }
+
   // ---- calendar ----------------------------------------------------------------------------
 
   async putCalendar(year: number, input: Omit<CalendarYearDefinition, 'year'>, ctx: CommandContext): Promise<YearCalendar> {
@@ -258,6 +349,11 @@ function assertCalendarYear(year: number): void {
 
 function strip(p: ProcedureRecord): ProcedureDefinition {
   const { version: _v, ...rest } = p;
+  return rest;
+}
+
+function stripCampaign(c: CampaignRecord): CampaignDefinition {
+  const { version: _v, history: _h, ...rest } = c;
   return rest;
 }
 

@@ -78,6 +78,8 @@ export interface DossierFacts {
   supplementRequestsLate?: number;
   /** Supplement requests after the first (sequence ≥ 2: a breach of "một lần đầy đủ"). */
   supplementRequestsRepeated?: number;
+  /** The campaign window whose shorter processing time applied at reception. */
+  campaignId?: string;
 }
 
 /** The apology cut-off of a dossier's due time (working days and office hours of its unit). */
@@ -124,6 +126,7 @@ export function applyToFacts(
       status: 'received',
       version,
       clock: [{ version, at: d.receivedAt, dueAt: d.dueAt, stopped: false }],
+      ...(d.campaignId !== undefined && { campaignId: d.campaignId }),
     };
   }
   if (event.type === 'DossierRefusedAtReception') {

@@ -19,6 +19,8 @@ export interface ReplayReportOptions {
   /** Only events recorded at or before this moment count (bitemporal: "as the system knew it then"). */
   asRecordedAt: Date;
   apologyCutoff?: ApologyCutoffFn;
+  /** Only the dossiers received under this campaign window. */
+  campaignId?: string;
 }
 
 /**
@@ -45,7 +47,7 @@ export async function replayReport(store: EventStore, o: ReplayReportOptions): P
           : undefined;
       }),
     );
-    for (const f of batch) if (f) facts.push(f);
+    for (const f of batch) if (f && (o.campaignId === undefined || f.campaignId === o.campaignId)) facts.push(f);
   }
   const rowOf: (f: DossierFacts) => RowKey | undefined =
     o.groupBy === 'unit'

@@ -97,6 +97,8 @@ export interface Report extends ReportBlocks {
   from: LocalDate;
   to: LocalDate;
   rows: ReportRow[];
+  /** Set when the report counts only the dossiers received under this campaign window. */
+  campaignId?: string;
 }
 
 /**

@@ -30,6 +30,8 @@ export type ReceiveDossier = DomainCommand<
     calendarVersion: string;
     /** The rule set in force on the local reception date, chosen by the application (its switch dates are settings). */
     ruleSet?: RuleSetId;
+    /** The campaign window that gave `processingTime`, if any. */
+    campaignId?: string;
   }
 >;
 

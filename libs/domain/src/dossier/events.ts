@@ -44,6 +44,8 @@ export type DossierReceived = DomainEvent<
     calendarVersion: string;
     /** The rule set in force on the local reception date, frozen at reception (absent on older events: see `ruleSetOfReception`). */
     ruleSet?: RuleSetId;
+    /** The campaign window whose shorter processing time applied (then `processingTime` is the campaign's), frozen here. */
+    campaignId?: string;
   }
 >;
 

@@ -217,6 +217,7 @@ function received(event: DossierReceived): OpenDossier {
     processingTime: { ...d.processingTime },
     timeZone: d.timeZone,
     calendarVersion: d.calendarVersion,
+    ...(d.campaignId !== undefined && { campaignId: d.campaignId }),
     receivedAt: d.receivedAt,
     clockStartedAt: d.receivedAt,
     dueAt: d.dueAt,

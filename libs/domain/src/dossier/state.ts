@@ -83,6 +83,8 @@ interface DossierFields {
   readonly timeZone: string;
   /** Calendar version used for the due time in force. */
   readonly calendarVersion: string;
+  /** The campaign window whose shorter processing time applied at reception. */
+  readonly campaignId?: string;
   readonly receivedAt: IsoInstant;
   /** When the legal clock last (re)started: reception, or the last supplement receipt. */
   readonly clockStartedAt: IsoInstant;

@@ -22,6 +22,8 @@ export interface SqlReportOptions {
   unitName?: (code: string) => string;
   /** For groupBy=procedure: display name (default: the name recorded at reception, else the code). */
   procedureName?: (code: string) => string | undefined;
+  /** Only the dossiers received under this campaign window (`campaign_id`, infra/migrations/0010_campaign_windows.sql). */
+  campaignId?: string;
 }
 
 /**
@@ -50,7 +52,7 @@ export interface SqlReportOptions {
  * make the planner estimate one group per row (from the timestamps in it) and sort millions of
  * rows instead of hashing them.
  */
-export function reportSql(o: { groupBy?: ReportGroupBy }): string {
+export function reportSql(o: { groupBy?: ReportGroupBy; campaign?: boolean }): string {
   const column = { unit: 'unit_code', field: 'field', procedure: 'procedure_code' } as const;
   const key = o.groupBy ? column[o.groupBy] : undefined;
   const select = (c: string) => (c === key ? c : `NULL::text AS ${c}`);
@@ -74,7 +76,7 @@ WITH g AS (
           CASE WHEN s.rating = 'satisfied' THEN 126 WHEN s.rating = 'neutral' THEN 252 WHEN s.rating = 'dissatisfied' THEN 378 ELSE 0 END
         ELSE 0 END AS cat
     FROM dossier_summary s
-    WHERE s.unit_code = ANY($1::text[]) AND s.received_at < $3 AND s.refused_at IS NULL
+    WHERE s.unit_code = ANY($1::text[]) AND s.received_at < $3 AND s.refused_at IS NULL${o.campaign ? ' AND s.campaign_id = $4' : ''}
       AND ((s.resolved_at < $2 OR s.withdrawn_at < $2) IS NOT TRUE OR (s.rated_at >= $2 AND s.rated_at < $3))
     OFFSET 0
   ) d
@@ -120,8 +122,9 @@ type GroupRow = ReportCounts & { unit_code: string; field: string; procedure_cod
 /** Throws `InvalidReportPeriod` (from `reportPeriod`) on a malformed or reversed period. */
 export async function queryReport(db: SqlExecutor, o: SqlReportOptions): Promise<Report> {
   const p = reportPeriod(o.from, o.to, o.timeZone);
-  const sql = reportSql({ groupBy: o.groupBy });
-  const params = [[...o.units], new Date(p.startMs).toISOString(), new Date(p.endMs).toISOString()];
+  const sql = reportSql({ groupBy: o.groupBy, campaign: o.campaignId !== undefined });
+  const params: unknown[] = [[...o.units], new Date(p.startMs).toISOString(), new Date(p.endMs).toISOString()];
+  if (o.campaignId !== undefined) params.push(o.campaignId);
   const { rows } = await db.query<GroupRow>(sql, params);
   const unitKey = o.groupBy === 'unit' ? unitRowOf(o.unitCode, o.parentOf ?? (() => undefined), o.unitName ?? ((c) => c)) : undefined;
   let total = emptyCounts();

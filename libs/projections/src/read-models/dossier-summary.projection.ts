@@ -59,6 +59,7 @@ const COLUMNS: [column: string, field: keyof DossierFacts, type: 'text' | 'times
   ['refused_at', 'refusedAt', 'timestamptz'],
   ['supplement_requests_late', 'supplementRequestsLate', 'integer'],
   ['supplement_requests_repeated', 'supplementRequestsRepeated', 'integer'],
+  ['campaign_id', 'campaignId', 'text'],
 ];
 
 export const DOSSIER_SUMMARY_SELECT = COLUMNS.map(([c]) => c).join(', ');

@@ -1,5 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { Applicant, Channel, DEFAULT_RULE_SET_SWITCHES, DossierCommand, DueAt, localDateOf, RuleSetId, ruleSetOn, RuleSetSwitches } from '@motcua/domain';
+import {
+  Applicant,
+  CampaignApplied,
+  campaignFor,
+  Channel,
+  DEFAULT_RULE_SET_SWITCHES,
+  DossierCommand,
+  DueAt,
+  localDateOf,
+  ProcessingTime,
+  RuleSetId,
+  ruleSetOn,
+  RuleSetSwitches,
+} from '@motcua/domain';
 import { CommandContext } from '../../context';
 import { RuleViolationError } from '../../errors';
 import { ProcedureRecord, ReferenceData, UnitRecord } from '../../reference/reference-data';
@@ -27,6 +40,10 @@ export interface Reception {
   occurredAt: Date;
   unit: UnitRecord;
   procedure: ProcedureRecord;
+  /** The campaign window in force for this unit (or an ancestor), procedure and local date, if any. */
+  campaign?: CampaignApplied;
+  /** The processing time applied: the campaign's, else the procedure's. */
+  processingTime: ProcessingTime;
   due: DueAt;
   /** The rule set in force on the local reception date (frozen into the event). */
   ruleSet: RuleSetId;
@@ -60,7 +77,8 @@ export function findProcedure(data: ReferenceData, code: string): ProcedureRecor
 /**
  * Checks a reception in the order a caller sees the problems (unknown unit, unit outside the
  * caller's scope, business time, unit not in operation, unknown procedure) and computes its due
- * time from the procedure's processing time on the unit's working calendar.
+ * time on the unit's working calendar from the processing time: a campaign window's in force for
+ * the unit (or an ancestor), the procedure and the local reception date, else the procedure's.
  */
 export function planReception(
   data: ReferenceData,
@@ -75,9 +93,16 @@ export function planReception(
   checkBusinessTime(occurredAt, ctx.now, unit.timeZone, earliestBusinessDate);
   assertUnitInOperation(unit, occurredAt);
   const procedure = findProcedure(data, input.procedureCode);
-  const due = dueAtWithinRange(data.workingTime(unit.code), occurredAt, procedure.processingTime);
+  const campaign = campaignFor(data.campaigns.values(), {
+    unitCode: unit.code,
+    ancestors: data.ancestors(unit.code),
+    procedureCode: procedure.code,
+    localDate: localDateOf(occurredAt, unit.timeZone),
+  });
+  const processingTime = campaign?.processingTime ?? procedure.processingTime;
+  const due = dueAtWithinRange(data.workingTime(unit.code), occurredAt, processingTime);
   const ruleSet = ruleSetOn(occurredAt, unit.timeZone, ruleSetSwitches);
-  return { id: input.id ?? randomUUID(), input, occurredAt, unit, procedure, due, ruleSet };
+  return { id: input.id ?? randomUUID(), input, occurredAt, unit, procedure, ...(campaign && { campaign }), processingTime, due, ruleSet };
 }
 
 /** The domain command `ReceiveDossier` (or `RefuseAtReception`) of a planned reception, given its code. */
@@ -99,6 +124,7 @@ export function receptionCommand(r: Reception, code: string): DossierCommand {
         timeZone: r.unit.timeZone,
         reason: r.input.refusal.reason,
         ...(r.input.refusal.legalBasis !== undefined && { legalBasis: r.input.refusal.legalBasis }),
+        ruleSet: r.ruleSet,
       },
     };
   }
@@ -115,11 +141,12 @@ export function receptionCommand(r: Reception, code: string): DossierCommand {
       channel: r.input.channel,
       onlineLevel: r.procedure.onlineLevel,
       applicant: r.input.applicant,
-      processingTime: r.procedure.processingTime,
+      processingTime: r.processingTime,
       timeZone: r.unit.timeZone,
       dueAt: r.due.dueAt,
       calendarVersion: r.due.calendarVersion,
       ruleSet: r.ruleSet,
+      ...(r.campaign && { campaignId: r.campaign.campaignId }),
     },
   };
 }

@@ -88,3 +88,21 @@ describe('ReceiveDossier', () => {
       .thenThrows(InvalidCommand, (e) => expect(e.field).toBe(field));
   });
 });
+
+describe('ReceiveDossier under a campaign window (issue #15)', () => {
+  it('freezes the campaign id and its shorter processing time on the event', () => {
+    const processingTime = { amount: 1, unit: 'half_day' as const };
+    const state = spec
+      .given([])
+      .when(cmd.receive({ campaignId: 'q12-2021-06', processingTime }))
+      .then([{ type: 'DossierReceived', data: { ...ev.received().data, processingTime, campaignId: 'q12-2021-06' } }]);
+    expect(state).toMatchObject({ campaignId: 'q12-2021-06', processingTime });
+  });
+
+  it('refuses an empty campaign id', () => {
+    spec
+      .given([])
+      .when(cmd.receive({ campaignId: ' ' }))
+      .thenThrows(InvalidCommand, (e) => expect(e.field).toBe('campaignId'));
+  });
+});

@@ -39,6 +39,7 @@ export function receiveDossier(command: ReceiveDossier, state: DossierState, now
     dueAt: dueAt.toISOString(),
     calendarVersion: requireText(d.calendarVersion, 'calendarVersion'),
     ...(d.ruleSet !== undefined && { ruleSet: requireOneOf(d.ruleSet, RULE_SET_IDS, 'ruleSet') }),
+    ...(d.campaignId !== undefined && { campaignId: requireText(d.campaignId, 'campaignId') }),
   };
 
   if (state.status !== 'none') throw new DossierAlreadyExists(state.id, state.code);

@@ -1,0 +1,4 @@
+import { startHarness } from '../../support/api-harness';
+import { campaignApiSuite } from './campaign-api.suite';
+
+campaignApiSuite('PGlite', () => startHarness('pglite://memory'));
