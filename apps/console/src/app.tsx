@@ -65,7 +65,7 @@ export function App() {
 
   const allowed = NAV.filter((n) => hasRole(user, ...n.roles));
   const page = route.parts[0] ?? '';
-  if (!page && allowed[0]) navigate(`/${allowed[0].path}`);
+  if (!page && allowed[0]) setTimeout(() => navigate(`/${allowed[0].path}`));
   const item = NAV.find((n) => n.path === page);
 
   let content;

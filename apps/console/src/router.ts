@@ -18,6 +18,7 @@ export function useRoute(): Route {
   useEffect(() => {
     const on = () => setRoute(parseHash(location.hash));
     addEventListener('hashchange', on);
+    on(); // a change made before the listener was there (a redirect during the first render)
     return () => removeEventListener('hashchange', on);
   }, []);
   return route;

@@ -54,7 +54,7 @@ export function Audit({ route, ref_ }: { route: Route; ref_: Reference }) {
     getJson<DossierView>(`/dossiers/${encodeURIComponent(id)}`)
       .then((d) => {
         setDossier(d);
-        setAsOf(isoToLocalInput(d.receivedAt, timeZoneOf(ref_, d.unitCode)));
+        setAsOf(isoToLocalInput(new Date().toISOString(), timeZoneOf(ref_, d.unitCode)));
       })
       .catch((e) => setError(problemText(e)));
   }, [id]);

@@ -93,6 +93,8 @@ interface ReceiveDraft {
   phone: string;
   email: string;
   address: string;
+  refusalReason: string;
+  legalBasis: string;
 }
 
 interface Received {
@@ -118,6 +120,8 @@ export function Counter({ user, ref_ }: { user: User; ref_: Reference }) {
     phone: '',
     email: '',
     address: '',
+    refusalReason: '',
+    legalBasis: '',
   });
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -157,6 +161,39 @@ export function Counter({ user, ref_ }: { user: User; ref_: Reference }) {
       const receiptUrl = await fileUrl(`/dossiers/${view.id}/forms/receipt.pdf`, 'application/pdf');
       if (win && !win.closed) win.location.href = receiptUrl;
       setDone({ ...view, receiptUrl, popupBlocked: !win });
+    } catch (err) {
+      win?.close();
+      setError(problemText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  /** Refusal at reception (`POST /refusals`, form "Phiếu từ chối"): the same body plus the reason. */
+  const refuse = async () => {
+    if (!chosen || !draft.name.trim() || !draft.refusalReason.trim()) {
+      setError('Từ chối tiếp nhận cần thủ tục, họ tên người nộp và lý do từ chối.');
+      return;
+    }
+    setError(undefined);
+    setBusy(true);
+    const win = window.open('', '_blank');
+    try {
+      const applicant: Record<string, string> = { name: draft.name.trim() };
+      for (const k of ['idNumber', 'phone', 'email', 'address'] as const) if (draft[k].trim()) applicant[k] = draft[k].trim();
+      const view = await postJson<{ id: string; code: string }>('/refusals', {
+        id: draft.id || newId(),
+        unitCode: draft.unitCode,
+        procedureCode: chosen.code,
+        channel: draft.channel,
+        applicant,
+        reason: draft.refusalReason.trim(),
+        ...(draft.legalBasis.trim() ? { legalBasis: draft.legalBasis.trim() } : {}),
+      });
+      clear();
+      update({ unitCode: draft.unitCode, channel: draft.channel });
+      const url = await fileUrl(`/dossiers/${view.id}/forms/refusal.pdf`, 'application/pdf');
+      if (win && !win.closed) win.location.href = url;
     } catch (err) {
       win?.close();
       setError(problemText(err));
@@ -228,6 +265,16 @@ export function Counter({ user, ref_ }: { user: User; ref_: Reference }) {
               Xoá nội dung
             </button>
           </div>
+          <details class="refusal">
+            <summary>Từ chối tiếp nhận (hồ sơ không đủ điều kiện)</summary>
+            <div class="row">
+              {field('refusalReason', 'Lý do từ chối', { class: 'grow' })}
+              {field('legalBasis', 'Căn cứ pháp lý')}
+            </div>
+            <button type="button" onClick={refuse} disabled={busy}>
+              Từ chối và in phiếu từ chối
+            </button>
+          </details>
         </form>
         {done ? (
           <div class="success" role="status" id="receive-done">
