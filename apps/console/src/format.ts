@@ -88,3 +88,25 @@ export function fold(s: string): string {
     .replace(/Đ/g, 'd')
     .toLowerCase();
 }
+
+/** `yyyy-MM-dd[THH:mm]` → `dd/MM/yyyy[ HH:mm]` */
+export function toDisplay(value: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?/.exec(value);
+  if (!m) return '';
+  return `${m[3]}/${m[2]}/${m[1]}${m[4] ? ` ${m[4]}:${m[5]}` : ''}`;
+}
+
+/** `dd/MM/yyyy[ HH:mm]` (also `d/M/yyyy`, `-` or `.` as separators) → `yyyy-MM-dd[THH:mm]`, or undefined when not a real date. */
+export function fromDisplay(text: string, withTime: boolean): string | undefined {
+  const m = /^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s+(\d{1,2})[:h](\d{2}))?\s*$/.exec(text);
+  if (!m) return undefined;
+  const [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return undefined;
+  const p = (n: number) => String(n).padStart(2, '0');
+  const day = `${y}-${p(mo)}-${p(d)}`;
+  if (!withTime) return m[4] ? undefined : day;
+  const [h, mi] = [Number(m[4] ?? 0), Number(m[5] ?? 0)];
+  if (h > 23 || mi > 59) return undefined;
+  return `${day}T${p(h)}:${p(mi)}`;
+}

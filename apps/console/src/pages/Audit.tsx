@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { getJson, problemText, query } from '../api';
 import { ProblemBox } from '../components';
+import { DateInput } from '../DateInput';
 import { DOSSIER_CODE, findByCode } from '../find';
 import { fmtDateTime, fmtNumber, isoToLocalInput, localInputToIso } from '../format';
 import { Reference, timeZoneOf } from '../reference';
@@ -133,7 +134,7 @@ export function Audit({ route, ref_ }: { route: Route; ref_: Reference }) {
             <form class="filters" onSubmit={loadAsOf}>
               <div class="field">
                 <label for="asof">Thời điểm</label>
-                <input id="asof" type="datetime-local" value={asOf} onInput={(e) => setAsOf((e.target as HTMLInputElement).value)} required />
+                <DateInput id="asof" withTime value={asOf} onChange={setAsOf} required />
               </div>
               <div class="field">
                 <label for="asof-by">Theo</label>

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { getJson, problemText } from '../api';
 import { ProblemBox } from '../components';
 import { fmtDateTime } from '../format';
-import { EVENT_LABEL, label } from '../labels';
+import { CHANNEL_LABEL, EVENT_LABEL, label } from '../labels';
 
 export interface HistoryEntry {
   type: string;
@@ -14,13 +14,42 @@ export interface HistoryEntry {
   data: Record<string, unknown>;
 }
 
-const HIDDEN = new Set(['schemaVersion', 'applicant', 'dossierId', 'code']);
+/** The event fields worth a line in the timeline, in Vietnamese; the rest stays in the API's history. */
+const SHOWN: [field: string, label: string, kind?: 'time' | 'outcome' | 'rating' | 'channel'][] = [
+  ['procedureName', 'Thủ tục'],
+  ['channel', 'Hình thức', 'channel'],
+  ['dueAt', 'Hạn trả', 'time'],
+  ['assigneeName', 'Cán bộ'],
+  ['assignee', 'Mã cán bộ'],
+  ['department', 'Phòng'],
+  ['reason', 'Lý do'],
+  ['newDueAt', 'Hẹn lại', 'time'],
+  ['letterNumber', 'Số văn bản'],
+  ['outcome', 'Kết quả', 'outcome'],
+  ['note', 'Ghi chú'],
+  ['rating', 'Đánh giá', 'rating'],
+];
+const OUTCOME: Record<string, string> = { approved: 'Chấp thuận', refused: 'Từ chối' };
+const RATING: Record<string, string> = { satisfied: 'Hài lòng', neutral: 'Bình thường', dissatisfied: 'Không hài lòng' };
 
-function summary(data: Record<string, unknown>): string {
-  return Object.entries(data ?? {})
-    .filter(([k, v]) => !HIDDEN.has(k) && v !== null && typeof v !== 'object')
-    .map(([k, v]) => `${k}: ${String(v)}`)
-    .join(' · ');
+function summary(data: Record<string, unknown>, timeZone: string): string {
+  const out: string[] = [];
+  for (const [field, name, kind] of SHOWN) {
+    const v = data?.[field];
+    if (v === undefined || v === null || v === '' || typeof v === 'object') continue;
+    const text =
+      kind === 'time'
+        ? fmtDateTime(String(v), timeZone)
+        : kind === 'outcome'
+          ? label(OUTCOME, String(v))
+          : kind === 'rating'
+            ? label(RATING, String(v))
+            : kind === 'channel'
+              ? label(CHANNEL_LABEL, String(v))
+              : String(v);
+    out.push(`${name}: ${text}`);
+  }
+  return out.join(' · ');
 }
 
 /** The dossier's events as a timeline: business time and recorded time, actor, backdated entries marked. */
@@ -53,7 +82,7 @@ export function HistoryTimeline({ dossierId, timeZone, reloadKey }: { dossierId:
                 {e.actor?.name ?? e.actor?.id}
                 {e.actor?.name ? ` (${e.actor.id})` : ''}
               </div>
-              {summary(e.data) ? <div class="data">{summary(e.data)}</div> : null}
+              {summary(e.data, timeZone) ? <div class="data">{summary(e.data, timeZone)}</div> : null}
             </div>
           </li>
         ))}

@@ -1,7 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { call, getJson, problemText, query } from '../api';
 import { ProblemBox, UnitSelect } from '../components';
+import { DateInput } from '../DateInput';
 import { fmtLocalDate, fmtNumber, fmtRate, localDate } from '../format';
+import { presets } from '../periods';
 import { Reference, timeZoneOf, unitName } from '../reference';
 import { replaceParams, Route } from '../router';
 import type { User } from '../session';
@@ -70,31 +72,6 @@ function show(v: number | null, kind: 'rate' | 'number' | 'days'): string {
   if (kind === 'rate') return fmtRate(v);
   if (kind === 'days') return v === null ? '—' : new Intl.NumberFormat('vi-VN', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(v);
   return fmtNumber(v);
-}
-
-function pad(n: number): string {
-  return String(n).padStart(2, '0');
-}
-
-function lastDay(y: number, m: number): number {
-  return new Date(Date.UTC(y, m, 0)).getUTCDate();
-}
-
-/** Month / quarter / year presets in the unit's zone, ending today at the latest. */
-export function presets(today: string): { key: string; label: string; from: string; to: string }[] {
-  const [y, m] = today.split('-').map(Number);
-  const cap = (to: string) => (to > today ? today : to);
-  const month = (yy: number, mm: number) => ({ from: `${yy}-${pad(mm)}-01`, to: cap(`${yy}-${pad(mm)}-${pad(lastDay(yy, mm))}`) });
-  const quarter = (yy: number, q: number) => ({ from: `${yy}-${pad(q * 3 - 2)}-01`, to: cap(`${yy}-${pad(q * 3)}-${pad(lastDay(yy, q * 3))}`) });
-  const q = Math.ceil(m / 3);
-  return [
-    { key: 'this-month', label: 'Tháng này', ...month(y, m) },
-    { key: 'last-month', label: 'Tháng trước', ...(m === 1 ? month(y - 1, 12) : month(y, m - 1)) },
-    { key: 'this-quarter', label: 'Quý này', ...quarter(y, q) },
-    { key: 'last-quarter', label: 'Quý trước', ...(q === 1 ? quarter(y - 1, 4) : quarter(y, q - 1)) },
-    { key: 'this-year', label: 'Năm nay', from: `${y}-01-01`, to: today },
-    { key: 'last-year', label: 'Năm trước', from: `${y - 1}-01-01`, to: `${y - 1}-12-31` },
-  ];
 }
 
 /** Early / on time / late per row, stacked (Chart.js, loaded when the report is shown). */
@@ -216,11 +193,11 @@ export function ReportPage({ route, user, ref_ }: { route: Route; user: User; re
           >
             <div class="field">
               <label for="rp-from">Từ ngày</label>
-              <input id="rp-from" type="date" value={fromInput} onInput={(e) => setFrom((e.target as HTMLInputElement).value)} />
+              <DateInput id="rp-from" value={fromInput} onChange={setFrom} />
             </div>
             <div class="field">
               <label for="rp-to">Đến ngày</label>
-              <input id="rp-to" type="date" value={toInput} onInput={(e) => setTo((e.target as HTMLInputElement).value)} />
+              <DateInput id="rp-to" value={toInput} onChange={setTo} />
             </div>
             <button type="submit">Xem</button>
           </form>

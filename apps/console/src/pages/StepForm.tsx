@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { fileUrl, postJson, problemText } from '../api';
 import { ProblemBox } from '../components';
+import { DateInput } from '../DateInput';
 import { useDraft } from '../drafts';
 import { localInputToIso } from '../format';
 import { nestBody, StepDef } from '../steps';
@@ -70,7 +71,7 @@ export function StepForm(props: {
                 ))}
               </select>
             ) : f.kind === 'datetime' ? (
-              <input id={id} type="datetime-local" value={values[f.name]} onInput={set} required={f.required} />
+              <DateInput id={id} withTime value={values[f.name]} onChange={(v) => update({ [f.name]: v })} required={f.required} />
             ) : (
               <input id={id} type="text" value={values[f.name]} onInput={set} required={f.required} placeholder={f.placeholder} />
             )}
@@ -81,12 +82,7 @@ export function StepForm(props: {
         <summary>Nhập lùi thời gian (việc đã làm trước đó)</summary>
         <div class="field">
           <label for={`step-${step.name}-occurredAt`}>Thời điểm thực tế</label>
-          <input
-            id={`step-${step.name}-occurredAt`}
-            type="datetime-local"
-            value={values.occurredAt}
-            onInput={(e) => update({ occurredAt: (e.target as HTMLInputElement).value })}
-          />
+          <DateInput id={`step-${step.name}-occurredAt`} withTime value={values.occurredAt} onChange={(v) => update({ occurredAt: v })} />
         </div>
       </details>
       <ProblemBox error={error} />
