@@ -84,6 +84,13 @@ module.exports = {
       to: { path: '^apps/', pathNot: '^apps/$1/' },
     },
     {
+      name: 'console-uses-only-the-public-api',
+      severity: 'error',
+      comment: 'the web console (apps/console, a browser bundle) talks to the service over HTTP only: it imports no lib',
+      from: { path: '^apps/console/' },
+      to: { path: '^libs/' },
+    },
+    {
       name: 'only-apps-wire-the-background',
       severity: 'error',
       comment: 'libs/background wires projections, timers and the alerts outlet into Nest; the libs it wires never import it back',

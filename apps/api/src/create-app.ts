@@ -45,6 +45,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   app.useGlobalFilters(new ProblemFilter());
   app.useGlobalPipes(createValidationPipe());
   await (await import('./admin/queues-dashboard')).mountQueuesDashboard(app); // bull-board for admins (own auth hook)
+  await (await import('./console/serve-console')).mountConsole(app); // the web console at /console/ (static files)
   // NDJSON imports arrive as text; they may be larger than ordinary JSON bodies.
   app
     .getHttpAdapter()

@@ -84,6 +84,10 @@ async function main(): Promise<void> {
   const commune = [...province.newCommunes].sort((a, b) => b.weight - a.weight)[0];
   const admin = await mintToken({ sub: 'demo-admin', name: 'Quản trị (demo)', roles: ['admin'], units: [PROVINCE_CODE], ...claims }, env.JWT_SECRET);
   const clerk = await mintToken({ sub: 'demo-clerk', name: 'Cán bộ một cửa (demo)', roles: ['clerk'], units: [commune.code], ...claims }, env.JWT_SECRET);
+  const supervisor = await mintToken(
+    { sub: 'demo-supervisor', name: 'Lãnh đạo bộ phận (demo)', roles: ['supervisor', 'auditor'], units: [PROVINCE_CODE], ...claims },
+    env.JWT_SECRET,
+  );
   const seeder = await mintToken(
     { sub: 'demo-seed', name: 'Demo seeding', roles: ['admin'], units: [PROVINCE_CODE], ...claims, expiresIn: '1h' },
     env.JWT_SECRET,
@@ -131,6 +135,9 @@ async function main(): Promise<void> {
   out(`  work list:   ${baseUrl}/dossiers?unitCode=${encodeURIComponent(commune.code)}&overdue=true`);
   out(`  alerts:      ${baseUrl}/alerts?state=open`);
   out(`  queues:      ${origin}/api/v1/admin/queues (admin)`);
+  // the web console signs in from the URL fragment (never sent to the server, dropped from the address bar at once)
+  out(`  console (clerk, ${commune.name}):   ${origin}/console/#token=${clerk}`);
+  out(`  console (supervisor and auditor):  ${origin}/console/#token=${supervisor}`);
   out(`  admin token (whole province): ${admin}`);
   out(`  clerk token (${commune.name}, ${commune.code}): ${clerk}`);
   out(`  try: curl -H "Authorization: Bearer <admin token>" "${baseUrl}${statsPath}"`);

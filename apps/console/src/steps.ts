@@ -1,0 +1,148 @@
+/**
+ * The steps of a dossier the console offers, as data: one entry per `POST /dossiers/{id}/<name>`
+ * route of the API's command table, with who may send it (the table's roles), the statuses in
+ * which it makes sense, and its form fields. The dossier page draws one generic form per entry
+ * (components/StepForm.tsx); a new step of the API needs only a new entry here (the API still
+ * decides: a step it refuses shows its problem detail).
+ */
+import type { Role } from './session';
+
+export type FieldKind = 'text' | 'textarea' | 'select' | 'datetime';
+
+export interface StepField {
+  /** Body field; `a.b` nests (`recipient.name` → `{recipient: {name}}`). */
+  name: string;
+  label: string;
+  kind: FieldKind;
+  required?: boolean;
+  options?: [value: string, label: string][];
+  placeholder?: string;
+}
+
+export interface StepDef {
+  name: string;
+  label: string;
+  roles: Role[];
+  /** Statuses in which the step is offered. */
+  statuses: string[];
+  fields: StepField[];
+  /** A form to print after the step (path under /dossiers/{id}/forms/). */
+  printAfter?: string;
+  /** Asks for confirmation (steps that close the dossier). */
+  confirm?: string;
+}
+
+const OPEN = ['received', 'assigned', 'awaiting-supplement', 'paused'];
+const IN_PROGRESS = ['received', 'assigned'];
+
+export const STEPS: StepDef[] = [
+  {
+    name: 'assign',
+    label: 'Phân công xử lý',
+    roles: ['officer', 'supervisor'],
+    statuses: IN_PROGRESS,
+    fields: [
+      { name: 'assignee', label: 'Mã cán bộ xử lý', kind: 'text', required: true, placeholder: 'vd. officer-1' },
+      { name: 'assigneeName', label: 'Họ tên cán bộ', kind: 'text' },
+      { name: 'department', label: 'Phòng, ban', kind: 'text' },
+    ],
+  },
+  {
+    name: 'request-supplement',
+    label: 'Yêu cầu bổ sung hồ sơ',
+    roles: ['officer', 'supervisor'],
+    statuses: IN_PROGRESS,
+    fields: [{ name: 'reason', label: 'Nội dung cần bổ sung', kind: 'textarea', required: true }],
+  },
+  {
+    name: 'receive-supplement',
+    label: 'Nhận hồ sơ bổ sung',
+    roles: ['clerk', 'supervisor'],
+    statuses: ['awaiting-supplement'],
+    fields: [],
+  },
+  {
+    name: 'apologise',
+    label: 'Xin lỗi và hẹn lại ngày trả',
+    roles: ['supervisor'],
+    statuses: OPEN,
+    fields: [
+      { name: 'reason', label: 'Lý do chậm', kind: 'textarea', required: true },
+      { name: 'newDueAt', label: 'Ngày hẹn trả mới', kind: 'datetime', required: true },
+      { name: 'letterNumber', label: 'Số văn bản', kind: 'text', placeholder: 'vd. 15/PXL-UBND' },
+    ],
+    printAfter: 'apology.pdf',
+  },
+  {
+    name: 'resolve',
+    label: 'Ghi kết quả giải quyết',
+    roles: ['officer', 'supervisor'],
+    statuses: IN_PROGRESS,
+    fields: [
+      {
+        name: 'outcome',
+        label: 'Kết quả',
+        kind: 'select',
+        required: true,
+        options: [
+          ['approved', 'Chấp thuận'],
+          ['refused', 'Từ chối'],
+        ],
+      },
+      { name: 'note', label: 'Ghi chú', kind: 'textarea' },
+    ],
+  },
+  {
+    name: 'withdraw',
+    label: 'Công dân rút hồ sơ',
+    roles: ['clerk', 'supervisor'],
+    statuses: OPEN,
+    fields: [{ name: 'reason', label: 'Lý do rút', kind: 'textarea', required: true }],
+    confirm: 'Ghi nhận công dân rút hồ sơ này?',
+  },
+  {
+    name: 'rate',
+    label: 'Đánh giá mức độ hài lòng',
+    roles: ['clerk', 'supervisor'],
+    statuses: ['resolved', 'returned'],
+    fields: [
+      {
+        name: 'rating',
+        label: 'Mức độ',
+        kind: 'select',
+        required: true,
+        options: [
+          ['satisfied', 'Hài lòng'],
+          ['neutral', 'Bình thường'],
+          ['dissatisfied', 'Không hài lòng'],
+        ],
+      },
+    ],
+  },
+];
+
+/** Printable forms of a dossier (`GET /dossiers/{id}/forms/<file>`), offered when `when` holds. */
+export interface FormDef {
+  file: string;
+  label: string;
+  when?: (d: { apologies?: unknown[]; status: string }) => boolean;
+}
+
+export const FORMS: FormDef[] = [
+  { file: 'receipt.pdf', label: 'Giấy tiếp nhận và hẹn trả kết quả' },
+  { file: 'control-sheet.pdf', label: 'Phiếu kiểm soát quá trình giải quyết' },
+  { file: 'apology.pdf', label: 'Phiếu xin lỗi và hẹn lại ngày trả', when: (d) => (d.apologies?.length ?? 0) > 0 },
+];
+
+/** `{a: 1, 'b.c': 2}` → `{a: 1, b: {c: 2}}`, leaving out empty values. */
+export function nestBody(flat: Record<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(flat)) {
+    if (v === '' || v === undefined) continue;
+    const path = k.split('.');
+    let at = out;
+    for (const p of path.slice(0, -1)) at = (at[p] ??= {}) as Record<string, unknown>;
+    at[path[path.length - 1]] = v;
+  }
+  return out;
+}
