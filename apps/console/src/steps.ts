@@ -119,19 +119,94 @@ export const STEPS: StepDef[] = [
       },
     ],
   },
+  {
+    name: 'pause',
+    label: 'Tạm dừng tính thời gian',
+    roles: ['officer', 'supervisor'],
+    statuses: IN_PROGRESS,
+    fields: [
+      {
+        name: 'kind',
+        label: 'Đang chờ',
+        kind: 'select',
+        required: true,
+        options: [
+          ['fee', 'Nộp phí, lệ phí'],
+          ['verification', 'Xác minh thực địa'],
+          ['consultation', 'Ý kiến cơ quan khác'],
+          ['other', 'Khác'],
+        ],
+      },
+      { name: 'reason', label: 'Lý do tạm dừng', kind: 'textarea', required: true },
+    ],
+  },
+  {
+    name: 'resume',
+    label: 'Tiếp tục xử lý',
+    roles: ['officer', 'supervisor'],
+    statuses: ['paused'],
+    fields: [],
+  },
+  {
+    name: 'return-result',
+    label: 'Trả kết quả',
+    roles: ['clerk', 'supervisor'],
+    statuses: ['resolved'],
+    fields: [
+      {
+        name: 'method',
+        label: 'Hình thức trả',
+        kind: 'select',
+        required: true,
+        options: [
+          ['counter', 'Tại quầy'],
+          ['postal', 'Qua bưu chính'],
+          ['online', 'Trực tuyến'],
+        ],
+      },
+      { name: 'recipient.name', label: 'Người nhận', kind: 'text' },
+      { name: 'recipient.idNumber', label: 'Số CCCD người nhận', kind: 'text' },
+      { name: 'recipient.relation', label: 'Quan hệ (vd. được ủy quyền)', kind: 'text' },
+      { name: 'note', label: 'Ghi chú', kind: 'textarea' },
+    ],
+  },
+  {
+    name: 'correct',
+    label: 'Đính chính bước ghi nhầm',
+    roles: ['supervisor'],
+    statuses: ['received', 'assigned', 'awaiting-supplement', 'resolved', 'returned'],
+    fields: [
+      {
+        name: 'undo',
+        label: 'Bước cần hủy',
+        kind: 'select',
+        required: true,
+        options: [
+          ['resolve', 'Ghi kết quả giải quyết'],
+          ['return-result', 'Trả kết quả'],
+          ['assign', 'Phân công xử lý'],
+        ],
+      },
+      { name: 'reason', label: 'Lý do đính chính', kind: 'textarea', required: true },
+    ],
+    confirm: 'Hủy bước đã ghi nhầm? Lịch sử vẫn giữ cả hai bản ghi.',
+  },
 ];
 
 /** Printable forms of a dossier (`GET /dossiers/{id}/forms/<file>`), offered when `when` holds. */
 export interface FormDef {
   file: string;
   label: string;
-  when?: (d: { apologies?: unknown[]; status: string }) => boolean;
+  when?: (d: { apologies?: unknown[]; supplementRequests?: unknown[]; outcome?: string; status: string }) => boolean;
 }
 
 export const FORMS: FormDef[] = [
-  { file: 'receipt.pdf', label: 'Giấy tiếp nhận và hẹn trả kết quả' },
-  { file: 'control-sheet.pdf', label: 'Phiếu kiểm soát quá trình giải quyết' },
+  { file: 'receipt.pdf', label: 'Giấy tiếp nhận và hẹn trả kết quả', when: (d) => d.status !== 'refused-at-reception' },
+  { file: 'control-sheet.pdf', label: 'Phiếu kiểm soát quá trình giải quyết', when: (d) => d.status !== 'refused-at-reception' },
   { file: 'apology.pdf', label: 'Phiếu xin lỗi và hẹn lại ngày trả', when: (d) => (d.apologies?.length ?? 0) > 0 },
+  { file: 'supplement-request.pdf', label: 'Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ', when: (d) => (d.supplementRequests?.length ?? 0) > 0 },
+  { file: 'refusal.pdf', label: 'Phiếu từ chối', when: (d) => d.status === 'refused-at-reception' || d.outcome === 'refused' },
+  { file: 'stop-notice.pdf', label: 'Thông báo dừng giải quyết hồ sơ', when: (d) => d.status === 'withdrawn' },
 ];
 
 /** `{a: 1, 'b.c': 2}` → `{a: 1, b: {c: 2}}`, leaving out empty values. */

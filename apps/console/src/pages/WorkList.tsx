@@ -6,7 +6,7 @@ import type { Reference } from '../reference';
 import { replaceParams, Route } from '../router';
 import type { User } from '../session';
 
-const STATUSES = ['received', 'assigned', 'awaiting-supplement', 'resolved', 'withdrawn'];
+const STATUSES = ['received', 'assigned', 'awaiting-supplement', 'paused', 'resolved', 'returned', 'withdrawn', 'refused-at-reception'];
 const PAGE = 50;
 
 /** `#/danh-sach`: the work list by unit, status, assignee and overdue, by due time, paged with the API's cursor. */
