@@ -26,6 +26,7 @@ import {
   DossierAssigned,
   DossierEvent,
   DossierReceived,
+  DossierRefusedAtReception,
   DossierResolved,
   DossierWithdrawn,
   ExistingDossier,
@@ -38,6 +39,7 @@ import {
   FormTemplate,
   localDateOf,
   ProcessingTime,
+  ResultReturned,
   RULE_SETS,
   RuleSetId,
   ruleSetOfReception,
@@ -141,37 +143,12 @@ function dossierHeading(ref: ReferenceData, d: DossierReceived['data'], u: UnitI
 }
 
 // ───────────────────────────────────────────────────────────────────────────────────────────────
-// MERGE POINT (issue #14): the fields of the events other helpers add, read here and nowhere else.
-// `SupplementRequested.items/sequence` (refusal helper), `DossierRefusedAtReception` (refusal
-// helper), `ResultReturned` and `StepCorrected { undo: 'return-result' }` (steps helper) are read
-// by event type name with the contract's shapes declared locally, so the forms work as soon as the
-// events are recorded. After merging, the lead may swap these local shapes for the domain types
-// (`SupplementRequested['data']`, `DossierRefusedAtReception['data']`, `ResultReturned['data']`).
-// ───────────────────────────────────────────────────────────────────────────────────────────────
-
-/** `DossierRefusedAtReception.data` (contract #14). */
-interface RefusedAtReceptionData {
-  dossierId: string;
-  code: string;
-  unitCode: string;
-  procedureCode: string;
-  procedureName?: string;
-  applicant: DossierReceived['data']['applicant'];
-  timeZone: string;
-  refusedAt: string;
-  reason: string;
-  legalBasis?: string;
-  ruleSet?: RuleSetId;
-}
-/** `SupplementRequested.data` with the contract's optional fields. */
-type SupplementRequestedData = SupplementRequested['data'] & { items?: { name: string; note?: string }[]; sequence?: number; withinLegalTime?: boolean };
-/** `ResultReturned.data` (contract #14). */
-interface ResultReturnedData {
-  method: 'counter' | 'postal' | 'online';
-  recipient?: { name: string; idNumber?: string; relation?: string };
-  note?: string;
-  returnedAt: string;
-}
+// The fields of issue #14's events the forms read: supplement items and sequence, the refusal at
+// reception, the return of the result (and its undoing by a correction).
+type RefusedAtReceptionData = DossierRefusedAtReception['data'];
+/** `SupplementRequested.data`; `sequence` is absent on requests recorded before it existed. */
+type SupplementRequestedData = SupplementRequested['data'];
+type ResultReturnedData = ResultReturned['data'];
 
 /** The refusal a form 03 prints: at reception, or a refused resolution. */
 export interface RefusalFacts {
@@ -215,7 +192,6 @@ export function returnOf(steps: RecordedStep[]): ReturnFacts | undefined {
   }
   return returned;
 }
-// ─────────────────────────────────────────── end of MERGE POINT ─────────────────────────────────
 
 export const RETURN_METHOD_LABELS: Record<ReturnFacts['method'], string> = {
   counter: 'Trả trực tiếp tại Bộ phận Một cửa',
@@ -262,8 +238,6 @@ function templateFor(steps: RecordedStep[], kind: FormKind, switches: RuleSetSwi
 
 /** The dossier state folded from the recorded steps. */
 export function stateOf(steps: RecordedStep[]): ExistingDossier {
-  // events this build does not know (none once every #14 branch is merged: the service has already
-  // read the stream) are read by the MERGE POINT functions above, not folded
   return foldDossier(steps.filter((s) => isDossierEventType(s.type)).map((s) => toDossierEvent(s))) as ExistingDossier;
 }
 
