@@ -16,17 +16,20 @@ import { ReferenceController } from './reference/reference.controller';
 import { FORM_QUERY_HANDLERS } from './forms/queries';
 import { STATISTICS_QUERY_HANDLERS } from './statistics/queries';
 import { QUERY_CONTROLLERS } from './statistics/statistics.controller';
+import { PublicController } from './public/public.controller';
+import { PUBLIC_QUERY_HANDLERS } from './public/queries';
 
 /** HTTP routes of api-v1: controllers dispatch on the CQRS buses to the application services. */
 @Module({
   imports: [CqrsModule.forRoot(), ApplicationModule, AlertsModule, AdminModule],
-  controllers: [AuditController, ReferenceController, DossiersController, ImportsController, ...QUERY_CONTROLLERS, FormsController],
+  controllers: [AuditController, ReferenceController, DossiersController, ImportsController, ...QUERY_CONTROLLERS, FormsController, PublicController],
   providers: [
     ...DOSSIER_HANDLERS,
     ...REFERENCE_HANDLERS,
     ...STATISTICS_QUERY_HANDLERS,
     ...FORM_QUERY_HANDLERS,
     ...AUDIT_HANDLERS,
+    ...PUBLIC_QUERY_HANDLERS,
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
   ],
 })

@@ -27,6 +27,8 @@ export class PrintDossierFormQuery {
     readonly dossierId: string,
     readonly form: DossierFormKind,
     readonly ctx: CommandContext,
+    /** The service's public address, for the receipt's look-up QR code. */
+    readonly publicBaseUrl?: string,
   ) {}
 }
 
@@ -52,7 +54,7 @@ export class PrintDossierFormHandler implements IQueryHandler<PrintDossierFormQu
     const data = this.reference.data;
     switch (q.form) {
       case 'receipt':
-        return { bytes: await renderReceipt(receiptForm(data, steps)), filename: `${code}-giay-tiep-nhan.pdf` };
+        return { bytes: await renderReceipt(receiptForm(data, steps, q.publicBaseUrl)), filename: `${code}-giay-tiep-nhan.pdf` };
       case 'apology': {
         const form = apologyForm(data, steps);
         if (!form) throw new NotFoundProblem(`no apology letter: dossier ${code} has no apology (phiếu xin lỗi)`, { extra: { code } });

@@ -39,6 +39,8 @@ export interface WorkListRequest {
   assignee?: string;
   cursor?: string;
   limit: number;
+  code?: string;
+  q?: string;
 }
 
 export class GetWorkListQuery {

@@ -37,6 +37,8 @@ export interface DossierView {
   /** early / on-time / late once resolved; within-time / overdue while open (as of `asOf`/now). */
   timing: TimingClass | 'within-time' | 'overdue' | null;
   lastOccurredAt: string;
+  /** The citizen's look-up PIN (staff see it to read it out again); absent on old dossiers. */
+  lookupPin?: string;
 }
 
 export function toView(s: ExistingDossier, now: Date, mode: 'exact' | 'day' = 'exact'): DossierView {
@@ -76,5 +78,6 @@ export function toView(s: ExistingDossier, now: Date, mode: 'exact' | 'day' = 'e
     alerts: s.alerts,
     timing,
     lastOccurredAt: s.lastOccurredAt,
+    ...(s.lookupPin !== undefined ? { lookupPin: s.lookupPin } : {}),
   };
 }

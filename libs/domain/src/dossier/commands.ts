@@ -27,6 +27,8 @@ export type ReceiveDossier = DomainCommand<
     /** Legal due time computed from `occurredAt` by the application. */
     dueAt: Date;
     calendarVersion: string;
+    /** The look-up PIN drawn by the application (`LOOKUP_PIN_ALPHABET`, 6 characters). */
+    lookupPin?: string;
   }
 >;
 

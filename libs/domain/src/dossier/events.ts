@@ -41,6 +41,12 @@ export type DossierReceived = DomainEvent<
     /** Legal due time, computed by the application at reception and frozen here. */
     dueAt: IsoInstant;
     calendarVersion: string;
+    /**
+     * The citizen's look-up PIN printed on the receipt (`GET /public/dossiers/{code}?pin=`): six
+     * characters of `LOOKUP_PIN_ALPHABET`, drawn by the application. Absent on dossiers received
+     * before it existed: those are never found publicly.
+     */
+    lookupPin?: string;
   }
 >;
 

@@ -9,3 +9,4 @@ export * from './evolve';
 export * from './state';
 export * from './status';
 export * from './upcast';
+export * from './lookup-pin';

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { Applicant, Channel, DossierCommand, DueAt, localDateOf } from '@motcua/domain';
+import { randomInt, randomUUID } from 'node:crypto';
+import { Applicant, Channel, DossierCommand, DueAt, localDateOf, LOOKUP_PIN_ALPHABET, LOOKUP_PIN_LENGTH } from '@motcua/domain';
 import { CommandContext } from '../../context';
 import { RuleViolationError } from '../../errors';
 import { ProcedureRecord, ReferenceData, UnitRecord } from '../../reference/reference-data';
@@ -22,6 +22,15 @@ export interface Reception {
   unit: UnitRecord;
   procedure: ProcedureRecord;
   due: DueAt;
+  /** The citizen's look-up PIN, drawn once per reception (a retry of the same reception keeps the stored one). */
+  lookupPin: string;
+}
+
+/** A fresh look-up PIN: {@link LOOKUP_PIN_LENGTH} characters drawn uniformly by the cryptographic generator. */
+export function newLookupPin(): string {
+  let pin = '';
+  for (let i = 0; i < LOOKUP_PIN_LENGTH; i++) pin += LOOKUP_PIN_ALPHABET[randomInt(LOOKUP_PIN_ALPHABET.length)];
+  return pin;
 }
 
 /** The receiving unit, or a 422 when there is none of that code. */
@@ -62,7 +71,7 @@ export function planReception(data: ReferenceData, earliestBusinessDate: string,
   assertUnitInOperation(unit, occurredAt);
   const procedure = findProcedure(data, input.procedureCode);
   const due = dueAtWithinRange(data.workingTime(unit.code), occurredAt, procedure.processingTime);
-  return { id: input.id ?? randomUUID(), input, occurredAt, unit, procedure, due };
+  return { id: input.id ?? randomUUID(), input, occurredAt, unit, procedure, due, lookupPin: newLookupPin() };
 }
 
 /** The domain command `ReceiveDossier` of a planned reception, given its code. */
@@ -84,6 +93,7 @@ export function receptionCommand(r: Reception, code: string): DossierCommand {
       timeZone: r.unit.timeZone,
       dueAt: r.due.dueAt,
       calendarVersion: r.due.calendarVersion,
+      lookupPin: r.lookupPin,
     },
   };
 }

@@ -3,6 +3,7 @@ import type { ReceiveDossier } from '../commands';
 import { DossierAlreadyExists, InvalidCommand } from '../errors';
 import type { Applicant, DossierReceived } from '../events';
 import { optionalText, requireDate, requireEnvelope, requireNotInFuture, requireOneOf, requireSupportedInstant, requireText, requireTimeZone } from '../guards';
+import { isLookupPin } from '../lookup-pin';
 import type { DossierState } from '../state';
 
 const CHANNELS = ['direct', 'online', 'postal'] as const;
@@ -37,6 +38,7 @@ export function receiveDossier(command: ReceiveDossier, state: DossierState, now
     receivedAt: occurredAt.toISOString(),
     dueAt: dueAt.toISOString(),
     calendarVersion: requireText(d.calendarVersion, 'calendarVersion'),
+    ...(d.lookupPin !== undefined && { lookupPin: requireLookupPin(d.lookupPin) }),
   };
 
   if (state.status !== 'none') throw new DossierAlreadyExists(state.id, state.code);
@@ -58,4 +60,9 @@ function requireApplicant(value: unknown): Applicant {
     if (v !== undefined) applicant[key] = v;
   }
   return applicant;
+}
+
+function requireLookupPin(value: unknown): string {
+  if (!isLookupPin(value)) throw new InvalidCommand('lookupPin', 'must be 6 characters of the look-up alphabet');
+  return value;
 }
