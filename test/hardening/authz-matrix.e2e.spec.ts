@@ -209,7 +209,8 @@ const ROUTES: Route[] = [
     check: (c, a) => {
       const keys = Object.keys(a.body ?? {}).sort();
       if (a.body?.code !== c.obj.code) return `answered ${a.text.slice(0, 200)}`;
-      if (keys.some((k) => !['code', 'procedureName', 'status', 'receivedAt', 'dueAt', 'resolvedAt', 'returnedAt'].includes(k))) return `shows ${keys.join(', ')}`;
+      if (keys.some((k) => !['code', 'procedureName', 'status', 'receivedAt', 'dueAt', 'resolvedAt', 'returnedAt'].includes(k)))
+        return `shows ${keys.join(', ')}`;
       if (a.text.includes(APPLICANT) || a.text.includes(c.obj.id as string)) return 'shows personal data or the dossier id';
       return undefined;
     },

@@ -13,7 +13,7 @@ export function drawQrCode(doc: PDFKit.PDFDocument, text: string, x: number, y: 
   doc.save().fillColor('black');
   for (let row = 0; row < modules.size; row++) {
     // one rectangle per run of dark modules (no seams between neighbours)
-    for (let col = 0; col < modules.size; ) {
+    for (let col = 0; col < modules.size;) {
       if (!modules.get(row, col)) {
         col++;
         continue;

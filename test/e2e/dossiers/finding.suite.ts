@@ -48,8 +48,7 @@ export function findingSuite(name: string, start: (env?: Record<string, string>)
       expect(r.status).toBe(201);
       return r.body;
     };
-    const caughtUp = () =>
-      waitFor('dossier summary caught up', async () => (await runner.status()).projections.every((p) => p.eventsBehind === 0), 60_000);
+    const caughtUp = () => waitFor('dossier summary caught up', async () => (await runner.status()).projections.every((p) => p.eventsBehind === 0), 60_000);
     const find = async (token: string, query: string) => {
       const r = await h.request('GET', `/dossiers?${query}`, { token });
       expect(r.status).toBe(200);
@@ -257,7 +256,11 @@ export function findingSuite(name: string, start: (env?: Record<string, string>)
       // the address may wrap on the printed line
       expect(text.replace(/\s+/g, '')).toContain(`https://motcua.example.gov.vn/api/v1/public/dossiers/${dao.code}`);
       // the QR code is drawn (vector squares), and an old dossier's receipt has neither
-      const oldReceipt = await h.app.inject({ method: 'GET', url: `/api/v1/dossiers/${old.id}/forms/receipt.pdf`, headers: { authorization: `Bearer ${clerkA}` } });
+      const oldReceipt = await h.app.inject({
+        method: 'GET',
+        url: `/api/v1/dossiers/${old.id}/forms/receipt.pdf`,
+        headers: { authorization: `Bearer ${clerkA}` },
+      });
       expect(oldReceipt.statusCode).toBe(200);
       expect(pdfText(oldReceipt.rawPayload)).not.toContain('Mã tra cứu');
     });

@@ -26,7 +26,8 @@ export class PublicController {
   @ApiNotFoundResponse({ description: 'No dossier with this code and PIN (the same answer for both)' })
   @ApiTooManyRequestsResponse({ description: 'Too many look-ups from this address' })
   status(@Param('code') code: string, @Query() q: PublicLookupQueryDto): Promise<PublicDossierStatus> {
-    if (!PUBLIC_CODE.test(code)) throw new BadRequestProblem('code must be a dossier code as printed on the receipt', { errors: [{ field: 'code', message: 'not a dossier code' }] });
+    if (!PUBLIC_CODE.test(code))
+      throw new BadRequestProblem('code must be a dossier code as printed on the receipt', { errors: [{ field: 'code', message: 'not a dossier code' }] });
     return this.queries.execute(new GetPublicDossierQuery(code, q.pin));
   }
 }

@@ -120,8 +120,7 @@ export interface PublicLookupRow {
 /** The dossier of that code (case-insensitive) and its PIN, or undefined. */
 export async function findDossierByCode(db: SqlExecutor, code: string): Promise<PublicLookupRow | undefined> {
   const { rows } = await db.query(
-    `SELECT ${DOSSIER_SUMMARY_SELECT
-      .split(', ')
+    `SELECT ${DOSSIER_SUMMARY_SELECT.split(', ')
       .map((c) => `s.${c}`)
       .join(', ')}, x.lookup_pin
      FROM dossier_search x JOIN dossier_summary s ON s.id = x.dossier_id
