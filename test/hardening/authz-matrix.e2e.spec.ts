@@ -51,7 +51,7 @@ interface Ctx {
   token?: string;
   sub: string;
   /** what the route prepared (dossier, alert...) */
-  obj: { id?: string; code?: string; alertId?: string; secret?: string };
+  obj: { id?: string; code?: string; alertId?: string; secret?: string; pin?: string };
 }
 interface Answer {
   status: number;
@@ -75,6 +75,8 @@ interface Route {
   call(c: Ctx): Promise<Answer>;
   /** extra check of an allowed call in scope / out of scope */
   check?(c: Ctx, a: Answer, inScope: boolean): string | undefined;
+  /** needs no token: every caller (any role, any units, none) gets `ok` */
+  public?: true;
 }
 
 const READ = ['clerk', 'officer', 'supervisor', 'auditor', 'admin'] as const;
@@ -196,6 +198,42 @@ const ROUTES: Route[] = [
     prepare: sharedObj,
     check: listsObject,
     call: (c) => req(c, 'GET', `/dossiers?limit=200`),
+  },
+  // finding a dossier: by exact code and by free text (here a code prefix), within the caller's units
+  {
+    name: 'GET /dossiers?code (find)',
+    roles: READ,
+    scoped: false,
+    ok: [200],
+    prepare: sharedObj,
+    check: listsObject,
+    call: (c) => req(c, 'GET', `/dossiers?code=${encodeURIComponent(c.obj.code as string)}`),
+  },
+  {
+    name: 'GET /dossiers?q (find)',
+    roles: READ,
+    scoped: false,
+    ok: [200],
+    prepare: sharedObj,
+    check: listsObject,
+    call: (c) => req(c, 'GET', `/dossiers?q=${encodeURIComponent(c.obj.code as string)}&limit=200`),
+  },
+  // the citizen's status page: no token needed, a token of anyone gives the same answer, nothing personal
+  {
+    name: 'GET /public/dossiers/{code}?pin',
+    public: true,
+    scoped: false,
+    ok: [200],
+    prepare: sharedObj,
+    call: (c) => req(c, 'GET', `/public/dossiers/${encodeURIComponent(c.obj.code as string)}?pin=${c.obj.pin}`),
+    check: (c, a) => {
+      const keys = Object.keys(a.body ?? {}).sort();
+      if (a.body?.code !== c.obj.code) return `answered ${a.text.slice(0, 200)}`;
+      if (keys.some((k) => !['code', 'procedureName', 'status', 'receivedAt', 'dueAt', 'resolvedAt', 'returnedAt'].includes(k)))
+        return `shows ${keys.join(', ')}`;
+      if (a.text.includes(APPLICANT) || a.text.includes(c.obj.id as string)) return 'shows personal data or the dossier id';
+      return undefined;
+    },
   },
   {
     name: 'GET /alerts?unitCode',
@@ -652,7 +690,8 @@ const ROUTES: Route[] = [
 const COVERED: Record<string, string[]> = {
   'post /dossiers': ['POST /dossiers (receive)'],
   'post /refusals': ['POST /refusals (refuse at the counter)'],
-  'get /dossiers': ['GET /dossiers?unitCode (work list)', 'GET /dossiers (own units)'],
+  'get /dossiers': ['GET /dossiers?unitCode (work list)', 'GET /dossiers (own units)', 'GET /dossiers?code (find)', 'GET /dossiers?q (find)'],
+  'get /public/dossiers/{code}': ['GET /public/dossiers/{code}?pin'],
   'post /dossiers/{id}/assign': ['POST /dossiers/{id}/assign (to self)'],
   'post /dossiers/{id}/request-supplement': ['POST /dossiers/{id}/request-supplement'],
   'post /dossiers/{id}/receive-supplement': ['POST /dossiers/{id}/receive-supplement'],
@@ -717,6 +756,7 @@ function campaignBody(unitCode: string, month: string) {
 
 /** The expected statuses of one cell. */
 function expected(route: Route, caller: Caller, relation: Relation): number[] {
+  if (route.public) return route.ok;
   if (caller === 'none') return [401];
   if (route.roles && !route.roles.includes(caller)) return [403];
   const rel = RELATIONS[relation];
@@ -735,7 +775,8 @@ describe('authorisation matrix: route × role × unit relation', () => {
     for (const t of [A1, A]) {
       const d = await world.receive(t);
       const alertId = await world.raiseAlert(d.id);
-      shared[t] = { id: d.id, code: d.code, alertId };
+      const pin = (await world.h.request('GET', `/dossiers/${d.id}`, { token: world.root })).body.lookupPin;
+      shared[t] = { id: d.id, code: d.code, alertId, pin };
     }
     const seeded = await world.h.request('PUT', '/campaigns/authz-seed', {
       token: await world.token(['admin'], [P], 'admin-seed'),

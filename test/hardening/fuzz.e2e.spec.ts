@@ -260,6 +260,9 @@ const QUERY_NAMES = [
   'access_token',
   'lastEventId',
   'campaign',
+  'code',
+  'q',
+  'pin',
 ];
 function queryString(pool: Pool): fc.Arbitrary<string> {
   const value = fc.oneof(
@@ -281,6 +284,12 @@ function queryString(pool: Pool): fc.Arbitrary<string> {
       'recorded',
       pool.now,
       '2025',
+      'nguyen van an',
+      'Nguyễn',
+      '0901234567',
+      '+84 90',
+      'K7MX4Q',
+      `${A1}-250101-0001`,
       pool.dossiers[0],
     ),
     fc.constantFrom(...BAD_INSTANTS, ...BAD_DATES, '0', '201', '-1', '1.5', 'NaN', 'eyJhbGciOiJub25lIn0', 'received,,', 'RECEIVED'),
@@ -591,7 +600,7 @@ describe('input fuzzing of every route', () => {
     const perOp = new Map<string, number>();
     const opTime = new Map<string, number>();
     let unsendable = 0;
-    const isPublic = (op: Op) => /^\/(health|docs)(\/|$)/.test(op.path);
+    const isPublic = (op: Op) => /^\/(health|docs|public)(\/|$)/.test(op.path);
 
     for (let n = 0; n < samples.length; n++) {
       const r = samples[n];

@@ -18,6 +18,8 @@ import { CampaignsController } from './reference/campaigns.controller';
 import { FORM_QUERY_HANDLERS } from './forms/queries';
 import { STATISTICS_QUERY_HANDLERS } from './statistics/queries';
 import { QUERY_CONTROLLERS } from './statistics/statistics.controller';
+import { PublicController } from './public/public.controller';
+import { PUBLIC_QUERY_HANDLERS } from './public/queries';
 
 /** HTTP routes of api-v1: controllers dispatch on the CQRS buses to the application services. */
 @Module({
@@ -31,6 +33,7 @@ import { QUERY_CONTROLLERS } from './statistics/statistics.controller';
     ...QUERY_CONTROLLERS,
     FormsController,
     RefusalsController,
+    PublicController,
   ],
   providers: [
     ...DOSSIER_HANDLERS,
@@ -38,6 +41,7 @@ import { QUERY_CONTROLLERS } from './statistics/statistics.controller';
     ...STATISTICS_QUERY_HANDLERS,
     ...FORM_QUERY_HANDLERS,
     ...AUDIT_HANDLERS,
+    ...PUBLIC_QUERY_HANDLERS,
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
   ],
 })

@@ -40,6 +40,9 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   await installRateLimit(fastify, app.get(JwtVerifier), {
     perMinute: config.rateLimitPerMinute,
     exempt: (path) => /^\/api\/v1\/(health|metrics)(\/|$)/.test(path),
+    // the citizen's status look-up: per client address, whatever the token (PUBLIC_LOOKUP_PER_MINUTE)
+    isPublic: (path) => path.startsWith('/api/v1/public/'),
+    publicPerMinute: config.publicLookupPerMinute,
   });
   app.setGlobalPrefix(API_PREFIX);
   app.useGlobalFilters(new ProblemFilter());

@@ -8,6 +8,7 @@
 import { FORM_TEMPLATES, FormKind, FormTemplate } from '@motcua/domain';
 import { Instant, viDate, viDateTime, viPlaceDate } from './format';
 import { AgencyHeader, PdfWriter } from './pdf-writer';
+import { drawQrCode } from './qr';
 
 export type { AgencyHeader } from './pdf-writer';
 
@@ -63,6 +64,8 @@ export interface ReceiptForm extends FormBase {
   receivedBy: string;
   /** After a supplement: when the complete dossier arrived and the recomputed return time. */
   supplement?: { receivedAt: Instant; dueAt: Instant };
+  /** The citizen's look-up: the PIN and the public address (printed, and as a QR code). Absent on old dossiers. */
+  lookup?: { pin: string; url: string };
 }
 
 /** Mẫu 04: Phiếu xin lỗi và hẹn lại ngày trả kết quả. */
@@ -171,11 +174,32 @@ export function renderReceipt(f: ReceiptForm): Promise<Buffer> {
     w.field('Thời gian hẹn trả kết quả (tính lại):', viDateTime(f.supplement.dueAt, f.timeZone));
   }
   w.field('Nhận kết quả tại:', 'Bộ phận Tiếp nhận và Trả kết quả', { boldValue: false });
+  if (f.lookup) lookupBlock(w, f.lookup);
   w.signatures([
     { title: 'Người nộp hồ sơ', note: '(Ký và ghi rõ họ tên)', name: f.applicant.name },
     { title: 'Người tiếp nhận hồ sơ', note: '(Ký và ghi rõ họ tên)', name: f.receivedBy },
   ]);
   return w.finish();
+}
+
+/** The look-up block of the receipt: a QR code of the public status address, and the code and PIN to type. */
+function lookupBlock(w: PdfWriter, lookup: { pin: string; url: string }): void {
+  const d = w.doc;
+  const size = 72;
+  w.ensureSpace(size + w.fontSize);
+  d.moveDown(0.3);
+  const top = d.y;
+  drawQrCode(d, lookup.url, w.left, top, size);
+  const x = w.left + size + 8;
+  const width = w.contentWidth - size - 8;
+  w.style('bold');
+  d.text(`Mã tra cứu (PIN): ${lookup.pin}`, x, top + 8, { width });
+  w.style('regular', w.fontSize - 1);
+  d.text('Quét mã QR hoặc mở địa chỉ dưới đây để tra cứu tình trạng hồ sơ (cần mã hồ sơ và mã tra cứu):', x, d.y + 2, { width });
+  d.text(lookup.url.replace(/\?.*$/, ''), x, d.y + 2, { width });
+  w.style('regular');
+  d.x = w.left;
+  d.y = Math.max(d.y, top + size) + 4;
 }
 
 export function renderApology(f: ApologyForm): Promise<Buffer> {

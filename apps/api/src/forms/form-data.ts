@@ -248,7 +248,17 @@ function find<T extends DossierEvent['type']>(
   return steps.find((s) => s.type === type) as never;
 }
 
-export function receiptForm(ref: ReferenceData, steps: RecordedStep[], switches: RuleSetSwitches = DEFAULT_RULE_SET_SWITCHES): ReceiptForm {
+/** The public status address of a dossier (`GET /public/dossiers/{code}?pin=`) under the service's public base address. */
+export function publicLookupUrl(publicBaseUrl: string, code: string, pin: string): string {
+  return `${publicBaseUrl.replace(/\/+$/, '')}/api/v1/public/dossiers/${encodeURIComponent(code)}?pin=${encodeURIComponent(pin)}`;
+}
+
+export function receiptForm(
+  ref: ReferenceData,
+  steps: RecordedStep[],
+  switches: RuleSetSwitches = DEFAULT_RULE_SET_SWITCHES,
+  publicBaseUrl?: string,
+): ReceiptForm {
   const received = find(steps, 'DossierReceived')!;
   const d = received.data as DossierReceived['data'];
   const u = unitInfo(ref, d.unitCode, d.timeZone);
@@ -268,6 +278,7 @@ export function receiptForm(ref: ReferenceData, steps: RecordedStep[], switches:
     dueAt: d.dueAt,
     receivedBy: actorName(received),
     supplement: sup ? { receivedAt: sup.receivedAt, dueAt: sup.dueAt } : undefined,
+    lookup: d.lookupPin && publicBaseUrl ? { pin: d.lookupPin, url: publicLookupUrl(publicBaseUrl, d.code, d.lookupPin) } : undefined,
   };
 }
 

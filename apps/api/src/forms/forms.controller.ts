@@ -1,9 +1,9 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query, Req, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Req, StreamableFile } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { FastifyRequest } from 'fastify';
 import { CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR, isCalendarYear } from '@motcua/domain';
-import { BadRequestProblem, CurrentUser, Principal, Roles, UnprocessableProblem } from '@motcua/platform';
+import { APP_CONFIG, AppConfig, BadRequestProblem, CurrentUser, Principal, Roles, UnprocessableProblem } from '@motcua/platform';
 import { commandContext } from '../common/command-context';
 import { DossierFormKind, PrintDossierFormQuery, PrintedForm, PrintTrackingBookQuery } from './queries';
 
@@ -36,10 +36,21 @@ function pdf({ bytes, filename }: PrintedForm): StreamableFile {
 @ApiBearerAuth()
 @Controller()
 export class FormsController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(
+    private readonly queries: QueryBus,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   private async dossierForm(id: string, form: DossierFormKind, req: FastifyRequest, user: Principal): Promise<StreamableFile> {
-    return pdf(await this.queries.execute(new PrintDossierFormQuery(id, form, commandContext(req, user))));
+    return pdf(await this.queries.execute(new PrintDossierFormQuery(id, form, commandContext(req, user), this.publicBaseUrl(req))));
+  }
+
+  /** PUBLIC_BASE_URL, else the address this request came to (behind a proxy: its X-Forwarded-Proto and Host). */
+  private publicBaseUrl(req: FastifyRequest): string | undefined {
+    if (this.config.publicBaseUrl) return this.config.publicBaseUrl;
+    const host = req.host;
+    if (!host || !/^[A-Za-z0-9.:[\]-]+$/.test(host)) return undefined;
+    return `${req.protocol === 'https' ? 'https' : 'http'}://${host}`;
   }
 
   @Get('dossiers/:id/forms/receipt.pdf')

@@ -42,6 +42,8 @@ export class PrintDossierFormQuery {
     readonly dossierId: string,
     readonly form: DossierFormKind,
     readonly ctx: CommandContext,
+    /** The service's public address, for the receipt's look-up QR code. */
+    readonly publicBaseUrl?: string,
   ) {}
 }
 
@@ -72,7 +74,7 @@ export class PrintDossierFormHandler implements IQueryHandler<PrintDossierFormQu
     }
     switch (q.form) {
       case 'receipt':
-        return { bytes: await renderReceipt(receiptForm(data, steps, switches)), filename: `${code}-giay-tiep-nhan.pdf` };
+        return { bytes: await renderReceipt(receiptForm(data, steps, switches, q.publicBaseUrl)), filename: `${code}-giay-tiep-nhan.pdf` };
       case 'apology': {
         const form = apologyForm(data, steps, switches);
         if (!form) throw new NotFoundProblem(`no apology letter: dossier ${code} has no apology (phiếu xin lỗi)`, { extra: { code } });

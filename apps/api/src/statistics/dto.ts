@@ -74,4 +74,23 @@ export class WorkListQueryDto extends PagedUnitQueryDto {
   @IsNotEmpty()
   @MaxLength(200)
   assignee?: string;
+
+  @ApiPropertyOptional({ description: 'The dossier with exactly this code (case-insensitive): a list of 0 or 1', example: '000.27.01.H29-250304-0001' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  code?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Find dossiers: a code prefix, an identity-number or phone prefix (digits; +84 counts as 0), or every word of the applicant’s name ' +
+      '(accents and case ignored: "nguyen van an" finds "Nguyễn Văn An"); prefixes need 3 characters',
+    example: 'nguyen van an',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  q?: string;
 }

@@ -42,6 +42,8 @@ export interface WorkListRequest {
   assignee?: string;
   cursor?: string;
   limit: number;
+  code?: string;
+  q?: string;
 }
 
 export class GetWorkListQuery {

@@ -64,7 +64,7 @@ export class WorkListController {
   /** `GET /dossiers` (no path parameter) never matches `GET /dossiers/:id`. */
   @Get()
   @Roles(...READERS)
-  @ApiOperation({ summary: 'Work lists: the dossiers of the caller’s units by due time, filtered, paged with a cursor' })
+  @ApiOperation({ summary: 'Work lists: the dossiers of the caller’s units by due time, filtered (or found by `code` or `q`), paged with a cursor' })
   list(@Query() q: WorkListQueryDto, @CurrentUser() user: Principal): Promise<WorkListPage> {
     return this.queries.execute(
       new GetWorkListQuery(
@@ -76,6 +76,8 @@ export class WorkListController {
           assignee: q.assignee,
           cursor: q.cursor,
           limit: pageSize(q),
+          code: q.code,
+          q: q.q,
         },
         user,
       ),

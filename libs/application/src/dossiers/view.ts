@@ -59,6 +59,8 @@ export interface DossierView {
   /** early / on-time / late once resolved; within-time / overdue while open (as of `asOf`/now). */
   timing: TimingClass | 'within-time' | 'overdue' | null;
   lastOccurredAt: string;
+  /** The citizen's look-up PIN (staff see it to read it out again); absent on old dossiers. */
+  lookupPin?: string;
 }
 
 export interface SupplementRequestView {
@@ -122,6 +124,7 @@ export function toView(s: ExistingDossier | RefusedDossier, now: Date, mode: 'ex
     supplementRequestFlagged: supplementRequests.some((r) => r.withinLegalTime === false || r.sequence > 1),
     timing,
     lastOccurredAt: s.lastOccurredAt,
+    ...(s.lookupPin !== undefined ? { lookupPin: s.lookupPin } : {}),
   };
 }
 

@@ -32,6 +32,8 @@ export type ReceiveDossier = DomainCommand<
     ruleSet?: RuleSetId;
     /** The campaign window that gave `processingTime`, if any. */
     campaignId?: string;
+    /** The look-up PIN drawn by the application (`LOOKUP_PIN_ALPHABET`, 6 characters). */
+    lookupPin?: string;
   }
 >;
 

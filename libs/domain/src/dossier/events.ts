@@ -46,6 +46,12 @@ export type DossierReceived = DomainEvent<
     ruleSet?: RuleSetId;
     /** The campaign window whose shorter processing time applied (then `processingTime` is the campaign's), frozen here. */
     campaignId?: string;
+    /**
+     * The citizen's look-up PIN printed on the receipt (`GET /public/dossiers/{code}?pin=`): six
+     * characters of `LOOKUP_PIN_ALPHABET`, drawn by the application. Absent on dossiers received
+     * before it existed: those are never found publicly.
+     */
+    lookupPin?: string;
   }
 >;
 

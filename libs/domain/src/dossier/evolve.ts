@@ -230,6 +230,7 @@ function received(event: DossierReceived): OpenDossier {
     lastOccurredAt: d.receivedAt,
     lastStepOccurredAt: d.receivedAt,
     version: 1,
+    ...(d.lookupPin !== undefined ? { lookupPin: d.lookupPin } : {}),
   };
 }
 

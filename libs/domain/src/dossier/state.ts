@@ -125,6 +125,8 @@ interface DossierFields {
   readonly lastStepOccurredAt: IsoInstant;
   /** Number of events applied (= stream version, 1-based). */
   readonly version: number;
+  /** The citizen's look-up PIN (absent on dossiers received before it existed). */
+  readonly lookupPin?: string;
 }
 
 export interface OpenDossier extends DossierFields {

@@ -73,6 +73,14 @@ export interface AppConfig {
   earliestBusinessDate: string;
   /** Rule-set switch dates (RULES_2025_FROM, TT03_2025_FORMS_FROM; libs/domain/src/rules): local dates. */
   ruleSetSwitches: RuleSetSwitches;
+  /**
+   * Public address of the service (PUBLIC_BASE_URL, e.g. https://motcua.example.gov.vn): the receipt's
+   * QR code points to `<it>/api/v1/public/dossiers/<code>?pin=<pin>`. Unset: the address the receipt was
+   * requested on (its Host and X-Forwarded-Proto).
+   */
+  publicBaseUrl: string | undefined;
+  /** Public status look-ups per minute per client address (PUBLIC_LOOKUP_PER_MINUTE; 0 = no limit). */
+  publicLookupPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -201,6 +209,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: 'all' | '
     !isExistingDate(v) || !isSupportedLocalDate(v) ? [`${name}="${v}" must be a date YYYY-MM-DD ${SUPPORTED_RANGE_TEXT}`] : [];
   const switchProblems = [...badSwitch('RULES_2025_FROM', ruleSetSwitches.rules2025From), ...badSwitch('TT03_2025_FORMS_FROM', ruleSetSwitches.tt03FormsFrom)];
   problems.push(...(switchProblems.length ? switchProblems : ruleSetSwitchProblems(ruleSetSwitches)));
+  const publicBaseUrl = env.PUBLIC_BASE_URL?.trim().replace(/\/+$/, '') || undefined;
+  if (publicBaseUrl !== undefined) {
+    let ok = false;
+    try {
+      const u = new URL(publicBaseUrl);
+      ok = ['http:', 'https:'].includes(u.protocol) && !u.search && !u.hash && !u.username && !u.password;
+    } catch {
+      /* not a URL */
+    }
+    if (!ok) problems.push(`PUBLIC_BASE_URL="${env.PUBLIC_BASE_URL}" must be an http:// or https:// address without query, fragment or credentials`);
+  }
   const logLevel = (env.LOG_LEVEL?.trim() || 'info') as AppConfig['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL="${env.LOG_LEVEL}" must be one of ${LOG_LEVELS.join(', ')}`);
   const config: AppConfig = {
@@ -241,6 +260,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: 'all' | '
     healthProbeTimeoutMs: int('HEALTH_PROBE_TIMEOUT_MS', env.HEALTH_PROBE_TIMEOUT_MS, 5_000, 50, 600_000, problems),
     earliestBusinessDate,
     ruleSetSwitches,
+    publicBaseUrl,
+    publicLookupPerMinute: int('PUBLIC_LOOKUP_PER_MINUTE', env.PUBLIC_LOOKUP_PER_MINUTE, 30, 0, 1_000_000, problems),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

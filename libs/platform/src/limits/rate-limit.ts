@@ -10,7 +10,16 @@ export interface RateLimitSettings {
   exempt?: (path: string) => boolean;
   /** Window length, default one minute (tests). */
   windowMs?: number;
+  /**
+   * Paths of the public routes (no token: the citizen's status look-up): limited per client address
+   * alone, whatever token a request carries, at `publicPerMinute` (0: not limited), in buckets of
+   * their own.
+   */
+  isPublic?: (path: string) => boolean;
+  publicPerMinute?: number;
 }
+
+const PUBLIC_KEY = 'public-ip:';
 
 const CACHE_MAX = 10_000;
 const CACHE_MS = 60_000;
@@ -48,20 +57,34 @@ export function rateLimitKeyer(verifier: JwtVerifier | undefined): (req: Fastify
 
 /** `@fastify/rate-limit` on every route but the exempt ones; 429 is problem+json with `Retry-After`. Register before the routes. */
 export async function installRateLimit(fastify: FastifyInstance, verifier: JwtVerifier | undefined, settings: RateLimitSettings): Promise<void> {
-  if (settings.perMinute <= 0) return;
+  const publicPerMinute = settings.isPublic ? (settings.publicPerMinute ?? 0) : 0;
+  if (settings.perMinute <= 0 && publicPerMinute <= 0) return;
   const exempt = settings.exempt ?? (() => false);
+  const isPublic = settings.isPublic ?? (() => false);
   const keyer = rateLimitKeyer(verifier);
+  const pathOf = (req: FastifyRequest) => req.url.split('?')[0];
+  const seconds = Math.round((settings.windowMs ?? 60_000) / 1000);
   await fastify.register(rateLimit, {
     global: true,
-    max: settings.perMinute,
+    max: (_req, key) => (key.startsWith(PUBLIC_KEY) ? publicPerMinute : settings.perMinute),
     timeWindow: settings.windowMs ?? 60_000,
     hook: 'onRequest',
-    keyGenerator: (req) => (exempt(req.url.split('?')[0]) ? 'exempt' : keyer(req)),
-    allowList: (req) => exempt(req.url.split('?')[0]),
+    keyGenerator: (req) => {
+      const path = pathOf(req);
+      if (exempt(path)) return 'exempt';
+      return isPublic(path) ? `${PUBLIC_KEY}${req.ip}` : keyer(req);
+    },
+    allowList: (req) => {
+      const path = pathOf(req);
+      if (exempt(path)) return true;
+      return isPublic(path) ? publicPerMinute <= 0 : settings.perMinute <= 0;
+    },
     addHeaders: { 'x-ratelimit-limit': true, 'x-ratelimit-remaining': true, 'x-ratelimit-reset': true, 'retry-after': false },
-    errorResponseBuilder: (_req, ctx) =>
+    errorResponseBuilder: (req, ctx) =>
       new TooManyRequestsProblem(
-        `Too many requests: at most ${ctx.max} per ${Math.round((settings.windowMs ?? 60_000) / 1000)} s for your token (or your address without one). Retry in ${ctx.after}.`,
+        isPublic(pathOf(req))
+          ? `Too many look-ups from your address: at most ${ctx.max} per ${seconds} s. Retry in ${ctx.after}.`
+          : `Too many requests: at most ${ctx.max} per ${seconds} s for your token (or your address without one). Retry in ${ctx.after}.`,
         {
           retryAfterSeconds: Math.max(1, Math.ceil(ctx.ttl / 1000)),
         },

@@ -19,8 +19,11 @@ export const REDACTED_PATHS = [
   '*.*.*.phone',
 ];
 
-/** Query parameters whose values are never logged (credentials, identity and phone numbers). */
-const SECRET_QUERY = /([?&](?:access_token|token|id_?number|idnumber|cccd|cmnd|phone|tel|mobile|applicant[^=&#]*)=)[^&#]*/gi;
+/**
+ * Query parameters whose values are never logged (credentials, identity and phone numbers, the
+ * citizen's look-up PIN, and `q`: a search may be a name or a number).
+ */
+const SECRET_QUERY = /([?&](?:access_token|token|id_?number|idnumber|cccd|cmnd|phone|tel|mobile|applicant[^=&#]*|pin|lookup_?pin|q)=)[^&#]*/gi;
 
 /**
  * Runs of 9 to 12 digits, possibly split by spaces, dots or `%20` (CMND/CCCD numbers, Vietnamese

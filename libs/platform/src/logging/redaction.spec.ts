@@ -15,6 +15,9 @@ describe('log redaction helpers', () => {
     );
     expect(redactUrl('/api/v1/citizens/079203001234/x')).toBe('/api/v1/citizens/[redacted]/x');
     expect(redactUrl('/api/v1/alerts/stream?unitCode=X&access_token=abc.def.ghi')).toBe('/api/v1/alerts/stream?unitCode=X&access_token=[redacted]');
+    // finding a dossier: a search may be a name, the public look-up carries the citizen's PIN
+    expect(redactUrl('/api/v1/dossiers?q=nguyen%20van%20an&limit=20&code=A-250101-0001')).toBe('/api/v1/dossiers?q=[redacted]&limit=20&code=A-250101-0001');
+    expect(redactUrl('/api/v1/public/dossiers/A-250101-0001?pin=K7MX4Q')).toBe('/api/v1/public/dossiers/A-250101-0001?pin=[redacted]');
   });
 
   it('serializes errors with masked message and stack', () => {

@@ -13,6 +13,7 @@ import { DOSSIER_STREAM_PREFIX, isDeadlineAlertEvent, isDossierEventType, toDoss
 import { RecordedEvent } from '@motcua/event-store/port';
 import { SqlExecutor } from '@motcua/sql';
 import { Projection } from '../projection';
+import { writeSearchRows } from './dossier-search';
 
 export const DOSSIER_SUMMARY_PROJECTION = 'dossier-summary';
 
@@ -119,7 +120,7 @@ export function dossierSummaryProjection(options: DossierSummaryOptions = {}): P
     name: DOSSIER_SUMMARY_PROJECTION,
     // alerts too: they change nothing but the row's version (= the stream's version)
     filter: { streamPrefixes: [DOSSIER_STREAM_PREFIX] },
-    tables: ['dossier_summary', 'dossier_clock'],
+    tables: ['dossier_summary', 'dossier_clock', 'dossier_search'],
     async apply(tx: SqlExecutor, events: RecordedEvent[]): Promise<void> {
       const byId = new Map<string, RecordedEvent[]>();
       for (const e of events) {
@@ -128,6 +129,8 @@ export function dossierSummaryProjection(options: DossierSummaryOptions = {}): P
         byId.set(id, [...(byId.get(id) ?? []), e]);
       }
       if (byId.size === 0) return;
+      // the look-up row of each reception (finding a dossier: dossier-search.ts)
+      await writeSearchRows(tx, events);
       const ids = [...byId.keys()];
       const { rows } = await tx.query(`SELECT ${DOSSIER_SUMMARY_SELECT} FROM dossier_summary WHERE id = ANY($1::text[])`, [ids]);
       const current = new Map(rows.map((r) => [String(r.id), factsFromRow(r)]));

@@ -7,6 +7,7 @@ import { CLOCK_RUNNING_STATUSES, type DossierStatus } from '@motcua/domain';
 import { SqlExecutor } from '@motcua/sql';
 import { DOSSIER_SUMMARY_SELECT, factsFromRow } from './dossier-summary.projection';
 import { cursorCodec } from './cursor';
+import { searchCondition } from './dossier-search';
 
 export interface WorkListQuery {
   units: readonly string[];
@@ -19,6 +20,10 @@ export interface WorkListQuery {
   cursor?: string;
   limit: number;
   now: Date;
+  /** This exact code (case-insensitive): a list of 0 or 1. */
+  code?: string;
+  /** Free text: code, identity-number or phone prefix, or the applicant name's words (dossier-search.ts). */
+  q?: string;
 }
 
 export interface WorkListItem {
@@ -83,6 +88,14 @@ export async function queryWorkList(db: SqlExecutor, q: WorkListQuery): Promise<
   if (q.overdue === false) where.push(`NOT ${OVERDUE}`);
   if (q.dueBefore) add((n) => `effective_due_at < ${n}::timestamptz`, q.dueBefore.toISOString());
   if (q.assignee !== undefined) add((n) => `assignee = ${n}`, q.assignee);
+  if (q.code !== undefined || q.q !== undefined) {
+    const found = searchCondition({ code: q.code, q: q.q }, (v) => {
+      params.push(v);
+      return `$${params.length}`;
+    });
+    if (found === undefined) return { items: [], nextCursor: null };
+    where.push(found);
+  }
   if (q.cursor !== undefined) {
     const [due, id] = decodeCursor(q.cursor);
     params.push(due, id);

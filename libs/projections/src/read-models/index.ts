@@ -8,3 +8,4 @@ export * from './alert-queries';
 export * from './unit-webhooks';
 export * from './read-models';
 export * from './cursor';
+export * from './dossier-search';

@@ -3,7 +3,7 @@
  * `appendMany`), and allocate-then-append (a store without it, as EventStoreDB).
  */
 import { randomUUID } from 'node:crypto';
-import { OccurredInFuture } from '@motcua/domain';
+import { LOOKUP_PIN_ALPHABET, OccurredInFuture } from '@motcua/domain';
 import { MemoryEventStore } from '@motcua/event-store';
 import { EventStore } from '@motcua/event-store/port';
 import { SYSTEM_ACTOR } from '../../context';
@@ -61,6 +61,19 @@ describe.each([
     // the retry and the clash used no code
     const next = await dossiers.receive(input(randomUUID()), ctx());
     expect(next.view.code).toBe(`${WARD}-250304-0002`);
+  });
+
+  it('draws a look-up PIN per reception (6 characters of the alphabet), kept on the event; a retry answers the stored one', async () => {
+    const dossiers = await setup(atomic);
+    const id = randomUUID();
+    const first = await dossiers.receive(input(id), ctx());
+    const pin = first.view.lookupPin;
+    expect(pin).toMatch(new RegExp(`^[${LOOKUP_PIN_ALPHABET}]{6}$`));
+    expect((await dossiers.load(id)).events[0]).toMatchObject({ type: 'DossierReceived', data: { lookupPin: pin } });
+    await expect(dossiers.receive(input(id), ctx())).resolves.toMatchObject({ created: false, view: { lookupPin: pin } });
+    const pins = new Set<string>();
+    for (let i = 0; i < 20; i++) pins.add((await dossiers.receive(input(randomUUID()), ctx())).view.lookupPin!);
+    expect(pins.size).toBeGreaterThan(15);
   });
 });
 

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import {
   Applicant,
   CampaignApplied,
@@ -8,6 +8,8 @@ import {
   DossierCommand,
   DueAt,
   localDateOf,
+  LOOKUP_PIN_ALPHABET,
+  LOOKUP_PIN_LENGTH,
   ProcessingTime,
   RuleSetId,
   ruleSetOn,
@@ -47,6 +49,15 @@ export interface Reception {
   due: DueAt;
   /** The rule set in force on the local reception date (frozen into the event). */
   ruleSet: RuleSetId;
+  /** The citizen's look-up PIN, drawn once per reception (a retry of the same reception keeps the stored one). */
+  lookupPin: string;
+}
+
+/** A fresh look-up PIN: {@link LOOKUP_PIN_LENGTH} characters drawn uniformly by the cryptographic generator. */
+export function newLookupPin(): string {
+  let pin = '';
+  for (let i = 0; i < LOOKUP_PIN_LENGTH; i++) pin += LOOKUP_PIN_ALPHABET[randomInt(LOOKUP_PIN_ALPHABET.length)];
+  return pin;
 }
 
 /** The receiving unit, or a 422 when there is none of that code. */
@@ -102,7 +113,18 @@ export function planReception(
   const processingTime = campaign?.processingTime ?? procedure.processingTime;
   const due = dueAtWithinRange(data.workingTime(unit.code), occurredAt, processingTime);
   const ruleSet = ruleSetOn(occurredAt, unit.timeZone, ruleSetSwitches);
-  return { id: input.id ?? randomUUID(), input, occurredAt, unit, procedure, ...(campaign && { campaign }), processingTime, due, ruleSet };
+  return {
+    id: input.id ?? randomUUID(),
+    input,
+    occurredAt,
+    unit,
+    procedure,
+    ...(campaign && { campaign }),
+    processingTime,
+    due,
+    ruleSet,
+    lookupPin: newLookupPin(),
+  };
 }
 
 /** The domain command `ReceiveDossier` (or `RefuseAtReception`) of a planned reception, given its code. */
@@ -147,6 +169,7 @@ export function receptionCommand(r: Reception, code: string): DossierCommand {
       calendarVersion: r.due.calendarVersion,
       ruleSet: r.ruleSet,
       ...(r.campaign && { campaignId: r.campaign.campaignId }),
+      lookupPin: r.lookupPin,
     },
   };
 }

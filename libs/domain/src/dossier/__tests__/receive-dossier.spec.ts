@@ -42,6 +42,26 @@ describe('ReceiveDossier', () => {
       .thenThrows(InvalidCommand, (e) => expect(e.field).toBe('ruleSet'));
   });
 
+  it('records the look-up PIN the application drew, and keeps it on the state', () => {
+    const state = spec
+      .given([])
+      .when(cmd.receive({ lookupPin: 'K7MX4Q' }))
+      .then([ev.received({ lookupPin: 'K7MX4Q' })]);
+    expect(state).toMatchObject({ lookupPin: 'K7MX4Q' });
+  });
+
+  it('an old reception without a PIN folds to a state without one', () => {
+    const state = spec.given([]).when(cmd.receive()).then([ev.received()]);
+    expect(state).not.toHaveProperty('lookupPin');
+  });
+
+  it.each(['', 'K7MX4', 'K7MX4QQ', 'k7mx4q', 'K7MX0Q', 'K7MXIQ', 'K7MX Q'])('refuses the look-up PIN %j (6 characters of the alphabet)', (pin) => {
+    spec
+      .given([])
+      .when(cmd.receive({ lookupPin: pin }))
+      .thenThrows(InvalidCommand, (e) => expect(e.field).toBe('lookupPin'));
+  });
+
   it('accepts a backdated reception (entered after the fact)', () => {
     spec.given([]).when(cmd.receive(), d('2025-03-03T02:00:00.000Z')).then([ev.received()]);
   });

@@ -4,6 +4,7 @@ import type { ReceiveDossier } from '../commands';
 import { DossierAlreadyExists, InvalidCommand } from '../errors';
 import type { Applicant, DossierReceived } from '../events';
 import { optionalText, requireDate, requireEnvelope, requireNotInFuture, requireOneOf, requireSupportedInstant, requireText, requireTimeZone } from '../guards';
+import { isLookupPin } from '../lookup-pin';
 import type { DossierState } from '../state';
 
 export const CHANNELS = ['direct', 'online', 'postal'] as const;
@@ -40,6 +41,7 @@ export function receiveDossier(command: ReceiveDossier, state: DossierState, now
     calendarVersion: requireText(d.calendarVersion, 'calendarVersion'),
     ...(d.ruleSet !== undefined && { ruleSet: requireOneOf(d.ruleSet, RULE_SET_IDS, 'ruleSet') }),
     ...(d.campaignId !== undefined && { campaignId: requireText(d.campaignId, 'campaignId') }),
+    ...(d.lookupPin !== undefined && { lookupPin: requireLookupPin(d.lookupPin) }),
   };
 
   if (state.status !== 'none') throw new DossierAlreadyExists(state.id, state.code);
@@ -61,4 +63,9 @@ export function requireApplicant(value: unknown): Applicant {
     if (v !== undefined) applicant[key] = v;
   }
   return applicant;
+}
+
+function requireLookupPin(value: unknown): string {
+  if (!isLookupPin(value)) throw new InvalidCommand('lookupPin', 'must be 6 characters of the look-up alphabet');
+  return value;
 }
