@@ -2,3 +2,4 @@ export * from './shared/types';
 export * from './calendar';
 export * from './deadline';
 export * from './dossier';
+export * from './notifications';

@@ -52,6 +52,7 @@ export class Metrics {
   readonly timersLagEvents: Gauge;
   readonly timersLagSeconds: Gauge;
   readonly timersPoisoned: Gauge;
+  readonly notifications: Counter<'channel' | 'outcome'>;
   /** Resolved at scrape time (the projection runner lives in the worker module, when it runs here). */
   projectionSource: () => ProjectionStatusSource | undefined = () => undefined;
   /** Likewise the deadline timers' scheduling subscription. */
@@ -148,6 +149,12 @@ export class Metrics {
     this.timersPoisoned = new Gauge({
       name: 'motcua_timers_poisoned_dossiers',
       help: 'Dossiers recorded in timer_poison (their timers cannot be computed)',
+      registers,
+    });
+    this.notifications = new Counter({
+      name: 'motcua_notifications_total',
+      help: 'Notification outbox attempts by channel (email, sms, staff) and outcome: sent, retry (failed, tried again later), dead-letter (failed its last attempt), failed (every failed attempt)',
+      labelNames: ['channel', 'outcome'],
       registers,
     });
   }

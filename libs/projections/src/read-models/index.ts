@@ -8,3 +8,5 @@ export * from './alert-queries';
 export * from './unit-webhooks';
 export * from './read-models';
 export * from './cursor';
+export * from './notification-model';
+export * from './notifications.projection';
