@@ -11,6 +11,8 @@ import { DossiersController } from './dossiers/dossiers.controller';
 import { FormsController } from './forms/forms.controller';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { ImportsController } from './imports/imports.controller';
+import { NOTIFICATION_HANDLERS } from './notifications/handlers';
+import { NOTIFICATION_CONTROLLERS } from './notifications/notifications.controller';
 import { REFERENCE_HANDLERS } from './reference/commands';
 import { ReferenceController } from './reference/reference.controller';
 import { FORM_QUERY_HANDLERS } from './forms/queries';
@@ -20,13 +22,14 @@ import { QUERY_CONTROLLERS } from './statistics/statistics.controller';
 /** HTTP routes of api-v1: controllers dispatch on the CQRS buses to the application services. */
 @Module({
   imports: [CqrsModule.forRoot(), ApplicationModule, AlertsModule, AdminModule],
-  controllers: [AuditController, ReferenceController, DossiersController, ImportsController, ...QUERY_CONTROLLERS, FormsController],
+  controllers: [AuditController, ReferenceController, DossiersController, ImportsController, ...QUERY_CONTROLLERS, FormsController, ...NOTIFICATION_CONTROLLERS],
   providers: [
     ...DOSSIER_HANDLERS,
     ...REFERENCE_HANDLERS,
     ...STATISTICS_QUERY_HANDLERS,
     ...FORM_QUERY_HANDLERS,
     ...AUDIT_HANDLERS,
+    ...NOTIFICATION_HANDLERS,
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
   ],
 })
