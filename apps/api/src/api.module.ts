@@ -22,7 +22,15 @@ import { QUERY_CONTROLLERS } from './statistics/statistics.controller';
 /** HTTP routes of api-v1: controllers dispatch on the CQRS buses to the application services. */
 @Module({
   imports: [CqrsModule.forRoot(), ApplicationModule, AlertsModule, AdminModule],
-  controllers: [AuditController, ReferenceController, DossiersController, ImportsController, ...QUERY_CONTROLLERS, FormsController, ...NOTIFICATION_CONTROLLERS],
+  controllers: [
+    AuditController,
+    ReferenceController,
+    DossiersController,
+    ImportsController,
+    ...QUERY_CONTROLLERS,
+    FormsController,
+    ...NOTIFICATION_CONTROLLERS,
+  ],
   providers: [
     ...DOSSIER_HANDLERS,
     ...REFERENCE_HANDLERS,

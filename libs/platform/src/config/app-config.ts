@@ -245,7 +245,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: 'all' | '
   const smtpUrl = httpUrl('SMTP_URL', env.SMTP_URL, problems, ['smtp:', 'smtps:']);
   const notifyFrom = env.NOTIFY_FROM?.trim() || undefined;
   if (smtpUrl && !notifyFrom) problems.push('NOTIFY_FROM must name the sender address of e-mails when SMTP_URL is set');
-  if (notifyFrom && !/^([^<>]*<)?[^\s@<>]+@[^\s@<>]+>?$/.test(notifyFrom)) problems.push(`NOTIFY_FROM="${notifyFrom}" must be an e-mail address ("Name <a@b.vn>" or "a@b.vn")`);
+  if (notifyFrom && !/^([^<>]*<)?[^\s@<>]+@[^\s@<>]+>?$/.test(notifyFrom))
+    problems.push(`NOTIFY_FROM="${notifyFrom}" must be an e-mail address ("Name <a@b.vn>" or "a@b.vn")`);
   const smsGatewayUrl = httpUrl('SMS_GATEWAY_URL', env.SMS_GATEWAY_URL, problems);
   let smsGatewayAuth: NotifyConfig['smsGatewayAuth'];
   if (env.SMS_GATEWAY_AUTH?.trim()) {

@@ -198,7 +198,9 @@ export async function putUnitNotificationSettings(
 }
 
 export async function getUnitNotificationSettings(db: SqlExecutor, unitCode: string): Promise<UnitNotificationSettings | undefined> {
-  const { rows } = await db.query(`SELECT unit_code, channels, templates, updated_by, updated_at FROM unit_notification_settings WHERE unit_code = $1`, [unitCode]);
+  const { rows } = await db.query(`SELECT unit_code, channels, templates, updated_by, updated_at FROM unit_notification_settings WHERE unit_code = $1`, [
+    unitCode,
+  ]);
   return rows[0] ? settingsFromRow(rows[0]) : undefined;
 }
 

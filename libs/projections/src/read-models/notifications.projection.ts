@@ -46,7 +46,10 @@ const NOTICE_TYPES = Object.entries(NOTICE_OF_EVENT)
 export function notificationsProjection(options: NotificationsProjectionOptions): Projection {
   return {
     name: NOTIFICATIONS_PROJECTION,
-    filter: { streamPrefixes: [DOSSIER_STREAM_PREFIX, CONSENT_STREAM_PREFIX], eventTypes: [...new Set([...NOTICE_TYPES, ...DUE_TYPES, NOTIFICATIONS_OPTED_OUT])] },
+    filter: {
+      streamPrefixes: [DOSSIER_STREAM_PREFIX, CONSENT_STREAM_PREFIX],
+      eventTypes: [...new Set([...NOTICE_TYPES, ...DUE_TYPES, NOTIFICATIONS_OPTED_OUT])],
+    },
     tables: ['notification_outbox', 'notification_dossiers', 'notification_opt_outs'],
     async apply(tx: SqlExecutor, events: RecordedEvent[]): Promise<void | AfterCommit> {
       let queued = 0;
