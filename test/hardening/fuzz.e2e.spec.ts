@@ -149,6 +149,8 @@ function template(op: Op, _pool: Pool): Record<string, unknown> | undefined {
     'put /procedures/{code}': { name: 'Thủ tục', field: 'Hộ tịch', processingTime: { amount: 3, unit: 'working_day' }, onlineLevel: 'full' },
     'put /calendar/{year}': { holidays: ['2031-01-01'], workingDays: [] },
     'put /units/{code}/webhook': { url: 'http://127.0.0.1:9/hook', secret: 'a-webhook-secret-of-some-length' },
+    'put /units/{code}/notification-settings': { channels: [], templates: { received: { subject: 'Hồ sơ {{code}}', sms: 'Ho so {{code}} {{lookupUrl}}' } } },
+    'post /dossiers/{id}/notifications/opt-out': { channels: ['email', 'sms'] },
   };
   const b = base[p];
   if (!b) return op.method === 'post' || op.method === 'put' ? {} : undefined;

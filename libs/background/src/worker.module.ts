@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
 import { ReferenceService } from '@motcua/application';
 import { EventStore } from '@motcua/event-store';
-import { APP_CONFIG, AppConfig, EVENT_STORE, PROJECTION_STATUS, QueuesModule, SQL_DRIVER } from '@motcua/platform';
+import { APP_CONFIG, AppConfig, EVENT_STORE, NOTIFY_STATUS, PROJECTION_STATUS, QueuesModule, SQL_DRIVER } from '@motcua/platform';
 import { alertsProjection, DOSSIER_SUMMARY_PROJECTION, notificationsProjection, ProjectionRunner, readModelProjections } from '@motcua/projections';
 import { SqlDriver } from '@motcua/sql';
 import { AlertsWorkerModule } from './alerts/alerts-worker.module';
@@ -77,9 +77,12 @@ const projectionStatus = {
   inject: [ProjectionsService],
 };
 
+/** The notification outbox's backlog, read by /health (NOTIFY_STATUS). */
+const notifyStatus = { provide: NOTIFY_STATUS, useExisting: NotificationSender };
+
 @Module({
   imports: [QueuesModule, AlertsWorkerModule, TimersModule],
-  providers: [WorkerStatus, ProjectionsService, projectionStatus],
-  exports: [ProjectionsService, PROJECTION_STATUS],
+  providers: [WorkerStatus, ProjectionsService, projectionStatus, notifyStatus],
+  exports: [ProjectionsService, PROJECTION_STATUS, NOTIFY_STATUS],
 })
 export class WorkerModule {}

@@ -214,6 +214,9 @@ describe('citizen notifications through the outbox (PostgreSQL, SMTP, SMS gatewa
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/motcua_notifications_total\{channel="sms",outcome="dead-letter"\} [1-9]/);
     expect(metrics).toMatch(/motcua_notifications_total\{channel="sms",outcome="retry"\} [1-9]/);
+    const health = await call('GET', '/health');
+    expect(health.body.details.notifications).toMatchObject({ inProcess: true, status: 'up' });
+    expect(health.body.details.notifications.failed).toBeGreaterThanOrEqual(1);
     const letters = await call('GET', '/admin/notifications/dead-letter');
     expect(letters.status).toBe(200);
     expect(letters.body.items.map((x: { id: string }) => x.id)).toContain(dead.id);

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
 import { NOTICE_KINDS, renderNotice, type NoticeChannel, type NoticeKind, type NoticeValues, type TemplateOverrides } from '@motcua/domain';
 import { APP_CONFIG, AppConfig, Metrics, SQL_DRIVER } from '@motcua/platform';
-import { claimOutboxRows, getAlert, getUnitNotificationSettings, markOutboxFailed, markOutboxSent, OutboxRow } from '@motcua/projections';
+import { claimOutboxRows, getAlert, getUnitNotificationSettings, markOutboxFailed, markOutboxSent, outboxBacklog, OutboxRow } from '@motcua/projections';
 import { SqlDriver } from '@motcua/sql';
 import { AlertsOutlet } from '../alerts/alerts-outlet';
 import { configuredChannels, NotificationChannel } from './channels';
@@ -55,6 +55,11 @@ export class NotificationSender implements OnApplicationBootstrap, OnModuleDestr
     this.wake();
     await this.running;
     for (const c of this.channels.values()) await c.close?.();
+  }
+
+  /** For readiness (NOTIFY_STATUS): rows waiting, the oldest due one's age, dead letters. */
+  status() {
+    return outboxBacklog(this.sql);
   }
 
   /** Look at the outbox now (new rows were committed). */

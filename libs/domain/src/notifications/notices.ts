@@ -158,9 +158,10 @@ export function templateProblem(text: unknown, maxLength: number): string | unde
   if (typeof text !== 'string') return 'must be a string';
   if (text.trim() === '') return 'must not be empty';
   if (text.length > maxLength) return `must be at most ${maxLength} characters`;
-  const rest = text.replace(PLACEHOLDER, (_m, name: string) => ((TEMPLATE_VARIABLES as readonly string[]).includes(name) ? '' : `\u0000${name}\u0000`));
-  const unknown = /\u0000([A-Za-z]+)\u0000/.exec(rest);
-  if (unknown) return `unknown variable {{${unknown[1]}}} (known: ${TEMPLATE_VARIABLES.join(', ')})`;
+  for (const m of text.matchAll(PLACEHOLDER)) {
+    if (!(TEMPLATE_VARIABLES as readonly string[]).includes(m[1])) return `unknown variable {{${m[1]}}} (known: ${TEMPLATE_VARIABLES.join(', ')})`;
+  }
+  const rest = text.replace(PLACEHOLDER, '');
   if (rest.includes('{{') || rest.includes('}}')) return 'has an unbalanced "{{" or "}}"';
   return undefined;
 }

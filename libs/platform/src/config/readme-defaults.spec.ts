@@ -65,6 +65,18 @@ const CODE_DEFAULTS: Record<string, (c: AppConfig) => string> = {
   HEALTH_PROBE_TIMEOUT_MS: (c) => String(c.healthProbeTimeoutMs),
   RATE_LIMIT_PER_MINUTE: (c) => String(c.rateLimitPerMinute),
   EARLIEST_BUSINESS_DATE: (c) => c.earliestBusinessDate,
+  PUBLIC_BASE_URL: (c) => c.publicBaseUrl.replace('127.0.0.1', '<HOST>').replace(':3000', ':<PORT>'),
+  SMTP_URL: (c) => none(c.notify.smtpUrl),
+  NOTIFY_FROM: (c) => none(c.notify.from),
+  SMTP_REQUIRE_TLS: (c) => String(c.notify.smtpRequireTls),
+  SMTP_TLS_REJECT_UNAUTHORIZED: (c) => String(c.notify.smtpTlsRejectUnauthorized),
+  SMS_GATEWAY_URL: (c) => none(c.notify.smsGatewayUrl),
+  SMS_GATEWAY_AUTH: (c) => none(c.notify.smsGatewayAuth),
+  SMS_GATEWAY_BODY: (c) => c.notify.smsGatewayBody,
+  NOTIFY_ATTEMPTS: (c) => String(c.notify.attempts),
+  NOTIFY_BACKOFF_MS: (c) => String(c.notify.backoffMs),
+  NOTIFY_POLL_MS: (c) => String(c.notify.pollMs),
+  HEALTH_MAX_OUTBOX_AGE_SECONDS: (c) => String(c.notify.healthMaxOutboxAgeSeconds),
 };
 
 describe("the README's configuration table", () => {

@@ -22,6 +22,16 @@ export interface TimersStatusSource {
   status(): Promise<TimersLag>;
 }
 
+/** What the notification sender reports (health): rows waiting, the age of the oldest due one, dead letters. */
+export interface NotifyBacklog {
+  pending: number;
+  oldestDueSeconds: number;
+  failed: number;
+}
+export interface NotifyStatusSource {
+  status(): Promise<NotifyBacklog>;
+}
+
 /** Seconds buckets of request durations (5 ms … 10 s). */
 const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /** Seconds buckets of timer lateness (alert raised minus the timer's fire time): 10 ms … 1 h. */

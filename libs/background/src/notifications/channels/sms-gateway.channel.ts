@@ -34,7 +34,7 @@ export class SmsGatewayChannel implements NotificationChannel {
       });
     } catch (err) {
       const cause = (err as { cause?: { code?: string } }).cause?.code;
-      throw new Error(`SMS gateway unreachable: ${scrubError((err as Error).message, m.to)}${cause ? ` (${cause})` : ''}`);
+      throw new Error(`SMS gateway unreachable: ${scrubError((err as Error).message, m.to)}${cause ? ` (${cause})` : ''}`, { cause: err });
     }
     await res.arrayBuffer().catch(() => undefined);
     if (res.status < 200 || res.status >= 300) throw new Error(`SMS gateway answered HTTP ${res.status}`);

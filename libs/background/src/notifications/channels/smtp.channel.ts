@@ -41,7 +41,7 @@ export class SmtpChannel implements NotificationChannel {
       });
       if ((info.rejected?.length ?? 0) > 0) throw new Error('the SMTP server refused the recipient');
     } catch (err) {
-      throw new Error(`SMTP: ${scrubError((err as Error).message, m.to)}`);
+      throw new Error(`SMTP: ${scrubError((err as Error).message, m.to)}`, { cause: err });
     }
   }
 
