@@ -111,6 +111,14 @@ module.exports = {
       to: { path: '^libs/(?!domain/|pdf/|simulator/)' },
     },
     {
+      name: 'notification-channels-in-their-adapter-folder',
+      severity: 'error',
+      comment:
+        'the SMTP library (and any other channel client) is used only by the channel adapters of libs/background/src/notifications/channels, behind the NotificationChannel port',
+      from: { pathNot: '^libs/background/src/notifications/channels/' },
+      to: { path: ['node_modules/nodemailer/', 'node_modules/smtp-server/', 'node_modules/mailparser/'] },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: { path: '^libs/(domain|event-store)/' },

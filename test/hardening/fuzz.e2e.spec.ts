@@ -172,6 +172,8 @@ function template(op: Op, _pool: Pool): Record<string, unknown> | undefined {
       procedures: [{ procedureCode: PROC, processingTime: { amount: 1, unit: 'working_day' } }],
     },
     'put /units/{code}/webhook': { url: 'http://127.0.0.1:9/hook', secret: 'a-webhook-secret-of-some-length' },
+    'put /units/{code}/notification-settings': { channels: [], templates: { received: { subject: 'Hồ sơ {{code}}', sms: 'Ho so {{code}} {{lookupUrl}}' } } },
+    'post /dossiers/{id}/notifications/opt-out': { channels: ['email', 'sms'] },
   };
   const b = base[p];
   if (!b) return op.method === 'post' || op.method === 'put' ? {} : undefined;
@@ -925,10 +927,9 @@ describe('input fuzzing of every route', () => {
       // dates in the body
       if (jsonSchema && op.path !== '/imports') {
         const leaves = stringLeaves(jsonSchema);
-        const dateLeaves = new Set([
-          ...leaves.filter((l) => l in DATE_BODY),
-          ...(key.startsWith('post /dossiers') || key === 'post /refusals' ? ['occurredAt'] : []),
-        ]);
+        // every dossier command takes a business time (and so does a refusal); the opt-out of notices is not a step of the dossier (recorded now, no occurredAt)
+        const command = (key.startsWith('post /dossiers') && !key.endsWith('/notifications/opt-out')) || key === 'post /refusals';
+        const dateLeaves = new Set([...leaves.filter((l) => l in DATE_BODY), ...(command ? ['occurredAt'] : [])]);
         for (const leaf of dateLeaves) {
           seen.dateFields.add(`${key} body ${leaf}`);
           for (const year of [...OUT_OF_RANGE, 1969]) {

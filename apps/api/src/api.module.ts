@@ -12,6 +12,8 @@ import { RefusalsController } from './dossiers/refusals.controller';
 import { FormsController } from './forms/forms.controller';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { ImportsController } from './imports/imports.controller';
+import { NOTIFICATION_HANDLERS } from './notifications/handlers';
+import { NOTIFICATION_CONTROLLERS } from './notifications/notifications.controller';
 import { REFERENCE_HANDLERS } from './reference/commands';
 import { ReferenceController } from './reference/reference.controller';
 import { CampaignsController } from './reference/campaigns.controller';
@@ -34,6 +36,7 @@ import { PUBLIC_QUERY_HANDLERS } from './public/queries';
     FormsController,
     RefusalsController,
     PublicController,
+    ...NOTIFICATION_CONTROLLERS,
   ],
   providers: [
     ...DOSSIER_HANDLERS,
@@ -42,6 +45,7 @@ import { PUBLIC_QUERY_HANDLERS } from './public/queries';
     ...FORM_QUERY_HANDLERS,
     ...AUDIT_HANDLERS,
     ...PUBLIC_QUERY_HANDLERS,
+    ...NOTIFICATION_HANDLERS,
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
   ],
 })

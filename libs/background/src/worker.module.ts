@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
 import { ReferenceService } from '@motcua/application';
 import { EventStore } from '@motcua/event-store';
-import { EVENT_STORE, PROJECTION_STATUS, QueuesModule, SQL_DRIVER } from '@motcua/platform';
-import { alertsProjection, DOSSIER_SUMMARY_PROJECTION, ProjectionRunner, readModelProjections } from '@motcua/projections';
+import { APP_CONFIG, AppConfig, EVENT_STORE, NOTIFY_STATUS, PROJECTION_STATUS, publicApiBaseUrl, QueuesModule, SQL_DRIVER } from '@motcua/platform';
+import { alertsProjection, DOSSIER_SUMMARY_PROJECTION, notificationsProjection, ProjectionRunner, readModelProjections } from '@motcua/projections';
 import { SqlDriver } from '@motcua/sql';
-import { AlertsOutlet } from './alerts/alerts-outlet';
 import { AlertsWorkerModule } from './alerts/alerts-worker.module';
 import { TimersModule } from './timers/timers.module';
+import { NotificationSender } from './notifications/notification-sender';
 
 /**
  * Background work: projections (read models), the alerts outlet (live channel, webhooks) and the
@@ -36,7 +36,8 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
     @Inject(SQL_DRIVER) driver: SqlDriver,
-    @Inject(AlertsOutlet) alerts: AlertsOutlet,
+    @Inject(NotificationSender) sender: NotificationSender,
+    @Inject(APP_CONFIG) config: AppConfig,
     @Optional() reference?: ReferenceService,
   ) {
     // The same read models as a rebuild by the CLI or the service: the apology cut-off from the
@@ -47,7 +48,12 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
     this.runner = new ProjectionRunner({
       store,
       driver,
-      projections: [summary, alertsProjection({ onCommitted: (a) => alerts.committed(a) })],
+      projections: [
+        summary,
+        // new alerts go to the notification outbox with their checkpoint; the sender publishes them (SSE, webhooks)
+        alertsProjection({ staffOutbox: { onQueued: () => sender.wake() } }),
+        notificationsProjection({ channels: () => sender.enabledChannels(), publicBaseUrl: publicApiBaseUrl(config), onQueued: () => sender.wake() }),
+      ],
       logger: this.logger,
     });
   }
@@ -71,9 +77,12 @@ const projectionStatus = {
   inject: [ProjectionsService],
 };
 
+/** The notification outbox's backlog, read by /health (NOTIFY_STATUS). */
+const notifyStatus = { provide: NOTIFY_STATUS, useExisting: NotificationSender };
+
 @Module({
   imports: [QueuesModule, AlertsWorkerModule, TimersModule],
-  providers: [WorkerStatus, ProjectionsService, projectionStatus],
-  exports: [ProjectionsService, PROJECTION_STATUS],
+  providers: [WorkerStatus, ProjectionsService, projectionStatus, notifyStatus],
+  exports: [ProjectionsService, PROJECTION_STATUS, NOTIFY_STATUS],
 })
 export class WorkerModule {}

@@ -4,3 +4,4 @@ export * from './deadline';
 export * from './dossier';
 export * from './rules';
 export * from './campaign';
+export * from './notifications';

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { type AlertsOutlet, ProjectionsService } from '@motcua/background';
+import { type NotificationSender, ProjectionsService } from '@motcua/background';
 import { apologyCutoff, createWorkingTimeContext, type OfficeHours } from '@motcua/domain';
-import { SQL_DRIVER } from '@motcua/platform';
+import { loadConfig, SQL_DRIVER } from '@motcua/platform';
 import { SqlDriver } from '@motcua/sql';
 import { waitFor } from '../../../libs/projections/src/__tests__/support';
 import { Harness, startHarness } from '../../support/api-harness';
@@ -96,8 +96,8 @@ describe('apology cut-off: the same rows whichever process projects (unit with o
 
   it('the standalone worker, the CLI rebuild and the embedded app rebuild give identical rows, cut at 17:30', async () => {
     // 1. the standalone worker: its projections service without the api's reference service
-    const outlet = { committed: () => undefined } as unknown as AlertsOutlet;
-    const worker = new ProjectionsService(h.store, driver, outlet);
+    const sender = { wake: () => undefined, enabledChannels: () => [] } as unknown as NotificationSender;
+    const worker = new ProjectionsService(h.store, driver, sender, loadConfig({}));
     await worker.onApplicationBootstrap();
     try {
       await waitFor(

@@ -9,10 +9,12 @@ import { alertsChannelName, namespaceOnce, signWebhookBody, WEBHOOK_SIGNATURE_HE
 const DELIVERY_TIMEOUT_MS = 10_000;
 
 /**
- * What happens to an alert once the `alerts` projection has durably inserted it (called after the
- * batch committed, once per new alert): published on the Redis channel every API instance listens
- * to (live SSE), and queued for the webhook of its unit when one is configured. A crash between
- * the commit and this call loses the live notice (the alert stays in GET /alerts).
+ * What happens to an alert once the `alerts` projection has durably inserted it: published on the
+ * Redis channel every API instance listens to (live SSE), and queued for the webhook of its unit
+ * when one is configured. The worker calls `deliver` from the notification outbox's sender (a
+ * `staff` row written with the alert, in the same transaction): a failure is retried and a crash
+ * between the commit and the publish loses nothing. `committed` is the old best-effort path
+ * (after-commit hook), kept for callers that run the alerts projection without the outbox.
  */
 @Injectable()
 export class AlertsOutlet {
@@ -29,30 +31,25 @@ export class AlertsOutlet {
   }
 
   async committed(alerts: AlertView[]): Promise<void> {
-    if (alerts.length === 0) return;
-    let ns: string;
     try {
-      ns = await this.namespace();
+      await this.deliver(alerts);
     } catch (err) {
       this.logger.error(`alerts not published: ${(err as Error).message}`);
-      return;
     }
-    try {
-      this.publisher ??= this.queues.connection();
-      const channel = alertsChannelName(ns);
-      for (const a of alerts) await this.publisher.publish(channel, JSON.stringify(a));
-    } catch (err) {
-      this.logger.error(`alerts not published on Redis: ${(err as Error).message}`);
-    }
-    try {
-      const hooks = new Set((await getUnitWebhooks(this.sql, [...new Set(alerts.map((a) => a.unitCode))])).map((w) => w.unitCode));
-      const jobs = alerts
-        .filter((a) => hooks.has(a.unitCode))
-        .map((a) => ({ name: 'deliver', data: { unitCode: a.unitCode, alert: a } satisfies WebhookJob, opts: { jobId: `${a.id}.${a.unitCode}` } }));
-      if (jobs.length > 0) await this.queues.queue<WebhookJob>(webhookQueueName(ns), webhookJobOptions(this.config)).addBulk(jobs);
-    } catch (err) {
-      this.logger.error(`webhook deliveries not queued: ${(err as Error).message}`);
-    }
+  }
+
+  /** Publishes the alerts and queues their webhooks (job id per alert and unit: queueing twice is harmless); throws on failure. */
+  async deliver(alerts: AlertView[]): Promise<void> {
+    if (alerts.length === 0) return;
+    const ns = await this.namespace();
+    this.publisher ??= this.queues.connection();
+    const channel = alertsChannelName(ns);
+    for (const a of alerts) await this.publisher.publish(channel, JSON.stringify(a));
+    const hooks = new Set((await getUnitWebhooks(this.sql, [...new Set(alerts.map((a) => a.unitCode))])).map((w) => w.unitCode));
+    const jobs = alerts
+      .filter((a) => hooks.has(a.unitCode))
+      .map((a) => ({ name: 'deliver', data: { unitCode: a.unitCode, alert: a } satisfies WebhookJob, opts: { jobId: `${a.id}.${a.unitCode}` } }));
+    if (jobs.length > 0) await this.queues.queue<WebhookJob>(webhookQueueName(ns), webhookJobOptions(this.config)).addBulk(jobs);
   }
 }
 

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { ConfigError, loadConfig } from './app-config';
+import { ConfigError, loadConfig, publicApiBaseUrl } from './app-config';
 
 function problemsOf(env: NodeJS.ProcessEnv, role: 'all' | 'api' | 'worker' = 'all'): string[] {
   try {
@@ -141,5 +141,38 @@ describe('loadConfig', () => {
       'DB_CONNECT_TIMEOUT_MS="0" must be a whole number from 100 to 600000',
       'DB_STATEMENT_TIMEOUT_MS="soon" must be a whole number from 0 to 86400000',
     ]);
+  });
+});
+
+describe('loadConfig: citizen notices (issue #19)', () => {
+  const problems = (env: Record<string, string>) => {
+    try {
+      loadConfig(env);
+      return [];
+    } catch (err) {
+      return (err as ConfigError).problems;
+    }
+  };
+
+  it('leaves every channel off until configured, and links to the public look-up page', () => {
+    const c = loadConfig({});
+    expect(c.notify.smtpUrl).toBeUndefined();
+    expect(c.notify.smsGatewayUrl).toBeUndefined();
+    expect(c.publicBaseUrl).toBeUndefined();
+    expect(publicApiBaseUrl(c)).toBe('http://127.0.0.1:3000/api/v1');
+    expect(publicApiBaseUrl(loadConfig({ PUBLIC_BASE_URL: 'https://dvc.example.vn/' }))).toBe('https://dvc.example.vn/api/v1');
+  });
+
+  it('names each bad notice setting', () => {
+    expect(problems({ SMTP_URL: 'smtp://127.0.0.1:25' })).toEqual(['NOTIFY_FROM must name the sender address of e-mails when SMTP_URL is set']);
+    expect(problems({ SMTP_URL: 'http://mail', NOTIFY_FROM: 'a@b.vn' })[0]).toContain('SMTP_URL');
+    expect(problems({ SMS_GATEWAY_URL: 'ftp://x' })[0]).toContain('SMS_GATEWAY_URL');
+    expect(problems({ SMS_GATEWAY_AUTH: 'no header' })).toEqual(['SMS_GATEWAY_AUTH must be one header, "Name: value"']);
+    expect(problems({ SMS_GATEWAY_BODY: '{"to":"{{to}}"' })[0]).toContain('SMS_GATEWAY_BODY is not JSON');
+    expect(problems({ SMS_GATEWAY_BODY: '{"to":"{{to}}"}' })[0]).toContain('{{text}}');
+    expect(problems({ SMS_GATEWAY_BODY: '{"to":"{{to}}","m":"{{text}}","x":"{{who}}"}' })[0]).toContain('only {{to}}');
+    expect(problems({ PUBLIC_BASE_URL: 'dvc.example.vn' })[0]).toContain('PUBLIC_BASE_URL');
+    const ok = loadConfig({ SMTP_URL: 'smtps://u:p@mail.example.vn', NOTIFY_FROM: 'Một cửa <motcua@example.vn>', SMS_GATEWAY_AUTH: 'Authorization: Bearer x' });
+    expect(ok.notify).toMatchObject({ smtpUrl: 'smtps://u:p@mail.example.vn', smsGatewayAuth: { name: 'Authorization', value: 'Bearer x' } });
   });
 });

@@ -81,6 +81,68 @@ export interface AppConfig {
   publicBaseUrl: string | undefined;
   /** Public status look-ups per minute per client address (PUBLIC_LOOKUP_PER_MINUTE; 0 = no limit). */
   publicLookupPerMinute: number;
+  /** Citizen notices (issue #19). Each channel is off until configured. */
+  notify: NotifyConfig;
+}
+
+export interface NotifyConfig {
+  /** SMTP_URL (smtp://user:pass@host:587 — STARTTLS when offered — or smtps://host:465); unset: no e-mail. */
+  smtpUrl: string | undefined;
+  /** NOTIFY_FROM: the sender address of e-mails (required with SMTP_URL). */
+  from: string | undefined;
+  /** SMTP_REQUIRE_TLS: refuse to send over smtp:// without STARTTLS. */
+  smtpRequireTls: boolean;
+  /** SMTP_TLS_REJECT_UNAUTHORIZED: verify the SMTP server's certificate (default true). */
+  smtpTlsRejectUnauthorized: boolean;
+  /** SMS_GATEWAY_URL: the HTTP(S) endpoint a JSON POST is sent to; unset: no SMS. */
+  smsGatewayUrl: string | undefined;
+  /** SMS_GATEWAY_AUTH: one header sent with every SMS request, `Name: value` (e.g. `Authorization: Bearer …`). */
+  smsGatewayAuth: { name: string; value: string } | undefined;
+  /** SMS_GATEWAY_BODY: the JSON body, with `{{to}}`, `{{text}}` and `{{id}}` placeholders inside strings. */
+  smsGatewayBody: string;
+  /** NOTIFY_ATTEMPTS / NOTIFY_BACKOFF_MS: attempts per message before the dead letter, first retry delay (doubling). */
+  attempts: number;
+  backoffMs: number;
+  /** NOTIFY_POLL_MS: how often the sender looks for due rows when nothing woke it. */
+  pollMs: number;
+  /** HEALTH_MAX_OUTBOX_AGE_SECONDS: readiness is down when a due message has waited longer. */
+  healthMaxOutboxAgeSeconds: number;
+}
+
+/**
+ * The public API address citizens' links start with: `<PUBLIC_BASE_URL>/api/v1`, or, unset, the
+ * service's own `http://<HOST>:<PORT>/api/v1` (a worker has no request to take the address from).
+ */
+export function publicApiBaseUrl(c: Pick<AppConfig, 'publicBaseUrl' | 'host' | 'port'>): string {
+  return `${c.publicBaseUrl ?? `http://${c.host}:${c.port || 3000}`}/api/v1`;
+}
+
+export const DEFAULT_SMS_GATEWAY_BODY = '{"to":"{{to}}","message":"{{text}}","requestId":"{{id}}"}';
+
+/** The SMS body template filled with sample values must be a JSON object. */
+export function smsBodyProblem(template: string): string | undefined {
+  try {
+    const filled = template.replace(/\{\{(to|text|id)\}\}/g, 'x');
+    if (/\{\{/.test(filled)) return 'only {{to}}, {{text}} and {{id}} may be used';
+    const v: unknown = JSON.parse(filled);
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'must be a JSON object';
+    if (!template.includes('{{to}}') || !template.includes('{{text}}')) return 'must contain {{to}} and {{text}}';
+    return undefined;
+  } catch (err) {
+    return `is not JSON: ${(err as Error).message}`;
+  }
+}
+
+function httpUrl(name: string, raw: string | undefined, problems: string[], protocols = ['http:', 'https:']): string | undefined {
+  const v = raw?.trim() || undefined;
+  if (v === undefined) return undefined;
+  try {
+    if (protocols.includes(new URL(v).protocol)) return v;
+  } catch {
+    /* not a URL */
+  }
+  problems.push(`${name} "${redact(v)}" must be a ${protocols.map((p) => p + '//').join(' or ')} URL`);
+  return undefined;
 }
 
 export class ConfigError extends Error {
@@ -222,6 +284,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: 'all' | '
   }
   const logLevel = (env.LOG_LEVEL?.trim() || 'info') as AppConfig['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL="${env.LOG_LEVEL}" must be one of ${LOG_LEVELS.join(', ')}`);
+  const host = env.HOST?.trim() || '127.0.0.1';
+  const smtpUrl = httpUrl('SMTP_URL', env.SMTP_URL, problems, ['smtp:', 'smtps:']);
+  const notifyFrom = env.NOTIFY_FROM?.trim() || undefined;
+  if (smtpUrl && !notifyFrom) problems.push('NOTIFY_FROM must name the sender address of e-mails when SMTP_URL is set');
+  if (notifyFrom && !/^([^<>]*<)?[^\s@<>]+@[^\s@<>]+>?$/.test(notifyFrom))
+    problems.push(`NOTIFY_FROM="${notifyFrom}" must be an e-mail address ("Name <a@b.vn>" or "a@b.vn")`);
+  const smsGatewayUrl = httpUrl('SMS_GATEWAY_URL', env.SMS_GATEWAY_URL, problems);
+  let smsGatewayAuth: NotifyConfig['smsGatewayAuth'];
+  if (env.SMS_GATEWAY_AUTH?.trim()) {
+    const m = /^([A-Za-z0-9-]+):\s*(.+)$/.exec(env.SMS_GATEWAY_AUTH.trim());
+    if (m) smsGatewayAuth = { name: m[1], value: m[2] };
+    else problems.push('SMS_GATEWAY_AUTH must be one header, "Name: value"');
+  }
+  const smsGatewayBody = env.SMS_GATEWAY_BODY?.trim() || DEFAULT_SMS_GATEWAY_BODY;
+  const bodyProblem = smsBodyProblem(smsGatewayBody);
+  if (bodyProblem) problems.push(`SMS_GATEWAY_BODY ${bodyProblem}`);
+  const notify: NotifyConfig = {
+    smtpUrl,
+    from: notifyFrom,
+    smtpRequireTls: bool('SMTP_REQUIRE_TLS', env.SMTP_REQUIRE_TLS, false, problems),
+    smtpTlsRejectUnauthorized: bool('SMTP_TLS_REJECT_UNAUTHORIZED', env.SMTP_TLS_REJECT_UNAUTHORIZED, true, problems),
+    smsGatewayUrl,
+    smsGatewayAuth,
+    smsGatewayBody,
+    attempts: int('NOTIFY_ATTEMPTS', env.NOTIFY_ATTEMPTS, 8, 1, 100, problems),
+    backoffMs: int('NOTIFY_BACKOFF_MS', env.NOTIFY_BACKOFF_MS, 5_000, 1, 3_600_000, problems),
+    pollMs: int('NOTIFY_POLL_MS', env.NOTIFY_POLL_MS, 1_000, 10, 600_000, problems),
+    healthMaxOutboxAgeSeconds: int('HEALTH_MAX_OUTBOX_AGE_SECONDS', env.HEALTH_MAX_OUTBOX_AGE_SECONDS, 900, 1, 31_536_000, problems),
+  };
   const config: AppConfig = {
     eventStoreUrl,
     eventStore,
@@ -229,7 +320,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: 'all' | '
     redisUrl,
     redisUrlSet: Boolean(env.REDIS_URL?.trim()),
     localRedis,
-    host: env.HOST?.trim() || '127.0.0.1',
+    host,
     port,
     runWorker,
     runApi: role !== 'worker',
@@ -261,6 +352,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: 'all' | '
     earliestBusinessDate,
     ruleSetSwitches,
     publicBaseUrl,
+    notify,
     publicLookupPerMinute: int('PUBLIC_LOOKUP_PER_MINUTE', env.PUBLIC_LOOKUP_PER_MINUTE, 30, 0, 1_000_000, problems),
   };
   if (problems.length) throw new ConfigError(problems);

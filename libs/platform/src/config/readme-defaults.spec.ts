@@ -67,6 +67,18 @@ const CODE_DEFAULTS: Record<string, (c: AppConfig) => string> = {
   EARLIEST_BUSINESS_DATE: (c) => c.earliestBusinessDate,
   RULES_2025_FROM: (c) => c.ruleSetSwitches.rules2025From,
   TT03_2025_FORMS_FROM: (c) => c.ruleSetSwitches.tt03FormsFrom,
+  PUBLIC_BASE_URL: (c) => none(c.publicBaseUrl),
+  SMTP_URL: (c) => none(c.notify.smtpUrl),
+  NOTIFY_FROM: (c) => none(c.notify.from),
+  SMTP_REQUIRE_TLS: (c) => String(c.notify.smtpRequireTls),
+  SMTP_TLS_REJECT_UNAUTHORIZED: (c) => String(c.notify.smtpTlsRejectUnauthorized),
+  SMS_GATEWAY_URL: (c) => none(c.notify.smsGatewayUrl),
+  SMS_GATEWAY_AUTH: (c) => none(c.notify.smsGatewayAuth),
+  SMS_GATEWAY_BODY: (c) => c.notify.smsGatewayBody,
+  NOTIFY_ATTEMPTS: (c) => String(c.notify.attempts),
+  NOTIFY_BACKOFF_MS: (c) => String(c.notify.backoffMs),
+  NOTIFY_POLL_MS: (c) => String(c.notify.pollMs),
+  HEALTH_MAX_OUTBOX_AGE_SECONDS: (c) => String(c.notify.healthMaxOutboxAgeSeconds),
 };
 
 describe("the README's configuration table", () => {

@@ -4,7 +4,7 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs
 import { EventStore } from '@motcua/event-store';
 import { Public } from '../auth/decorators';
 import { AppConfig } from '../config/app-config';
-import { projectionStatusOf, timersStatusOf } from '../metrics/metrics.module';
+import { notifyStatusOf, projectionStatusOf, timersStatusOf } from '../metrics/metrics.module';
 import { Queues } from '../queues/queues';
 import { APP_CONFIG, EVENT_STORE } from '../tokens';
 
@@ -128,7 +128,28 @@ export class HealthController {
       },
       () => this.projections(),
       () => this.timers(),
+      () => this.notifications(),
     ]);
+  }
+
+  /**
+   * The notification outbox (where the sender runs in this process): down when a due message has
+   * waited longer than HEALTH_MAX_OUTBOX_AGE_SECONDS (a stuck sender, a channel failing for long).
+   */
+  private async notifications() {
+    const i = this.indicators.check('notifications');
+    const maxAgeSeconds = this.config.notify.healthMaxOutboxAgeSeconds;
+    const source = notifyStatusOf(this.moduleRef);
+    if (!source) return i.up({ inProcess: false, maxAgeSeconds });
+    try {
+      const s = await withTimeout(source.status(), this.config.healthProbeTimeoutMs, 'notification outbox');
+      const data = { inProcess: true, maxAgeSeconds, pending: s.pending, oldestDueSeconds: Math.round(s.oldestDueSeconds), failed: s.failed };
+      return s.oldestDueSeconds > maxAgeSeconds
+        ? i.down({ ...data, message: `outbox stuck: a message has waited ${Math.round(s.oldestDueSeconds)} s` })
+        : i.up(data);
+    } catch (err) {
+      return i.down({ inProcess: true, maxAgeSeconds, message: (err as Error).message });
+    }
   }
 
   private async projections() {

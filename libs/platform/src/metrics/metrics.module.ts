@@ -1,7 +1,7 @@
 import { Global, Inject, Module, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { PROJECTION_STATUS, TIMERS_STATUS } from '../tokens';
-import { Metrics, ProjectionStatusSource, TimersStatusSource } from './metrics';
+import { NOTIFY_STATUS, PROJECTION_STATUS, TIMERS_STATUS } from '../tokens';
+import { Metrics, NotifyStatusSource, ProjectionStatusSource, TimersStatusSource } from './metrics';
 import { MetricsController } from './metrics.controller';
 
 /** Resolves the projection runner's status when the worker runs in this process (else undefined). */
@@ -17,6 +17,15 @@ export function projectionStatusOf(moduleRef: ModuleRef): ProjectionStatusSource
 export function timersStatusOf(moduleRef: ModuleRef): TimersStatusSource | undefined {
   try {
     return moduleRef.get<TimersStatusSource>(TIMERS_STATUS, { strict: false });
+  } catch {
+    return undefined;
+  }
+}
+
+/** Resolves the notification sender's status when it runs in this process (else undefined). */
+export function notifyStatusOf(moduleRef: ModuleRef): NotifyStatusSource | undefined {
+  try {
+    return moduleRef.get<NotifyStatusSource>(NOTIFY_STATUS, { strict: false });
   } catch {
     return undefined;
   }

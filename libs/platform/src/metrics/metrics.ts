@@ -22,6 +22,16 @@ export interface TimersStatusSource {
   status(): Promise<TimersLag>;
 }
 
+/** What the notification sender reports (health): rows waiting, the age of the oldest due one, dead letters. */
+export interface NotifyBacklog {
+  pending: number;
+  oldestDueSeconds: number;
+  failed: number;
+}
+export interface NotifyStatusSource {
+  status(): Promise<NotifyBacklog>;
+}
+
 /** Seconds buckets of request durations (5 ms … 10 s). */
 const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /** Seconds buckets of timer lateness (alert raised minus the timer's fire time): 10 ms … 1 h. */
@@ -52,6 +62,7 @@ export class Metrics {
   readonly timersLagEvents: Gauge;
   readonly timersLagSeconds: Gauge;
   readonly timersPoisoned: Gauge;
+  readonly notifications: Counter<'channel' | 'outcome'>;
   /** Resolved at scrape time (the projection runner lives in the worker module, when it runs here). */
   projectionSource: () => ProjectionStatusSource | undefined = () => undefined;
   /** Likewise the deadline timers' scheduling subscription. */
@@ -148,6 +159,12 @@ export class Metrics {
     this.timersPoisoned = new Gauge({
       name: 'motcua_timers_poisoned_dossiers',
       help: 'Dossiers recorded in timer_poison (their timers cannot be computed)',
+      registers,
+    });
+    this.notifications = new Counter({
+      name: 'motcua_notifications_total',
+      help: 'Notification outbox attempts by channel (email, sms, staff) and outcome: sent, retry (failed, tried again later), dead-letter (failed its last attempt), failed (every failed attempt)',
+      labelNames: ['channel', 'outcome'],
       registers,
     });
   }

@@ -38,6 +38,13 @@ RETURNING id`;
 export interface AlertsProjectionOptions {
   /** The alerts the batch inserted (new ones only, in event order), after it committed. */
   onCommitted?: (alerts: AlertView[]) => Promise<void> | void;
+  /**
+   * Hand the alerts the batch inserted to the notification outbox instead (one `staff` row per
+   * alert, `<alertId>.staff`, in the batch's transaction): the sender publishes them (SSE, webhook
+   * queue) and a crash between the commit and the publish loses nothing. `onQueued` runs after
+   * such a batch committed (wakes the sender).
+   */
+  staffOutbox?: { onQueued?: () => void };
 }
 
 export function alertsProjection(options: AlertsProjectionOptions = {}): Projection {
@@ -88,7 +95,17 @@ export function alertsProjection(options: AlertsProjectionOptions = {}): Project
         }
       }
       await flush();
-      const { onCommitted } = options;
+      const { onCommitted, staffOutbox } = options;
+      if (staffOutbox && inserted.length > 0) {
+        await tx.query(
+          `INSERT INTO notification_outbox (id, audience, dossier_id, unit_code, notice, channel)
+           SELECT a.id || '.staff', 'staff', a.dossier_id, a.unit_code, a.id, 'staff' FROM alerts a WHERE a.id = ANY($1::text[]) ORDER BY a.seq
+           ON CONFLICT (id) DO NOTHING`,
+          [inserted],
+        );
+        const wake = staffOutbox.onQueued;
+        if (!onCommitted) return wake ? () => wake() : undefined;
+      }
       if (!onCommitted || inserted.length === 0) return;
       const { rows: fresh } = await tx.query(`SELECT ${ALERT_SELECT} FROM ${ALERT_FROM} WHERE a.id = ANY($1::text[]) ORDER BY a.seq`, [inserted]);
       const alerts = fresh.map(alertFromRow);

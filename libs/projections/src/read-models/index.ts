@@ -9,3 +9,5 @@ export * from './unit-webhooks';
 export * from './read-models';
 export * from './cursor';
 export * from './dossier-search';
+export * from './notification-model';
+export * from './notifications.projection';

@@ -1,0 +1,156 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
+import { NOTICE_KINDS, renderNotice, type NoticeChannel, type NoticeKind, type NoticeValues, type TemplateOverrides } from '@motcua/domain';
+import { APP_CONFIG, AppConfig, Metrics, SQL_DRIVER } from '@motcua/platform';
+import { claimOutboxRows, getAlert, getUnitNotificationSettings, markOutboxFailed, markOutboxSent, outboxBacklog, OutboxRow } from '@motcua/projections';
+import { SqlDriver } from '@motcua/sql';
+import { AlertsOutlet } from '../alerts/alerts-outlet';
+import { configuredChannels, NotificationChannel } from './channels';
+
+const BATCH = 20;
+/** A claimed row is the sender's for this long (longer than a channel's own 15 s timeout); a killed sender's rows come back after it. */
+export const CLAIM_HOLD_MS = 20_000;
+
+/** A failure no retry can cure (a template that does not render): straight to the dead letter. */
+class PermanentFailure extends Error {}
+
+/**
+ * Works through `notification_outbox` (the table is the queue: see docs/architecture.md "Telling
+ * the citizen"): claims due rows (SKIP LOCKED, so several workers share it), sends each on its
+ * channel, marks it sent, or schedules a retry with exponential backoff (`NOTIFY_BACKOFF_MS`,
+ * doubling) until `NOTIFY_ATTEMPTS`, then leaves it failed (the dead letter). `staff` rows publish
+ * a new alert (SSE over Redis, webhook queue). Woken by the projections after a commit, and polls
+ * every `NOTIFY_POLL_MS`. Logs name the row, channel and notice, never the address.
+ */
+@Injectable()
+export class NotificationSender implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Notifications');
+  private readonly channels = new Map<NoticeChannel, NotificationChannel>();
+  private stopped = true;
+  private running: Promise<void> | undefined;
+  private wakeUp: (() => void) | undefined;
+  private woken = false;
+
+  constructor(
+    @Inject(SQL_DRIVER) private readonly sql: SqlDriver,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(AlertsOutlet) private readonly outlet: AlertsOutlet,
+    @Optional() @Inject(Metrics) private readonly metrics?: Metrics,
+  ) {
+    for (const c of configuredChannels(config.notify)) this.channels.set(c.name, c);
+  }
+
+  /** The citizen channels configured here (the projection queues rows for these only). */
+  enabledChannels(): NoticeChannel[] {
+    return [...this.channels.keys()];
+  }
+
+  onApplicationBootstrap(): void {
+    this.stopped = false;
+    this.logger.log(`notification sender started (channels: ${this.enabledChannels().join(', ') || 'none configured'})`);
+    this.running = this.loop();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    this.wake();
+    await this.running;
+    for (const c of this.channels.values()) await c.close?.();
+  }
+
+  /** For readiness (NOTIFY_STATUS): rows waiting, the oldest due one's age, dead letters. */
+  status() {
+    return outboxBacklog(this.sql);
+  }
+
+  /** Look at the outbox now (new rows were committed). */
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      let full = false;
+      try {
+        this.woken = false;
+        full = (await this.tick()) === BATCH;
+      } catch (err) {
+        this.logger.warn(`notification outbox not read: ${(err as Error).message}`);
+      }
+      if (this.stopped) break;
+      if (full || this.woken) continue;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, this.config.notify.pollMs);
+        this.wakeUp = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+      this.wakeUp = undefined;
+    }
+  }
+
+  /** One round: claim due rows, send them; returns how many were claimed. */
+  async tick(): Promise<number> {
+    const rows = await claimOutboxRows(this.sql, BATCH, CLAIM_HOLD_MS);
+    const overrides = new Map<string, Promise<TemplateOverrides>>();
+    const templatesOf = (unit: string) => {
+      let p = overrides.get(unit);
+      if (!p) overrides.set(unit, (p = getUnitNotificationSettings(this.sql, unit).then((s) => s?.templates ?? {})));
+      return p;
+    };
+    await Promise.all(rows.map((r) => this.process(r, templatesOf)));
+    return rows.length;
+  }
+
+  private async process(row: OutboxRow, templatesOf: (unit: string) => Promise<TemplateOverrides>): Promise<void> {
+    try {
+      await this.send(row, templatesOf);
+    } catch (err) {
+      const message = (err as Error).message;
+      this.metrics?.notifications.inc({ channel: row.channel, outcome: 'failed' });
+      const last = err instanceof PermanentFailure || row.attempts >= this.config.notify.attempts;
+      const retryIn = last ? undefined : this.config.notify.backoffMs * 2 ** (row.attempts - 1);
+      try {
+        await markOutboxFailed(this.sql, row.id, message, retryIn);
+      } catch (e) {
+        this.logger.warn(`notification ${row.id}: outcome not recorded (${(e as Error).message}); retried when its claim expires`);
+        return;
+      }
+      if (last) {
+        this.metrics?.notifications.inc({ channel: row.channel, outcome: 'dead-letter' });
+        this.logger.error(`notification ${row.id} (${row.channel}, ${row.notice}) failed for good after ${row.attempts} attempt(s): ${message}`);
+      } else {
+        this.metrics?.notifications.inc({ channel: row.channel, outcome: 'retry' });
+        this.logger.warn(`notification ${row.id} (${row.channel}) attempt ${row.attempts} failed, retry in ${retryIn} ms: ${message}`);
+      }
+      return;
+    }
+    this.metrics?.notifications.inc({ channel: row.channel, outcome: 'sent' });
+    try {
+      await markOutboxSent(this.sql, row.id);
+    } catch (err) {
+      // sent but not recorded: it will be sent again when the claim expires (at least once)
+      this.logger.warn(`notification ${row.id} sent but not recorded: ${(err as Error).message}`);
+    }
+  }
+
+  private async send(row: OutboxRow, templatesOf: (unit: string) => Promise<TemplateOverrides>): Promise<void> {
+    if (row.channel === 'staff') {
+      const alert = await getAlert(this.sql, row.notice);
+      if (!alert) throw new PermanentFailure(`alert ${row.notice} not found`);
+      await this.outlet.deliver([alert]);
+      return;
+    }
+    const channel = this.channels.get(row.channel);
+    if (!channel) throw new Error(`the ${row.channel} channel is not configured`);
+    if (!(NOTICE_KINDS as readonly string[]).includes(row.notice)) throw new PermanentFailure(`unknown notice ${row.notice}`);
+    let message: { subject?: string; text: string };
+    try {
+      message = renderNotice(row.notice as NoticeKind, row.channel, row.payload as NoticeValues, row.unitCode ? await templatesOf(row.unitCode) : {});
+    } catch (err) {
+      throw new PermanentFailure(`the unit's template does not render: ${(err as Error).message}`);
+    }
+    await channel.send({ id: row.id, to: row.recipient ?? '', ...message });
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * The notification outbox on the embedded store (PGlite, one connection, the worker in process):
+ * a reception gives one e-mail and one SMS, and the log shows them sent.
+ */
+import { randomUUID } from 'node:crypto';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { loadConfig, mintToken } from '@motcua/platform';
+import { createApp } from '../../../apps/api/src/create-app';
+import { TEST_JWT_SECRET } from '../../support/api-harness';
+import { startGateway, startSmtp, TestGateway, TestSmtp, waitFor } from './support';
+
+const PROVINCE = 'NP.00.00.H29';
+const WARD = 'NP.27.01.H29';
+const PROC = '1.NP001';
+
+describe('citizen notifications on the embedded store (PGlite)', () => {
+  let smtp: TestSmtp;
+  let gw: TestGateway;
+  let app: NestFastifyApplication;
+  let admin: string;
+  const call = async (method: string, url: string, body?: unknown) => {
+    const res = await app.inject({
+      method: method as never,
+      url: `/api/v1${url}`,
+      headers: { authorization: `Bearer ${admin}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      payload: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+    return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
+  };
+
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    gw = await startGateway();
+    const config = loadConfig(
+      {
+        EVENT_STORE_URL: 'pglite://memory',
+        JWT_SECRET: TEST_JWT_SECRET,
+        LOG_LEVEL: 'silent',
+        RATE_LIMIT_PER_MINUTE: '0',
+        SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+        NOTIFY_FROM: 'motcua@example.vn',
+        SMS_GATEWAY_URL: gw.url,
+        NOTIFY_POLL_MS: '100',
+      },
+      'api',
+    );
+    app = await createApp({ ...config, runWorker: true });
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+    admin = await mintToken({ sub: 'admin-p', roles: ['admin', 'clerk'] as never, units: [PROVINCE] }, TEST_JWT_SECRET);
+    expect((await call('PUT', `/units/${PROVINCE}`, { name: 'Tỉnh', level: 'province' })).status).toBeLessThan(300);
+    expect((await call('PUT', `/units/${WARD}`, { name: 'Xã', level: 'commune', parentCode: PROVINCE })).status).toBeLessThan(300);
+    expect(
+      (await call('PUT', `/procedures/${PROC}`, { name: 'Thủ tục', field: 'Hộ tịch', processingTime: { amount: 3, unit: 'working_day' } })).status,
+    ).toBeLessThan(300);
+  }, 120_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await gw?.close();
+    await smtp?.close();
+  }, 60_000);
+
+  it('a reception gives one e-mail and one SMS', async () => {
+    const id = randomUUID();
+    const r = await call('POST', '/dossiers', {
+      id,
+      unitCode: WARD,
+      procedureCode: PROC,
+      channel: 'direct',
+      applicant: { name: 'Lê Văn C', email: 'c@example.vn', phone: '0909111222' },
+    });
+    expect(r.status).toBe(201);
+    await waitFor('both sent', async () => {
+      const l = await call('GET', `/dossiers/${id}/notifications`);
+      return l.body.items.length === 2 && l.body.items.every((x: { status: string }) => x.status === 'sent');
+    });
+    expect(smtp.mails).toHaveLength(1);
+    expect(smtp.mails[0].subject).toContain(r.body.code);
+    expect(gw.delivered()).toHaveLength(1);
+  }, 60_000);
+});
