@@ -62,6 +62,14 @@ export interface DossierFacts {
   status: DossierStatus;
   version: number;
   clock: ClockEntry[];
+  /** The competent unit at reception (issue #16): whose report the dossier counts in (`perspective=competent`); `unitCode` received it. */
+  competentUnitCode: string;
+  /** The competent unit now (its successor after a merge): work lists and scope. */
+  currentUnitCode: string;
+  /** Liên thông hand-offs, in order: id, business time out, business time back (null while open). */
+  transferIds?: string[];
+  transferOutAt?: string[];
+  transferBackAt?: (string | null)[];
 }
 
 /** The apology cut-off of a dossier's due time (working days and office hours of its unit). */
@@ -108,6 +116,8 @@ export function applyToFacts(
       status: 'received',
       version,
       clock: [{ version, at: d.receivedAt, dueAt: d.dueAt, stopped: false }],
+      competentUnitCode: d.competentUnitCode ?? d.unitCode,
+      currentUnitCode: d.competentUnitCode ?? d.unitCode,
     };
   }
   if (!facts) return undefined;
@@ -157,6 +167,23 @@ export function applyToFacts(
     case 'DossierOverdue':
     case 'DeadlineAlertWithdrawn':
       // deadline alerts: only the version moves
+      break;
+    case 'DossierTransferred':
+      f.transferIds = [...(f.transferIds ?? []), event.data.transferId];
+      f.transferOutAt = [...(f.transferOutAt ?? []), event.data.transferredAt];
+      f.transferBackAt = [...(f.transferBackAt ?? []), null];
+      break;
+    case 'TransferReturned': {
+      const i = f.transferIds?.indexOf(event.data.transferId) ?? -1;
+      if (i >= 0 && f.transferBackAt && f.transferBackAt[i] === null) {
+        f.transferBackAt = f.transferBackAt.slice();
+        f.transferBackAt[i] = event.data.returnedAt;
+      }
+      break;
+    }
+    case 'DossierPassedToSuccessor':
+      // the report keeps counting it for the unit it was received for (its successor's report includes its predecessors)
+      f.currentUnitCode = event.data.toUnitCode;
       break;
     default:
       return assertNever(event);

@@ -27,6 +27,8 @@ export type ReceiveDossier = DomainCommand<
     /** Legal due time computed from `occurredAt` by the application. */
     dueAt: Date;
     calendarVersion: string;
+    /** The competent unit (issue #16); absent or equal to `unitCode`: the receiving unit resolves. */
+    competentUnitCode?: string;
   }
 >;
 
@@ -60,6 +62,29 @@ export type RateSatisfaction = DomainCommand<'RateSatisfaction', { rating: Ratin
  */
 export type RaiseDeadlineAlert = DomainCommand<'RaiseDeadlineAlert', { kind: AlertKind; dueAt: Date }>;
 
+/** Liên thông: hand the dossier to another agency; its due time comes computed from the application. */
+export type TransferDossier = DomainCommand<
+  'TransferDossier',
+  {
+    transferId: string;
+    toUnitCode: string;
+    task: string;
+    processingTime?: ProcessingTime;
+    dueAt: Date;
+    calendarVersion: string;
+    timeZone: string;
+  }
+>;
+
+/** The agency returns its part; `timingMode`: the agency's timing policy now (day: by date only). */
+export type ReturnTransfer = DomainCommand<
+  'ReturnTransfer',
+  { transferId: string; outcome: 'done' | 'refused'; note?: string; timingMode?: 'exact' | 'day' }
+>;
+
+/** Reorganisation: the competent unit `fromUnitCode` closed; its successor takes the dossier (no-op if done). */
+export type PassToSuccessor = DomainCommand<'PassToSuccessor', { fromUnitCode: string; toUnitCode: string; effectiveDate: string }>;
+
 export type DossierCommand =
   | ReceiveDossier
   | AssignDossier
@@ -69,6 +94,9 @@ export type DossierCommand =
   | ResolveDossier
   | WithdrawDossier
   | RateSatisfaction
-  | RaiseDeadlineAlert;
+  | RaiseDeadlineAlert
+  | TransferDossier
+  | ReturnTransfer
+  | PassToSuccessor;
 
 export type DossierCommandType = DossierCommand['type'];

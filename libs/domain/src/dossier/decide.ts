@@ -18,6 +18,7 @@ import { rateSatisfaction } from './handlers/rate-satisfaction';
 import { receiveDossier } from './handlers/receive-dossier';
 import { receiveSupplement, requestSupplement } from './handlers/supplement';
 import type { DossierState } from './state';
+import { passToSuccessor, returnTransfer, transferDossier } from './handlers/transfer';
 
 export function decide(command: DossierCommand, state: DossierState, now: Date): DossierEvent[] {
   requireValidNow(now);
@@ -40,6 +41,12 @@ export function decide(command: DossierCommand, state: DossierState, now: Date):
       return rateSatisfaction(command, state, now);
     case 'RaiseDeadlineAlert':
       return raiseDeadlineAlert(command, state, now);
+    case 'TransferDossier':
+      return transferDossier(command, state, now);
+    case 'ReturnTransfer':
+      return returnTransfer(command, state, now);
+    case 'PassToSuccessor':
+      return passToSuccessor(command, state, now);
     default:
       return assertNever(command);
   }

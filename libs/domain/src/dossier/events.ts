@@ -3,7 +3,7 @@
  * (`Date.toISOString()`). Events are never edited; a new shape gets a new schema version
  * and an upcaster, so every type exports its current `schemaVersion`.
  */
-import type { AlertKind, Channel, OnlineLevel, Outcome, ProcessingTime, Rating } from '../shared/types';
+import type { AlertKind, Channel, OnlineLevel, Outcome, ProcessingTime, Rating, TimingClass } from '../shared/types';
 import { assertNever } from './assert-never';
 
 /** An ISO-8601 instant as produced by `Date.prototype.toISOString()`. */
@@ -41,6 +41,11 @@ export type DossierReceived = DomainEvent<
     /** Legal due time, computed by the application at reception and frozen here. */
     dueAt: IsoInstant;
     calendarVersion: string;
+    /**
+     * The unit that resolves the dossier and in whose report it counts (issue #16); `unitCode` is
+     * the receiving centre (its code starts the dossier code). Absent (older events): the same unit.
+     */
+    competentUnitCode?: string;
   }
 >;
 
@@ -129,6 +134,48 @@ export type DeadlineAlertWithdrawn = DomainEvent<
   }
 >;
 
+/**
+ * Liên thông (Nghị định 61/2018 Art. 19.6–19.7): the dossier goes to another agency for a task with
+ * its own due time, computed by the application in that agency's calendar and office hours and
+ * frozen here. Several transfers may be open at once.
+ */
+export type DossierTransferred = DomainEvent<
+  'DossierTransferred',
+  {
+    transferId: string;
+    toUnitCode: string;
+    task: string;
+    /** The agency's own processing time, when the due time was computed from one. */
+    processingTime?: ProcessingTime;
+    dueAt: IsoInstant;
+    calendarVersion: string;
+    /** The receiving agency's zone (its timing is judged there). */
+    timeZone: string;
+    transferredAt: IsoInstant;
+  }
+>;
+
+/** The agency hands the dossier back; `timing` is judged against that transfer's due time. */
+export type TransferReturned = DomainEvent<
+  'TransferReturned',
+  {
+    transferId: string;
+    outcome: 'done' | 'refused';
+    note?: string;
+    returnedAt: IsoInstant;
+    timing: TimingClass;
+  }
+>;
+
+/**
+ * Reorganisation (2025): the competent unit was closed and the dossier passes to its successor
+ * (one event per open dossier; the code does not change).
+ */
+export type DossierPassedToSuccessor = DomainEvent<
+  'DossierPassedToSuccessor',
+  { fromUnitCode: string; toUnitCode: string; effectiveDate: string; passedAt: IsoInstant }
+>;
+
 export type DossierEvent =
   | DossierReceived
   | DossierAssigned
@@ -139,7 +186,10 @@ export type DossierEvent =
   | DossierWithdrawn
   | SatisfactionRated
   | DeadlineAlertEvent
-  | DeadlineAlertWithdrawn;
+  | DeadlineAlertWithdrawn
+  | DossierTransferred
+  | TransferReturned
+  | DossierPassedToSuccessor;
 
 export type DossierEventType = DossierEvent['type'];
 
@@ -156,6 +206,9 @@ export const DOSSIER_EVENT_TYPES = [
   'ApologyCutoffReached',
   'DossierOverdue',
   'DeadlineAlertWithdrawn',
+  'DossierTransferred',
+  'TransferReturned',
+  'DossierPassedToSuccessor',
 ] as const satisfies readonly DossierEventType[];
 
 // Compile-time proof that the list above names every member of the union.
@@ -180,6 +233,9 @@ export const DeadlineWarningRaisedSchemaVersion = 1;
 export const ApologyCutoffReachedSchemaVersion = 1;
 export const DossierOverdueSchemaVersion = 1;
 export const DeadlineAlertWithdrawnSchemaVersion = 1;
+export const DossierTransferredSchemaVersion = 1;
+export const TransferReturnedSchemaVersion = 1;
+export const DossierPassedToSuccessorSchemaVersion = 1;
 
 export const DOSSIER_EVENT_SCHEMA_VERSIONS: Readonly<Record<DossierEventType, number>> = {
   DossierReceived: DossierReceivedSchemaVersion,
@@ -194,6 +250,9 @@ export const DOSSIER_EVENT_SCHEMA_VERSIONS: Readonly<Record<DossierEventType, nu
   ApologyCutoffReached: ApologyCutoffReachedSchemaVersion,
   DossierOverdue: DossierOverdueSchemaVersion,
   DeadlineAlertWithdrawn: DeadlineAlertWithdrawnSchemaVersion,
+  DossierTransferred: DossierTransferredSchemaVersion,
+  TransferReturned: TransferReturnedSchemaVersion,
+  DossierPassedToSuccessor: DossierPassedToSuccessorSchemaVersion,
 };
 
 /** Which alert event records which alert kind. */
@@ -242,6 +301,12 @@ export function eventOccurredAt(event: DossierEvent): IsoInstant {
       return event.data.raisedAt;
     case 'DeadlineAlertWithdrawn':
       return event.data.withdrawnAt;
+    case 'DossierTransferred':
+      return event.data.transferredAt;
+    case 'TransferReturned':
+      return event.data.returnedAt;
+    case 'DossierPassedToSuccessor':
+      return event.data.passedAt;
     default:
       return assertNever(event);
   }

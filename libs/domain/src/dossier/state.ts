@@ -2,7 +2,7 @@
  * Dossier state: everything `GET /dossiers/{id}` needs, derived only from events.
  * Plain data (ISO strings, no Dates) so it can be snapshotted and serialised as is.
  */
-import type { AlertKind, Channel, DossierStatus, OnlineLevel, Outcome, ProcessingTime, Rating } from '../shared/types';
+import type { AlertKind, Channel, DossierStatus, OnlineLevel, Outcome, ProcessingTime, Rating, TimingClass } from '../shared/types';
 import type { Applicant, IsoInstant } from './events';
 
 /** One supplement round: the request (clock stops) and, once it arrives, the receipt (clock restarts). */
@@ -31,6 +31,22 @@ export interface RaisedAlert {
   raisedAt: IsoInstant;
   /** Set when the alert was withdrawn (DeadlineAlertWithdrawn). */
   withdrawnAt?: IsoInstant;
+}
+
+/** One liên thông hand-off (issue #16): open until the agency returns it. */
+export interface TransferRecord {
+  transferId: string;
+  toUnitCode: string;
+  task: string;
+  processingTime?: ProcessingTime;
+  dueAt: IsoInstant;
+  calendarVersion: string;
+  timeZone: string;
+  transferredAt: IsoInstant;
+  returnedAt?: IsoInstant;
+  outcome?: 'done' | 'refused';
+  note?: string;
+  timing?: TimingClass;
 }
 
 export type OpenDossierStatus = Extract<DossierStatus, 'received' | 'assigned' | 'awaiting-supplement'>;
@@ -90,6 +106,10 @@ interface DossierFields {
   readonly lastStepOccurredAt: IsoInstant;
   /** Number of events applied (= stream version, 1-based). */
   readonly version: number;
+  /** The unit that resolves the dossier now (reception's competent unit, or its successor after a merge); `unitCode` received it. */
+  readonly competentUnitCode: string;
+  /** Liên thông hand-offs, in order. */
+  readonly transfers: readonly TransferRecord[];
 }
 
 export interface OpenDossier extends DossierFields {

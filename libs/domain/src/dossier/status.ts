@@ -39,6 +39,10 @@ export function statusAfter(status: DossierStatus | 'none', event: DossierEvent,
     case 'DossierOverdue':
     case 'DeadlineAlertWithdrawn':
       return status;
+    case 'DossierTransferred':
+    case 'TransferReturned':
+    case 'DossierPassedToSuccessor':
+      return status;
     default:
       return assertNever(event);
   }

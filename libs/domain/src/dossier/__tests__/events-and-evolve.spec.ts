@@ -30,7 +30,7 @@ describe('events', () => {
   });
 
   it('lists every event type once, each at schema version 1', () => {
-    expect(new Set(DOSSIER_EVENT_TYPES).size).toBe(12);
+    expect(new Set(DOSSIER_EVENT_TYPES).size).toBe(15);
     expect(Object.keys(DOSSIER_EVENT_SCHEMA_VERSIONS).sort()).toEqual([...DOSSIER_EVENT_TYPES].sort());
     expect(Object.values(DOSSIER_EVENT_SCHEMA_VERSIONS).every((v) => v === 1)).toBe(true);
     expect(isDossierEventType('DossierResolved')).toBe(true);
@@ -55,9 +55,15 @@ describe('events', () => {
         type: 'DeadlineAlertWithdrawn',
         data: { kind: 'overdue', dueAt: DUE_AT, raisedAt: T, unitCode: 'U', withdrawnAt: T, reason: 'resolved-before-due' },
       } as const,
+      {
+        type: 'DossierTransferred',
+        data: { transferId: 't1', toUnitCode: 'B', task: 'x', dueAt: DUE_AT, calendarVersion: 'v', timeZone: 'Asia/Ho_Chi_Minh', transferredAt: T },
+      } as const,
+      { type: 'TransferReturned', data: { transferId: 't1', outcome: 'done', returnedAt: T, timing: 'early' } } as const,
+      { type: 'DossierPassedToSuccessor', data: { fromUnitCode: 'A', toUnitCode: 'S', effectiveDate: '2025-07-01', passedAt: T } } as const,
     ];
     expect(all.map((e) => e.type).sort()).toEqual([...DOSSIER_EVENT_TYPES].sort());
-    expect(all.map(eventOccurredAt)).toEqual([RECEIVED_AT, ...Array(11).fill(T)]);
+    expect(all.map(eventOccurredAt)).toEqual([RECEIVED_AT, ...Array(14).fill(T)]);
   });
 });
 
