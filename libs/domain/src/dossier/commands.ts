@@ -77,10 +77,7 @@ export type TransferDossier = DomainCommand<
 >;
 
 /** The agency returns its part; `timingMode`: the agency's timing policy now (day: by date only). */
-export type ReturnTransfer = DomainCommand<
-  'ReturnTransfer',
-  { transferId: string; outcome: 'done' | 'refused'; note?: string; timingMode?: 'exact' | 'day' }
->;
+export type ReturnTransfer = DomainCommand<'ReturnTransfer', { transferId: string; outcome: 'done' | 'refused'; note?: string; timingMode?: 'exact' | 'day' }>;
 
 /** Reorganisation: the competent unit `fromUnitCode` closed; its successor takes the dossier (no-op if done). */
 export type PassToSuccessor = DomainCommand<'PassToSuccessor', { fromUnitCode: string; toUnitCode: string; effectiveDate: string }>;

@@ -4,9 +4,12 @@
  */
 import { SqlExecutor } from '@motcua/sql';
 
-/** Every dossier received in one of `units` that the read model knows (any date, any status). */
+/** Every dossier received in, or resolved by (at reception or now), one of `units` that the read model knows (any date, any status). */
 export async function dossierIdsOfUnits(db: SqlExecutor, units: readonly string[]): Promise<string[]> {
-  const { rows } = await db.query<{ id: string }>(`SELECT id::text AS id FROM dossier_summary WHERE unit_code = ANY($1::text[])`, [[...units]]);
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT id::text AS id FROM dossier_summary WHERE unit_code = ANY($1::text[]) OR competent_unit_code = ANY($1::text[]) OR current_unit_code = ANY($1::text[])`,
+    [[...units]],
+  );
   return rows.map((r) => r.id);
 }
 

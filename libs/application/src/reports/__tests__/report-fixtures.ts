@@ -174,11 +174,22 @@ function buildDossier(index: number, units: WorldUnit[], s: DossierSpec): WorldD
         const transferDue = t + st.due;
         events.push({
           type: 'DossierTransferred',
-          data: { transferId, toUnitCode: units[transfers % units.length].code, task: 'thẩm định', dueAt: iso(transferDue), calendarVersion: 'test', timeZone: TZ, transferredAt: iso(t) },
+          data: {
+            transferId,
+            toUnitCode: units[transfers % units.length].code,
+            task: 'thẩm định',
+            dueAt: iso(transferDue),
+            calendarVersion: 'test',
+            timeZone: TZ,
+            transferredAt: iso(t),
+          },
         });
         if (st.back !== undefined) {
           const back = t + st.back;
-          returns.push({ type: 'TransferReturned', data: { transferId, outcome: 'done', returnedAt: iso(back), timing: timingClass(new Date(back), new Date(transferDue), TZ) } });
+          returns.push({
+            type: 'TransferReturned',
+            data: { transferId, outcome: 'done', returnedAt: iso(back), timing: timingClass(new Date(back), new Date(transferDue), TZ) },
+          });
         }
         break;
       }

@@ -38,7 +38,8 @@ export function receiveDossier(command: ReceiveDossier, state: DossierState, now
     dueAt: dueAt.toISOString(),
     calendarVersion: requireText(d.calendarVersion, 'calendarVersion'),
     // only when another unit resolves: the common case keeps the event as it was
-    ...(d.competentUnitCode !== undefined && d.competentUnitCode !== d.unitCode && { competentUnitCode: requireText(d.competentUnitCode, 'competentUnitCode') }),
+    ...(d.competentUnitCode !== undefined &&
+      d.competentUnitCode !== d.unitCode && { competentUnitCode: requireText(d.competentUnitCode, 'competentUnitCode') }),
   };
 
   if (state.status !== 'none') throw new DossierAlreadyExists(state.id, state.code);
