@@ -45,7 +45,9 @@ export class StatisticsController {
     const groupBy = q.groupBy ?? 'unit';
     const csv = q.format === 'csv' || (q.format === undefined && /\btext\/csv\b/i.test(accept ?? ''));
     const asRecordedAt = q.asRecordedAt !== undefined ? new Date(q.asRecordedAt) : undefined;
-    const report: Report = await this.queries.execute(new GetReportQuery({ unitCode: q.unitCode, from: q.from, to: q.to, groupBy, asRecordedAt }, user));
+    const report: Report = await this.queries.execute(
+      new GetReportQuery({ unitCode: q.unitCode, from: q.from, to: q.to, groupBy, asRecordedAt, perspective: q.perspective ?? 'competent' }, user),
+    );
     if (!csv) return report;
     res.header('content-type', 'text/csv; charset=utf-8');
     res.header('content-disposition', `attachment; filename="${reportCsvFilename(report)}"`);

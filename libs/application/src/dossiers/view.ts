@@ -37,6 +37,24 @@ export interface DossierView {
   /** early / on-time / late once resolved; within-time / overdue while open (as of `asOf`/now). */
   timing: TimingClass | 'within-time' | 'overdue' | null;
   lastOccurredAt: string;
+  /** The unit that resolves the dossier (issue #16); `unitCode` is the receiving centre. */
+  competentUnitCode: string;
+  /** Liên thông hand-offs, each with its own due time and, once returned, its timing. */
+  transfers: TransferView[];
+}
+
+export interface TransferView {
+  transferId: string;
+  toUnitCode: string;
+  task: string;
+  processingTime?: ExistingDossier['processingTime'];
+  transferredAt: string;
+  dueAt: string;
+  returnedAt?: string;
+  outcome?: 'done' | 'refused';
+  note?: string;
+  /** early / on-time / late once returned; within-time / overdue while open. */
+  timing: TimingClass | 'within-time' | 'overdue';
 }
 
 export function toView(s: ExistingDossier, now: Date, mode: 'exact' | 'day' = 'exact'): DossierView {
@@ -76,5 +94,17 @@ export function toView(s: ExistingDossier, now: Date, mode: 'exact' | 'day' = 'e
     alerts: s.alerts,
     timing,
     lastOccurredAt: s.lastOccurredAt,
+    competentUnitCode: s.competentUnitCode,
+    transfers: s.transfers.map((t) => ({
+      transferId: t.transferId,
+      toUnitCode: t.toUnitCode,
+      task: t.task,
+      ...(t.processingTime && { processingTime: t.processingTime }),
+      transferredAt: t.transferredAt,
+      dueAt: t.dueAt,
+      ...(t.returnedAt !== undefined && { returnedAt: t.returnedAt, outcome: t.outcome }),
+      ...(t.note !== undefined && { note: t.note }),
+      timing: t.timing ?? (isOverdue(now, new Date(t.dueAt)) ? 'overdue' : 'within-time'),
+    })),
   };
 }

@@ -1,7 +1,7 @@
 import { dossierStreamName, toDossierEvent } from '@motcua/domain';
 import { EventStore } from '@motcua/event-store/port';
 import { ApologyCutoffFn, DossierFacts, factsFromEvents } from './dossier-facts';
-import { computeReport, Report, RowKey, unitRowOf } from './report';
+import { computeReport, Report, ReportPerspective, RowKey, unitRowOf } from './report';
 
 export interface ReplayReportOptions {
   unitCode: string;
@@ -19,6 +19,7 @@ export interface ReplayReportOptions {
   /** Only events recorded at or before this moment count (bitemporal: "as the system knew it then"). */
   asRecordedAt: Date;
   apologyCutoff?: ApologyCutoffFn;
+  perspective?: ReportPerspective;
 }
 
 /**
@@ -53,5 +54,5 @@ export async function replayReport(store: EventStore, o: ReplayReportOptions): P
       : o.groupBy === 'field'
         ? (f) => ({ key: f.field, name: f.field })
         : (f) => ({ key: f.procedureCode, name: o.procedureName(f.procedureCode) ?? f.procedureName ?? f.procedureCode });
-  return computeReport(facts, { unitCode: o.unitCode, units: o.units, from: o.from, to: o.to, timeZone: o.timeZone, rowOf });
+  return computeReport(facts, { unitCode: o.unitCode, units: o.units, from: o.from, to: o.to, timeZone: o.timeZone, rowOf, perspective: o.perspective });
 }

@@ -18,6 +18,7 @@ export function alreadyReceived(data: ReferenceData, id: string, input: ReceiveI
     return { view: toView(s, ctx.now), appended: 0, created: false };
   }
   // Only the id is said to be taken: another unit's dossier code is not the caller's to know.
-  if (!coversUnit(data, ctx.actor, s.unitCode)) throw new DuplicateError(`Dossier id ${id} is already taken: choose another id`);
+  if (!coversUnit(data, ctx.actor, s.unitCode) && !coversUnit(data, ctx.actor, s.competentUnitCode))
+    throw new DuplicateError(`Dossier id ${id} is already taken: choose another id`);
   throw new DuplicateError(`Dossier id ${id} is already used by dossier ${s.code}`);
 }
