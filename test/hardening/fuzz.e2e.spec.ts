@@ -149,6 +149,10 @@ function template(op: Op, _pool: Pool): Record<string, unknown> | undefined {
     'put /procedures/{code}': { name: 'Thủ tục', field: 'Hộ tịch', processingTime: { amount: 3, unit: 'working_day' }, onlineLevel: 'full' },
     'put /calendar/{year}': { holidays: ['2031-01-01'], workingDays: [] },
     'put /units/{code}/webhook': { url: 'http://127.0.0.1:9/hook', secret: 'a-webhook-secret-of-some-length' },
+    // issue #16 (the succession's successor does not exist: a valid-looking request never closes a unit the fuzz relies on)
+    'post /dossiers/{id}/transfers': { toUnitCode: A, task: 'Thẩm định', processingTime: { amount: 2, unit: 'working_day' } },
+    'post /dossiers/{id}/transfers/{transferId}/return': { outcome: 'done', note: 'Xong' },
+    'post /units/{code}/succession': { successorCode: 'NO-SUCH-UNIT', effectiveDate: '2025-07-01' },
   };
   const b = base[p];
   if (!b) return op.method === 'post' || op.method === 'put' ? {} : undefined;
@@ -236,6 +240,7 @@ const QUERY_NAMES = [
   'stream',
   'access_token',
   'lastEventId',
+  'perspective',
 ];
 function queryString(pool: Pool): fc.Arbitrary<string> {
   const value = fc.oneof(
@@ -739,6 +744,7 @@ describe('input fuzzing of every route', () => {
       if (op.path === '/dossiers' && op.method === 'post') return [`dossier-${receptionId}`, `code-counter-${A1}`];
       if (op.path.startsWith('/dossiers/{id}')) return [`dossier-${target.id}`];
       if (op.path === '/units/{code}' && op.method === 'put') return [`unit-${A1}`];
+      if (op.path === '/units/{code}/succession') return [`unit-${A1}`, 'dossier-'];
       if (op.path === '/procedures/{code}') return [`procedure-${A1}`, `procedure-${PROC}`];
       if (op.path.startsWith('/calendar/')) return ['calendar-'];
       if (op.path.startsWith('/alerts/{id}')) return [`alert-${alert}`];

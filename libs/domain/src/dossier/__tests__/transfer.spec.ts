@@ -1,7 +1,7 @@
 import type { DossierCommand } from '../commands';
 import { DossierClosed, DossierNotFound, InvalidCommand, OccurredBeforePreviousEvent, TransferAlreadyReturned, UnknownTransfer } from '../errors';
 import type { DossierEvent } from '../events';
-import { CALENDAR, cmd, ev, ID, UNIT, spec } from './fixtures';
+import { CALENDAR, cmd, corrupt, ev, ID, UNIT, spec } from './fixtures';
 
 const TZ = 'Asia/Ho_Chi_Minh';
 const AGENCY = '000.00.12.H29';
@@ -154,7 +154,7 @@ describe('ReturnTransfer', () => {
   it('rejects an unknown outcome', () => {
     spec
       .given([ev.received(), transferred(OUT)])
-      .when({ ...giveBack(DUE), data: { ...giveBack(DUE).data, outcome: 'maybe' } } as DossierCommand)
+      .when(corrupt(giveBack(DUE), { outcome: 'maybe' }))
       .thenThrows(InvalidCommand, (e) => expect(e.field).toBe('outcome'));
   });
 });
