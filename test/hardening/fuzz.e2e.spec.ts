@@ -658,7 +658,9 @@ describe('input fuzzing of every route', () => {
       if (o.req.op.path.startsWith('/dossiers') && dossierEvents.length > 0) {
         const streams = new Set(dossierEvents.map((e) => e.stream));
         const last = dossierEvents[dossierEvents.length - 1];
-        if (streams.size !== 1 || last.stream !== `dossier-${o.body?.id}` || Number(last.revision) + 1 !== o.body?.version) {
+        // a dossier's answer names it by `id`; a transfer's (issue #16) by `dossierId`
+        const dossierId = o.body?.dossierId ?? o.body?.id;
+        if (streams.size !== 1 || last.stream !== `dossier-${dossierId}` || Number(last.revision) + 1 !== o.body?.version) {
           failures.push(
             `events ${dossierEvents.map((e) => `${e.stream}@${e.revision}`).join(', ')} do not match the answer ${JSON.stringify(o.body).slice(0, 200)}: ${where}`,
           );
@@ -733,7 +735,15 @@ describe('input fuzzing of every route', () => {
     // an open dossier and a unit-day to target; each write route's streams, counted before and after
     const target = await w.receive(A1);
     const alert = pool.alerts[0];
-    const params: Record<string, string> = { id: target.id, code: A1, year: '2031', day: '2024-01-02', name: 'dossier-summary' };
+    const params: Record<string, string> = {
+      id: target.id,
+      code: A1,
+      year: '2031',
+      day: '2024-01-02',
+      name: 'dossier-summary',
+      // a well-formed transfer id: the body is checked before the transfer is looked up
+      transferId: randomUUID(),
+    };
     const validQuery: Record<string, Record<string, string>> = {
       'get /statistics': { unitCode: A1, from: '2025-01-01', to: '2025-01-31' },
       'get /audit/export': { unitCode: A1, from: '2025-01-01', to: '2025-01-31' },
