@@ -25,7 +25,7 @@
  * (here P: the `ancestor` row) may change them.
  */
 import { randomUUID } from 'node:crypto';
-import { A, A1, A2, APPLICANT, B1, P, PROC, problemDefect, ROLE_NAMES, startWorld, World } from './support/world';
+import { A, A1, A2, APPLICANT, B, B1, P, PROC, problemDefect, ROLE_NAMES, startWorld, World } from './support/world';
 
 type Caller = 'clerk' | 'officer' | 'supervisor' | 'auditor' | 'admin' | 'none';
 const CALLERS: Caller[] = [...ROLE_NAMES, 'none'];
@@ -150,6 +150,26 @@ const alerted = async (w: World, t: string) => {
   const alertId = await w.raiseAlert(d.id);
   await w.catchUp();
   return { ...d, alertId };
+};
+
+/** Received at district B (only the province covers it) for the target unit (issue #16). */
+const competentElsewhere = async (w: World, t: string) => {
+  const r = await w.h.request('POST', '/dossiers', {
+    token: w.root,
+    body: { unitCode: B, competentUnitCode: t, procedureCode: PROC, channel: 'direct', applicant: { name: APPLICANT } },
+  });
+  if (r.status !== 201) throw new Error(`receive: ${r.status} ${JSON.stringify(r.body)}`);
+  return { id: r.body.id, code: r.body.code };
+};
+/** A dossier with an open transfer to the province (whose users are in scope anyway); `secret` is the transfer id. */
+const transferred = async (w: World, t: string) => {
+  const d = await w.receive(t);
+  const r = await w.h.request('POST', `/dossiers/${d.id}/transfers`, {
+    token: w.root,
+    body: { toUnitCode: P, task: 'Thẩm định', processingTime: { amount: 2, unit: 'working_day' } },
+  });
+  if (r.status !== 201) throw new Error(`transfer: ${r.status} ${JSON.stringify(r.body)}`);
+  return { ...d, secret: r.body.transferId as string };
 };
 
 /** Lists must not show the object outside the caller's units. */
@@ -727,6 +747,46 @@ const ROUTES: Route[] = [
     call: (c) => req(c, 'GET', `/admin/projections/dossier-summary/rebuild`),
   },
   { name: 'GET /admin/queues (bull-board)', roles: ['admin'], scoped: false, ok: [200], call: (c) => req(c, 'GET', `/admin/queues`) },
+  // ---- issue #16: two units per dossier, liên thông, reorganisation ----
+  // a dossier received at district B (covered only by the province) for the target unit: the
+  // target's users see and resolve it as their own (users of either unit)
+  {
+    name: 'GET /dossiers/{id} (competent unit, received elsewhere)',
+    roles: READ,
+    scoped: true,
+    ok: [200],
+    outOfScope: [404],
+    prepare: competentElsewhere,
+    check: noLeak,
+    call: (c) => req(c, 'GET', `/dossiers/${c.obj.id}`),
+  },
+  {
+    name: 'POST /dossiers/{id}/resolve (competent unit, received elsewhere)',
+    roles: ['officer', 'supervisor'],
+    scoped: true,
+    ok: [200],
+    outOfScope: [404],
+    prepare: competentElsewhere,
+    call: (c) => req(c, 'POST', `/dossiers/${c.obj.id}/resolve`, { outcome: 'approved' }),
+  },
+  {
+    name: 'POST /dossiers/{id}/transfers',
+    roles: ['officer', 'supervisor'],
+    scoped: true,
+    ok: [201],
+    outOfScope: [404],
+    prepare: received,
+    call: (c) => req(c, 'POST', `/dossiers/${c.obj.id}/transfers`, { toUnitCode: P, task: 'Thẩm định', processingTime: { amount: 2, unit: 'working_day' } }),
+  },
+  {
+    name: 'POST /dossiers/{id}/transfers/{transferId}/return',
+    roles: ['officer', 'supervisor'],
+    scoped: true,
+    ok: [200],
+    outOfScope: [404],
+    prepare: transferred,
+    call: (c) => req(c, 'POST', `/dossiers/${c.obj.id}/transfers/${c.obj.secret}/return`, { outcome: 'done' }),
+  },
 ];
 
 /** Routes of the OpenAPI document the table must cover (method + path template). */
@@ -789,6 +849,10 @@ const COVERED: Record<string, string[]> = {
   'get /admin/projections/{name}/rebuild': ['GET /admin/projections/{name}/rebuild'],
   // POST rebuild starts a background rebuild: checked below for roles only (admin 202/409)
   'post /admin/projections/{name}/rebuild': [],
+  'post /dossiers/{id}/transfers': ['POST /dossiers/{id}/transfers'],
+  'post /dossiers/{id}/transfers/{transferId}/return': ['POST /dossiers/{id}/transfers/{transferId}/return'],
+  // closing a unit needs the caller to cover both units: checked below with fresh units
+  'post /units/{code}/succession': [],
 };
 const PUBLIC = ['get /health', 'get /health/live'];
 
@@ -894,6 +958,35 @@ describe('authorisation matrix: route × role × unit relation', () => {
       240_000,
     ); // 54 requests per route (6 callers × 9 unit relations), PDFs among them: generous on a loaded machine
   }
+
+  it('POST /units/{code}/succession: an admin covering both the closed unit and its successor (issue #16)', async () => {
+    // two fresh communes under district A per cell (so that no other row loses its unit)
+    const fresh = async () => {
+      const codes = [`M-${randomUUID().slice(0, 8)}`, `S-${randomUUID().slice(0, 8)}`];
+      for (const code of codes) {
+        const r = await world.h.request('PUT', `/units/${code}`, { token: world.root, body: { name: `Xã ${code}`, level: 'commune', parentCode: A } });
+        expect(r.status).toBe(201);
+      }
+      return codes;
+    };
+    const bad: string[] = [];
+    for (const caller of CALLERS)
+      for (const relation of Object.keys(RELATIONS)) {
+        const [old, successor] = await fresh();
+        const token = caller === 'none' ? undefined : tokens[`${caller}:${relation}`];
+        const a = await req({ w: world, target: A, token, sub: caller, obj: {} }, 'POST', `/units/${old}/succession`, {
+          successorCode: successor,
+          effectiveDate: '2025-07-01',
+        });
+        // in scope: the caller's units cover district A (parent) or the province (ancestor)
+        const want = caller === 'none' ? [401] : caller !== 'admin' ? [403] : ['parent', 'ancestor'].includes(relation) ? [200] : [403];
+        if (!want.includes(a.status)) bad.push(`${caller}/${relation}: ${a.status} (expected ${want.join('/')}) ${a.text.slice(0, 200)}`);
+        const unit = (await world.h.request('GET', `/units/${old}`, { token: world.root })).body;
+        if ((a.status === 200) !== (unit.validTo === '2025-06-30'))
+          bad.push(`${caller}/${relation}: the unit is ${unit.validTo ? '' : 'not '}closed after ${a.status}`);
+      }
+    expect(bad).toEqual([]);
+  }, 300_000);
 
   it('POST /admin/projections/{name}/rebuild: admin only (202, or 409 while one runs)', async () => {
     const c = (caller: Caller): Ctx => ({ w: world, target: A1, token: caller === 'none' ? undefined : tokens[`${caller}:ancestor`], sub: caller, obj: {} });

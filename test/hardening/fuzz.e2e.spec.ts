@@ -174,6 +174,10 @@ function template(op: Op, _pool: Pool): Record<string, unknown> | undefined {
     'put /units/{code}/webhook': { url: 'http://127.0.0.1:9/hook', secret: 'a-webhook-secret-of-some-length' },
     'put /units/{code}/notification-settings': { channels: [], templates: { received: { subject: 'Hồ sơ {{code}}', sms: 'Ho so {{code}} {{lookupUrl}}' } } },
     'post /dossiers/{id}/notifications/opt-out': { channels: ['email', 'sms'] },
+    // issue #16 (the succession's successor does not exist: a valid-looking request never closes a unit the fuzz relies on)
+    'post /dossiers/{id}/transfers': { toUnitCode: A, task: 'Thẩm định', processingTime: { amount: 2, unit: 'working_day' } },
+    'post /dossiers/{id}/transfers/{transferId}/return': { outcome: 'done', note: 'Xong' },
+    'post /units/{code}/succession': { successorCode: 'NO-SUCH-UNIT', effectiveDate: '2025-07-01' },
   };
   const b = base[p];
   if (!b) return op.method === 'post' || op.method === 'put' ? {} : undefined;
@@ -265,6 +269,7 @@ const QUERY_NAMES = [
   'code',
   'q',
   'pin',
+  'perspective',
 ];
 function queryString(pool: Pool): fc.Arbitrary<string> {
   const value = fc.oneof(
@@ -711,7 +716,9 @@ describe('input fuzzing of every route', () => {
       if ((o.req.op.path.startsWith('/dossiers') || o.req.op.path === '/refusals') && dossierEvents.length > 0) {
         const streams = new Set(dossierEvents.map((e) => e.stream));
         const last = dossierEvents[dossierEvents.length - 1];
-        if (streams.size !== 1 || last.stream !== `dossier-${o.body?.id}` || Number(last.revision) + 1 !== o.body?.version) {
+        // a dossier's answer names it by `id`; a transfer's (issue #16) by `dossierId`
+        const dossierId = o.body?.dossierId ?? o.body?.id;
+        if (streams.size !== 1 || last.stream !== `dossier-${dossierId}` || Number(last.revision) + 1 !== o.body?.version) {
           failures.push(
             `events ${dossierEvents.map((e) => `${e.stream}@${e.revision}`).join(', ')} do not match the answer ${JSON.stringify(o.body).slice(0, 200)}: ${where}`,
           );
@@ -786,7 +793,15 @@ describe('input fuzzing of every route', () => {
     // an open dossier and a unit-day to target; each write route's streams, counted before and after
     const target = await w.receive(A1);
     const alert = pool.alerts[0];
-    const params: Record<string, string> = { id: target.id, code: A1, year: '2031', day: '2024-01-02', name: 'dossier-summary' };
+    const params: Record<string, string> = {
+      id: target.id,
+      code: A1,
+      year: '2031',
+      day: '2024-01-02',
+      name: 'dossier-summary',
+      // a well-formed transfer id: the body is checked before the transfer is looked up
+      transferId: randomUUID(),
+    };
     const validQuery: Record<string, Record<string, string>> = {
       'get /statistics': { unitCode: A1, from: '2025-01-01', to: '2025-01-31' },
       'get /audit/export': { unitCode: A1, from: '2025-01-01', to: '2025-01-31' },
@@ -797,6 +812,7 @@ describe('input fuzzing of every route', () => {
       if ((op.path === '/dossiers' || op.path === '/refusals') && op.method === 'post') return [`dossier-${receptionId}`, `code-counter-${A1}`];
       if (op.path.startsWith('/dossiers/{id}')) return [`dossier-${target.id}`];
       if (op.path === '/units/{code}' && op.method === 'put') return [`unit-${A1}`];
+      if (op.path === '/units/{code}/succession') return [`unit-${A1}`, 'dossier-'];
       if (op.path === '/procedures/{code}') return [`procedure-${A1}`, `procedure-${PROC}`];
       if (op.path.startsWith('/calendar/')) return ['calendar-'];
       if (op.path === '/campaigns/{id}' && op.method === 'put') return ['campaign-'];

@@ -21,3 +21,4 @@ export * from './dossiers/reception/receive-dossier';
 export * from './reports';
 export * from './audit/audit-service';
 export * from './audit/anchor-service';
+export * from './dossiers/succession';

@@ -203,7 +203,7 @@ export function statisticsApiSuite(name: string, start: () => Promise<Harness>) 
       expect(blocks).toEqual(await oracle([DISTRICT, WARD_A, WARD_B], '2025-03-01', '2025-03-31'));
       expect(blocks.received).toEqual({ total: 8, newInPeriod: 7, carriedOver: 1, byChannel: { direct: 4, online: 2, postal: 1 } });
       expect(blocks.resolved).toMatchObject({ total: 4, early: 1, onTime: 1, late: 2, rate: 50, withinDeadlineRate: 50, lateRate: 50 });
-      expect(blocks.pending).toEqual({ total: 3, withinTime: 2, overdue: 1, rate: 37.5 });
+      expect(blocks.pending).toEqual({ total: 3, withinTime: 2, overdue: 1, rate: 37.5, inside: 3, outside: 0 });
       expect(blocks.withdrawn).toBe(1);
       expect(blocks.apologies).toEqual({ required: 3, issued: 1, issuedInTime: 1, coverageRate: 33.33 });
       expect(blocks.satisfaction).toMatchObject({ responses: 2, satisfied: 1, dissatisfied: 1, satisfiedRate: 50 });
@@ -302,7 +302,7 @@ export function statisticsApiSuite(name: string, start: () => Promise<Harness>) 
         earlyRate: 57.52,
         lateRate: 8.08,
       });
-      expect(r.body.pending).toEqual({ total: 362, withinTime: 362, overdue: 0, rate: 9.43 });
+      expect(r.body.pending).toEqual({ total: 362, withinTime: 362, overdue: 0, rate: 9.43, inside: 362, outside: 0 });
       expect(r.body.withdrawn).toBe(0);
       expect(r.body.apologies).toEqual({ required: 281, issued: 0, issuedInTime: 0, coverageRate: 0 });
       expect(r.body.rows).toEqual([expect.objectContaining({ key: EXAMPLE, own: true, received: r.body.received, resolved: r.body.resolved })]);

@@ -16,9 +16,10 @@ describe('the dossier command table', () => {
 
   it('has one POST route per entry, with its path, roles and body DTO', () => {
     const onDossiers = DOSSIER_COMMAND_NAMES.filter((n) => n !== 'refuse');
-    expect(routes.map((r) => r.path).sort()).toEqual(onDossiers.map((n) => (n === 'receive' ? '/' : `:id/${n}`)).sort());
+    const pathOf = (n: (typeof DOSSIER_COMMAND_NAMES)[number]) => (n === 'receive' ? '/' : ((DOSSIER_COMMANDS[n] as { path?: string }).path ?? `:id/${n}`));
+    expect(routes.map((r) => r.path).sort()).toEqual(onDossiers.map(pathOf).sort());
     for (const name of onDossiers) {
-      const route = routes.find((r) => r.path === (name === 'receive' ? '/' : `:id/${name}`))!;
+      const route = routes.find((r) => r.path === pathOf(name))!;
       expect(Reflect.getMetadata(ROLES_KEY, route.handler)).toEqual(DOSSIER_COMMANDS[name].roles);
       const params = Reflect.getMetadata('design:paramtypes', DossiersController.prototype, route.method) as unknown[];
       expect(params).toContain(DOSSIER_COMMANDS[name].dto);
@@ -39,6 +40,8 @@ describe('the dossier command table', () => {
       resume: {},
       'return-result': { method: 'counter', recipient: { name: 'Trần Thị Bình', idNumber: '079203009999', relation: 'được ủy quyền' }, note: 'Trả sớm' },
       correct: { undo: 'return-result', reason: 'Ghi nhầm người nhận' },
+      transfer: { transferId: '5d9c1a52-33c4-4a43-9d0e-7f0f4f3f1a10', toUnitCode: 'U2', task: 'Thẩm định', processingTime: { amount: 2, unit: 'working_day' } },
+      'transfer-return': { transferId: '5d9c1a52-33c4-4a43-9d0e-7f0f4f3f1a10', outcome: 'done', note: 'xong' },
     };
     for (const [name, body] of Object.entries(bodies) as [StepName, Record<string, unknown>][]) {
       const parsed = parseImportLine(JSON.stringify({ command: name, dossierId: id, ...body }));

@@ -2,6 +2,7 @@ import { applyDecorators, Body, HttpCode, Param, ParseUUIDPipe, Post, Req } from
 import { ApiOperation } from '@nestjs/swagger';
 import { ActionOf, DossierActionName, ReceiveInput } from '@motcua/application';
 import { CurrentUser, Role, Roles } from '@motcua/platform';
+import { randomUUID } from 'node:crypto';
 import {
   ApologiseDto,
   AssignDto,
@@ -16,6 +17,8 @@ import {
   RequestSupplementDto,
   ResolveDto,
   ReturnResultDto,
+  TransferDto,
+  TransferReturnDto,
 } from './dto';
 
 /**
@@ -27,6 +30,11 @@ export interface DossierCommandEntry<D extends CommandBaseDto, A> {
   roles: Role[];
   summary: string;
   toAction(body: D): A;
+  /**
+   * A route that is not `POST /dossiers/:id/<name>` (answering 201): the controller declares it
+   * with `@DossierCommandRoute(name)` and maps its path parameters; the import takes the entry as is.
+   */
+  path?: string;
 }
 
 function entry<D extends CommandBaseDto, A>(e: DossierCommandEntry<D, A>): DossierCommandEntry<D, A> {
@@ -50,6 +58,8 @@ function entry<D extends CommandBaseDto, A>(e: DossierCommandEntry<D, A>): Dossi
  * | `:id/resume`               | `resume`             | `ResumeProcessing`  | `ProcessingResumed`   |
  * | `:id/return-result`        | `return-result`      | `ReturnResult`      | `ResultReturned`      |
  * | `:id/correct`              | `correct`            | `CorrectStep`       | `StepCorrected`       |
+ * | `:id/transfers` (201)      | `transfer`           | `TransferDossier`   | `DossierTransferred`  |
+ * | `:id/transfers/:transferId/return` | `transfer-return` | `ReturnTransfer` | `TransferReturned` |
  *
  * The controller's routes and the NDJSON import (`"command": "<entry>"`) both go through this
  * table; the application maps the action to its domain command (`DOSSIER_STEPS`).
@@ -59,7 +69,14 @@ export const DOSSIER_COMMANDS = {
     dto: ReceiveDossierDto,
     roles: ['clerk', 'supervisor'],
     summary: 'Receive a dossier (tiếp nhận): computes the due time and the dossier code',
-    toAction: (b): ReceiveInput => ({ id: b.id, unitCode: b.unitCode, procedureCode: b.procedureCode, channel: b.channel, applicant: { ...b.applicant } }),
+    toAction: (b): ReceiveInput => ({
+      id: b.id,
+      unitCode: b.unitCode,
+      procedureCode: b.procedureCode,
+      channel: b.channel,
+      applicant: { ...b.applicant },
+      ...(b.competentUnitCode !== undefined && { competentUnitCode: b.competentUnitCode }),
+    }),
   }),
   assign: entry({
     dto: AssignDto,
@@ -150,6 +167,27 @@ export const DOSSIER_COMMANDS = {
       refusal: { reason: b.reason, ...(b.legalBasis !== undefined && { legalBasis: b.legalBasis }) },
     }),
   }),
+  transfer: entry({
+    dto: TransferDto,
+    roles: ['officer', 'supervisor'],
+    summary: 'Liên thông: hand the dossier to another agency for a task, with its own due time (several may be open at once)',
+    path: ':id/transfers',
+    toAction: (b) => ({
+      action: 'transfer' as const,
+      transferId: b.transferId ?? randomUUID(),
+      toUnitCode: b.toUnitCode,
+      task: b.task,
+      ...(b.processingTime && { processingTime: { amount: b.processingTime.amount, unit: b.processingTime.unit } }),
+      ...(b.dueAt !== undefined && { dueAt: new Date(b.dueAt) }),
+    }),
+  }),
+  'transfer-return': entry({
+    dto: TransferReturnDto,
+    roles: ['officer', 'supervisor'],
+    summary: 'The agency returns its transfer (done or refused), judged early / on time / late against that transfer’s due time',
+    path: ':id/transfers/:transferId/return',
+    toAction: (b) => ({ action: 'transfer-return' as const, transferId: b.transferId ?? '', outcome: b.outcome, note: b.note }),
+  }),
 };
 
 /** What an entry's mapping must give: the reception's input, or the action of the entry's own name. */
@@ -177,8 +215,8 @@ export function stepAction<N extends StepName>(name: N, body: DtoOf<N>): ActionO
  * each on its controller), `POST /dossiers/:id/<name>` (200) for a step; roles and summary from the table.
  */
 export function DossierCommandRoute(name: DossierCommandName): MethodDecorator {
-  const e = DOSSIER_COMMANDS[name];
-  const route = name === 'receive' || name === 'refuse' ? [Post()] : [Post(`:id/${name}`), HttpCode(200)];
+  const e: DossierCommandEntry<CommandBaseDto, unknown> = DOSSIER_COMMANDS[name];
+  const route = name === 'receive' || name === 'refuse' ? [Post()] : e.path ? [Post(e.path)] : [Post(`:id/${name}`), HttpCode(200)];
   return applyDecorators(...route, Roles(...e.roles), ApiOperation({ summary: e.summary }));
 }
 
@@ -197,7 +235,7 @@ export function defineStepRoutes(controller: abstract new (...args: never[]) => 
   const proto = controller.prototype as Record<string, unknown>;
   const uuid = new ParseUUIDPipe({ version: undefined });
   for (const name of DOSSIER_COMMAND_NAMES) {
-    if (name === 'receive' || name === 'refuse') continue;
+    if (name === 'receive' || name === 'refuse' || (DOSSIER_COMMANDS[name] as { path?: string }).path) continue;
     const key = stepMethodName(name);
     if (Object.prototype.hasOwnProperty.call(proto, key)) throw new Error(`${controller.name}.${key} is already defined: a step's route comes from the table`);
     const route = {

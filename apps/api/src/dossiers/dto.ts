@@ -19,6 +19,7 @@ import {
 } from 'class-validator';
 import { SUPPLEMENT_ITEM_NAME_MAX, SUPPLEMENT_ITEM_NOTE_MAX, SUPPLEMENT_ITEMS_MAX } from '@motcua/domain';
 import { IsIsoInstant } from '../common/validators';
+import { ProcessingTimeDto } from '../reference/dto';
 
 /** Fields every command may carry. */
 export class CommandBaseDto {
@@ -96,6 +97,16 @@ export class ReceiveDossierDto extends CommandBaseDto {
   @ValidateNested()
   @Type(() => ApplicantDto)
   applicant!: ApplicantDto;
+
+  @ApiPropertyOptional({
+    description: 'The unit that resolves the dossier and in whose report it counts (default: unitCode, the receiving centre); both must lie in one province',
+    example: '000.00.27.H29',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(40)
+  competentUnitCode?: string;
 }
 
 export class AssignDto extends CommandBaseDto {
@@ -266,4 +277,54 @@ export class RefuseAtReceptionDto extends ReceiveDossierDto {
   @IsNotEmpty()
   @MaxLength(1000)
   legalBasis?: string;
+}
+
+/** `POST /dossiers/{id}/transfers` (liên thông, issue #16). */
+export class TransferDto extends CommandBaseDto {
+  @ApiPropertyOptional({ description: 'Client-chosen transfer id (UUID); default a new one' })
+  @IsOptional()
+  @IsUUID()
+  transferId?: string;
+
+  @ApiProperty({ description: 'The agency the dossier goes to', example: '000.00.12.H29' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(40)
+  toUnitCode!: string;
+
+  @ApiProperty({ description: 'What the agency is asked to do', example: 'Xác nhận nghĩa vụ tài chính' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  task!: string;
+
+  @ApiPropertyOptional({ type: ProcessingTimeDto, description: 'The agency’s own processing time, counted in its calendar and office hours (or give dueAt)' })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ProcessingTimeDto)
+  processingTime?: ProcessingTimeDto;
+
+  @ApiPropertyOptional({ description: 'The agency’s due time (ISO-8601 with offset), instead of processingTime' })
+  @IsOptional()
+  @IsIsoInstant()
+  dueAt?: string;
+}
+
+/** `POST /dossiers/{id}/transfers/{transferId}/return`. */
+export class TransferReturnDto extends CommandBaseDto {
+  @ApiProperty({ enum: ['done', 'refused'] })
+  @IsIn(['done', 'refused'])
+  outcome!: 'done' | 'refused';
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  note?: string;
+
+  @ApiPropertyOptional({ description: 'Import lines only: the transfer returned (on the route, the path names it; a different one here is refused)' })
+  @IsOptional()
+  @IsUUID()
+  transferId?: string;
 }

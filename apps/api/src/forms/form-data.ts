@@ -29,6 +29,9 @@ import {
   DossierRefusedAtReception,
   DossierResolved,
   DossierWithdrawn,
+  DossierPassedToSuccessor,
+  DossierTransferred,
+  TransferReturned,
   ExistingDossier,
   foldDossier,
   isDossierEventType,
@@ -319,6 +322,8 @@ export function controlSheetForm(
   let due = d.dueAt;
   let holder: { agency: string; person: string } | undefined;
   const rows: ControlSheetRow[] = [];
+  // the competent (lead) agency: the receiving unit unless another one resolves (issue #16)
+  let lead = d.competentUnitCode ? (ref.units.get(d.competentUnitCode)?.name ?? d.competentUnitCode) : u.name;
 
   for (const s of steps) {
     switch (s.type) {
@@ -444,6 +449,57 @@ export function controlSheetForm(
         });
         break;
       }
+      case 'DossierTransferred': {
+        // liên thông (issue #16): one row per hand-off, each agency judged against its own due time
+        const t = s.data as DossierTransferred['data'];
+        const agency = ref.units.get(t.toUnitCode)?.name ?? t.toUnitCode;
+        const back = steps.find((x) => x.type === 'TransferReturned' && (x.data as TransferReturned['data']).transferId === t.transferId);
+        const open = !back && printedAt.getTime() > Date.parse(t.dueAt) ? '; chưa trả, quá hạn' : !back ? '; chưa trả' : '';
+        rows.push({
+          step: `Chuyển liên thông: ${t.task}`,
+          fromAgency: holder?.agency ?? lead,
+          toAgency: agency,
+          handedOverAt: t.transferredAt,
+          takenAt: t.transferredAt,
+          giver: actorName(s),
+          timing: null,
+          note: `Hạn xử lý của ${agency}: ${viDateTime(t.dueAt, t.timeZone)}${open}`,
+        });
+        break;
+      }
+      case 'TransferReturned': {
+        const r = s.data as TransferReturned['data'];
+        const t = steps.find((x) => x.type === 'DossierTransferred' && (x.data as DossierTransferred['data']).transferId === r.transferId)?.data as
+          DossierTransferred['data'] | undefined;
+        const agency = t ? (ref.units.get(t.toUnitCode)?.name ?? t.toUnitCode) : r.transferId;
+        rows.push({
+          step: `${r.outcome === 'refused' ? 'Trả lại (từ chối)' : 'Trả kết quả'} liên thông${t ? `: ${t.task}` : ''}`,
+          fromAgency: agency,
+          toAgency: holder?.agency ?? lead,
+          handedOverAt: r.returnedAt,
+          takenAt: r.returnedAt,
+          giver: actorName(s),
+          timing: r.timing,
+          note: [t ? `Hạn xử lý: ${viDateTime(t.dueAt, t.timeZone)}` : undefined, r.note].filter(Boolean).join('; '),
+        });
+        break;
+      }
+      case 'DossierPassedToSuccessor': {
+        const p = s.data as DossierPassedToSuccessor['data'];
+        const to = ref.units.get(p.toUnitCode)?.name ?? p.toUnitCode;
+        rows.push({
+          step: 'Chuyển đơn vị kế thừa (sắp xếp đơn vị hành chính)',
+          fromAgency: ref.units.get(p.fromUnitCode)?.name ?? p.fromUnitCode,
+          toAgency: to,
+          handedOverAt: p.passedAt,
+          takenAt: p.passedAt,
+          giver: actorName(s),
+          timing: null,
+          note: `Từ ngày ${p.effectiveDate}`,
+        });
+        lead = to;
+        break;
+      }
       default:
         break;
     }
@@ -452,7 +508,7 @@ export function controlSheetForm(
     ...dossierHeading(ref, d, u),
     template: templateFor(steps, 'control-sheet', switches),
     dueAt: state.effectiveDueAt,
-    resolvingAgency: holder?.agency ?? u.name,
+    resolvingAgency: holder?.agency ?? lead,
     rows,
     printedAt: printedAt.toISOString(),
   };

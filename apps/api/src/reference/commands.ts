@@ -1,6 +1,19 @@
 /** Reference-data commands: the handlers hand them to ReferenceService (libs/application), which validates, checks the admin's units and appends. */
+import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { CampaignInput, CommandContext, ProcedureInput, ReferenceService, UnitInput } from '@motcua/application';
+import {
+  CampaignInput,
+  CommandContext,
+  DossierService,
+  ProcedureInput,
+  ReferenceService,
+  SuccessionResult,
+  UnitInput,
+  UnitSuccession,
+} from '@motcua/application';
+import { SQL_DRIVER } from '@motcua/platform';
+import { openDossierIdsOfUnit } from '@motcua/projections';
+import { SqlDriver } from '@motcua/sql';
 import { PutCalendarDto } from './dto';
 
 export class PutUnitCommand {
@@ -60,4 +73,26 @@ export class PutCampaignHandler implements ICommandHandler<PutCampaignCommand> {
     return this.reference.putCampaign(c.id, c.input, c.ctx);
   }
 }
-export const REFERENCE_HANDLERS = [PutUnitHandler, PutProcedureHandler, PutCalendarHandler, PutCampaignHandler];
+
+export class UnitSuccessionCommand {
+  constructor(
+    readonly code: string,
+    readonly successorCode: string,
+    readonly effectiveDate: string,
+    readonly ctx: CommandContext,
+  ) {}
+}
+
+/** Closes the unit and passes its open dossiers to the successor (the application's UnitSuccession, over the read model's list). */
+@CommandHandler(UnitSuccessionCommand)
+export class UnitSuccessionHandler implements ICommandHandler<UnitSuccessionCommand, SuccessionResult> {
+  private readonly useCase: UnitSuccession;
+  constructor(reference: ReferenceService, dossiers: DossierService, @Inject(SQL_DRIVER) sql: SqlDriver) {
+    this.useCase = new UnitSuccession(reference, dossiers, (code) => openDossierIdsOfUnit(sql, code));
+  }
+  execute(c: UnitSuccessionCommand) {
+    return this.useCase.execute(c.code, c.successorCode, c.effectiveDate, c.ctx);
+  }
+}
+
+export const REFERENCE_HANDLERS = [PutUnitHandler, PutProcedureHandler, PutCalendarHandler, PutCampaignHandler, UnitSuccessionHandler];

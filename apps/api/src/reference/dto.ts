@@ -91,6 +91,32 @@ export class PutUnitDto {
   @IsOptional()
   @IsIn(['exact', 'day'])
   timingMode?: 'exact' | 'day';
+
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Units this one took over (a merge), from its validFrom: its reports include their dossiers',
+    example: ['26734', '26737'],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @IsNotEmpty({ each: true })
+  @MaxLength(40, { each: true })
+  predecessors?: string[];
+}
+
+/** `POST /units/{code}/succession` (issue #16). */
+export class SuccessionDto {
+  @ApiProperty({ description: 'The unit that takes over', example: '26734' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(40)
+  successorCode!: string;
+
+  @ApiProperty({ description: 'The first day of the successor (the unit closes the day before)', example: '2025-07-01' })
+  @IsLocalDate()
+  effectiveDate!: string;
 }
 
 export class ProcessingTimeDto {

@@ -1,12 +1,12 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Put, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Put, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
-import { ProcedureInput, ReferenceService, UnitInput } from '@motcua/application';
+import { ProcedureInput, ReferenceService, SuccessionResult, UnitInput } from '@motcua/application';
 import { CurrentUser, Principal, Roles } from '@motcua/platform';
 import { commandContext } from '../common/command-context';
-import { PutCalendarCommand, PutProcedureCommand, PutUnitCommand } from './commands';
-import { PutCalendarDto, PutProcedureDto, PutUnitDto } from './dto';
+import { PutCalendarCommand, PutProcedureCommand, PutUnitCommand, UnitSuccessionCommand } from './commands';
+import { PutCalendarDto, PutProcedureDto, PutUnitDto, SuccessionDto } from './dto';
 
 function calendarAnswer(ref: ReferenceService, year: number) {
   const cal = ref.getCalendar(year);
@@ -43,6 +43,17 @@ export class ReferenceController {
     const r = await this.commands.execute(new PutUnitCommand(code, b as UnitInput, commandContext(req, u)));
     res.status(r.created ? 201 : 200);
     return r.unit;
+  }
+
+  @Post('units/:code/succession')
+  @Roles('admin')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Reorganisation: close the unit (validTo = the day before effectiveDate) and pass each of its open dossiers to the successor (one event each; idempotent, resumable)',
+  })
+  succession(@Param('code') code: string, @Body() b: SuccessionDto, @Req() req: FastifyRequest, @CurrentUser() u: Principal): Promise<SuccessionResult> {
+    return this.commands.execute(new UnitSuccessionCommand(code, b.successorCode, b.effectiveDate, commandContext(req, u)));
   }
 
   @Get('units')

@@ -36,6 +36,15 @@ export class StatisticsQueryDto {
   @IsIn(['unit', 'field', 'procedure'])
   groupBy?: 'unit' | 'field' | 'procedure';
 
+  @ApiPropertyOptional({
+    enum: ['competent', 'receiving'],
+    description:
+      'The unit a dossier counts under: its competent unit (default; a dossier received at another commune’s centre counts for the unit that resolves it) or its receiving centre',
+  })
+  @IsOptional()
+  @IsIn(['competent', 'receiving'])
+  perspective?: 'competent' | 'receiving';
+
   @ApiPropertyOptional({ enum: ['json', 'csv'], description: 'json (default) or csv (Biểu 06 columns; also chosen by `Accept: text/csv`)' })
   @IsOptional()
   @IsIn(['json', 'csv'])

@@ -4,7 +4,17 @@
  */
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { InvalidReportPeriod, periodTree, ReferenceService, CsvGroupBy, Report, replayReport, UnitScoped } from '@motcua/application';
+import {
+  InvalidReportPeriod,
+  periodTree,
+  ReferenceService,
+  CsvGroupBy,
+  Report,
+  ReportPerspective,
+  replayReport,
+  UnitScoped,
+  withPredecessors,
+} from '@motcua/application';
 import { DEFAULT_TIME_ZONE, DossierStatus } from '@motcua/domain';
 import { EventStore } from '@motcua/event-store/port';
 import { BadRequestProblem, EVENT_STORE, SQL_DRIVER, UnprocessableProblem } from '@motcua/platform';
@@ -25,6 +35,8 @@ export interface ReportRequest {
   asRecordedAt?: Date;
   /** Only the dossiers received under this campaign window. */
   campaignId?: string;
+  /** The unit a dossier counts under (default competent). */
+  perspective?: ReportPerspective;
 }
 
 export class GetReportQuery {
@@ -89,7 +101,8 @@ export class GetReportHandler implements IQueryHandler<GetReportQuery, Report> {
       });
     requireUnitAccess(data, who, unitCode);
     // the unit's subtree as it was during the period (validity and effective-dated parents)
-    const tree = periodTree(data.units.values(), unitCode, from, to);
+    // and the units merged into them (issue #16): a successor's report includes its predecessors' dossiers
+    const tree = withPredecessors(data.units, periodTree(data.units.values(), unitCode, from, to));
     if (r.asRecordedAt && r.asRecordedAt.getTime() > Date.now()) {
       throw new UnprocessableProblem('asRecordedAt is in the future: leave it out to get the report as of now', {
         errors: [{ field: 'asRecordedAt', message: 'must not be in the future' }],
@@ -106,6 +119,7 @@ export class GetReportHandler implements IQueryHandler<GetReportQuery, Report> {
       unitName: (c: string) => data.units.get(c)?.name ?? c,
       procedureName: (c: string) => data.procedures.get(c)?.name,
       ...(r.campaignId !== undefined && { campaignId: r.campaignId }),
+      perspective: r.perspective ?? 'competent',
     };
     try {
       const report = !r.asRecordedAt

@@ -46,7 +46,10 @@ export class StatisticsController {
     const csv = q.format === 'csv' || (q.format === undefined && /\btext\/csv\b/i.test(accept ?? ''));
     const asRecordedAt = q.asRecordedAt !== undefined ? new Date(q.asRecordedAt) : undefined;
     const report: Report = await this.queries.execute(
-      new GetReportQuery({ unitCode: q.unitCode, from: q.from, to: q.to, groupBy, asRecordedAt, campaignId: q.campaign }, user),
+      new GetReportQuery(
+        { unitCode: q.unitCode, from: q.from, to: q.to, groupBy, asRecordedAt, campaignId: q.campaign, perspective: q.perspective ?? 'competent' },
+        user,
+      ),
     );
     if (!csv) return report;
     res.header('content-type', 'text/csv; charset=utf-8');

@@ -2,9 +2,26 @@ import { CommandContext } from '../context';
 import { ReferenceService } from '../reference/reference-service';
 import { assertObjectAccess } from '../reference/unit-access';
 
-/** A dossier outside the caller's units answers exactly like an unknown id (404): its existence is not revealed. */
-export function assertDossierAccess(reference: ReferenceService, ctx: CommandContext, id: string, unitCode: string): void {
-  assertObjectAccess(reference.data, ctx.actor, unitCode, `Dossier ${id} does not exist`);
+/**
+ * A dossier outside the caller's units answers exactly like an unknown id (404): its existence is
+ * not revealed. `units`: the dossier's receiving unit and its competent unit (issue #16: users of
+ * either, or of their ancestors, see it).
+ */
+export function assertDossierAccess(reference: ReferenceService, ctx: CommandContext, id: string, units: string | readonly string[]): void {
+  assertObjectAccess(reference.data, ctx.actor, units, `Dossier ${id} does not exist`);
+}
+
+/**
+ * The units whose users may act on a dossier: the receiving one and the competent one; with
+ * `agencies`, also every agency it was transferred to (they read it, and return their own transfer).
+ */
+export function dossierUnits(
+  state: { unitCode: string; competentUnitCode?: string; transfers?: readonly { toUnitCode: string }[] },
+  agencies = false,
+): string[] {
+  const units = new Set([state.unitCode, state.competentUnitCode ?? state.unitCode]);
+  if (agencies) for (const t of state.transfers ?? []) units.add(t.toUnitCode);
+  return [...units];
 }
 
 /** How the dossier's unit counts time for its views and its resolution (`exact` when the unit is gone). */

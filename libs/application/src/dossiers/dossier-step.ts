@@ -3,7 +3,7 @@ import { WrongExpectedRevisionError } from '@motcua/event-store/port';
 import { CommandContext } from '../context';
 import { NotFoundError, VersionConflictError } from '../errors';
 import { afterRead, checkBusinessTime } from './business-time';
-import { assertDossierAccess, timingModeOf } from './dossier-scope';
+import { assertDossierAccess, dossierUnits, timingModeOf } from './dossier-scope';
 import { ActionOf, DOSSIER_STEPS, DossierActionName } from './steps';
 import { DossierUseCaseDeps } from './use-case-deps';
 import { CommandResult } from './results';
@@ -38,7 +38,12 @@ export class DossierStep<N extends DossierActionName> {
     for (let attempt = 1; ; attempt++) {
       const { state } = await repository.load(id);
       if (state.status === 'none') throw new NotFoundError(`Dossier ${id} does not exist`);
-      assertDossierAccess(reference, request, id, state.unitCode);
+      // an agency returns its own transfer (issue #16); every other step: the receiving or competent unit
+      const transfer =
+        (action as { action: string; transferId?: string }).action === 'transfer-return' && state.status !== 'refused-at-reception'
+          ? state.transfers.find((t) => t.transferId === (action as { transferId?: string }).transferId)
+          : undefined;
+      assertDossierAccess(reference, request, id, transfer ? [...dossierUnits(state), transfer.toUnitCode] : dossierUnits(state));
       if (request.expectedVersion !== undefined && request.expectedVersion !== state.version) {
         throw new VersionConflictError(
           `Dossier ${state.code} is at version ${state.version}, not ${request.expectedVersion}: reload it and try again`,

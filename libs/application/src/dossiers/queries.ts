@@ -2,7 +2,7 @@ import { ExistingDossier, foldDossier, RefusedDossier } from '@motcua/domain';
 import { toDomain } from './dossier-repository';
 import { CommandContext } from '../context';
 import { NotFoundError } from '../errors';
-import { assertDossierAccess, timingModeOf } from './dossier-scope';
+import { assertDossierAccess, dossierUnits, timingModeOf } from './dossier-scope';
 import { HistoryEntry } from './results';
 import { DossierUseCaseDeps } from './use-case-deps';
 import { DossierView, toView } from './view';
@@ -22,7 +22,9 @@ export class GetDossier {
     const { events } = await this.deps.repository.load(id);
     if (events.length === 0) throw new NotFoundError(`Dossier ${id} does not exist`);
     const first = foldDossier([toDomain(events[0])]) as ExistingDossier | RefusedDossier;
-    assertDossierAccess(this.deps.reference, ctx, id, first.unitCode);
+    // the units of the dossier now (a merge may have passed it to a successor) and at reception
+    const all = foldDossier(events.map(toDomain)) as ExistingDossier | RefusedDossier;
+    assertDossierAccess(this.deps.reference, ctx, id, [...new Set([...dossierUnits(first), ...dossierUnits(all, true)])]);
     let selected = events;
     if (asOf) {
       const t = asOf.at.getTime();
@@ -41,7 +43,7 @@ export class GetDossierHistory {
   async execute(id: string, ctx: CommandContext): Promise<{ id: string; code: string; events: HistoryEntry[] }> {
     const { events, state } = await this.deps.repository.load(id);
     if (state.status === 'none') throw new NotFoundError(`Dossier ${id} does not exist`);
-    assertDossierAccess(this.deps.reference, ctx, id, state.unitCode);
+    assertDossierAccess(this.deps.reference, ctx, id, dossierUnits(state, true));
     return {
       id,
       code: state.code,

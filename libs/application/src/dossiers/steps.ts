@@ -6,6 +6,7 @@ import {
   isSupplementRequestWithinLegalTime,
   Outcome,
   PauseKind,
+  ProcessingTime,
   Rating,
   ResultRecipient,
   ReturnMethod,
@@ -15,6 +16,7 @@ import { AccessDeniedError, RuleViolationError } from '../errors';
 import { ReferenceService } from '../reference/reference-service';
 import { dueAtWithinRange, resumedDueAtWithinRange } from './business-time';
 import { timingModeOf } from './dossier-scope';
+import { assertUnitInOperation, findUnit } from './reception/reception';
 
 /**
  * The dossier commands after reception, as the API names them: the action's name is the route's
@@ -33,7 +35,10 @@ export type DossierAction =
   | { action: 'pause'; kind: PauseKind; reason: string }
   | { action: 'resume' }
   | { action: 'return-result'; method: ReturnMethod; recipient?: ResultRecipient; note?: string }
-  | { action: 'correct'; undo: CorrectableStep; reason: string };
+  | { action: 'correct'; undo: CorrectableStep; reason: string }
+  | { action: 'transfer'; transferId: string; toUnitCode: string; task: string; processingTime?: ProcessingTime; dueAt?: Date }
+  | { action: 'transfer-return'; transferId: string; outcome: 'done' | 'refused'; note?: string }
+  | { action: 'pass-to-successor'; fromUnitCode: string; toUnitCode: string; effectiveDate: string };
 
 export type DossierActionName = DossierAction['action'];
 export type ActionOf<N extends DossierActionName> = Extract<DossierAction, { action: N }>;
@@ -122,4 +127,47 @@ export const DOSSIER_STEPS: { [N in DossierActionName]: (input: StepInput<Action
     }
     return { type: 'CorrectStep', data: { ...base, undo: a.undo, reason: a.reason } };
   },
+  transfer: ({ action: a, base, reference }) => {
+    // liên thông: the agency's own due time, in its own calendar and office hours (or given)
+    const unit = findUnit(reference.data, a.toUnitCode);
+    assertUnitInOperation(unit, base.occurredAt);
+    if ((a.processingTime === undefined) === (a.dueAt === undefined)) {
+      throw new RuleViolationError('transfer-due', 'A transfer needs either processingTime (counted in the agency’s working time) or dueAt, not both', {
+        field: 'processingTime',
+      });
+    }
+    const due = a.processingTime
+      ? dueAtWithinRange(reference.data.workingTime(unit.code), base.occurredAt, a.processingTime)
+      : { dueAt: a.dueAt!, calendarVersion: 'given' };
+    return {
+      type: 'TransferDossier',
+      data: {
+        ...base,
+        transferId: a.transferId,
+        toUnitCode: unit.code,
+        task: a.task,
+        ...(a.processingTime && { processingTime: a.processingTime }),
+        dueAt: due.dueAt,
+        calendarVersion: due.calendarVersion,
+        timeZone: unit.timeZone,
+      },
+    };
+  },
+  'transfer-return': ({ action: a, state, base, reference }) => {
+    const transfer = state.transfers.find((t) => t.transferId === a.transferId);
+    return {
+      type: 'ReturnTransfer',
+      data: {
+        ...base,
+        transferId: a.transferId,
+        outcome: a.outcome,
+        note: a.note,
+        timingMode: transfer ? timingModeOf(reference, transfer.toUnitCode) : 'exact',
+      },
+    };
+  },
+  'pass-to-successor': ({ action: a, base }) => ({
+    type: 'PassToSuccessor',
+    data: { ...base, fromUnitCode: a.fromUnitCode, toUnitCode: a.toUnitCode, effectiveDate: a.effectiveDate },
+  }),
 };

@@ -61,6 +61,24 @@ export interface DossierView {
   lastOccurredAt: string;
   /** The citizen's look-up PIN (staff see it to read it out again); absent on old dossiers. */
   lookupPin?: string;
+  /** The unit that resolves the dossier (issue #16); `unitCode` is the receiving centre. */
+  competentUnitCode: string;
+  /** Liên thông hand-offs, each with its own due time and, once returned, its timing. */
+  transfers: TransferView[];
+}
+
+export interface TransferView {
+  transferId: string;
+  toUnitCode: string;
+  task: string;
+  processingTime?: ExistingDossier['processingTime'];
+  transferredAt: string;
+  dueAt: string;
+  returnedAt?: string;
+  outcome?: 'done' | 'refused';
+  note?: string;
+  /** early / on-time / late once returned; within-time / overdue while open. */
+  timing: TimingClass | 'within-time' | 'overdue';
 }
 
 export interface SupplementRequestView {
@@ -124,6 +142,18 @@ export function toView(s: ExistingDossier | RefusedDossier, now: Date, mode: 'ex
     supplementRequestFlagged: supplementRequests.some((r) => r.withinLegalTime === false || r.sequence > 1),
     timing,
     lastOccurredAt: s.lastOccurredAt,
+    competentUnitCode: s.competentUnitCode,
+    transfers: s.transfers.map((t) => ({
+      transferId: t.transferId,
+      toUnitCode: t.toUnitCode,
+      task: t.task,
+      ...(t.processingTime && { processingTime: t.processingTime }),
+      transferredAt: t.transferredAt,
+      dueAt: t.dueAt,
+      ...(t.returnedAt !== undefined && { returnedAt: t.returnedAt, outcome: t.outcome }),
+      ...(t.note !== undefined && { note: t.note }),
+      timing: t.timing ?? (isOverdue(now, new Date(t.dueAt)) ? 'overdue' : 'within-time'),
+    })),
     ...(s.lookupPin !== undefined ? { lookupPin: s.lookupPin } : {}),
   };
 }
@@ -145,6 +175,8 @@ function refusedView(s: RefusedDossier): DossierView {
     supplements: [],
     apologies: [],
     pauses: [],
+    competentUnitCode: s.unitCode,
+    transfers: [],
     alerts: [],
     supplementRequests: [],
     supplementRequestFlagged: false,

@@ -18,6 +18,10 @@ export interface UnitDefinition {
   effectiveFrom?: LocalDate;
   /** Timing class by date only (a unit policy some provinces use). */
   timingMode?: 'exact' | 'day';
+  /** Units this one took over (a 2025 merge), from its `validFrom`: its reports include their dossiers (issue #16). */
+  predecessors?: string[];
+  /** Set when the unit was closed by a succession: the unit that took over its open dossiers. */
+  successorCode?: string;
 }
 
 export interface ProcedureDefinition {

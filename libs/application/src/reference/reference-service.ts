@@ -9,6 +9,7 @@ import {
   isCalendarYear,
   CALENDAR_FIRST_YEAR,
   CALENDAR_LAST_YEAR,
+  addDays,
   findCampaignConflict,
   InvalidCampaign,
   validateCampaign,
@@ -116,6 +117,9 @@ export class ReferenceService {
       validTo: input.validTo,
       timingMode: input.timingMode,
       ...(input.effectiveFrom !== undefined && { effectiveFrom: input.effectiveFrom }),
+      ...(input.predecessors !== undefined && input.predecessors.length > 0 && { predecessors: [...new Set(input.predecessors)].sort() }),
+      // set by a succession; an edit of the closed unit keeps it
+      ...(this.data.units.get(code)?.successorCode !== undefined && { successorCode: this.data.units.get(code)!.successorCode }),
     };
     this.validateUnit(def, ctx);
     const existing = this.data.units.get(code);
@@ -140,6 +144,15 @@ export class ReferenceService {
     }
     if (def.validFrom && def.validTo && def.validTo < def.validFrom) {
       throw new RuleViolationError('invalid-validity', `validTo ${def.validTo} is before validFrom ${def.validFrom}`);
+    }
+    for (const p of def.predecessors ?? []) {
+      if (p === def.code) throw new RuleViolationError('invalid-predecessor', `Unit "${def.code}" cannot be its own predecessor`, { field: 'predecessors' });
+      if (!this.data.units.has(p)) throw new RuleViolationError('unknown-predecessor', `Predecessor unit "${p}" does not exist`, { field: 'predecessors' });
+      if (def.predecessors!.length > 0 && !def.validFrom) {
+        throw new RuleViolationError('predecessors-need-valid-from', `A unit with predecessors needs validFrom (the day it took them over)`, {
+          field: 'validFrom',
+        });
+      }
     }
     if (def.parentCode) {
       const parent = this.data.units.get(def.parentCode);
@@ -187,6 +200,50 @@ export class ReferenceService {
         { unitCode: def.code },
       );
     }
+  }
+
+  /**
+   * Closes `code` the day before `effectiveDate` and names its successor, which gains `code` among
+   * its predecessors (issue #16). Idempotent: a unit already closed so, and a successor already
+   * naming it, are not written again. 404 unknown unit, 403 outside the caller's units (both units),
+   * 422 for an unknown or closed successor or a unit already passed to another successor.
+   */
+  async closeForSuccession(
+    code: string,
+    successorCode: string,
+    effectiveDate: string,
+    ctx: CommandContext,
+  ): Promise<{ unit: UnitRecord; successor: UnitRecord }> {
+    const unit = this.getUnit(code);
+    assertUnitAccess(this.data, ctx.actor, code);
+    if (successorCode === code) throw new RuleViolationError('invalid-successor', `Unit "${code}" cannot be its own successor`, { field: 'successorCode' });
+    const successor = this.data.units.get(successorCode);
+    if (!successor) throw new RuleViolationError('unknown-successor', `Successor unit "${successorCode}" does not exist`, { field: 'successorCode' });
+    assertUnitAccess(this.data, ctx.actor, successorCode);
+    if ((successor.validTo && successor.validTo < effectiveDate) || (successor.validFrom && successor.validFrom > effectiveDate)) {
+      throw new RuleViolationError('successor-not-valid', `Successor unit "${successorCode}" is not in operation on ${effectiveDate}`, {
+        field: 'successorCode',
+      });
+    }
+    if (unit.successorCode && unit.successorCode !== successorCode) {
+      throw new RuleViolationError('already-succeeded', `Unit "${code}" was already passed to "${unit.successorCode}"`, { successorCode: unit.successorCode });
+    }
+    const validTo = addDays(effectiveDate, -1);
+    if (unit.validFrom && validTo < unit.validFrom) {
+      throw new RuleViolationError('invalid-validity', `Unit "${code}" is only valid from ${unit.validFrom}: it cannot close on ${validTo}`, {
+        field: 'effectiveDate',
+      });
+    }
+    if (unit.successorCode !== successorCode || unit.validTo !== validTo) {
+      const { version: _v, history: _h, ...def } = unit;
+      await this.write(unitStream(code), { type: 'UnitDefined', data: { ...def, validTo, successorCode } }, ctx);
+    }
+    if (!(successor.predecessors ?? []).includes(code)) {
+      const { version: _v, history: _h, ...def } = successor;
+      const predecessors = [...(successor.predecessors ?? []), code].sort();
+      await this.write(unitStream(successorCode), { type: 'UnitDefined', data: { ...def, predecessors, validFrom: def.validFrom ?? undefined } }, ctx);
+    }
+    return { unit: this.data.units.get(code)!, successor: this.data.units.get(successorCode)! };
   }
 
   getUnit(code: string): UnitRecord {

@@ -38,9 +38,13 @@ export function assertUnitAccess(data: ReferenceData, who: UnitScoped, unitCode:
   throw new AccessDeniedError(`your units (${yours(who)}) do not include unit ${unitCode}`, { unitCode });
 }
 
-/** 404 (the same answer as an unknown id) unless the caller's units cover the unit of the object. */
-export function assertObjectAccess(data: ReferenceData, who: UnitScoped, unitCode: string, notFound: string): void {
-  if (!coversUnit(data, who, unitCode)) throw new NotFoundError(notFound);
+/**
+ * 404 (the same answer as an unknown id) unless the caller's units cover the unit of the object, or
+ * one of its units (a dossier has two: the receiving and the competent one; users of either see it).
+ */
+export function assertObjectAccess(data: ReferenceData, who: UnitScoped, unitCode: string | readonly string[], notFound: string): void {
+  const codes = typeof unitCode === 'string' ? [unitCode] : unitCode;
+  if (!codes.some((c) => coversUnit(data, who, c))) throw new NotFoundError(notFound);
 }
 
 /** The root units (no parent) among the caller's units. */

@@ -116,3 +116,25 @@ export function periodTree(units: Iterable<UnitWithHistory>, root: string, from:
   }
   return { units: [...parentAtLast.keys()], parentOf: (c) => parentAtLast.get(c) };
 }
+
+/**
+ * A period tree with the units merged into its units (issue #16: "reports for a unit include its
+ * predecessors' dossiers"): each unit's `predecessors`, transitively. A predecessor already in the
+ * tree keeps its place; one that is not hangs under the unit that took it over, so its dossiers
+ * roll up there (in the successor's own report it is a row of its own).
+ */
+export function withPredecessors(units: ReadonlyMap<string, { predecessors?: readonly string[] }>, tree: PeriodTree): PeriodTree {
+  const inTree = new Set(tree.units);
+  const extra = new Map<string, string>();
+  const queue = [...tree.units];
+  while (queue.length) {
+    const code = queue.shift()!;
+    for (const p of units.get(code)?.predecessors ?? []) {
+      if (inTree.has(p) || extra.has(p)) continue;
+      extra.set(p, code);
+      queue.push(p);
+    }
+  }
+  if (extra.size === 0) return tree;
+  return { units: [...tree.units, ...extra.keys()], parentOf: (c) => (extra.has(c) ? extra.get(c) : tree.parentOf(c)) };
+}

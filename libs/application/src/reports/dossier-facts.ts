@@ -80,6 +80,14 @@ export interface DossierFacts {
   supplementRequestsRepeated?: number;
   /** The campaign window whose shorter processing time applied at reception. */
   campaignId?: string;
+  /** The competent unit at reception (issue #16): whose report the dossier counts in (`perspective=competent`); `unitCode` received it. */
+  competentUnitCode: string;
+  /** The competent unit now (its successor after a merge): work lists and scope. */
+  currentUnitCode: string;
+  /** Liên thông hand-offs, in order: id, business time out, business time back (null while open). */
+  transferIds?: string[];
+  transferOutAt?: string[];
+  transferBackAt?: (string | null)[];
 }
 
 /** The apology cut-off of a dossier's due time (working days and office hours of its unit). */
@@ -126,6 +134,8 @@ export function applyToFacts(
       status: 'received',
       version,
       clock: [{ version, at: d.receivedAt, dueAt: d.dueAt, stopped: false }],
+      competentUnitCode: d.competentUnitCode ?? d.unitCode,
+      currentUnitCode: d.competentUnitCode ?? d.unitCode,
       ...(d.campaignId !== undefined && { campaignId: d.campaignId }),
     };
   }
@@ -150,6 +160,8 @@ export function applyToFacts(
       status: 'refused-at-reception',
       version,
       clock: [],
+      competentUnitCode: d.unitCode,
+      currentUnitCode: d.unitCode,
     };
   }
   if (!facts) return undefined;
@@ -241,6 +253,23 @@ export function applyToFacts(
         default:
           return assertNever(event.data.undo);
       }
+      break;
+    case 'DossierTransferred':
+      f.transferIds = [...(f.transferIds ?? []), event.data.transferId];
+      f.transferOutAt = [...(f.transferOutAt ?? []), event.data.transferredAt];
+      f.transferBackAt = [...(f.transferBackAt ?? []), null];
+      break;
+    case 'TransferReturned': {
+      const i = f.transferIds?.indexOf(event.data.transferId) ?? -1;
+      if (i >= 0 && f.transferBackAt && f.transferBackAt[i] === null) {
+        f.transferBackAt = f.transferBackAt.slice();
+        f.transferBackAt[i] = event.data.returnedAt;
+      }
+      break;
+    }
+    case 'DossierPassedToSuccessor':
+      // the report keeps counting it for the unit it was received for (its successor's report includes its predecessors)
+      f.currentUnitCode = event.data.toUnitCode;
       break;
     default:
       return assertNever(event);

@@ -1,7 +1,7 @@
 import { dossierStreamName, toDossierEvent } from '@motcua/domain';
 import { EventStore } from '@motcua/event-store/port';
 import { ApologyCutoffFn, DossierFacts, factsFromEvents } from './dossier-facts';
-import { computeReport, Report, RowKey, unitRowOf } from './report';
+import { computeReport, Report, ReportPerspective, RowKey, unitRowOf } from './report';
 
 export interface ReplayReportOptions {
   unitCode: string;
@@ -21,6 +21,7 @@ export interface ReplayReportOptions {
   apologyCutoff?: ApologyCutoffFn;
   /** Only the dossiers received under this campaign window. */
   campaignId?: string;
+  perspective?: ReportPerspective;
 }
 
 /**
@@ -55,5 +56,5 @@ export async function replayReport(store: EventStore, o: ReplayReportOptions): P
       : o.groupBy === 'field'
         ? (f) => ({ key: f.field, name: f.field })
         : (f) => ({ key: f.procedureCode, name: o.procedureName(f.procedureCode) ?? f.procedureName ?? f.procedureCode });
-  return computeReport(facts, { unitCode: o.unitCode, units: o.units, from: o.from, to: o.to, timeZone: o.timeZone, rowOf });
+  return computeReport(facts, { unitCode: o.unitCode, units: o.units, from: o.from, to: o.to, timeZone: o.timeZone, rowOf, perspective: o.perspective });
 }

@@ -7,9 +7,10 @@ function factsOf(world: World): DossierFacts[] {
   return world.dossiers.map((d) => factsFromEvents(d.events, d.id)!);
 }
 
-function pureReport(world: World) {
+function pureReport(world: World, perspective: 'competent' | 'receiving' = 'competent') {
   const parent = new Map(world.units.map((u) => [u.code, u.parentCode]));
   return computeReport(factsOf(world), {
+    perspective,
     unitCode: world.root,
     units: subtreeOf(world.units, world.root),
     from: world.from,
@@ -25,13 +26,13 @@ function pureReport(world: World) {
 describe('the official report, pure function', () => {
   it('matches the brute-force oracle (fold of raw events) field by field, with its identities', () => {
     fc.assert(
-      fc.property(worldArb(), (world) => {
-        const report = pureReport(world);
+      fc.property(worldArb(), fc.constantFrom('competent' as const, 'receiving' as const), (world, perspective) => {
+        const report = pureReport(world, perspective);
         const units = subtreeOf(world.units, world.root);
         const { rows, unitCode, from, to, ...blocks } = report;
         expect({ unitCode, from, to }).toEqual({ unitCode: world.root, from: world.from, to: world.to });
-        expect(blocks).toEqual(oracleBlocks(oracleCounts(world, units, world.from, world.to)));
-        expect(rows.map(({ key, own, name: _n, ...b }) => ({ key, ...(own ? { own } : {}), blocks: b }))).toEqual(oracleUnitRows(world));
+        expect(blocks).toEqual(oracleBlocks(oracleCounts(world, units, world.from, world.to, undefined, perspective)));
+        expect(rows.map(({ key, own, name: _n, ...b }) => ({ key, ...(own ? { own } : {}), blocks: b }))).toEqual(oracleUnitRows(world, perspective));
 
         for (const r of [report, ...rows]) {
           expect(r.received.total).toBe(r.received.newInPeriod + r.received.carriedOver);
@@ -39,6 +40,7 @@ describe('the official report, pure function', () => {
           expect(r.received.newInPeriod).toBe(r.received.byChannel.direct + r.received.byChannel.online + r.received.byChannel.postal);
           expect(r.resolved.early + r.resolved.onTime + r.resolved.late).toBe(r.resolved.total);
           expect(r.pending.withinTime + r.pending.overdue).toBe(r.pending.total);
+          expect(r.pending.inside + r.pending.outside).toBe(r.pending.total);
           expect(r.apologies.required).toBe(r.resolved.late + r.pending.overdue);
           expect(r.apologies.issuedInTime).toBeLessThanOrEqual(r.apologies.issued);
           expect(r.apologies.issued).toBeLessThanOrEqual(r.apologies.required);
@@ -77,7 +79,7 @@ describe('the official report, pure function', () => {
     const b = reportBlocks(c);
     expect(b.received.total).toBe(3839);
     expect(b.resolved).toEqual({ total: 3477, early: 1196, onTime: 2000, late: 281, rate: 90.57, withinDeadlineRate: 91.92, earlyRate: 34.4, lateRate: 8.08 });
-    expect(b.pending).toEqual({ total: 362, withinTime: 362, overdue: 0, rate: 9.43 });
+    expect(b.pending).toEqual({ total: 362, withinTime: 362, overdue: 0, rate: 9.43, inside: 362, outside: 0 });
     expect(b.apologies.coverageRate).toBeNull();
     expect(b.satisfaction.satisfiedRate).toBeNull();
     // "64.888/65.334 lượt, tỷ lệ 99,32%"
@@ -138,7 +140,7 @@ describe('the official report, pure function', () => {
     expect(computeReport([supplemented], { unitCode: 'U', units: ['U'], from: '2025-03-01', to: '2025-03-31' }).resolved.onTime).toBe(1);
     // at the end of 4 March the clock was stopped: pending within time, not overdue
     const mid = computeReport([supplemented], { unitCode: 'U', units: ['U'], from: '2025-03-01', to: '2025-03-04' });
-    expect(mid.pending).toEqual({ total: 1, withinTime: 1, overdue: 0, rate: 100 });
+    expect(mid.pending).toEqual({ total: 1, withinTime: 1, overdue: 0, rate: 100, inside: 1, outside: 0 });
   });
 
   it('day mode (unit policy frozen into DossierResolved): classified by date only', () => {

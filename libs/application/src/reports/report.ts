@@ -30,6 +30,8 @@ export interface ReportCounts {
   satisfied: number;
   neutral: number;
   dissatisfied: number;
+  /** Pending at the end of the period and held by another agency then (an open liên thông transfer). */
+  pendingOutside: number;
 }
 
 export const REPORT_COUNT_KEYS = [
@@ -50,6 +52,7 @@ export const REPORT_COUNT_KEYS = [
   'satisfied',
   'neutral',
   'dissatisfied',
+  'pendingOutside',
 ] as const satisfies readonly (keyof ReportCounts)[];
 
 export function emptyCounts(): ReportCounts {
@@ -72,7 +75,8 @@ export interface ReportBlocks {
     earlyRate: number | null;
     lateRate: number | null;
   };
-  pending: { total: number; withinTime: number; overdue: number; rate: number | null };
+  /** `inside`: held by the lead (competent) agency; `outside`: held by another agency (an open transfer). */
+  pending: { total: number; withinTime: number; overdue: number; rate: number | null; inside: number; outside: number };
   withdrawn: number;
   apologies: { required: number; issued: number; issuedInTime: number; coverageRate: number | null };
   satisfaction: {
@@ -127,7 +131,14 @@ export function reportBlocks(c: ReportCounts): ReportBlocks {
       earlyRate: percent(c.early, resolved),
       lateRate: percent(c.late, resolved),
     },
-    pending: { total: pending, withinTime: c.withinTime, overdue: c.overdue, rate: percent(pending, received) },
+    pending: {
+      total: pending,
+      withinTime: c.withinTime,
+      overdue: c.overdue,
+      rate: percent(pending, received),
+      inside: pending - c.pendingOutside,
+      outside: c.pendingOutside,
+    },
     withdrawn: c.withdrawn,
     apologies: {
       required: c.apologiesRequired,
@@ -238,6 +249,7 @@ export function countDossier(c: ReportCounts, f: DossierFacts, p: ReportPeriod):
     } else {
       c.withinTime++;
     }
+    if (transferOpenAt(f, p.endMs)) c.pendingOutside++;
   }
   if (late) {
     c.apologiesRequired++;
@@ -246,6 +258,22 @@ export function countDossier(c: ReportCounts, f: DossierFacts, p: ReportPeriod):
       if (f.apologyCutoffAt !== undefined && Date.parse(f.apologyIssuedAt) <= Date.parse(f.apologyCutoffAt)) c.apologiesIssuedInTime++;
     }
   }
+}
+
+/** True when a liên thông transfer of the dossier is open at `atMs` (sent strictly before, not back before). */
+export function transferOpenAt(f: Pick<DossierFacts, 'transferOutAt' | 'transferBackAt'>, atMs: number): boolean {
+  const out = f.transferOutAt ?? [];
+  return out.some((o, i) => {
+    const back = f.transferBackAt?.[i];
+    return Date.parse(o) < atMs && (back === null || back === undefined || Date.parse(back) >= atMs);
+  });
+}
+
+/** The unit a dossier counts under in a report: the competent unit (default) or the receiving one. */
+export type ReportPerspective = 'competent' | 'receiving';
+
+export function reportUnitOf(f: Pick<DossierFacts, 'unitCode' | 'competentUnitCode'>, perspective: ReportPerspective = 'competent'): string {
+  return perspective === 'receiving' ? f.unitCode : (f.competentUnitCode ?? f.unitCode);
 }
 
 export interface RowKey {
@@ -264,6 +292,8 @@ export interface ComputeReportOptions {
   timeZone?: string;
   /** Row of a dossier (undefined: in no row). Without it, `rows` is empty. */
   rowOf?: (f: DossierFacts) => RowKey | undefined;
+  /** Which unit a dossier counts under (default competent). */
+  perspective?: ReportPerspective;
 }
 
 /** The report over `facts` (any superset of the units' dossiers). */
@@ -273,12 +303,14 @@ export function computeReport(facts: Iterable<DossierFacts>, o: ComputeReportOpt
   const total = emptyCounts();
   const rows = new Map<string, { key: RowKey; counts: ReportCounts }>();
   for (const f of facts) {
-    if (!units.has(f.unitCode)) continue;
+    if (!units.has(reportUnitOf(f, o.perspective))) continue;
     const one = emptyCounts();
     countDossier(one, f, p);
     if (REPORT_COUNT_KEYS.every((k) => one[k] === 0)) continue;
     Object.assign(total, addCounts(total, one));
-    const key = o.rowOf?.(f);
+    const unit = reportUnitOf(f, o.perspective);
+    // rows follow the unit the dossier counts under
+    const key = o.rowOf?.(unit === f.unitCode ? f : { ...f, unitCode: unit });
     if (!key) continue;
     const row = rows.get(key.key) ?? { key, counts: emptyCounts() };
     row.counts = addCounts(row.counts, one);

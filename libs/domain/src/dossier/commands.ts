@@ -34,6 +34,8 @@ export type ReceiveDossier = DomainCommand<
     campaignId?: string;
     /** The look-up PIN drawn by the application (`LOOKUP_PIN_ALPHABET`, 6 characters). */
     lookupPin?: string;
+    /** The competent unit (issue #16); absent or equal to `unitCode`: the receiving unit resolves. */
+    competentUnitCode?: string;
   }
 >;
 
@@ -108,6 +110,25 @@ export type RefuseAtReception = DomainCommand<
     ruleSet?: '2018' | '2025';
   }
 >;
+/** Liên thông: hand the dossier to another agency; its due time comes computed from the application. */
+export type TransferDossier = DomainCommand<
+  'TransferDossier',
+  {
+    transferId: string;
+    toUnitCode: string;
+    task: string;
+    processingTime?: ProcessingTime;
+    dueAt: Date;
+    calendarVersion: string;
+    timeZone: string;
+  }
+>;
+
+/** The agency returns its part; `timingMode`: the agency's timing policy now (day: by date only). */
+export type ReturnTransfer = DomainCommand<'ReturnTransfer', { transferId: string; outcome: 'done' | 'refused'; note?: string; timingMode?: 'exact' | 'day' }>;
+
+/** Reorganisation: the competent unit `fromUnitCode` closed; its successor takes the dossier (no-op if done). */
+export type PassToSuccessor = DomainCommand<'PassToSuccessor', { fromUnitCode: string; toUnitCode: string; effectiveDate: string }>;
 
 export type DossierCommand =
   | ReceiveDossier
@@ -123,6 +144,9 @@ export type DossierCommand =
   | ResumeProcessing
   | ReturnResult
   | CorrectStep
-  | RefuseAtReception;
+  | RefuseAtReception
+  | TransferDossier
+  | ReturnTransfer
+  | PassToSuccessor;
 
 export type DossierCommandType = DossierCommand['type'];

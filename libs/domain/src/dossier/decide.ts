@@ -22,6 +22,7 @@ import type { DossierState } from './state';
 import { pauseProcessing, resumeProcessing } from './handlers/pause-resume';
 import { returnResult } from './handlers/return-result';
 import { correctStep } from './handlers/correct-step';
+import { passToSuccessor, returnTransfer, transferDossier } from './handlers/transfer';
 
 export function decide(command: DossierCommand, state: DossierState, now: Date): DossierEvent[] {
   requireValidNow(now);
@@ -54,6 +55,12 @@ export function decide(command: DossierCommand, state: DossierState, now: Date):
       return correctStep(command, state, now);
     case 'RefuseAtReception':
       return refuseAtReception(command, state, now);
+    case 'TransferDossier':
+      return transferDossier(command, state, now);
+    case 'ReturnTransfer':
+      return returnTransfer(command, state, now);
+    case 'PassToSuccessor':
+      return passToSuccessor(command, state, now);
     default:
       return assertNever(command);
   }

@@ -17,7 +17,9 @@ export type DomainErrorCode =
   | 'already-rated'
   | 'date-out-of-range'
   | 'invalid-command'
-  | 'nothing-to-undo';
+  | 'nothing-to-undo'
+  | 'unknown-transfer'
+  | 'transfer-already-returned';
 
 export type DomainErrorDetails = Readonly<Record<string, string | number | undefined>>;
 
@@ -172,6 +174,29 @@ export class InvalidCommand extends DomainError {
     readonly problem: string,
   ) {
     super(`Invalid ${field}: ${problem}.`, { field, problem });
+  }
+}
+
+/** A transfer id the dossier does not have (or, for a new transfer, one it already has). */
+export class UnknownTransfer extends DomainError {
+  readonly code = 'unknown-transfer';
+  constructor(
+    readonly dossierCode: string,
+    readonly transferId: string,
+    message = `Dossier ${dossierCode} has no transfer ${transferId}`,
+  ) {
+    super(`${message}.`, { dossierCode, transferId });
+  }
+}
+
+export class TransferAlreadyReturned extends DomainError {
+  readonly code = 'transfer-already-returned';
+  constructor(
+    readonly dossierCode: string,
+    readonly transferId: string,
+    readonly returnedAt: string,
+  ) {
+    super(`Transfer ${transferId} of dossier ${dossierCode} was already returned at ${returnedAt}.`, { dossierCode, transferId, returnedAt });
   }
 }
 

@@ -3,7 +3,7 @@
  * (`Date.toISOString()`). Events are never edited; a new shape gets a new schema version
  * and an upcaster, so every type exports its current `schemaVersion`.
  */
-import type { AlertKind, Channel, CorrectableStep, OnlineLevel, Outcome, PauseKind, ProcessingTime, Rating, ReturnMethod } from '../shared/types';
+import type { AlertKind, Channel, CorrectableStep, OnlineLevel, Outcome, PauseKind, ProcessingTime, Rating, ReturnMethod, TimingClass } from '../shared/types';
 import type { RuleSetId } from '../rules/rule-set';
 import { assertNever } from './assert-never';
 
@@ -52,6 +52,11 @@ export type DossierReceived = DomainEvent<
      * before it existed: those are never found publicly.
      */
     lookupPin?: string;
+    /**
+     * The unit that resolves the dossier and in whose report it counts (issue #16); `unitCode` is
+     * the receiving centre (its code starts the dossier code). Absent (older events): the same unit.
+     */
+    competentUnitCode?: string;
   }
 >;
 
@@ -200,6 +205,47 @@ export type DossierRefusedAtReception = DomainEvent<
     ruleSet?: '2018' | '2025';
   }
 >;
+/**
+ * Liên thông (Nghị định 61/2018 Art. 19.6–19.7): the dossier goes to another agency for a task with
+ * its own due time, computed by the application in that agency's calendar and office hours and
+ * frozen here. Several transfers may be open at once.
+ */
+export type DossierTransferred = DomainEvent<
+  'DossierTransferred',
+  {
+    transferId: string;
+    toUnitCode: string;
+    task: string;
+    /** The agency's own processing time, when the due time was computed from one. */
+    processingTime?: ProcessingTime;
+    dueAt: IsoInstant;
+    calendarVersion: string;
+    /** The receiving agency's zone (its timing is judged there). */
+    timeZone: string;
+    transferredAt: IsoInstant;
+  }
+>;
+
+/** The agency hands the dossier back; `timing` is judged against that transfer's due time. */
+export type TransferReturned = DomainEvent<
+  'TransferReturned',
+  {
+    transferId: string;
+    outcome: 'done' | 'refused';
+    note?: string;
+    returnedAt: IsoInstant;
+    timing: TimingClass;
+  }
+>;
+
+/**
+ * Reorganisation (2025): the competent unit was closed and the dossier passes to its successor
+ * (one event per open dossier; the code does not change).
+ */
+export type DossierPassedToSuccessor = DomainEvent<
+  'DossierPassedToSuccessor',
+  { fromUnitCode: string; toUnitCode: string; effectiveDate: string; passedAt: IsoInstant }
+>;
 
 export type DossierEvent =
   | DossierReceived
@@ -216,7 +262,10 @@ export type DossierEvent =
   | ProcessingResumed
   | ResultReturned
   | StepCorrected
-  | DossierRefusedAtReception;
+  | DossierRefusedAtReception
+  | DossierTransferred
+  | TransferReturned
+  | DossierPassedToSuccessor;
 
 export type DossierEventType = DossierEvent['type'];
 
@@ -238,6 +287,9 @@ export const DOSSIER_EVENT_TYPES = [
   'ResultReturned',
   'StepCorrected',
   'DossierRefusedAtReception',
+  'DossierTransferred',
+  'TransferReturned',
+  'DossierPassedToSuccessor',
 ] as const satisfies readonly DossierEventType[];
 
 // Compile-time proof that the list above names every member of the union.
@@ -267,6 +319,9 @@ export const ProcessingResumedSchemaVersion = 1;
 export const ResultReturnedSchemaVersion = 1;
 export const StepCorrectedSchemaVersion = 1;
 export const DossierRefusedAtReceptionSchemaVersion = 1;
+export const DossierTransferredSchemaVersion = 1;
+export const TransferReturnedSchemaVersion = 1;
+export const DossierPassedToSuccessorSchemaVersion = 1;
 
 export const DOSSIER_EVENT_SCHEMA_VERSIONS: Readonly<Record<DossierEventType, number>> = {
   DossierReceived: DossierReceivedSchemaVersion,
@@ -286,6 +341,9 @@ export const DOSSIER_EVENT_SCHEMA_VERSIONS: Readonly<Record<DossierEventType, nu
   ResultReturned: ResultReturnedSchemaVersion,
   StepCorrected: StepCorrectedSchemaVersion,
   DossierRefusedAtReception: DossierRefusedAtReceptionSchemaVersion,
+  DossierTransferred: DossierTransferredSchemaVersion,
+  TransferReturned: TransferReturnedSchemaVersion,
+  DossierPassedToSuccessor: DossierPassedToSuccessorSchemaVersion,
 };
 
 /** Which alert event records which alert kind. */
@@ -344,6 +402,12 @@ export function eventOccurredAt(event: DossierEvent): IsoInstant {
       return event.data.correctedAt;
     case 'DossierRefusedAtReception':
       return event.data.refusedAt;
+    case 'DossierTransferred':
+      return event.data.transferredAt;
+    case 'TransferReturned':
+      return event.data.returnedAt;
+    case 'DossierPassedToSuccessor':
+      return event.data.passedAt;
     default:
       return assertNever(event);
   }

@@ -190,6 +190,35 @@ export function evolve(state: DossierState, event: DossierEvent): DossierState {
     case 'DossierRefusedAtReception':
       if (state.status !== 'none') throw new CorruptDossierStream(event.type, state.version + 1, 'a refusal at reception must be the first event');
       return refused(event);
+    case 'DossierTransferred': {
+      const s = existing(state, event);
+      const d = event.data;
+      const transfer = {
+        transferId: d.transferId,
+        toUnitCode: d.toUnitCode,
+        task: d.task,
+        ...(d.processingTime && { processingTime: { ...d.processingTime } }),
+        dueAt: d.dueAt,
+        calendarVersion: d.calendarVersion,
+        timeZone: d.timeZone,
+        transferredAt: d.transferredAt,
+      };
+      return next({ ...s, transfers: [...s.transfers, transfer] }, event);
+    }
+
+    case 'TransferReturned': {
+      const s = existing(state, event);
+      const { transferId, outcome, note, returnedAt, timing } = event.data;
+      const transfers = s.transfers.map((t) =>
+        t.transferId === transferId && t.returnedAt === undefined ? { ...t, returnedAt, outcome, ...(note !== undefined && { note }), timing } : t,
+      );
+      return next({ ...s, transfers }, event);
+    }
+
+    case 'DossierPassedToSuccessor': {
+      const s = existing(state, event);
+      return next({ ...s, competentUnitCode: event.data.toUnitCode }, event);
+    }
 
     default:
       return assertNever(event);
@@ -231,6 +260,8 @@ function received(event: DossierReceived): OpenDossier {
     lastStepOccurredAt: d.receivedAt,
     version: 1,
     ...(d.lookupPin !== undefined ? { lookupPin: d.lookupPin } : {}),
+    competentUnitCode: d.competentUnitCode ?? d.unitCode,
+    transfers: [],
   };
 }
 

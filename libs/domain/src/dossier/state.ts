@@ -2,7 +2,7 @@
  * Dossier state: everything `GET /dossiers/{id}` needs, derived only from events.
  * Plain data (ISO strings, no Dates) so it can be snapshotted and serialised as is.
  */
-import type { AlertKind, Channel, DossierStatus, OnlineLevel, Outcome, PauseKind, ProcessingTime, Rating, ReturnMethod } from '../shared/types';
+import type { AlertKind, Channel, DossierStatus, OnlineLevel, Outcome, PauseKind, ProcessingTime, Rating, ReturnMethod, TimingClass } from '../shared/types';
 import type { Applicant, IsoInstant, ResultRecipient } from './events';
 
 /** One supplement round: the request (clock stops) and, once it arrives, the receipt (clock restarts). */
@@ -49,6 +49,21 @@ export interface PauseRecord {
   previousDueAt?: IsoInstant;
   dueAt?: IsoInstant;
   pausedWorkingMinutes?: number;
+}
+/** One liên thông hand-off (issue #16): open until the agency returns it. */
+export interface TransferRecord {
+  transferId: string;
+  toUnitCode: string;
+  task: string;
+  processingTime?: ProcessingTime;
+  dueAt: IsoInstant;
+  calendarVersion: string;
+  timeZone: string;
+  transferredAt: IsoInstant;
+  returnedAt?: IsoInstant;
+  outcome?: 'done' | 'refused';
+  note?: string;
+  timing?: TimingClass;
 }
 
 /** An assignment a correction can fall back to (the one before the current). */
@@ -127,6 +142,10 @@ interface DossierFields {
   readonly version: number;
   /** The citizen's look-up PIN (absent on dossiers received before it existed). */
   readonly lookupPin?: string;
+  /** The unit that resolves the dossier now (reception's competent unit, or its successor after a merge); `unitCode` received it. */
+  readonly competentUnitCode: string;
+  /** Liên thông hand-offs, in order. */
+  readonly transfers: readonly TransferRecord[];
 }
 
 export interface OpenDossier extends DossierFields {

@@ -70,6 +70,10 @@ export function statusAfter(status: DossierStatus | 'none', event: DossierEvent,
     case 'DossierRefusedAtReception':
       // only ever the first event of a stream (evolve rejects anything else as corrupt)
       return status === 'none' ? 'refused-at-reception' : status;
+    case 'DossierTransferred':
+    case 'TransferReturned':
+    case 'DossierPassedToSuccessor':
+      return status;
     default:
       return assertNever(event);
   }

@@ -40,6 +40,10 @@ export const NOTICE_OF_EVENT = {
   StepCorrected: null,
   // refused at the counter: the applicant is there and receives the refusal slip (form 03)
   DossierRefusedAtReception: null,
+  // liên thông and reorganisation happen between agencies: the due time promised to the citizen does not change
+  DossierTransferred: null,
+  TransferReturned: null,
+  DossierPassedToSuccessor: null,
 } as const satisfies Record<DossierEventType, NoticeKind | null>;
 
 export function noticeOfEventType(type: string): NoticeKind | undefined {
@@ -167,6 +171,9 @@ export function noticeValues(dossier: NoticeDossier, event: DossierEvent, lookup
     case 'ProcessingResumed':
     case 'StepCorrected':
     case 'DossierRefusedAtReception':
+    case 'DossierTransferred':
+    case 'TransferReturned':
+    case 'DossierPassedToSuccessor':
     case 'SatisfactionRated':
     case 'DeadlineWarningRaised':
     case 'ApologyCutoffReached':

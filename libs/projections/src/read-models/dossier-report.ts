@@ -4,7 +4,7 @@
  * (libs/application/src/reports/report.ts): the database counts per (unit, field, procedure),
  * this module sums them into the total and the `rows`, and `reportBlocks` derives the rates.
  */
-import { assembleReport, emptyCounts, addCounts, Report, ReportCounts, reportPeriod, RowKey, unitRowOf } from '@motcua/application';
+import { assembleReport, emptyCounts, addCounts, Report, ReportCounts, ReportPerspective, reportPeriod, RowKey, unitRowOf } from '@motcua/application';
 import { SqlExecutor } from '@motcua/sql';
 
 export type ReportGroupBy = 'unit' | 'field' | 'procedure';
@@ -22,8 +22,10 @@ export interface SqlReportOptions {
   unitName?: (code: string) => string;
   /** For groupBy=procedure: display name (default: the name recorded at reception, else the code). */
   procedureName?: (code: string) => string | undefined;
-  /** Only the dossiers received under this campaign window (`campaign_id`, infra/migrations/0010_campaign_windows.sql). */
+  /** Only the dossiers received under this campaign window (`campaign_id`, infra/migrations/0012_campaign_windows.sql). */
   campaignId?: string;
+  /** Which unit a dossier counts under: its competent unit (default) or the receiving one (issue #16). */
+  perspective?: ReportPerspective;
 }
 
 /**
@@ -41,7 +43,11 @@ export interface SqlReportOptions {
  *   st  = cat / 6 % 7    0 not in the population, 1 early, 2 on time, 3 late, 4 withdrawn,
  *                        5 pending within time, 6 pending overdue (the clock in force at the end)
  *   ap  = cat / 42 % 3   apology issued before the end: 0 no, 1 yes, 2 yes and in time
- *   rt  = cat / 126      rated inside the period: 0 no, 1 satisfied, 2 neutral, 3 dissatisfied
+ *   rt  = cat / 126 % 4  rated inside the period: 0 no, 1 satisfied, 2 neutral, 3 dissatisfied
+ *   out = cat / 504      pending at the end and held by another agency then (a liên thông transfer
+ *                        sent before the end and not back before it): pending.outside (issue #16)
+ * The unit a dossier counts under is `competent_unit_code` (perspective competent, the default) or
+ * `unit_code` (receiving); for groupBy=unit it is also the row's unit.
  * The database counts dossiers per (row key, cat) with one hash aggregate and a single count
  * (17 FILTER aggregates per row cost more than the whole scan), then folds the groups into the 17
  * counts. The row key is only what the report's rows need: the unit for groupBy=unit, the field,
@@ -52,15 +58,17 @@ export interface SqlReportOptions {
  * make the planner estimate one group per row (from the timestamps in it) and sort millions of
  * rows instead of hashing them.
  */
-export function reportSql(o: { groupBy?: ReportGroupBy; campaign?: boolean }): string {
+export function reportSql(o: { groupBy?: ReportGroupBy; campaign?: boolean; perspective?: ReportPerspective }): string {
   const column = { unit: 'unit_code', field: 'field', procedure: 'procedure_code' } as const;
   const key = o.groupBy ? column[o.groupBy] : undefined;
+  const unitColumn = o.perspective === 'receiving' ? 'unit_code' : 'competent_unit_code';
+  const source = o.groupBy === 'unit' ? `s.${unitColumn} AS unit_code` : `s.${key}`;
   const select = (c: string) => (c === key ? c : `NULL::text AS ${c}`);
   return `
 WITH g AS (
   SELECT ${key ? `${key}, ` : ''}cat, count(*) AS n, ${o.groupBy === 'procedure' ? 'max(procedure_name)' : 'NULL::text'} AS procedure_name
   FROM (
-    SELECT ${key ? `s.${key}, ` : ''}${o.groupBy === 'procedure' ? 's.procedure_name, ' : ''}
+    SELECT ${key ? `${source}, ` : ''}${o.groupBy === 'procedure' ? 's.procedure_name, ' : ''}
       CASE WHEN s.resolved_at < $2 OR s.withdrawn_at < $2 THEN 0 ELSE
         CASE WHEN s.received_at < $2 THEN 4 WHEN s.channel = 'direct' THEN 1 WHEN s.channel = 'online' THEN 2
              WHEN s.channel = 'postal' THEN 3 ELSE 5 END
@@ -74,15 +82,18 @@ WITH g AS (
       + CASE WHEN s.apology_issued_at < $3 THEN CASE WHEN s.apology_issued_at <= s.apology_cutoff_at THEN 84 ELSE 42 END ELSE 0 END
       + CASE WHEN s.rated_at >= $2 AND s.rated_at < $3 THEN
           CASE WHEN s.rating = 'satisfied' THEN 126 WHEN s.rating = 'neutral' THEN 252 WHEN s.rating = 'dissatisfied' THEN 378 ELSE 0 END
-        ELSE 0 END AS cat
+        ELSE 0 END
+      + CASE WHEN s.transfer_out_at IS NOT NULL AND (s.resolved_at < $3 OR s.withdrawn_at < $3) IS NOT TRUE
+              AND EXISTS (SELECT 1 FROM unnest(s.transfer_out_at, s.transfer_back_at) t(o, b) WHERE t.o < $3 AND (t.b IS NULL OR t.b >= $3))
+          THEN 504 ELSE 0 END AS cat
     FROM dossier_summary s
-    WHERE s.unit_code = ANY($1::text[]) AND s.received_at < $3 AND s.refused_at IS NULL${o.campaign ? ' AND s.campaign_id = $4' : ''}
+    WHERE s.${unitColumn} = ANY($1::text[]) AND s.received_at < $3 AND s.refused_at IS NULL${o.campaign ? ' AND s.campaign_id = $4' : ''}
       AND ((s.resolved_at < $2 OR s.withdrawn_at < $2) IS NOT TRUE OR (s.rated_at >= $2 AND s.rated_at < $3))
     OFFSET 0
   ) d
   GROUP BY ${key ? `${key}, ` : ''}cat
 ), c AS (
-  SELECT ${key ? `${key}, ` : ''}procedure_name, n, cat % 6 AS pop, cat / 6 % 7 AS st, cat / 42 % 3 AS ap, cat / 126 AS rt
+  SELECT ${key ? `${key}, ` : ''}procedure_name, n, cat % 6 AS pop, cat / 6 % 7 AS st, cat / 42 % 3 AS ap, cat / 126 % 4 AS rt, cat / 504 AS out
   FROM g
   -- dossiers that count nowhere (an apology alone, out of the population) make no row
   WHERE cat % 6 <> 0 OR cat >= 126
@@ -104,7 +115,8 @@ SELECT ${select('unit_code')}, ${select('field')}, ${select('procedure_code')}, 
   COALESCE(sum(n) FILTER (WHERE st IN (3, 6) AND ap = 2), 0)::int AS "apologiesIssuedInTime",
   COALESCE(sum(n) FILTER (WHERE rt = 1), 0)::int AS "satisfied",
   COALESCE(sum(n) FILTER (WHERE rt = 2), 0)::int AS "neutral",
-  COALESCE(sum(n) FILTER (WHERE rt = 3), 0)::int AS "dissatisfied"
+  COALESCE(sum(n) FILTER (WHERE rt = 3), 0)::int AS "dissatisfied",
+  COALESCE(sum(n) FILTER (WHERE out = 1 AND st IN (5, 6)), 0)::int AS "pendingOutside"
 FROM c${
     key
       ? `
@@ -122,7 +134,7 @@ type GroupRow = ReportCounts & { unit_code: string; field: string; procedure_cod
 /** Throws `InvalidReportPeriod` (from `reportPeriod`) on a malformed or reversed period. */
 export async function queryReport(db: SqlExecutor, o: SqlReportOptions): Promise<Report> {
   const p = reportPeriod(o.from, o.to, o.timeZone);
-  const sql = reportSql({ groupBy: o.groupBy, campaign: o.campaignId !== undefined });
+  const sql = reportSql({ groupBy: o.groupBy, campaign: o.campaignId !== undefined, perspective: o.perspective });
   const params: unknown[] = [[...o.units], new Date(p.startMs).toISOString(), new Date(p.endMs).toISOString()];
   if (o.campaignId !== undefined) params.push(o.campaignId);
   const { rows } = await db.query<GroupRow>(sql, params);

@@ -27,7 +27,7 @@ export interface DossierSummaryOptions {
 }
 
 /** Column ↔ field, in table order. */
-const COLUMNS: [column: string, field: keyof DossierFacts, type: 'text' | 'timestamptz' | 'integer' | 'jsonb'][] = [
+const COLUMNS: [column: string, field: keyof DossierFacts, type: 'text' | 'timestamptz' | 'integer' | 'jsonb' | 'text[]' | 'timestamptz[]'][] = [
   ['id', 'id', 'text'],
   ['code', 'code', 'text'],
   ['unit_code', 'unitCode', 'text'],
@@ -61,6 +61,11 @@ const COLUMNS: [column: string, field: keyof DossierFacts, type: 'text' | 'times
   ['supplement_requests_late', 'supplementRequestsLate', 'integer'],
   ['supplement_requests_repeated', 'supplementRequestsRepeated', 'integer'],
   ['campaign_id', 'campaignId', 'text'],
+  ['competent_unit_code', 'competentUnitCode', 'text'],
+  ['current_unit_code', 'currentUnitCode', 'text'],
+  ['transfer_ids', 'transferIds', 'text[]'],
+  ['transfer_out_at', 'transferOutAt', 'timestamptz[]'],
+  ['transfer_back_at', 'transferBackAt', 'timestamptz[]'],
 ];
 
 export const DOSSIER_SUMMARY_SELECT = COLUMNS.map(([c]) => c).join(', ');
@@ -70,13 +75,26 @@ function iso(v: unknown): string | undefined {
   return (v instanceof Date ? v : new Date(String(v))).toISOString();
 }
 
+/** An array column as the driver gives it (an array; or PostgreSQL's text form, should a driver not parse it). */
+function pgArray(v: unknown): unknown[] {
+  if (Array.isArray(v)) return v;
+  const text = String(v);
+  if (text === '{}') return [];
+  return text
+    .slice(1, -1)
+    .split(',')
+    .map((x) => (x === 'NULL' ? null : x.replace(/^"|"$/g, '')));
+}
+
 /** A `dossier_summary` row as facts (without its clock history). */
 export function factsFromRow(row: Record<string, unknown>): DossierFacts {
   const f: Record<string, unknown> = { clock: [] };
   for (const [column, field, type] of COLUMNS) {
     const v = row[column];
     if (v === null || v === undefined) continue;
-    f[field] = type === 'timestamptz' ? iso(v) : type === 'integer' ? Number(v) : type === 'jsonb' && typeof v === 'string' ? JSON.parse(v) : v;
+    if (type === 'timestamptz[]') f[field] = pgArray(v).map((x) => iso(x) ?? null);
+    else if (type === 'text[]') f[field] = pgArray(v).map((x) => (x === null ? null : String(x)));
+    else f[field] = type === 'timestamptz' ? iso(v) : type === 'integer' ? Number(v) : type === 'jsonb' && typeof v === 'string' ? JSON.parse(v) : v;
   }
   return f as unknown as DossierFacts;
 }

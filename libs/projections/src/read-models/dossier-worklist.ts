@@ -78,7 +78,8 @@ const OVERDUE = OVERDUE_SQL;
 
 export async function queryWorkList(db: SqlExecutor, q: WorkListQuery): Promise<WorkListPage> {
   const params: unknown[] = [[...q.units], q.now.toISOString()];
-  const where = ['unit_code = ANY($1::text[])'];
+  // the receiving unit's dossiers and the competent unit's (issue #16: users of either unit see it)
+  const where = ['(unit_code = ANY($1::text[]) OR current_unit_code = ANY($1::text[]))'];
   const add = (sql: (n: string) => string, v: unknown) => {
     params.push(v);
     where.push(sql(`$${params.length}`));

@@ -24,10 +24,11 @@ export function alreadyReceived(data: ReferenceData, id: string, input: ReceiveI
   ) {
     return { view: toView(s, ctx.now), appended: 0, created: false };
   }
-  if (!coversUnit(data, ctx.actor, s.unitCode)) throw new DuplicateError(`Dossier id ${id} is already taken: choose another id`);
+  // Only the id is said to be taken: another unit's dossier code is not the caller's to know.
+  const units = s.status === 'refused-at-reception' ? [s.unitCode] : [s.unitCode, s.competentUnitCode];
+  if (!units.some((u) => coversUnit(data, ctx.actor, u))) throw new DuplicateError(`Dossier id ${id} is already taken: choose another id`);
   if (s.status === 'refused-at-reception') {
     throw new DuplicateError(`Dossier id ${id} is dossier ${s.code}, refused at reception: record the new dossier under a new id`);
   }
-  // Only the id is said to be taken (above): another unit's dossier code is not the caller's to know.
   throw new DuplicateError(`Dossier id ${id} is already used by dossier ${s.code}`);
 }

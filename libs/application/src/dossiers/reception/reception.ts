@@ -33,6 +33,8 @@ export interface ReceiveInput {
    * numbers every dossier handed in), event `DossierRefusedAtReception`, never received.
    */
   refusal?: { reason: string; legalBasis?: string };
+  /** The unit that resolves the dossier (default `unitCode`); both in one province (issue #16). */
+  competentUnitCode?: string;
 }
 
 /** A reception checked against the reference data, with its due time: all it lacks is its code. */
@@ -51,6 +53,8 @@ export interface Reception {
   ruleSet: RuleSetId;
   /** The citizen's look-up PIN, drawn once per reception (a retry of the same reception keeps the stored one). */
   lookupPin: string;
+  /** The competent unit, when another unit than the receiving one resolves. */
+  competent?: UnitRecord;
 }
 
 /** A fresh look-up PIN: {@link LOOKUP_PIN_LENGTH} characters drawn uniformly by the cryptographic generator. */
@@ -71,9 +75,12 @@ export function findUnit(data: ReferenceData, code: string): UnitRecord {
 export function assertUnitInOperation(unit: UnitRecord, at: Date): void {
   const day = localDateOf(at, unit.timeZone);
   if ((unit.validFrom && day < unit.validFrom) || (unit.validTo && day > unit.validTo)) {
+    // a unit closed by a merge names its successor (issue #16)
+    const successor = unit.validTo && day > unit.validTo && unit.successorCode ? `; its successor is "${unit.successorCode}"` : '';
     throw new RuleViolationError(
       'unit-not-valid',
-      `Unit "${unit.code}" is not in operation on ${day} (valid ${unit.validFrom ?? '…'} to ${unit.validTo ?? '…'})`,
+      `Unit "${unit.code}" is not in operation on ${day} (valid ${unit.validFrom ?? '…'} to ${unit.validTo ?? '…'})${successor}`,
+      unit.successorCode ? { unitCode: unit.code, successorCode: unit.successorCode } : undefined,
     );
   }
 }
@@ -103,6 +110,7 @@ export function planReception(
   assertUnitAccess(data, ctx.actor, input.unitCode);
   checkBusinessTime(occurredAt, ctx.now, unit.timeZone, earliestBusinessDate);
   assertUnitInOperation(unit, occurredAt);
+  const competent = competentUnit(data, unit, input.competentUnitCode, occurredAt);
   const procedure = findProcedure(data, input.procedureCode);
   const campaign = campaignFor(data.campaigns.values(), {
     unitCode: unit.code,
@@ -124,7 +132,35 @@ export function planReception(
     due,
     ruleSet,
     lookupPin: newLookupPin(),
+    ...(competent && { competent }),
   };
+}
+
+/** The province (root unit) a unit lies in, in the current tree. */
+export function provinceOf(data: ReferenceData, code: string): string {
+  const up = data.ancestors(code);
+  return up.length ? up[up.length - 1] : code;
+}
+
+/**
+ * The competent unit of a reception (since 1 July 2025 a centre receives for any unit of its
+ * province): undefined when it is the receiving unit; a 422 when unknown, not in operation, or in
+ * another province (naming both units).
+ */
+export function competentUnit(data: ReferenceData, receiving: UnitRecord, code: string | undefined, at: Date): UnitRecord | undefined {
+  if (code === undefined || code === receiving.code) return undefined;
+  const unit = findUnit(data, code);
+  assertUnitInOperation(unit, at);
+  const a = provinceOf(data, receiving.code);
+  const b = provinceOf(data, unit.code);
+  if (a !== b) {
+    throw new RuleViolationError(
+      'units-in-different-provinces',
+      `The receiving unit "${receiving.code}" (province ${a}) and the competent unit "${unit.code}" (province ${b}) must lie in one province`,
+      { unitCode: receiving.code, competentUnitCode: unit.code },
+    );
+  }
+  return unit;
 }
 
 /** The domain command `ReceiveDossier` (or `RefuseAtReception`) of a planned reception, given its code. */
@@ -170,6 +206,7 @@ export function receptionCommand(r: Reception, code: string): DossierCommand {
       ruleSet: r.ruleSet,
       ...(r.campaign && { campaignId: r.campaign.campaignId }),
       lookupPin: r.lookupPin,
+      ...(r.competent && { competentUnitCode: r.competent.code }),
     },
   };
 }

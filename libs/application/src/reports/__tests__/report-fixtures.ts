@@ -87,7 +87,8 @@ type Step =
   | { kind: 'apology'; gap: number; extra: number }
   | { kind: 'alert'; gap: number }
   | { kind: 'pause'; gap: number; wait: number; resumes: boolean; moves: number }
-  | { kind: 'correct-assign'; gap: number };
+  | { kind: 'correct-assign'; gap: number }
+  | { kind: 'transfer'; gap: number; due: number; back?: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('assign' as const), gap }),
@@ -107,6 +108,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('alert' as const), gap }),
   fc.record({ kind: fc.constant('pause' as const), gap, wait: gap, resumes: fc.constantFrom(true, true, false), moves: fc.oneof(fc.constant(0), duration) }),
   fc.record({ kind: fc.constant('correct-assign' as const), gap }),
+  fc.record({ kind: fc.constant('transfer' as const), gap, due: duration, back: fc.option(gap, { nil: undefined }) }),
 );
 
 /** What happens after a resolution: nothing, a return of the result, a mistaken return undone, the resolve undone (and resolved again). */
@@ -130,6 +132,8 @@ const dossierSpec = fc.record({
   after: afterResolve,
   /** 0: refused at the counter (DossierRefusedAtReception alone): never received, counts nowhere. */
   refusal: fc.integer({ min: 0, max: 7 }),
+  /** Another unit is competent (received at one commune's centre for another's procedure). */
+  competent: fc.option(fc.nat(), { freq: 3, nil: undefined }),
 });
 
 type DossierSpec = typeof dossierSpec extends fc.Arbitrary<infer T> ? T : never;
@@ -188,6 +192,7 @@ function buildDossier(index: number, units: WorldUnit[], s: DossierSpec): WorldD
         receivedAt: iso(t),
         dueAt: iso(due),
         calendarVersion: 'test',
+        ...(s.competent !== undefined && units[s.competent % units.length].code !== unit.code && { competentUnitCode: units[s.competent % units.length].code }),
       },
     },
   ];
@@ -203,6 +208,8 @@ function buildDossier(index: number, units: WorldUnit[], s: DossierSpec): WorldD
     });
     pausedSince = undefined;
   };
+  let transfers = 0;
+  const returns: DossierEvent[] = [];
   for (const st of s.steps) {
     t += st.gap;
     switch (st.kind) {
@@ -256,8 +263,35 @@ function buildDossier(index: number, units: WorldUnit[], s: DossierSpec): WorldD
         // alerts are stamped with the clock's `now`: anything after the reception
         events.push({ type: 'DossierOverdue', data: { kind: 'overdue', dueAt: iso(due), raisedAt: iso(t + st.gap * 3), unitCode: unit.code } });
         break;
+      case 'transfer': {
+        const transferId = `t${++transfers}`;
+        const transferDue = t + st.due;
+        events.push({
+          type: 'DossierTransferred',
+          data: {
+            transferId,
+            toUnitCode: units[transfers % units.length].code,
+            task: 'thẩm định',
+            dueAt: iso(transferDue),
+            calendarVersion: 'test',
+            timeZone: TZ,
+            transferredAt: iso(t),
+          },
+        });
+        if (st.back !== undefined) {
+          const back = t + st.back;
+          returns.push({
+            type: 'TransferReturned',
+            data: { transferId, outcome: 'done', returnedAt: iso(back), timing: timingClass(new Date(back), new Date(transferDue), TZ) },
+          });
+        }
+        break;
+      }
     }
   }
+  // the agencies' returns, in business-time order (some after the lead's resolution)
+  returns.sort((a, b) => Date.parse(eventOccurredAt(a)) - Date.parse(eventOccurredAt(b)));
+  events.push(...returns);
   t += s.endGap;
   if (s.endAt === 'atDue') t = Math.max(t, due);
   else if (s.endAt === 'beforeDue') t = Math.max(t, due - 60 * MIN);
@@ -354,6 +388,7 @@ export function oracleCounts(
   from: string,
   to: string,
   rowFilter?: (unitCode: string) => boolean,
+  perspective: 'competent' | 'receiving' = 'competent',
 ): ReportCounts {
   const startMs = instantAt(from, '00:00', TZ).getTime();
   const endMs = instantAt(addDays(to, 1), '00:00', TZ).getTime();
@@ -375,11 +410,14 @@ export function oracleCounts(
     satisfied: 0,
     neutral: 0,
     dissatisfied: 0,
+    pendingOutside: 0,
   };
   for (const d of world.dossiers) {
     const rec = d.events[0];
-    if (rec.type !== 'DossierReceived' || !units.includes(rec.data.unitCode)) continue;
-    if (rowFilter && !rowFilter(rec.data.unitCode)) continue;
+    if (rec.type !== 'DossierReceived') continue;
+    const unitOf = perspective === 'receiving' ? rec.data.unitCode : (rec.data.competentUnitCode ?? rec.data.unitCode);
+    if (!units.includes(unitOf)) continue;
+    if (rowFilter && !rowFilter(unitOf)) continue;
     for (const e of d.events) {
       if (e.type !== 'SatisfactionRated') continue;
       const t = Date.parse(e.data.ratedAt);
@@ -412,6 +450,8 @@ export function oracleCounts(
         c.overdue++;
         late = true;
       } else c.withinTime++;
+      // held by another agency at the end: a transfer sent before the end and not back before it
+      if (s1.transfers.some((tr) => tr.returnedAt === undefined)) c.pendingOutside++;
     }
     if (late) {
       c.apologiesRequired++;
@@ -442,7 +482,14 @@ export function oracleBlocks(c: ReportCounts) {
       earlyRate: oraclePercent(c.early, resolved),
       lateRate: oraclePercent(c.late, resolved),
     },
-    pending: { total: pending, withinTime: c.withinTime, overdue: c.overdue, rate: oraclePercent(pending, received) },
+    pending: {
+      total: pending,
+      withinTime: c.withinTime,
+      overdue: c.overdue,
+      rate: oraclePercent(pending, received),
+      inside: pending - c.pendingOutside,
+      outside: c.pendingOutside,
+    },
     withdrawn: c.withdrawn,
     apologies: {
       required: c.apologiesRequired,
@@ -463,10 +510,10 @@ export function oracleBlocks(c: ReportCounts) {
 }
 
 /** Oracle rows for groupBy=unit: each direct child of root (its subtree), and root's own dossiers. */
-export function oracleUnitRows(world: World) {
+export function oracleUnitRows(world: World, perspective: 'competent' | 'receiving' = 'competent') {
   const sub = subtreeOf(world.units, world.root);
   const rows: { key: string; own?: true; blocks: ReturnType<typeof oracleBlocks> }[] = [];
-  const own = oracleCounts(world, [world.root], world.from, world.to);
+  const own = oracleCounts(world, [world.root], world.from, world.to, undefined, perspective);
   const nonEmpty = (c: ReportCounts) => Object.values(c).some((n) => n > 0);
   if (nonEmpty(own)) rows.push({ key: world.root, own: true, blocks: oracleBlocks(own) });
   for (const child of world.units.filter((u) => u.parentCode === world.root)) {
@@ -475,6 +522,8 @@ export function oracleUnitRows(world: World) {
       subtreeOf(world.units, child.code).filter((u) => sub.includes(u)),
       world.from,
       world.to,
+      undefined,
+      perspective,
     );
     if (nonEmpty(c)) rows.push({ key: child.code, blocks: oracleBlocks(c) });
   }

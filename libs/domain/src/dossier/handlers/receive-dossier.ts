@@ -42,6 +42,9 @@ export function receiveDossier(command: ReceiveDossier, state: DossierState, now
     ...(d.ruleSet !== undefined && { ruleSet: requireOneOf(d.ruleSet, RULE_SET_IDS, 'ruleSet') }),
     ...(d.campaignId !== undefined && { campaignId: requireText(d.campaignId, 'campaignId') }),
     ...(d.lookupPin !== undefined && { lookupPin: requireLookupPin(d.lookupPin) }),
+    // only when another unit resolves: the common case keeps the event as it was
+    ...(d.competentUnitCode !== undefined &&
+      d.competentUnitCode !== d.unitCode && { competentUnitCode: requireText(d.competentUnitCode, 'competentUnitCode') }),
   };
 
   if (state.status !== 'none') throw new DossierAlreadyExists(state.id, state.code);
