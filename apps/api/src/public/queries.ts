@@ -39,7 +39,7 @@ export class GetPublicDossierHandler extends ReadModelHandler implements IQueryH
     // the PIN is printed in capitals; a citizen may type it in lower case
     if (!pinMatches(found?.lookupPin, pin.toUpperCase()) || !found) throw publicNotFound();
     const f = found.facts;
-    const returnedAt = (f as { returnedAt?: string }).returnedAt;
+    const returnedAt = f.returnedAt;
     return {
       code: f.code,
       procedureName: f.procedureName ?? this.reference.data.procedures.get(f.procedureCode)?.name ?? f.procedureCode,
