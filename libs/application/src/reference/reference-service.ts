@@ -16,6 +16,7 @@ import {
 } from '@motcua/domain';
 import { EventStore, EventToAppend, RecordedEvent, Subscription } from '@motcua/event-store/port';
 import { canonicalJson } from '../canonical-json';
+import { DEFAULT_EARLIEST_BUSINESS_DATE } from '../dossiers/business-time';
 import { CommandContext } from '../context';
 import { eventMetadata } from '../event-metadata';
 import { AccessDeniedError, NotFoundError, RuleViolationError } from '../errors';
@@ -318,6 +319,12 @@ export class ReferenceService {
       })),
     };
     const data = this.data;
+    // a campaign shortens receptions, which no business time may put before the earliest business date
+    if (/^\d{4}-\d{2}-\d{2}$/.test(def.from) && def.from < DEFAULT_EARLIEST_BUSINESS_DATE) {
+      throw new RuleViolationError('invalid-campaign', `from ${def.from} is before the earliest business date ${DEFAULT_EARLIEST_BUSINESS_DATE}`, {
+        field: 'from',
+      });
+    }
     try {
       validateCampaign(def, {
         unitExists: (u) => data.units.has(u),

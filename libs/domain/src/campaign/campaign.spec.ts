@@ -97,6 +97,9 @@ describe('validateCampaign', () => {
 
   it('refuses dates out of order, unknown units and procedures, and a time that is not shorter', () => {
     expect(invalid({ from: '2021-06-19' })).toMatchObject({ code: 'invalid-campaign-dates', field: 'to' });
+    // outside the calendar's years: named as such, before an overlap or any other rule is looked at
+    expect(invalid({ from: '1900-06-01' })).toMatchObject({ code: 'invalid-campaign', field: 'from' });
+    expect(invalid({ to: '2999-12-31' })).toMatchObject({ code: 'invalid-campaign', field: 'to' });
     expect(invalid({ unitCodes: [DISTRICT, 'NOPE'] })).toMatchObject({ code: 'unknown-unit', field: 'unitCodes[1]' });
     expect(invalid({ procedures: [{ procedureCode: 'NOPE', processingTime: hours(1) }] })).toMatchObject({ code: 'unknown-procedure' });
     expect(invalid({ procedures: [{ procedureCode: 'HKD.STOP', processingTime: days(3) }] })).toMatchObject({

@@ -4,6 +4,7 @@
  * units (or their descendants) gets the campaign's shorter processing time. Pure rules: which
  * campaign applies to a reception, whether a definition is valid, which campaigns clash.
  */
+import { isSupportedLocalDate, outOfRangeMessage } from '../calendar/range';
 import { HOURS_PER_HALF_DAY, validateProcessingTime } from '../deadline/processing-time';
 import type { LocalDate, ProcessingTime } from '../shared/types';
 import { isLocalDate } from '../time/local-date';
@@ -77,6 +78,9 @@ export function validateCampaign(c: Campaign, refs: CampaignReferences): void {
   if (!c.name.trim()) throw new InvalidCampaign('invalid-campaign', 'name', 'name must not be empty');
   if (!isLocalDate(c.from)) throw new InvalidCampaign('invalid-campaign', 'from', `from ${c.from} is not a date`);
   if (!isLocalDate(c.to)) throw new InvalidCampaign('invalid-campaign', 'to', `to ${c.to} is not a date`);
+  // outside the calendar's years no due time can be counted: named before any other rule (an overlap, say)
+  if (!isSupportedLocalDate(c.from)) throw new InvalidCampaign('invalid-campaign', 'from', outOfRangeMessage('from', c.from));
+  if (!isSupportedLocalDate(c.to)) throw new InvalidCampaign('invalid-campaign', 'to', outOfRangeMessage('to', c.to));
   if (c.to < c.from) throw new InvalidCampaign('invalid-campaign-dates', 'to', `to ${c.to} is before from ${c.from}: the campaign ends before it starts`);
   if (c.unitCodes.length === 0) throw new InvalidCampaign('invalid-campaign', 'unitCodes', 'name at least one unit');
   if (c.procedures.length === 0) throw new InvalidCampaign('invalid-campaign', 'procedures', 'name at least one procedure');
