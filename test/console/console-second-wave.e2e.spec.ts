@@ -123,6 +123,12 @@ describe('web console, second wave: refusals, text search, campaigns, delivery l
     expect(text).toContain('Đăng ký khai sinh');
     expect((await w.api(w.tokens.admin, 'GET', '/campaigns')).body.items).toHaveLength(1);
     await shot(page, '13-campaign-overlap');
+    // edit the first: a later end date, same id
+    await row.getByRole('button', { name: 'Sửa' }).click();
+    await page.locator('#cp-to').fill(`19/06/${year}`);
+    await page.locator('#campaign-save').click();
+    await page.locator('#campaigns-table tr', { hasText: `19/06/${year}` }).waitFor();
+    expect((await w.api(w.tokens.admin, 'GET', '/campaigns/tuan-le-tiep-nhan-va-giai-quyet-ho-so-ngay-trong-ngay')).body.to).toBe(`${year}-06-19`);
     await context.close();
     // not for a clerk
     const clerk = await openConsole(w, w.tokens.clerk, '#/dot-cao-diem');
@@ -208,6 +214,27 @@ describe('web console, second wave: refusals, text search, campaigns, delivery l
     }).then((v) => expect(v.supplementRequests[0].items).toEqual([{ name: 'Bản sao sổ hộ khẩu' }, { name: 'Giấy xác nhận cư trú' }]));
     await context.close();
   }, 90_000);
+
+  it('a returned dossier shows its pauses, when it was resolved and who collected the result', async () => {
+    const d = await receive(w, w.tokens.clerk, { unitCode: 'C1', procedureCode: '1.001193', applicant: { name: 'Vàng Seo Sử' } });
+    const step = async (token: string, name: string, body: unknown) => {
+      const r = await w.api(token, 'POST', `/dossiers/${d.id}/${name}`, body);
+      if (r.status >= 300) throw new Error(`${name}: ${r.status} ${JSON.stringify(r.body)}`);
+    };
+    await step(w.tokens.supervisor, 'pause', { kind: 'fee', reason: 'Chờ công dân nộp lệ phí' });
+    await step(w.tokens.supervisor, 'resume', {});
+    await step(w.tokens.supervisor, 'resolve', { outcome: 'approved' });
+    await step(w.tokens.clerk, 'return-result', { method: 'counter', recipient: { name: 'Vàng Thị Mỷ', relation: 'được ủy quyền' } });
+    const { context, page } = await openConsole(w, w.tokens.clerk, `#/ho-so/${d.id}`);
+    await expect(page.locator('#pauses').innerText()).resolves.toContain('Nộp phí, lệ phí: Chờ công dân nộp lệ phí');
+    await page.locator('#resolved-at').waitFor();
+    const returned = await page.locator('#returned-at').innerText();
+    expect(returned).toContain('Tại quầy');
+    expect(returned).toContain('Vàng Thị Mỷ');
+    expect(returned).toContain('được ủy quyền');
+    await shot(page, '18-dossier-returned');
+    await context.close();
+  }, 60_000);
 
   it('the report page switches perspective (receiving / competent) and asks the API for it', async () => {
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date());
