@@ -1,5 +1,6 @@
 // page.evaluate callbacks run in the browser; the test program has no DOM library
 declare const location: { hash: string };
+declare const document: any;
 
 import { startSmtp, TestSmtp, waitFor } from '../e2e/notifications/support';
 import { ConsoleWorld, openConsole, receive, shot, startConsoleWorld } from './support';
@@ -247,6 +248,14 @@ describe('web console, second wave: refusals, text search, campaigns, delivery l
     await page.waitForFunction(() => location.hash.includes('perspective=receiving'));
     await page.locator('#report-title', { hasText: 'nơi tiếp nhận' }).waitFor();
     await page.locator('#report-table tfoot tr').waitFor();
+    const api = (await w.api(w.tokens.supervisor, 'GET', `/statistics?${q}&perspective=receiving`)).body;
+    // the receiving perspective's figures, once that report is shown (the page may still show the other one for a moment)
+    await page.waitForFunction(
+      (want) => document.querySelector('#report-table tfoot td[data-field="received.total"]')?.textContent === want,
+      new Intl.NumberFormat('vi-VN').format(api.received.total),
+    );
+    if (api.pending.outside !== undefined)
+      await expect(page.locator('#indicators [data-field="pending.outside"] .value').innerText()).resolves.toBe(String(api.pending.outside));
     await shot(page, '17-report-receiving');
     await context.close();
   }, 60_000);
