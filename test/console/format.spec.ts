@@ -1,4 +1,4 @@
-import { fmtDateTime, fmtNumber, fmtRate, fold, fromDisplay, localInputToIso, toDisplay } from '../../apps/console/src/format';
+import { fmtDateTime, fmtNumber, fmtRate, fold, fromDisplay, localInputToIso, slug, toDisplay } from '../../apps/console/src/format';
 import { presets } from '../../apps/console/src/periods';
 
 /** The console's Vietnamese formats (issue #17): what a clerk reads and types. */
@@ -39,5 +39,9 @@ describe('console formats', () => {
 
   it('searches procedures without accents', () => {
     expect(fold('Đăng ký khai sinh')).toBe('dang ky khai sinh');
+  });
+
+  it('makes a campaign id from its name (accents and đ folded)', () => {
+    expect(slug('Tuần lễ tiếp nhận và giải quyết hồ sơ ngay trong ngày — Đợt 2')).toBe('tuan-le-tiep-nhan-va-giai-quyet-ho-so-ngay-trong-ngay-dot-2');
   });
 });

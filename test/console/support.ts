@@ -41,9 +41,9 @@ function weekendsOf(year: number): string[] {
 /**
  * The built service on a fresh PGlite directory (as `npm start` runs it), a province P that works
  * around the clock (so that a one-hour procedure falls due seconds from now), two communes, two
- * procedures, and Chromium.
+ * procedures, and Chromium; `env` adds to the service's environment (e.g. an SMTP server).
  */
-export async function startConsoleWorld(): Promise<ConsoleWorld> {
+export async function startConsoleWorld(env: Record<string, string> = {}): Promise<ConsoleWorld> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-console-'));
   fs.mkdirSync(SHOTS, { recursive: true });
   const svc = await startService(
@@ -53,6 +53,7 @@ export async function startConsoleWorld(): Promise<ConsoleWorld> {
       QUEUE_PREFIX: `motcua-console-${randomBytes(4).toString('hex')}`,
       ALERT_NEAR_DEADLINE_POLICY: 'fraction:0.999',
       TIMERS_SWEEP_EVERY_MS: '600000',
+      ...env,
     },
     180_000,
   ).catch(async (err) => {

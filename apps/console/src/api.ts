@@ -8,6 +8,8 @@ export interface Problem {
   title: string;
   detail?: string;
   errors?: { field: string; message: string }[];
+  /** The whole problem document (extension members such as `conflictingCampaignId`). */
+  body?: Record<string, unknown>;
 }
 
 export class ApiError extends Error {
@@ -29,8 +31,8 @@ export function setUnauthorizedHandler(fn: Listener): void {
 
 async function problemOf(res: Response): Promise<Problem> {
   try {
-    const body = (await res.json()) as Partial<Problem>;
-    return { status: res.status, title: body.title ?? res.statusText, detail: body.detail, errors: body.errors };
+    const body = (await res.json()) as Partial<Problem> & Record<string, unknown>;
+    return { status: res.status, title: body.title ?? res.statusText, detail: body.detail, errors: body.errors, body };
   } catch {
     return { status: res.status, title: res.statusText || `HTTP ${res.status}` };
   }
@@ -70,6 +72,10 @@ export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T>
 
 export async function postJson<T>(path: string, body: unknown): Promise<T> {
   return (await (await call('POST', path, { body })).json()) as T;
+}
+
+export async function putJson<T>(path: string, body: unknown): Promise<T> {
+  return (await (await call('PUT', path, { body })).json()) as T;
 }
 
 /** `?a=1&b=2` from the defined, non-empty values. */

@@ -8,6 +8,7 @@ import { navigate, useRoute } from './router';
 import { clearSession, currentUser, hasRole, Role, User } from './session';
 import { Alerts } from './pages/Alerts';
 import { Audit } from './pages/Audit';
+import { CampaignsPage } from './pages/Campaigns';
 import { Counter } from './pages/Counter';
 import { DossierPage } from './pages/Dossier';
 import { FindBox, SearchResults } from './pages/Find';
@@ -22,6 +23,7 @@ const NAV: { path: string; label: string; roles: Role[] }[] = [
   { path: 'canh-bao', label: 'Cảnh báo', roles: ['officer', 'supervisor', 'admin'] },
   { path: 'bao-cao', label: 'Báo cáo Biểu 06', roles: ['supervisor', 'admin', 'auditor'] },
   { path: 'kiem-tra', label: 'Kiểm tra', roles: ['auditor', 'admin'] },
+  { path: 'dot-cao-diem', label: 'Đợt cao điểm', roles: ['admin'] },
 ];
 
 const EXPIRED = 'Phiên làm việc đã hết hạn. Dán mã đăng nhập mới để tiếp tục — nội dung đang nhập dở vẫn được giữ.';
@@ -79,6 +81,7 @@ export function App() {
   else if (page === 'canh-bao') content = <Alerts route={route} user={user} ref_={ref_} onExpired={expire} />;
   else if (page === 'bao-cao') content = <ReportPage route={route} user={user} ref_={ref_} />;
   else if (page === 'kiem-tra') content = <Audit route={route} ref_={ref_} />;
+  else if (page === 'dot-cao-diem') content = <CampaignsPage user={user} ref_={ref_} />;
   else if (allowed.length === 0) content = <ProblemBox error="Mã đăng nhập không mang vai trò nào dùng được bảng điều khiển." />;
   else content = null;
 

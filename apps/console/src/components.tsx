@@ -50,11 +50,19 @@ export function DueCell({ item, timeZone }: { item: { status: string; effectiveD
   );
 }
 
-export function UnitSelect(props: { id: string; ref_: Reference; roots: string[]; value: string; onChange: (code: string) => void; allowAll?: boolean }) {
+export function UnitSelect(props: {
+  id: string;
+  ref_: Reference;
+  roots: string[];
+  value: string;
+  onChange: (code: string) => void;
+  allowAll?: boolean;
+  emptyLabel?: string;
+}) {
   const options = unitsInScope(props.ref_, props.roots);
   return (
     <select id={props.id} value={props.value} onChange={(e) => props.onChange((e.target as HTMLSelectElement).value)}>
-      {props.allowAll ? <option value="">Tất cả đơn vị của tôi</option> : null}
+      {props.allowAll || props.emptyLabel ? <option value="">{props.emptyLabel ?? 'Tất cả đơn vị của tôi'}</option> : null}
       {options.map(({ unit, depth }) => (
         <option key={unit.code} value={unit.code}>
           {'\u00a0\u00a0'.repeat(depth)}

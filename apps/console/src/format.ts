@@ -110,3 +110,12 @@ export function fromDisplay(text: string, withTime: boolean): string | undefined
   if (h > 23 || mi > 59) return undefined;
   return `${day}T${p(h)}:${p(mi)}`;
 }
+
+/** `Tuần lễ … ngay trong ngày` → `tuan-le-ngay-trong-ngay`: an id the API accepts (letters, digits, "-"; at most 60). */
+export function slug(text: string): string {
+  return fold(text)
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+    .replace(/-+$/, '');
+}

@@ -66,6 +66,8 @@ export const EVENT_LABEL: Record<string, string> = {
   TransferReturned: 'Nhận lại kết quả liên thông',
 };
 
+export const RETURN_METHOD_LABEL: Record<string, string> = { counter: 'Tại quầy', postal: 'Qua bưu chính', online: 'Trực tuyến' };
+
 export function label(map: Record<string, string>, code: string | undefined | null): string {
   if (!code) return '';
   return map[code] ?? code;

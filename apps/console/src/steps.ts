@@ -7,7 +7,8 @@
  */
 import type { Role } from './session';
 
-export type FieldKind = 'text' | 'textarea' | 'select' | 'datetime';
+/** `lines`: one entry per line → `[{name}]` (request-supplement's items); `unit`: a unit of the province; `number`: an integer. */
+export type FieldKind = 'text' | 'textarea' | 'select' | 'datetime' | 'lines' | 'unit' | 'number';
 
 export interface StepField {
   /** Body field; `a.b` nests (`recipient.name` → `{recipient: {name}}`). */
@@ -30,6 +31,14 @@ export interface StepDef {
   printAfter?: string;
   /** Asks for confirmation (steps that close the dossier). */
   confirm?: string;
+  /** The route under `/dossiers/{id}/` when not the step's name; `:transferId` is filled from the transfer chosen. */
+  path?: string;
+  /** Offered on a transfer's row (the transfer list), not among the dossier's steps. */
+  perTransfer?: boolean;
+  /** Last touch to the body before it is sent (e.g. drop a half-given processing time). */
+  finish?: (body: Record<string, unknown>) => Record<string, unknown>;
+  /** A hint under the form. */
+  hint?: string;
 }
 
 const OPEN = ['received', 'assigned', 'awaiting-supplement', 'paused'];
@@ -52,7 +61,11 @@ export const STEPS: StepDef[] = [
     label: 'Yêu cầu bổ sung hồ sơ',
     roles: ['officer', 'supervisor'],
     statuses: IN_PROGRESS,
-    fields: [{ name: 'reason', label: 'Nội dung cần bổ sung', kind: 'textarea', required: true }],
+    fields: [
+      { name: 'reason', label: 'Nội dung cần bổ sung', kind: 'textarea', required: true },
+      { name: 'items', label: 'Giấy tờ cần bổ sung (mỗi dòng một giấy tờ)', kind: 'lines', placeholder: 'vd. Bản sao CCCD của người đi đăng ký' },
+    ],
+    printAfter: 'supplement-request.pdf',
   },
   {
     name: 'receive-supplement',
@@ -171,6 +184,57 @@ export const STEPS: StepDef[] = [
     ],
   },
   {
+    name: 'transfer',
+    label: 'Chuyển liên thông',
+    roles: ['officer', 'supervisor'],
+    statuses: OPEN,
+    path: 'transfers',
+    fields: [
+      { name: 'toUnitCode', label: 'Cơ quan nhận liên thông', kind: 'unit', required: true },
+      { name: 'task', label: 'Nội dung công việc', kind: 'textarea', required: true, placeholder: 'vd. Xác nhận nghĩa vụ tài chính' },
+      { name: 'processingTime.amount', label: 'Thời hạn của cơ quan nhận', kind: 'number' },
+      {
+        name: 'processingTime.unit',
+        label: 'Đơn vị thời hạn',
+        kind: 'select',
+        required: true,
+        options: [
+          ['working_day', 'ngày làm việc'],
+          ['half_day', 'buổi làm việc'],
+          ['working_hour', 'giờ làm việc'],
+        ],
+      },
+      { name: 'dueAt', label: 'Hoặc hạn trả cụ thể', kind: 'datetime' },
+    ],
+    finish: (body) => {
+      const pt = body.processingTime as { amount?: unknown } | undefined;
+      const { processingTime: _drop, ...rest } = body;
+      return pt?.amount !== undefined && body.dueAt === undefined ? { ...rest, processingTime: { ...pt, amount: Number(pt.amount) } } : rest;
+    },
+    hint: 'Cho thời hạn (tính theo lịch và giờ làm việc của cơ quan nhận) hoặc hạn trả cụ thể.',
+  },
+  {
+    name: 'transfer-return',
+    label: 'Nhận lại kết quả liên thông',
+    roles: ['officer', 'supervisor'],
+    statuses: [...OPEN, 'resolved'],
+    path: 'transfers/:transferId/return',
+    perTransfer: true,
+    fields: [
+      {
+        name: 'outcome',
+        label: 'Kết quả của cơ quan liên thông',
+        kind: 'select',
+        required: true,
+        options: [
+          ['done', 'Đã thực hiện'],
+          ['refused', 'Từ chối thực hiện'],
+        ],
+      },
+      { name: 'note', label: 'Ghi chú', kind: 'textarea' },
+    ],
+  },
+  {
     name: 'correct',
     label: 'Đính chính bước ghi nhầm',
     roles: ['supervisor'],
@@ -193,6 +257,15 @@ export const STEPS: StepDef[] = [
   },
 ];
 
+/** A `lines` field's text → `[{name}]`, one per non-empty line. */
+export function linesToItems(text: string): { name: string }[] {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((name) => ({ name }));
+}
+
 /** Printable forms of a dossier (`GET /dossiers/{id}/forms/<file>`), offered when `when` holds. */
 export interface FormDef {
   file: string;
@@ -209,11 +282,11 @@ export const FORMS: FormDef[] = [
   { file: 'stop-notice.pdf', label: 'Thông báo dừng giải quyết hồ sơ', when: (d) => d.status === 'withdrawn' },
 ];
 
-/** `{a: 1, 'b.c': 2}` → `{a: 1, b: {c: 2}}`, leaving out empty values. */
-export function nestBody(flat: Record<string, string>): Record<string, unknown> {
+/** `{a: 1, 'b.c': 2}` → `{a: 1, b: {c: 2}}`, leaving out empty values (and empty lists). */
+export function nestBody(flat: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(flat)) {
-    if (v === '' || v === undefined) continue;
+    if (v === '' || v === undefined || (Array.isArray(v) && v.length === 0)) continue;
     const path = k.split('.');
     let at = out;
     for (const p of path.slice(0, -1)) at = (at[p] ??= {}) as Record<string, unknown>;

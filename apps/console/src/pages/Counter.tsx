@@ -85,6 +85,8 @@ function ProcedurePicker(props: { procedures: Procedure[]; text: string; chosen?
 interface ReceiveDraft {
   id: string;
   unitCode: string;
+  /** Empty: the receiving unit resolves (the API's default). */
+  competentUnitCode: string;
   procedureCode: string;
   procedureText: string;
   channel: string;
@@ -104,6 +106,8 @@ interface Received {
   unitCode: string;
   receiptUrl?: string;
   popupBlocked?: boolean;
+  refused?: boolean;
+  lookupPin?: string;
 }
 
 export function Counter({ user, ref_ }: { user: User; ref_: Reference }) {
@@ -112,6 +116,7 @@ export function Counter({ user, ref_ }: { user: User; ref_: Reference }) {
   const [draft, update, clear] = useDraft<ReceiveDraft>('receive', {
     id: '',
     unitCode: defaultUnit,
+    competentUnitCode: '',
     procedureCode: '',
     procedureText: '',
     channel: 'direct',
@@ -128,6 +133,14 @@ export function Counter({ user, ref_ }: { user: User; ref_: Reference }) {
   const [done, setDone] = useState<Received>();
   const procedureInput = useRef<HTMLDivElement>(null);
   const chosen = ref_.procedures.find((p) => p.code === draft.procedureCode);
+  // the competent unit may be any unit of the receiving unit's province (since 1 July 2025)
+  let province = draft.unitCode;
+  for (let i = 0; i < 10; i++) {
+    const parent = ref_.units.get(province)?.parentCode;
+    if (!parent || !ref_.units.has(parent)) break;
+    province = parent;
+  }
+  const competent = draft.competentUnitCode && draft.competentUnitCode !== draft.unitCode ? { competentUnitCode: draft.competentUnitCode } : {};
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -147,9 +160,10 @@ export function Counter({ user, ref_ }: { user: User; ref_: Reference }) {
     try {
       const applicant: Record<string, string> = { name: draft.name.trim() };
       for (const k of ['idNumber', 'phone', 'email', 'address'] as const) if (draft[k].trim()) applicant[k] = draft[k].trim();
-      const view = await postJson<{ id: string; code: string; dueAt: string; unitCode: string }>('/dossiers', {
+      const view = await postJson<{ id: string; code: string; dueAt: string; unitCode: string; lookupPin?: string }>('/dossiers', {
         id,
         unitCode: draft.unitCode,
+        ...competent,
         procedureCode: chosen.code,
         channel: draft.channel,
         applicant,
@@ -184,6 +198,7 @@ export function Counter({ user, ref_ }: { user: User; ref_: Reference }) {
       const view = await postJson<{ id: string; code: string }>('/refusals', {
         id: draft.id || newId(),
         unitCode: draft.unitCode,
+        ...competent,
         procedureCode: chosen.code,
         channel: draft.channel,
         applicant,
@@ -192,8 +207,10 @@ export function Counter({ user, ref_ }: { user: User; ref_: Reference }) {
       });
       clear();
       update({ unitCode: draft.unitCode, channel: draft.channel });
+      setDone({ ...view, dueAt: '', unitCode: draft.unitCode, refused: true });
       const url = await fileUrl(`/dossiers/${view.id}/forms/refusal.pdf`, 'application/pdf');
       if (win && !win.closed) win.location.href = url;
+      setDone({ ...view, dueAt: '', unitCode: draft.unitCode, refused: true, receiptUrl: url });
     } catch (err) {
       win?.close();
       setError(problemText(err));
@@ -236,7 +253,24 @@ export function Counter({ user, ref_ }: { user: User; ref_: Reference }) {
             </div>
             <div class="field">
               <label for="f-unit">Nơi tiếp nhận</label>
-              <UnitSelect id="f-unit" ref_={ref_} roots={user.units} value={draft.unitCode} onChange={(unitCode) => update({ unitCode })} />
+              <UnitSelect
+                id="f-unit"
+                ref_={ref_}
+                roots={user.units}
+                value={draft.unitCode}
+                onChange={(unitCode) => update({ unitCode, competentUnitCode: '' })}
+              />
+            </div>
+            <div class="field">
+              <label for="f-competent">Cơ quan giải quyết</label>
+              <UnitSelect
+                id="f-competent"
+                ref_={ref_}
+                roots={[province]}
+                value={draft.competentUnitCode}
+                onChange={(competentUnitCode) => update({ competentUnitCode })}
+                emptyLabel="Như nơi tiếp nhận"
+              />
             </div>
           </div>
           <fieldset class="channels">
@@ -276,9 +310,25 @@ export function Counter({ user, ref_ }: { user: User; ref_: Reference }) {
             </button>
           </details>
         </form>
-        {done ? (
+        {done?.refused ? (
+          <div class="success" role="status" id="refuse-done">
+            Đã từ chối tiếp nhận, số phiếu <strong class="code">{done.code}</strong>.{' '}
+            {done.receiptUrl ? (
+              <a href={done.receiptUrl} target="_blank" rel="noopener" id="refusal-link">
+                In lại phiếu từ chối
+              </a>
+            ) : null}{' '}
+            · <a href={`#/ho-so/${done.id}`}>Mở hồ sơ</a>
+          </div>
+        ) : done ? (
           <div class="success" role="status" id="receive-done">
-            Đã tiếp nhận hồ sơ <strong class="code">{done.code}</strong>, hẹn trả kết quả {fmtDateTime(done.dueAt, timeZoneOf(ref_, done.unitCode))}.{' '}
+            Đã tiếp nhận hồ sơ <strong class="code">{done.code}</strong>, hẹn trả kết quả {fmtDateTime(done.dueAt, timeZoneOf(ref_, done.unitCode))}
+            {done.lookupPin ? (
+              <>
+                , mã tra cứu <strong class="code">{done.lookupPin}</strong>
+              </>
+            ) : null}
+            .{' '}
             <a href={done.receiptUrl} target="_blank" rel="noopener" id="receipt-link">
               {done.popupBlocked ? 'Mở giấy tiếp nhận để in' : 'In lại giấy tiếp nhận'}
             </a>{' '}

@@ -17,6 +17,8 @@ export interface HistoryEntry {
 /** The event fields worth a line in the timeline, in Vietnamese; the rest stays in the API's history. */
 const SHOWN: [field: string, label: string, kind?: 'time' | 'outcome' | 'rating' | 'channel'][] = [
   ['procedureName', 'Thủ tục'],
+  ['toUnitCode', 'Chuyển đến'],
+  ['task', 'Nội dung'],
   ['channel', 'Hình thức', 'channel'],
   ['dueAt', 'Hạn trả', 'time'],
   ['assigneeName', 'Cán bộ'],
@@ -29,7 +31,7 @@ const SHOWN: [field: string, label: string, kind?: 'time' | 'outcome' | 'rating'
   ['note', 'Ghi chú'],
   ['rating', 'Đánh giá', 'rating'],
 ];
-const OUTCOME: Record<string, string> = { approved: 'Chấp thuận', refused: 'Từ chối' };
+const OUTCOME: Record<string, string> = { approved: 'Chấp thuận', refused: 'Từ chối', done: 'Đã thực hiện' };
 const RATING: Record<string, string> = { satisfied: 'Hài lòng', neutral: 'Bình thường', dissatisfied: 'Không hài lòng' };
 
 function summary(data: Record<string, unknown>, timeZone: string): string {

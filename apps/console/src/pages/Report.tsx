@@ -11,7 +11,7 @@ import type { User } from '../session';
 interface Blocks {
   received: { total: number; newInPeriod: number; carriedOver: number; byChannel: { direct: number; online: number; postal: number } };
   resolved: { total: number; early: number; onTime: number; late: number; rate: number | null; withinDeadlineRate: number | null; lateRate: number | null };
-  pending: { total: number; withinTime: number; overdue: number; rate: number | null };
+  pending: { total: number; withinTime: number; overdue: number; rate: number | null; inside?: number; outside?: number };
   withdrawn: number;
   apologies: { required: number; issued: number; issuedInTime: number; coverageRate: number | null };
   satisfaction: { responses: number; satisfiedRate: number | null };
@@ -55,11 +55,16 @@ function at(obj: unknown, path: string): number | null {
 
 const GROUP_LABEL = { unit: 'Đơn vị', field: 'Lĩnh vực', procedure: 'Thủ tục' } as const;
 
+/** Under which unit a dossier counts: the one that resolves it (default) or the centre that received it. */
+const PERSPECTIVE_LABEL = { competent: 'Cơ quan giải quyết', receiving: 'Nơi tiếp nhận' } as const;
+
 const INDICATORS: { label: string; path: string; kind: 'rate' | 'number' | 'days' }[] = [
   { label: 'Tỷ lệ đã giải quyết', path: 'resolved.rate', kind: 'rate' },
   { label: 'Giải quyết trước và đúng hạn', path: 'resolved.withinDeadlineRate', kind: 'rate' },
   { label: 'Giải quyết quá hạn', path: 'resolved.lateRate', kind: 'rate' },
   { label: 'Đang giải quyết quá hạn', path: 'pending.overdue', kind: 'number' },
+  { label: 'Đang giải quyết tại cơ quan chủ trì', path: 'pending.inside', kind: 'number' },
+  { label: 'Đang ở cơ quan liên thông', path: 'pending.outside', kind: 'number' },
   { label: 'Xin lỗi khi trễ hạn', path: 'apologies.coverageRate', kind: 'rate' },
   { label: 'Hài lòng', path: 'satisfaction.satisfiedRate', kind: 'rate' },
   { label: 'Thời gian giải quyết trung bình (ngày làm việc)', path: 'indicators.averageProcessingWorkingDays', kind: 'days' },
@@ -138,12 +143,14 @@ export function ReportPage({ route, user, ref_ }: { route: Route; user: User; re
   const from = p.get('from') ?? all[0].from;
   const to = p.get('to') ?? all[0].to;
   const groupBy = (p.get('groupBy') ?? 'unit') as keyof typeof GROUP_LABEL;
+  const perspective = (p.get('perspective') ?? 'competent') as keyof typeof PERSPECTIVE_LABEL;
   const [report, setReport] = useState<Report>();
   const [error, setError] = useState<string>();
   const [fromInput, setFrom] = useState(from);
   const [toInput, setTo] = useState(to);
-  const params = { unitCode, from, to, groupBy };
-  const set = (patch: Partial<typeof params>) => replaceParams({ ...params, ...patch });
+  // the default perspective is left out of the address (the API's default, and the older links stay as they were)
+  const params = { unitCode, from, to, groupBy, perspective: perspective === 'competent' ? undefined : perspective };
+  const set = (patch: Partial<Record<keyof typeof params, string | undefined>>) => replaceParams({ ...params, ...patch });
   const path = `/statistics${query(params)}`;
   useEffect(() => {
     setFrom(from);
@@ -184,6 +191,23 @@ export function ReportPage({ route, user, ref_ }: { route: Route; user: User; re
               ))}
             </select>
           </div>
+          <div class="field">
+            <label for="rp-perspective">Tính theo</label>
+            <select
+              id="rp-perspective"
+              value={perspective}
+              onChange={(e) => {
+                const v = (e.target as HTMLSelectElement).value;
+                set({ perspective: v === 'competent' ? undefined : v });
+              }}
+            >
+              {Object.entries(PERSPECTIVE_LABEL).map(([k, l]) => (
+                <option key={k} value={k}>
+                  {l}
+                </option>
+              ))}
+            </select>
+          </div>
           <form
             class="period"
             onSubmit={(e) => {
@@ -217,7 +241,7 @@ export function ReportPage({ route, user, ref_ }: { route: Route; user: User; re
           </button>
         </div>
         <p class="muted" id="report-title">
-          {unitName(ref_, unitCode)} · từ {fmtLocalDate(from)} đến {fmtLocalDate(to)}
+          {unitName(ref_, unitCode)} · từ {fmtLocalDate(from)} đến {fmtLocalDate(to)} · tính theo {PERSPECTIVE_LABEL[perspective]?.toLowerCase()}
           {mayGoUp ? (
             <>
               {' · '}
@@ -231,7 +255,9 @@ export function ReportPage({ route, user, ref_ }: { route: Route; user: User; re
         {report ? (
           <>
             <div class="indicators" id="indicators">
-              {INDICATORS.filter((i) => !i.path.startsWith('indicators.') || report.indicators).map((i) => (
+              {INDICATORS.filter((i) =>
+                i.path.startsWith('indicators.') ? report.indicators : at(report, i.path) !== null || !i.path.startsWith('pending.'),
+              ).map((i) => (
                 <div class="indicator" key={i.path} data-field={i.path}>
                   <span class="value">{show(at(report, i.path), i.kind)}</span>
                   <span class="name">{i.label}</span>
