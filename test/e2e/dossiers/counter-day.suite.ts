@@ -100,12 +100,15 @@ export function counterDaySuite(name: string, start: () => Promise<Harness>) {
           channel: 'direct',
           applicant: an,
           occurredAt: '2026-11-02T08:10:00+07:00',
+          // handed in at Bến Nghé's centre for Đa Kao's procedure (since 1 July 2025)
+          competentUnitCode: WARD_B,
           reason: 'Người nộp không phải cha, mẹ hoặc người có trách nhiệm đi đăng ký khai sinh',
           legalBasis: 'Điều 15 Luật Hộ tịch 2014',
         },
         201,
       );
-      expect(refused.status).toBe('refused-at-reception');
+      expect(refused).toMatchObject({ status: 'refused-at-reception', unitCode: WARD_A, competentUnitCode: WARD_B });
+      expect((await h.request('GET', `/dossiers/${refused.id}`, { token: clerkB })).status).toBe(200);
       const other = await post(
         '/dossiers',
         clerkA,

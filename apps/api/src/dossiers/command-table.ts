@@ -164,6 +164,7 @@ export const DOSSIER_COMMANDS = {
       procedureCode: b.procedureCode,
       channel: b.channel,
       applicant: { ...b.applicant },
+      ...(b.competentUnitCode !== undefined && { competentUnitCode: b.competentUnitCode }),
       refusal: { reason: b.reason, ...(b.legalBasis !== undefined && { legalBasis: b.legalBasis }) },
     }),
   }),

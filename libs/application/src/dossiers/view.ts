@@ -175,7 +175,7 @@ function refusedView(s: RefusedDossier): DossierView {
     supplements: [],
     apologies: [],
     pauses: [],
-    competentUnitCode: s.unitCode,
+    competentUnitCode: s.competentUnitCode ?? s.unitCode,
     transfers: [],
     alerts: [],
     supplementRequests: [],

@@ -160,8 +160,8 @@ export function applyToFacts(
       status: 'refused-at-reception',
       version,
       clock: [],
-      competentUnitCode: d.unitCode,
-      currentUnitCode: d.unitCode,
+      competentUnitCode: d.competentUnitCode ?? d.unitCode,
+      currentUnitCode: d.competentUnitCode ?? d.unitCode,
     };
   }
   if (!facts) return undefined;

@@ -108,6 +108,7 @@ export type RefuseAtReception = DomainCommand<
     reason: string;
     legalBasis?: string;
     ruleSet?: '2018' | '2025';
+    competentUnitCode?: string;
   }
 >;
 /** Liên thông: hand the dossier to another agency; its due time comes computed from the application. */

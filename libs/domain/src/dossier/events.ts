@@ -203,6 +203,8 @@ export type DossierRefusedAtReception = DomainEvent<
     reason: string;
     legalBasis?: string;
     ruleSet?: '2018' | '2025';
+    /** The unit competent for the procedure (issue #16), when another than the receiving one. */
+    competentUnitCode?: string;
   }
 >;
 /**

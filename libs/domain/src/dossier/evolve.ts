@@ -303,6 +303,7 @@ function refused(event: DossierRefusedAtReception): RefusedDossier {
     refusalReason: d.reason,
     ...(d.legalBasis !== undefined && { legalBasis: d.legalBasis }),
     ...(d.ruleSet !== undefined && { ruleSet: d.ruleSet }),
+    ...(d.competentUnitCode !== undefined && { competentUnitCode: d.competentUnitCode }),
     lastOccurredAt: d.refusedAt,
     lastStepOccurredAt: d.refusedAt,
     version: 1,

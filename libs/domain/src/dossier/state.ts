@@ -209,6 +209,8 @@ export interface RefusedDossier {
   readonly refusalReason: string;
   readonly legalBasis?: string;
   readonly ruleSet?: '2018' | '2025';
+  /** The competent unit named at the counter (issue #16), when another than the receiving one. */
+  readonly competentUnitCode?: string;
   readonly lastOccurredAt: IsoInstant;
   readonly lastStepOccurredAt: IsoInstant;
   readonly version: number;

@@ -183,6 +183,7 @@ export function receptionCommand(r: Reception, code: string): DossierCommand {
         reason: r.input.refusal.reason,
         ...(r.input.refusal.legalBasis !== undefined && { legalBasis: r.input.refusal.legalBasis }),
         ruleSet: r.ruleSet,
+        ...(r.competent && { competentUnitCode: r.competent.code }),
       },
     };
   }

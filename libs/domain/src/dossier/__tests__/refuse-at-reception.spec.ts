@@ -21,6 +21,17 @@ describe('RefuseAtReception (form 03: refused at the counter, recorded with a co
     expect(state).not.toHaveProperty('processingTime');
   });
 
+  it('records the competent unit named at the counter (issue #16), and leaves it out when it is the receiving unit', () => {
+    const other = { ...cmd.refuse(), data: { ...cmd.refuse().data, competentUnitCode: 'OTHER' } };
+    const state = spec
+      .given([])
+      .when(other)
+      .then([{ ...ev.refused(), data: { ...ev.refused().data, competentUnitCode: 'OTHER' } }]);
+    expect(state).toMatchObject({ competentUnitCode: 'OTHER' });
+    const same = { ...cmd.refuse(), data: { ...cmd.refuse().data, competentUnitCode: cmd.refuse().data.unitCode } };
+    spec.given([]).when(same).then([ev.refused()]);
+  });
+
   it('the legal basis is optional', () => {
     const { legalBasis: _omit, ...data } = ev.refused().data;
     void _omit;

@@ -32,6 +32,8 @@ export function refuseAtReception(command: RefuseAtReception, state: DossierStat
     reason,
     ...(legalBasis !== undefined && { legalBasis }),
     ...(d.ruleSet !== undefined && { ruleSet: requireOneOf(d.ruleSet, RULE_SETS, 'ruleSet') }),
+    ...(d.competentUnitCode !== undefined &&
+      d.competentUnitCode !== d.unitCode && { competentUnitCode: requireText(d.competentUnitCode, 'competentUnitCode') }),
   };
   if (reason.length > 2000) throw new InvalidCommand('reason', 'must be at most 2000 characters');
 
