@@ -4,11 +4,11 @@
  */
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { InvalidReportPeriod, periodTree, ReferenceService, CsvGroupBy, Report, replayReport, UnitScoped } from '@motcua/application';
+import { InvalidReportPeriod, periodTree, ReferenceService, CsvGroupBy, Report, replayReport, UnitScoped, withIndicators } from '@motcua/application';
 import { DEFAULT_TIME_ZONE, DossierStatus } from '@motcua/domain';
 import { EventStore } from '@motcua/event-store/port';
 import { BadRequestProblem, EVENT_STORE, SQL_DRIVER, UnprocessableProblem } from '@motcua/platform';
-import { dossierIdsOfUnits, queryReport, queryWorkList, WorkListPage } from '@motcua/projections';
+import { dossierIdsOfUnits, queryIndicatorTable, queryReport, queryWorkList, WorkListPage } from '@motcua/projections';
 import { SqlDriver } from '@motcua/sql';
 import { readPage } from '../common/list-query.dto';
 import { ReadModelHandler } from '../common/read-model-handler';
@@ -107,7 +107,7 @@ export class GetReportHandler implements IQueryHandler<GetReportQuery, Report> {
     };
     try {
       const report = !r.asRecordedAt
-        ? await queryReport(this.sql, options)
+        ? withIndicators(await queryReport(this.sql, options), await queryIndicatorTable(this.sql, options))
         : await replayReport(this.store, {
             ...options,
             // every dossier of these units the read model knows; those recorded later drop out in the replay
@@ -115,6 +115,8 @@ export class GetReportHandler implements IQueryHandler<GetReportQuery, Report> {
             asRecordedAt: r.asRecordedAt,
             // the cut-off every process projects with (the unit's office hours, the calendars in force)
             apologyCutoff: data.apologyCutoff,
+            indicators: true,
+            workingTime: data.workingTimeMeasure,
           });
       return r.campaignId !== undefined ? { ...report, campaignId: r.campaignId } : report;
     } catch (err) {

@@ -2,6 +2,8 @@ import { dossierStreamName, toDossierEvent } from '@motcua/domain';
 import { EventStore } from '@motcua/event-store/port';
 import { ApologyCutoffFn, DossierFacts, factsFromEvents } from './dossier-facts';
 import { computeReport, Report, RowKey, unitRowOf } from './report';
+import { computeIndicatorTable, withIndicators } from './indicators';
+import type { WorkingTimeMeasure } from '@motcua/domain';
 
 export interface ReplayReportOptions {
   unitCode: string;
@@ -21,6 +23,9 @@ export interface ReplayReportOptions {
   apologyCutoff?: ApologyCutoffFn;
   /** Only the dossiers received under this campaign window. */
   campaignId?: string;
+  /** Add the QĐ 766 indicators (issue #18), the processing time measured with this working time. */
+  indicators?: boolean;
+  workingTime?: WorkingTimeMeasure;
 }
 
 /**
@@ -43,6 +48,7 @@ export async function replayReport(store: EventStore, o: ReplayReportOptions): P
               events.map((e) => toDossierEvent(e)),
               id,
               o.apologyCutoff,
+              o.workingTime,
             )
           : undefined;
       }),
@@ -55,5 +61,7 @@ export async function replayReport(store: EventStore, o: ReplayReportOptions): P
       : o.groupBy === 'field'
         ? (f) => ({ key: f.field, name: f.field })
         : (f) => ({ key: f.procedureCode, name: o.procedureName(f.procedureCode) ?? f.procedureName ?? f.procedureCode });
-  return computeReport(facts, { unitCode: o.unitCode, units: o.units, from: o.from, to: o.to, timeZone: o.timeZone, rowOf });
+  const options = { unitCode: o.unitCode, units: o.units, from: o.from, to: o.to, timeZone: o.timeZone, rowOf };
+  const report = computeReport(facts, options);
+  return o.indicators ? withIndicators(report, computeIndicatorTable(facts, options)) : report;
 }

@@ -10,6 +10,7 @@
  */
 import { addDays, DEFAULT_TIME_ZONE, instantAt, isLocalDate, type Channel, type LocalDate } from '@motcua/domain';
 import type { ClockEntry, DossierFacts } from './dossier-facts';
+import type { Indicators } from './indicators';
 
 /** What the report counts; every block and rate derives from these. */
 export interface ReportCounts {
@@ -90,6 +91,8 @@ export interface ReportRow extends ReportBlocks {
   key: string;
   name: string;
   own?: true;
+  /** QĐ 766 indicators (issue #18, ./indicators.ts); set by `withIndicators`. */
+  indicators?: Indicators;
 }
 
 export interface Report extends ReportBlocks {
@@ -99,6 +102,8 @@ export interface Report extends ReportBlocks {
   rows: ReportRow[];
   /** Set when the report counts only the dossiers received under this campaign window. */
   campaignId?: string;
+  /** QĐ 766 indicators (issue #18, ./indicators.ts); set by `withIndicators`. */
+  indicators?: Indicators;
 }
 
 /**

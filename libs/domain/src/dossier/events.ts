@@ -46,6 +46,11 @@ export type DossierReceived = DomainEvent<
     ruleSet?: RuleSetId;
     /** The campaign window whose shorter processing time applied (then `processingTime` is the campaign's), frozen here. */
     campaignId?: string;
+    /** The documents were digitised at reception (QĐ 766 digitisation indicator). Absent on older events: unknown, counted as not. */
+    digitised?: boolean;
+    /** A fee (phí, lệ phí) is due for this dossier; and it was paid online. Absent on older events: unknown, counted as not. */
+    feeDue?: boolean;
+    feePaidOnline?: boolean;
   }
 >;
 
@@ -104,6 +109,8 @@ export type DossierResolved = DomainEvent<
      * late by date only. Absent (all older events): exact time.
      */
     timingMode?: 'day';
+    /** The result was issued as an electronic document (QĐ 766). Absent on older events: counted as not. */
+    electronicResult?: boolean;
   }
 >;
 
