@@ -59,7 +59,16 @@ export const DOSSIER_COMMANDS = {
     dto: ReceiveDossierDto,
     roles: ['clerk', 'supervisor'],
     summary: 'Receive a dossier (tiếp nhận): computes the due time and the dossier code',
-    toAction: (b): ReceiveInput => ({ id: b.id, unitCode: b.unitCode, procedureCode: b.procedureCode, channel: b.channel, applicant: { ...b.applicant } }),
+    toAction: (b): ReceiveInput => ({
+      id: b.id,
+      unitCode: b.unitCode,
+      procedureCode: b.procedureCode,
+      channel: b.channel,
+      applicant: { ...b.applicant },
+      ...(b.digitised !== undefined && { digitised: b.digitised }),
+      ...(b.feeDue !== undefined && { feeDue: b.feeDue }),
+      ...(b.feePaidOnline !== undefined && { feePaidOnline: b.feePaidOnline }),
+    }),
   }),
   assign: entry({
     dto: AssignDto,
@@ -93,7 +102,7 @@ export const DOSSIER_COMMANDS = {
     dto: ResolveDto,
     roles: ['officer', 'supervisor'],
     summary: 'Resolve: approved or refused (both count as resolved)',
-    toAction: (b) => ({ action: 'resolve' as const, outcome: b.outcome, note: b.note }),
+    toAction: (b) => ({ action: 'resolve' as const, outcome: b.outcome, note: b.note, ...(b.electronicResult !== undefined && { electronicResult: b.electronicResult }) }),
   }),
   withdraw: entry({
     dto: ReasonDto,

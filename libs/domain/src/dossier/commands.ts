@@ -32,6 +32,10 @@ export type ReceiveDossier = DomainCommand<
     ruleSet?: RuleSetId;
     /** The campaign window that gave `processingTime`, if any. */
     campaignId?: string;
+    /** QĐ 766 facts (issue #18). */
+    digitised?: boolean;
+    feeDue?: boolean;
+    feePaidOnline?: boolean;
   }
 >;
 
@@ -60,7 +64,13 @@ export type IssueApology = DomainCommand<'IssueApology', { reason: string; newDu
 
 export type ResolveDossier = DomainCommand<
   'ResolveDossier',
-  { outcome: Outcome; note?: string; /** The unit's timing policy now (frozen into the event). */ timingMode?: 'exact' | 'day' }
+  {
+    outcome: Outcome;
+    note?: string;
+    /** The unit's timing policy now (frozen into the event). */ timingMode?: 'exact' | 'day';
+    /** The result is issued as an electronic document (QĐ 766, issue #18). */
+    electronicResult?: boolean;
+  }
 >;
 
 export type WithdrawDossier = DomainCommand<'WithdrawDossier', { reason: string }>;

@@ -31,6 +31,10 @@ export interface ReceiveInput {
    * numbers every dossier handed in), event `DossierRefusedAtReception`, never received.
    */
   refusal?: { reason: string; legalBasis?: string };
+  /** QĐ 766 facts recorded at reception (issue #18): documents digitised, fee due, fee paid online. */
+  digitised?: boolean;
+  feeDue?: boolean;
+  feePaidOnline?: boolean;
 }
 
 /** A reception checked against the reference data, with its due time: all it lacks is its code. */
@@ -147,6 +151,9 @@ export function receptionCommand(r: Reception, code: string): DossierCommand {
       calendarVersion: r.due.calendarVersion,
       ruleSet: r.ruleSet,
       ...(r.campaign && { campaignId: r.campaign.campaignId }),
+      ...(r.input.digitised !== undefined && { digitised: r.input.digitised }),
+      ...(r.input.feeDue !== undefined && { feeDue: r.input.feeDue }),
+      ...(r.input.feePaidOnline !== undefined && { feePaidOnline: r.input.feePaidOnline }),
     },
   };
 }

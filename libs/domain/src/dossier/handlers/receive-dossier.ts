@@ -40,7 +40,11 @@ export function receiveDossier(command: ReceiveDossier, state: DossierState, now
     calendarVersion: requireText(d.calendarVersion, 'calendarVersion'),
     ...(d.ruleSet !== undefined && { ruleSet: requireOneOf(d.ruleSet, RULE_SET_IDS, 'ruleSet') }),
     ...(d.campaignId !== undefined && { campaignId: requireText(d.campaignId, 'campaignId') }),
+    ...(d.digitised !== undefined && { digitised: d.digitised === true }),
+    ...(d.feeDue !== undefined && { feeDue: d.feeDue === true }),
+    ...(d.feePaidOnline !== undefined && { feePaidOnline: d.feePaidOnline === true }),
   };
+  if (data.feePaidOnline === true && data.feeDue !== true) throw new InvalidCommand('feePaidOnline', 'a fee paid online needs feeDue: true');
 
   if (state.status !== 'none') throw new DossierAlreadyExists(state.id, state.code);
   requireNotInFuture(occurredAt, now);
