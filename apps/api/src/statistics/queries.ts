@@ -4,7 +4,22 @@
  */
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { InvalidReportPeriod, periodTree, ReferenceService, CsvGroupBy, Report, replayReport, UnitScoped, withIndicators } from '@motcua/application';
+import {
+  IndicatorTable,
+  InvalidPeriodPreset,
+  InvalidReportPeriod,
+  levelSubtotals,
+  periodTree,
+  presetPeriod,
+  ReferenceService,
+  CsvGroupBy,
+  Report,
+  ReportCutoff,
+  replayReport,
+  UnitLevel,
+  UnitScoped,
+  withIndicators,
+} from '@motcua/application';
 import { DEFAULT_TIME_ZONE, DossierStatus } from '@motcua/domain';
 import { EventStore } from '@motcua/event-store/port';
 import { BadRequestProblem, EVENT_STORE, SQL_DRIVER, UnprocessableProblem } from '@motcua/platform';
@@ -25,6 +40,9 @@ export interface ReportRequest {
   asRecordedAt?: Date;
   /** Only the dossiers received under this campaign window. */
   campaignId?: string;
+  /** A period preset (`2026-11`, `2026-Q4`, `2026`) instead of from/to, with its cut-off (issue #18). */
+  period?: string;
+  cutoff?: ReportCutoff;
 }
 
 export class GetReportQuery {
@@ -70,6 +88,18 @@ export class GetReportHandler implements IQueryHandler<GetReportQuery, Report> {
     }
     const data = this.reference.data;
     let { from, to } = r;
+    if (r.period !== undefined) {
+      if (from !== undefined || to !== undefined)
+        throw new BadRequestProblem('give either period or from/to, not both', { errors: [{ field: 'period', message: 'not with from/to' }] });
+      try {
+        ({ from, to } = presetPeriod(r.period, r.cutoff));
+      } catch (err) {
+        if (err instanceof InvalidPeriodPreset) throw new BadRequestProblem(err.message, { errors: [{ field: 'period', message: err.message }] });
+        throw err;
+      }
+    } else if (r.cutoff !== undefined) {
+      throw new BadRequestProblem('cutoff applies to a period preset (period=…)', { errors: [{ field: 'cutoff', message: 'only with period' }] });
+    }
     if (r.campaignId !== undefined) {
       const campaign = data.campaigns.get(r.campaignId);
       if (!campaign)
@@ -106,8 +136,9 @@ export class GetReportHandler implements IQueryHandler<GetReportQuery, Report> {
       ...(r.campaignId !== undefined && { campaignId: r.campaignId }),
     };
     try {
+      let table: IndicatorTable | undefined;
       const report = !r.asRecordedAt
-        ? withIndicators(await queryReport(this.sql, options), await queryIndicatorTable(this.sql, options))
+        ? withIndicators(await queryReport(this.sql, options), (table = await queryIndicatorTable(this.sql, options)))
         : await replayReport(this.store, {
             ...options,
             // every dossier of these units the read model knows; those recorded later drop out in the replay
@@ -117,8 +148,15 @@ export class GetReportHandler implements IQueryHandler<GetReportQuery, Report> {
             apologyCutoff: data.apologyCutoff,
             indicators: true,
             workingTime: data.workingTimeMeasure,
+            onIndicatorTable: (t) => (table = t),
           });
-      return r.campaignId !== undefined ? { ...report, campaignId: r.campaignId } : report;
+      // subtotals by level when the unit rows span levels (province bodies, districts before July 2025, communes)
+      const subtotals = r.groupBy === 'unit' ? levelSubtotals(report, (c) => data.units.get(c)?.level as UnitLevel | undefined, table) : [];
+      return {
+        ...report,
+        ...(r.campaignId !== undefined && { campaignId: r.campaignId }),
+        ...(subtotals.length > 0 && { levelSubtotals: subtotals }),
+      };
     } catch (err) {
       if (err instanceof InvalidReportPeriod) {
         const errors = [{ field: err.field, message: err.message }];

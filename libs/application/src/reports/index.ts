@@ -3,3 +3,4 @@ export * from './report';
 export * from './report-csv';
 export * from './replay-report';
 export * from './indicators';
+export * from './report-extras';

@@ -2,7 +2,7 @@ import { dossierStreamName, toDossierEvent } from '@motcua/domain';
 import { EventStore } from '@motcua/event-store/port';
 import { ApologyCutoffFn, DossierFacts, factsFromEvents } from './dossier-facts';
 import { computeReport, Report, RowKey, unitRowOf } from './report';
-import { computeIndicatorTable, withIndicators } from './indicators';
+import { computeIndicatorTable, IndicatorTable, withIndicators } from './indicators';
 import type { WorkingTimeMeasure } from '@motcua/domain';
 
 export interface ReplayReportOptions {
@@ -26,6 +26,8 @@ export interface ReplayReportOptions {
   /** Add the QĐ 766 indicators (issue #18), the processing time measured with this working time. */
   indicators?: boolean;
   workingTime?: WorkingTimeMeasure;
+  /** Receives the indicator tallies (for level subtotals). */
+  onIndicatorTable?: (table: IndicatorTable) => void;
 }
 
 /**
@@ -63,5 +65,8 @@ export async function replayReport(store: EventStore, o: ReplayReportOptions): P
         : (f) => ({ key: f.procedureCode, name: o.procedureName(f.procedureCode) ?? f.procedureName ?? f.procedureCode });
   const options = { unitCode: o.unitCode, units: o.units, from: o.from, to: o.to, timeZone: o.timeZone, rowOf };
   const report = computeReport(facts, options);
-  return o.indicators ? withIndicators(report, computeIndicatorTable(facts, options)) : report;
+  if (!o.indicators) return report;
+  const table = computeIndicatorTable(facts, options);
+  o.onIndicatorTable?.(table);
+  return withIndicators(report, table);
 }

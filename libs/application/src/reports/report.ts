@@ -11,6 +11,7 @@
 import { addDays, DEFAULT_TIME_ZONE, instantAt, isLocalDate, type Channel, type LocalDate } from '@motcua/domain';
 import type { ClockEntry, DossierFacts } from './dossier-facts';
 import type { Indicators } from './indicators';
+import type { LevelSubtotal } from './report-extras';
 
 /** What the report counts; every block and rate derives from these. */
 export interface ReportCounts {
@@ -104,6 +105,8 @@ export interface Report extends ReportBlocks {
   campaignId?: string;
   /** QĐ 766 indicators (issue #18, ./indicators.ts); set by `withIndicators`. */
   indicators?: Indicators;
+  /** groupBy=unit, rows spanning levels: one subtotal per level (./report-extras.ts). */
+  levelSubtotals?: LevelSubtotal[];
 }
 
 /**
