@@ -1034,6 +1034,9 @@ describe('input fuzzing of every route', () => {
       'put /procedures/{code} body name',
       'put /campaigns/{id} body name',
       'put /campaigns/{id} body procedures[0].procedureCode',
+      'get /statistics query period',
+      'get /statistics query cutoff',
+      'get /statistics query format',
     ])
       expect([...seen.stringFields]).toContain(f);
   }, 600_000);

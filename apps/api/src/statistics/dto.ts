@@ -23,7 +23,10 @@ export class StatisticsQueryDto {
   @IsLocalDate()
   from!: string;
 
-  @ApiProperty({ description: 'Last day of the period (local date, inclusive); with `campaign`, default: the campaign’s last day; not with `period`', example: '2025-03-31' })
+  @ApiProperty({
+    description: 'Last day of the period (local date, inclusive); with `campaign`, default: the campaign’s last day; not with `period`',
+    example: '2025-03-31',
+  })
   @ValidateIf((q: StatisticsQueryDto) => (q.campaign === undefined && q.period === undefined) || q.to !== undefined)
   @IsLocalDate()
   to!: string;
@@ -64,6 +67,14 @@ export class StatisticsQueryDto {
   @IsOptional()
   @IsIn(['calendar', 'nd09'])
   cutoff?: 'calendar' | 'nd09';
+
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description: 'false: leave out the QĐ 766 `indicators` (and spare their second scan of the read model); default true',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  indicators?: 'true' | 'false';
 
   @ApiPropertyOptional({
     description:

@@ -43,6 +43,8 @@ export interface ReportRequest {
   /** A period preset (`2026-11`, `2026-Q4`, `2026`) instead of from/to, with its cut-off (issue #18). */
   period?: string;
   cutoff?: ReportCutoff;
+  /** false: no QĐ 766 indicators (default true). */
+  indicators?: boolean;
 }
 
 export class GetReportQuery {
@@ -137,8 +139,11 @@ export class GetReportHandler implements IQueryHandler<GetReportQuery, Report> {
     };
     try {
       let table: IndicatorTable | undefined;
+      const withInd = r.indicators !== false;
       const report = !r.asRecordedAt
-        ? withIndicators(await queryReport(this.sql, options), (table = await queryIndicatorTable(this.sql, options)))
+        ? withInd
+          ? withIndicators(await queryReport(this.sql, options), (table = await queryIndicatorTable(this.sql, options)))
+          : await queryReport(this.sql, options)
         : await replayReport(this.store, {
             ...options,
             // every dossier of these units the read model knows; those recorded later drop out in the replay
@@ -146,7 +151,7 @@ export class GetReportHandler implements IQueryHandler<GetReportQuery, Report> {
             asRecordedAt: r.asRecordedAt,
             // the cut-off every process projects with (the unit's office hours, the calendars in force)
             apologyCutoff: data.apologyCutoff,
-            indicators: true,
+            indicators: withInd,
             workingTime: data.workingTimeMeasure,
             onIndicatorTable: (t) => (table = t),
           });

@@ -58,7 +58,20 @@ export class StatisticsController {
     const xlsx = q.format === 'xlsx' || (q.format === undefined && !csv && (accept ?? '').toLowerCase().includes(XLSX_CONTENT_TYPE));
     const asRecordedAt = q.asRecordedAt !== undefined ? new Date(q.asRecordedAt) : undefined;
     const report: Report = await this.queries.execute(
-      new GetReportQuery({ unitCode: q.unitCode, from: q.from, to: q.to, groupBy, asRecordedAt, campaignId: q.campaign, period: q.period, cutoff: q.cutoff }, user),
+      new GetReportQuery(
+        {
+          unitCode: q.unitCode,
+          from: q.from,
+          to: q.to,
+          groupBy,
+          asRecordedAt,
+          campaignId: q.campaign,
+          period: q.period,
+          cutoff: q.cutoff,
+          indicators: q.indicators !== 'false',
+        },
+        user,
+      ),
     );
     if (xlsx) {
       res.header('content-type', XLSX_CONTENT_TYPE);
