@@ -424,7 +424,15 @@ export function statisticsApiSuite(name: string, start: () => Promise<Harness>) 
       expect((await get('period=2025-04&cutoff=nd09')).body).toEqual((await get('from=2025-03-15&to=2025-04-14')).body);
       expect((await get('period=2026-Q4&cutoff=nd09')).body).toMatchObject({ from: '2026-09-15', to: '2026-12-14' });
       expect((await get('period=2026&cutoff=nd09')).body).toMatchObject({ from: '2025-12-15', to: '2026-12-14' });
-      for (const bad of ['period=2025-03&from=2025-03-01&to=2025-03-31', 'period=2025-03&from=2025-03-01', '', 'period=2025-13', 'period=2025-Q5', 'from=2025-03-01&to=2025-03-31&cutoff=nd09', 'period=2025&cutoff=x']) {
+      for (const bad of [
+        'period=2025-03&from=2025-03-01&to=2025-03-31',
+        'period=2025-03&from=2025-03-01',
+        '',
+        'period=2025-13',
+        'period=2025-Q5',
+        'from=2025-03-01&to=2025-03-31&cutoff=nd09',
+        'period=2025&cutoff=x',
+      ]) {
         const r = await get(bad);
         expect([bad, r.status]).toEqual([bad, 400]);
         expect(String(r.headers['content-type'])).toContain('application/problem+json');
@@ -444,9 +452,18 @@ export function statisticsApiSuite(name: string, start: () => Promise<Harness>) 
 
     it('records digitised, fee and electronic-result facts and counts them (issue #18)', async () => {
       const unit = '000.00.41.H29';
-      expect((await h.request('PUT', `/units/${unit}`, { token: admin, body: { name: 'Xã Chỉ Số', level: 'commune', parentCode: PROVINCE } })).status).toBeLessThan(300);
+      expect(
+        (await h.request('PUT', `/units/${unit}`, { token: admin, body: { name: 'Xã Chỉ Số', level: 'commune', parentCode: PROVINCE } })).status,
+      ).toBeLessThan(300);
       const rec = (body: Record<string, unknown>) =>
-        post(clerkP, '/dossiers', { unitCode: unit, procedureCode: CERT, channel: 'online', applicant: { name: 'Công dân' }, occurredAt: '2025-09-08T08:00:00+07:00', ...body });
+        post(clerkP, '/dossiers', {
+          unitCode: unit,
+          procedureCode: CERT,
+          channel: 'online',
+          applicant: { name: 'Công dân' },
+          occurredAt: '2025-09-08T08:00:00+07:00',
+          ...body,
+        });
       const a = await rec({ digitised: true, feeDue: true, feePaidOnline: true });
       await rec({ digitised: false, feeDue: true });
       await rec({});
@@ -459,7 +476,10 @@ export function statisticsApiSuite(name: string, start: () => Promise<Harness>) 
       expect(bad.status).toBe(400);
       const sql = h.app.get<SqlDriver>(SQL_DRIVER);
       await waitFor('projected', async () => {
-        const { rows } = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM dossier_summary WHERE unit_code = $1 AND (resolved_at IS NOT NULL OR id <> $2)', [unit, a.id]);
+        const { rows } = await sql.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM dossier_summary WHERE unit_code = $1 AND (resolved_at IS NOT NULL OR id <> $2)',
+          [unit, a.id],
+        );
         return rows[0].n === 3;
       });
       const r = (await h.request('GET', `/statistics?unitCode=${unit}&period=2025-09`, { token: admin })).body;

@@ -50,7 +50,13 @@ const INDICATORS = [
 ];
 
 export async function xlsxRoundTrip(h: Harness, url: string, token: string, groupBy: 'unit' | 'field' | 'procedure', byAccept = false) {
-  const json = (await h.request('GET', url, { token })).body as Blocks & { rows: Row[]; levelSubtotals?: (Blocks & { name: string })[]; unitCode: string; from: string; to: string };
+  const json = (await h.request('GET', url, { token })).body as Blocks & {
+    rows: Row[];
+    levelSubtotals?: (Blocks & { name: string })[];
+    unitCode: string;
+    from: string;
+    to: string;
+  };
   const res = await h.app
     .getHttpAdapter()
     .getInstance()
@@ -94,7 +100,11 @@ export async function xlsxRoundTrip(h: Harness, url: string, token: string, grou
 
   // every data cell: rows, level subtotals, total
   const lines: { stt: number | null; keys: string[]; b: Blocks }[] = [
-    ...json.rows.map((r, i) => ({ stt: i + 1, keys: groupBy === 'field' ? [r.own ? `${r.name} (tại đơn vị)` : r.name] : [r.key, r.own ? `${r.name} (tại đơn vị)` : r.name], b: r })),
+    ...json.rows.map((r, i) => ({
+      stt: i + 1,
+      keys: groupBy === 'field' ? [r.own ? `${r.name} (tại đơn vị)` : r.name] : [r.key, r.own ? `${r.name} (tại đơn vị)` : r.name],
+      b: r,
+    })),
     ...(json.levelSubtotals ?? []).map((s) => ({ stt: null, keys: groupBy === 'field' ? [s.name] : ['', s.name], b: s })),
     { stt: null, keys: groupBy === 'field' ? ['Tổng cộng'] : ['', 'Tổng cộng'], b: json },
   ];

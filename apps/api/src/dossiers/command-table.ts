@@ -102,7 +102,12 @@ export const DOSSIER_COMMANDS = {
     dto: ResolveDto,
     roles: ['officer', 'supervisor'],
     summary: 'Resolve: approved or refused (both count as resolved)',
-    toAction: (b) => ({ action: 'resolve' as const, outcome: b.outcome, note: b.note, ...(b.electronicResult !== undefined && { electronicResult: b.electronicResult }) }),
+    toAction: (b) => ({
+      action: 'resolve' as const,
+      outcome: b.outcome,
+      note: b.note,
+      ...(b.electronicResult !== undefined && { electronicResult: b.electronicResult }),
+    }),
   }),
   withdraw: entry({
     dto: ReasonDto,

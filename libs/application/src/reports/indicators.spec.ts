@@ -32,7 +32,9 @@ describe('QĐ 766 indicators, pure function (issue #18)', () => {
         const units = subtreeOf(world.units, world.root);
         for (const groupBy of ['unit', 'procedure'] as const) {
           const report = pure(world, groupBy);
-          expect(report.indicators).toEqual(oracleIndicators(oracleCounts(world, units, world.from, world.to), oracleIndicatorCounts(world, units, world.from, world.to)));
+          expect(report.indicators).toEqual(
+            oracleIndicators(oracleCounts(world, units, world.from, world.to), oracleIndicatorCounts(world, units, world.from, world.to)),
+          );
           expect(new Map(report.rows.map((r) => [r.key, r.indicators]))).toEqual(oracleIndicatorRows(world, groupBy));
           // the rows still partition the total
           expect(report.rows.reduce((a, r) => a + r.indicators!.refusedAtReception, 0)).toBe(report.indicators!.refusedAtReception);
@@ -60,7 +62,15 @@ describe('QĐ 766 indicators, pure function (issue #18)', () => {
     // 0.05 day of a 480-minute day (24 min) → 0.1 exactly, no drift
     expect(meanWorkingDays(new Map([[480, 24]]), 1)).toBe(0.1);
     // two units with different day lengths: (420/420 + 960/480) / 2 = 1.5
-    expect(meanWorkingDays(new Map([[420, 420], [480, 960]]), 2)).toBe(1.5);
+    expect(
+      meanWorkingDays(
+        new Map([
+          [420, 420],
+          [480, 960],
+        ]),
+        2,
+      ),
+    ).toBe(1.5);
   });
 
   it('processing time: from the last supplement’s arrival, a pause left out, in the unit’s working days', () => {
@@ -87,12 +97,23 @@ describe('QĐ 766 indicators, pure function (issue #18)', () => {
       { type: 'SupplementRequested', data: { reason: 'thiếu', requestedAt: iso('2026-11-02T10:00:00+07:00'), withinLegalTime: true, sequence: 1 } },
       {
         type: 'SupplementReceived',
-        data: { receivedAt: iso('2026-11-04T07:30:00+07:00'), dueAt: iso('2026-11-11T07:30:00+07:00'), calendarVersion: 't', previousDueAt: iso('2026-11-09T08:00:00+07:00') },
+        data: {
+          receivedAt: iso('2026-11-04T07:30:00+07:00'),
+          dueAt: iso('2026-11-11T07:30:00+07:00'),
+          calendarVersion: 't',
+          previousDueAt: iso('2026-11-09T08:00:00+07:00'),
+        },
       },
       { type: 'ProcessingPaused', data: { kind: 'fee', reason: 'phí', pausedAt: iso('2026-11-04T13:00:00+07:00') } },
       {
         type: 'ProcessingResumed',
-        data: { resumedAt: iso('2026-11-05T13:00:00+07:00'), dueAt: iso('2026-11-12T07:30:00+07:00'), previousDueAt: iso('2026-11-11T07:30:00+07:00'), pausedWorkingMinutes: 480, calendarVersion: 't' },
+        data: {
+          resumedAt: iso('2026-11-05T13:00:00+07:00'),
+          dueAt: iso('2026-11-12T07:30:00+07:00'),
+          previousDueAt: iso('2026-11-11T07:30:00+07:00'),
+          pausedWorkingMinutes: 480,
+          calendarVersion: 't',
+        },
       },
       // Friday 17:00: Wed morning (4 h) + Thu afternoon (4 h) + Fri (8 h) = 16 h = 2 working days
       { type: 'DossierResolved', data: { outcome: 'approved', resolvedAt: iso('2026-11-06T17:00:00+07:00'), electronicResult: true } },

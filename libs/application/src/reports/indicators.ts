@@ -6,7 +6,17 @@
  * own blocks, so they can never disagree with the table.
  */
 import type { DossierFacts } from './dossier-facts';
-import { emptyCounts, percent, reportBlocks, reportPeriod, type ComputeReportOptions, type Report, type ReportPeriod, type ReportRow, type RowKey } from './report';
+import {
+  emptyCounts,
+  percent,
+  reportBlocks,
+  reportPeriod,
+  type ComputeReportOptions,
+  type Report,
+  type ReportPeriod,
+  type ReportRow,
+  type RowKey,
+} from './report';
 
 /** What the indicators count besides the Biểu 06 counts. */
 export interface IndicatorCounts {
@@ -112,7 +122,8 @@ export function tallyDossier(t: IndicatorTally, f: DossierFacts, p: ReportPeriod
     }
   }
   if (within(f.returnedAt, p)) c.returned++;
-  if (f.resolvedAt !== undefined && Date.parse(f.resolvedAt) < p.endMs && (f.returnedAt === undefined || Date.parse(f.returnedAt) >= p.endMs)) c.awaitingCollection++;
+  if (f.resolvedAt !== undefined && Date.parse(f.resolvedAt) < p.endMs && (f.returnedAt === undefined || Date.parse(f.returnedAt) >= p.endMs))
+    c.awaitingCollection++;
   if (within(f.resolvedAt, p)) {
     if (f.electronicResult) c.electronicResults++;
     if (f.processingWorkingMinutes !== undefined && f.workingDayMinutes !== undefined) {

@@ -88,7 +88,8 @@ export function factsFromRow(row: Record<string, unknown>): DossierFacts {
   for (const [column, field, type] of COLUMNS) {
     const v = row[column];
     if (v === null || v === undefined) continue;
-    f[field] = type === 'timestamptz' ? iso(v) : type === 'integer' || type === 'bigint' ? Number(v) : type === 'jsonb' && typeof v === 'string' ? JSON.parse(v) : v;
+    f[field] =
+      type === 'timestamptz' ? iso(v) : type === 'integer' || type === 'bigint' ? Number(v) : type === 'jsonb' && typeof v === 'string' ? JSON.parse(v) : v;
   }
   return f as unknown as DossierFacts;
 }

@@ -639,7 +639,8 @@ export function oracleIndicatorRows(world: World, groupBy: 'unit' | 'procedure')
         subtreeOf(world.units, child.code).filter((u) => sub.includes(u)),
       );
   } else {
-    for (const p of PROCEDURES) add(p.code, sub, (first) => (first.type === 'DossierReceived' || first.type === 'DossierRefusedAtReception') && first.data.procedureCode === p.code);
+    for (const p of PROCEDURES)
+      add(p.code, sub, (first) => (first.type === 'DossierReceived' || first.type === 'DossierRefusedAtReception') && first.data.procedureCode === p.code);
   }
   return out;
 }
