@@ -27,6 +27,9 @@ export const P95_MIN_SAMPLES = 20;
  * ~5 minutes (a province-year takes seconds per request at 5M dossiers): p50 and max only.
  */
 export function statisticsSizes(quick: boolean) {
+  // BENCH_STATISTICS_DOSSIERS: a smaller smoke run (e.g. 20000) on a shared machine
+  const smoke = Number(process.env.BENCH_STATISTICS_DOSSIERS);
+  if (smoke > 0) return { dossiers: smoke, chunk: Math.min(smoke, 50_000), requests: P95_MIN_SAMPLES, fewer: 5, warmup: 1 };
   return quick
     ? { dossiers: 100_000, chunk: 50_000, requests: P95_MIN_SAMPLES, fewer: P95_MIN_SAMPLES, warmup: 1 }
     : { dossiers: 5_000_000, chunk: 500_000, requests: P95_MIN_SAMPLES, fewer: 10, warmup: 1 };

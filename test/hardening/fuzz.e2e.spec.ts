@@ -260,6 +260,9 @@ const QUERY_NAMES = [
   'access_token',
   'lastEventId',
   'campaign',
+  'period',
+  'cutoff',
+  'indicators',
 ];
 function queryString(pool: Pool): fc.Arbitrary<string> {
   const value = fc.oneof(
@@ -273,6 +276,10 @@ function queryString(pool: Pool): fc.Arbitrary<string> {
       'unit',
       'field',
       'csv',
+      'xlsx',
+      '2026-11',
+      '2026-Q4',
+      'nd09',
       'received,assigned',
       'true',
       '50',
@@ -1037,6 +1044,7 @@ describe('input fuzzing of every route', () => {
       'get /statistics query period',
       'get /statistics query cutoff',
       'get /statistics query format',
+      'get /statistics query indicators',
     ])
       expect([...seen.stringFields]).toContain(f);
   }, 600_000);
