@@ -68,7 +68,7 @@ export class StatisticsController {
           campaignId: q.campaign,
           period: q.period,
           cutoff: q.cutoff,
-          indicators: q.indicators !== 'false',
+          indicators: q.indicators !== 'false' && !csv,
         },
         user,
       ),
