@@ -162,7 +162,7 @@ describe('web console in a real browser', () => {
     await context.close();
   }, 150_000);
 
-  it('the report page shows exactly the figures of GET /statistics, with a chart and a CSV download', async () => {
+  it('the report page shows exactly the figures of GET /statistics (and its QĐ 766 indicators), with a chart, a CSV and an XLSX download', async () => {
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date());
     const q = `unitCode=P&from=${today.slice(0, 8)}01&to=${today}&groupBy=unit`;
     const api = (await w.api(w.tokens.supervisor, 'GET', `/statistics?${q}`)).body;
