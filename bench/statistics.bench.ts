@@ -360,6 +360,10 @@ export const statisticsBenchDefinition = {
       `The period tree is resolved in memory from the reference data (api-v1: "as the tree was in the period"); the ` +
         `database counts per (unit, field, procedure) in one statement (one scan of \`dossier_summary\`, the legal clock's ` +
         `history read from the row) and the service folds those counts into rows.`,
+      `QĐ 766 indicators (issue #18): every JSON scenario answers them (a second scan of \`dossier_summary\`, grouped by row and ` +
+        `working-day length); the \`indicators=false\` lines are the same reports without them, side by side. The seeded rows carry ` +
+        `a processing time (a stand-in: a third of the calendar time), returns for three quarters of the resolved, a late supplement ` +
+        `request for a fifth of those with one, and the reception / resolution facts. CSV skips the indicators (it has no column for them).`,
     ];
   },
 };
