@@ -27,6 +27,9 @@ export const P95_MIN_SAMPLES = 20;
  * ~5 minutes (a province-year takes seconds per request at 5M dossiers): p50 and max only.
  */
 export function statisticsSizes(quick: boolean) {
+  // BENCH_STATISTICS_DOSSIERS: a smaller smoke run (e.g. 20000) on a shared machine
+  const smoke = Number(process.env.BENCH_STATISTICS_DOSSIERS);
+  if (smoke > 0) return { dossiers: smoke, chunk: Math.min(smoke, 50_000), requests: P95_MIN_SAMPLES, fewer: 5, warmup: 1 };
   return quick
     ? { dossiers: 100_000, chunk: 50_000, requests: P95_MIN_SAMPLES, fewer: P95_MIN_SAMPLES, warmup: 1 }
     : { dossiers: 5_000_000, chunk: 500_000, requests: P95_MIN_SAMPLES, fewer: 10, warmup: 1 };
@@ -111,7 +114,8 @@ WITH x AS (
   INSERT INTO dossier_summary (id, code, unit_code, procedure_code, procedure_name, field, channel, online_level, time_zone,
     received_at, original_due_at, due_at, effective_due_at, clock_stopped_at, apology_issued_at, apology_due_at, apology_cutoff_at,
     resolved_at, outcome, timing, withdrawn_at, rating, rated_at, assignee, status, version,
-    clock_history_at, clock_history_due_at, clock_history_stopped)
+    clock_history_at, clock_history_due_at, clock_history_stopped,
+    processing_working_minutes, working_day_minutes, returned_at, supplement_late_at, digitised, fee_due, fee_paid_online, electronic_result)
   SELECT 'bench-' || g, 'B-' || g, unit, code, name, field,
     CASE WHEN ch < 6 THEN 'direct' WHEN ch < 9 THEN 'online' ELSE 'postal' END, 'full', 'Asia/Ho_Chi_Minh',
     rec, due0, CASE WHEN supp = 2 THEN due1 ELSE due0 END, CASE WHEN supp = 2 THEN due1 ELSE due0 END,
@@ -130,7 +134,13 @@ WITH x AS (
     3 + supp,
     CASE supp WHEN 1 THEN ARRAY[rec, rec + interval '1 day'] WHEN 2 THEN ARRAY[rec, rec + interval '1 day', rec + interval '3 days'] END,
     CASE supp WHEN 1 THEN ARRAY[due0, due0] WHEN 2 THEN ARRAY[due0, due0, due1] END,
-    CASE supp WHEN 1 THEN ARRAY[false, true] WHEN 2 THEN ARRAY[false, true, false] END
+    CASE supp WHEN 1 THEN ARRAY[false, true] WHEN 2 THEN ARRAY[false, true, false] END,
+    -- issue #18 (QĐ 766 indicators): processing minutes (calendar time × 8/24 as a stand-in), returns, late supplement requests, facts
+    CASE WHEN fate = 'resolved' THEN (extract(epoch FROM res - rec) / 180)::int END,
+    CASE WHEN fate = 'resolved' THEN 480 END,
+    CASE WHEN fate = 'resolved' AND g % 4 <> 0 THEN res + interval '2 days' END,
+    CASE WHEN supp > 0 AND g % 5 = 0 THEN jsonb_build_array(rec + interval '1 day') END,
+    ch < 8, g % 3 = 0, g % 6 = 0, fate = 'resolved' AND g % 2 = 0
   FROM (SELECT t.*, fate = 'resolved' AND res > rec + span OR fate = 'open' AS late FROM t) t
   RETURNING id, received_at, original_due_at, due_at, version - 2 AS entries
 )
@@ -172,6 +182,17 @@ export async function runStatisticsBench(opts: { quick: boolean }): Promise<Stat
 
     const scenarios: { scenario: string; query: string; requests: number }[] = [
       { scenario: 'province, 2025, groupBy=unit', query: `unitCode=${PROVINCE}&from=2025-01-01&to=2025-12-31&groupBy=unit`, requests: sizes.requests },
+      // issue #18: the same without the QĐ 766 indicators (their second scan), side by side with the line above
+      {
+        scenario: 'province, 2025, groupBy=unit, indicators=false',
+        query: `unitCode=${PROVINCE}&from=2025-01-01&to=2025-12-31&groupBy=unit&indicators=false`,
+        requests: sizes.requests,
+      },
+      {
+        scenario: 'province, 2025, groupBy=procedure, indicators=false',
+        query: `unitCode=${PROVINCE}&from=2025-01-01&to=2025-12-31&groupBy=procedure&indicators=false`,
+        requests: sizes.fewer,
+      },
       { scenario: 'province, 2025-Q2, groupBy=unit', query: `unitCode=${PROVINCE}&from=2025-04-01&to=2025-06-30&groupBy=unit`, requests: sizes.requests },
       { scenario: 'province, 2025, groupBy=procedure', query: `unitCode=${PROVINCE}&from=2025-01-01&to=2025-12-31&groupBy=procedure`, requests: sizes.fewer },
       {
@@ -200,7 +221,8 @@ export async function runStatisticsBench(opts: { quick: boolean }): Promise<Stat
       for (let i = 0; i < s.requests; i++) samples.push((await get()).ms);
       const note = s.query.includes('format=csv')
         ? `${sample.split('\r\n').length - 2} lines`
-        : `received.total ${fmtInt(JSON.parse(sample).received.total)}, ${JSON.parse(sample).rows.length} rows`;
+        : `received.total ${fmtInt(JSON.parse(sample).received.total)}, ${JSON.parse(sample).rows.length} rows` +
+          (JSON.parse(sample).indicators ? `, avg ${JSON.parse(sample).indicators.averageProcessingWorkingDays} working days` : ', no indicators');
       rows.push({
         target: 'postgres',
         scenario: s.scenario,
@@ -338,6 +360,10 @@ export const statisticsBenchDefinition = {
       `The period tree is resolved in memory from the reference data (api-v1: "as the tree was in the period"); the ` +
         `database counts per (unit, field, procedure) in one statement (one scan of \`dossier_summary\`, the legal clock's ` +
         `history read from the row) and the service folds those counts into rows.`,
+      `QĐ 766 indicators (issue #18): every JSON scenario answers them (a second scan of \`dossier_summary\`, grouped by row and ` +
+        `working-day length); the \`indicators=false\` lines are the same reports without them, side by side. The seeded rows carry ` +
+        `a processing time (a stand-in: a third of the calendar time), returns for three quarters of the resolved, a late supplement ` +
+        `request for a fifth of those with one, and the reception / resolution facts. CSV skips the indicators (it has no column for them).`,
     ];
   },
 };

@@ -3,6 +3,8 @@ declare const location: { hash: string };
 declare const document: any;
 declare const window: any;
 
+import { readFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
 import { ConsoleWorld, openConsole, receive, shot, startConsoleWorld } from './support';
 
 /**
@@ -160,7 +162,7 @@ describe('web console in a real browser', () => {
     await context.close();
   }, 150_000);
 
-  it('the report page shows exactly the figures of GET /statistics, with a chart and a CSV download', async () => {
+  it('the report page shows exactly the figures of GET /statistics (and its QĐ 766 indicators), with a chart, a CSV and an XLSX download', async () => {
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date());
     const q = `unitCode=P&from=${today.slice(0, 8)}01&to=${today}&groupBy=unit`;
     const api = (await w.api(w.tokens.supervisor, 'GET', `/statistics?${q}`)).body;
@@ -185,6 +187,23 @@ describe('web console in a real browser', () => {
     const download = page.waitForEvent('download');
     await page.locator('#download-csv').click();
     expect((await download).suggestedFilename()).toMatch(/^bieu-06-P-.*\.csv$/);
+    // QĐ 766 indicators (issue #18): the cells show the API's figures
+    const days = (v: number | null) => (v === null ? '—' : new Intl.NumberFormat('vi-VN', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(v));
+    await expect(page.locator('[data-field="indicators.averageProcessingWorkingDays"] .value').innerText()).resolves.toBe(
+      days(api.indicators.averageProcessingWorkingDays),
+    );
+    await expect(page.locator('[data-field="indicators.onlineShare"] .value').innerText()).resolves.toBe(rate(api.indicators.onlineShare));
+    await expect(page.locator('[data-field="indicators.awaitingCollection"] .value').innerText()).resolves.toBe(int.format(api.indicators.awaitingCollection));
+    // and the xlsx download: an Excel workbook (a zip) named like the CSV
+    const xlsx = page.waitForEvent('download');
+    await page.locator('#download-xlsx').click();
+    const file = await xlsx;
+    expect(file.suggestedFilename()).toMatch(/^bieu-06-P-.*\.xlsx$/);
+    const bytes = readFileSync((await file.path())!);
+    expect(bytes.subarray(0, 2).toString('latin1')).toBe('PK');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(bytes as unknown as ArrayBuffer);
+    expect(wb.getWorksheet('Biểu 06')!.getCell(4, 4).value).toBe('Số hồ sơ nhận giải quyết');
     // drill down into a commune
     await page.locator('#report-table tbody tr[data-key="C1"] a').click();
     await page.waitForFunction(() => location.hash.includes('unitCode=C1'));

@@ -270,6 +270,9 @@ const QUERY_NAMES = [
   'q',
   'pin',
   'perspective',
+  'period',
+  'cutoff',
+  'indicators',
 ];
 function queryString(pool: Pool): fc.Arbitrary<string> {
   const value = fc.oneof(
@@ -283,6 +286,10 @@ function queryString(pool: Pool): fc.Arbitrary<string> {
       'unit',
       'field',
       'csv',
+      'xlsx',
+      '2026-11',
+      '2026-Q4',
+      'nd09',
       'received,assigned',
       'true',
       '50',
@@ -1060,6 +1067,10 @@ describe('input fuzzing of every route', () => {
       'put /procedures/{code} body name',
       'put /campaigns/{id} body name',
       'put /campaigns/{id} body procedures[0].procedureCode',
+      'get /statistics query period',
+      'get /statistics query cutoff',
+      'get /statistics query format',
+      'get /statistics query indicators',
     ])
       expect([...seen.stringFields]).toContain(f);
   }, 600_000);

@@ -3,7 +3,7 @@ import { DossierEvent, dossierStreamName } from '@motcua/domain';
 import { SQL_DRIVER } from '@motcua/platform';
 import { dossierSummaryProjection, ProjectionRunner } from '@motcua/projections';
 import { SqlDriver } from '@motcua/sql';
-import { oracleBlocks, oracleCounts } from '../../../libs/application/src/reports/__tests__/report-fixtures';
+import { oracleBlocks, oracleCounts, oracleIndicatorCounts, oracleIndicators } from '../../../libs/application/src/reports/__tests__/report-fixtures';
 import { waitCaughtUp, waitFor } from '../../../libs/projections/src/__tests__/support';
 import { Harness } from '../../support/api-harness';
 
@@ -192,9 +192,17 @@ export function refusalApiSuite(name: string, start: () => Promise<Harness>) {
         })),
       );
       expect(dossiers.map((d) => d.events[0].type)).toEqual(['DossierReceived', 'DossierRefusedAtReception', 'DossierRefusedAtReception', 'DossierReceived']);
-      const { unitCode: _u, from: _f, to: _t, rows: _r, ...blocks } = report.body;
+      const { unitCode: _u, from: _f, to: _t, rows: _r, indicators, ...blocks } = report.body;
       expect(blocks.received).toEqual({ total: 2, newInPeriod: 2, carriedOver: 0, byChannel: { direct: 2, online: 0, postal: 0 } });
       expect(blocks).toEqual(oracleBlocks(oracleCounts({ dossiers }, [WARD_A], '2025-03-01', '2025-03-31')));
+      // the refusals are counted by the QĐ 766 indicators (issue #18), nowhere in Biểu 06
+      expect(indicators).toEqual(
+        oracleIndicators(
+          oracleCounts({ dossiers }, [WARD_A], '2025-03-01', '2025-03-31'),
+          oracleIndicatorCounts({ dossiers }, [WARD_A], '2025-03-01', '2025-03-31'),
+        ),
+      );
+      expect(indicators.refusedAtReception).toBe(2);
       // no timer, no alert: the refused dossier's stream holds its one event
       expect((await h.store.readStream(dossierStreamName(id))).map((e) => e.type)).toEqual(['DossierRefusedAtReception']);
     }, 120_000);

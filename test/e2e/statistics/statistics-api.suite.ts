@@ -3,7 +3,8 @@ import { DossierEvent, dossierStreamName } from '@motcua/domain';
 import { SQL_DRIVER } from '@motcua/platform';
 import { dossierSummaryProjection, ProjectionRunner } from '@motcua/projections';
 import { SqlDriver } from '@motcua/sql';
-import { oracleBlocks, oracleCounts } from '../../../libs/application/src/reports/__tests__/report-fixtures';
+import { oracleBlocks, oracleCounts, oracleIndicatorCounts, oracleIndicators } from '../../../libs/application/src/reports/__tests__/report-fixtures';
+import { xlsxRoundTrip } from './xlsx-roundtrip';
 import { waitCaughtUp, waitFor } from '../../../libs/projections/src/__tests__/support';
 import { Harness } from '../../support/api-harness';
 
@@ -195,12 +196,27 @@ export function statisticsApiSuite(name: string, start: () => Promise<Harness>) 
       return oracleBlocks(oracleCounts({ dossiers }, units, from, to));
     }
 
+    /** The QĐ 766 indicators by brute force (default office hours: the units here have them). */
+    async function oracleInd(units: string[], from: string, to: string) {
+      const dossiers = await Promise.all(
+        Object.values(ids).map(async (id) => ({
+          id,
+          events: (await h.store.readStream(dossierStreamName(id))).map((e) => ({ type: e.type, data: e.data }) as DossierEvent),
+        })),
+      );
+      return oracleIndicators(oracleCounts({ dossiers }, units, from, to), oracleIndicatorCounts({ dossiers }, units, from, to));
+    }
+
     it('answers the report for a district and its wards, equal to the brute-force replay', async () => {
       const r = await h.request('GET', `/statistics?unitCode=${DISTRICT}&from=2025-03-01&to=2025-03-31&groupBy=unit`, { token: supervisor });
       expect(r.status).toBe(200);
-      const { unitCode, from, to, rows, ...blocks } = r.body;
+      const { unitCode, from, to, rows, indicators, ...blocks } = r.body;
       expect({ unitCode, from, to }).toEqual({ unitCode: DISTRICT, from: '2025-03-01', to: '2025-03-31' });
       expect(blocks).toEqual(await oracle([DISTRICT, WARD_A, WARD_B], '2025-03-01', '2025-03-31'));
+      // QĐ 766 indicators (issue #18), equal to the brute-force oracle
+      expect(indicators).toEqual(await oracleInd([DISTRICT, WARD_A, WARD_B], '2025-03-01', '2025-03-31'));
+      expect(indicators).toMatchObject({ onlineShare: 28.57, earlyOrOnTimeRate: 50, returned: 0, awaitingCollection: 4, refusedAtReception: 0 });
+      expect(indicators.averageProcessingWorkingDays).toEqual(expect.any(Number));
       expect(blocks.received).toEqual({ total: 8, newInPeriod: 7, carriedOver: 1, byChannel: { direct: 4, online: 2, postal: 1 } });
       expect(blocks.resolved).toMatchObject({ total: 4, early: 1, onTime: 1, late: 2, rate: 50, withinDeadlineRate: 50, lateRate: 50 });
       expect(blocks.pending).toEqual({ total: 3, withinTime: 2, overdue: 1, rate: 37.5, inside: 3, outside: 0 });
@@ -212,8 +228,9 @@ export function statisticsApiSuite(name: string, start: () => Promise<Harness>) 
         [WARD_B, 'Phường Đa Kao', undefined],
       ]);
       const [a, b] = rows;
-      const { key: _k, name: _n, ...aBlocks } = a;
+      const { key: _k, name: _n, indicators: aIndicators, ...aBlocks } = a;
       expect(aBlocks).toEqual(await oracle([WARD_A], '2025-03-01', '2025-03-31'));
+      expect(aIndicators).toEqual(await oracleInd([WARD_A], '2025-03-01', '2025-03-31'));
       expect(b.received.total).toBe(2);
     });
 
@@ -338,7 +355,7 @@ export function statisticsApiSuite(name: string, start: () => Promise<Harness>) 
       const bad = await h.request('GET', `/statistics?unitCode=${DISTRICT}&from=2025-04-01&to=2025-03-31&format=csv`, { token: supervisor });
       expect(bad.status).toBe(422);
       expect(String(bad.headers['content-type'])).toContain('application/problem+json');
-      expect((await h.request('GET', `${url}&format=xlsx`, { token: supervisor })).status).toBe(400);
+      expect((await h.request('GET', `${url}&format=pdf`, { token: supervisor })).status).toBe(400);
       const field = await h.request('GET', `/statistics?unitCode=${DISTRICT}&from=2025-03-01&to=2025-03-31&groupBy=field&format=csv`, { token: supervisor });
       expect(
         field.body
@@ -387,6 +404,99 @@ export function statisticsApiSuite(name: string, start: () => Promise<Harness>) 
       expect(history.body.events.find((e: { type: string }) => e.type === 'DossierResolved').data.timingMode).toBe('day');
       const exact = await h.request('GET', `/dossiers/${more[`${EXACT}-evening`]}/history`, { token: admin });
       expect(exact.body.events.find((e: { type: string }) => e.type === 'DossierResolved').data).not.toHaveProperty('timingMode');
+    });
+
+    it('answers xlsx (Biểu 06 layout, merged headers) with every cell equal to the JSON, by format=xlsx and by Accept (issue #18)', async () => {
+      for (const groupBy of ['unit', 'field', 'procedure'] as const) {
+        const url = `/statistics?unitCode=${PROVINCE}&from=2025-03-01&to=2025-03-31&groupBy=${groupBy}`;
+        await xlsxRoundTrip(h, url, admin, groupBy);
+      }
+      await xlsxRoundTrip(h, `/statistics?unitCode=${DISTRICT}&from=2025-03-01&to=2025-03-31`, supervisor, 'unit', true);
+    });
+
+    it('period presets (month, quarter, year) and the Nghị định 09/2019 cut-off; 400 for both or neither (issue #18)', async () => {
+      const get = (q: string) => h.request('GET', `/statistics?unitCode=${DISTRICT}&${q}`, { token: supervisor });
+      const march = (await get('from=2025-03-01&to=2025-03-31')).body;
+      const preset = (await get('period=2025-03')).body;
+      expect(preset).toEqual(march);
+      expect((await get('period=2025-Q1')).body).toMatchObject({ from: '2025-01-01', to: '2025-03-31' });
+      expect((await get('period=2025')).body).toMatchObject({ from: '2025-01-01', to: '2025-12-31' });
+      expect((await get('period=2025-04&cutoff=nd09')).body).toEqual((await get('from=2025-03-15&to=2025-04-14')).body);
+      expect((await get('period=2026-Q4&cutoff=nd09')).body).toMatchObject({ from: '2026-09-15', to: '2026-12-14' });
+      expect((await get('period=2026&cutoff=nd09')).body).toMatchObject({ from: '2025-12-15', to: '2026-12-14' });
+      for (const bad of [
+        'period=2025-03&from=2025-03-01&to=2025-03-31',
+        'period=2025-03&from=2025-03-01',
+        '',
+        'period=2025-13',
+        'period=2025-Q5',
+        'from=2025-03-01&to=2025-03-31&cutoff=nd09',
+        'period=2025&cutoff=x',
+      ]) {
+        const r = await get(bad);
+        expect([bad, r.status]).toEqual([bad, 400]);
+        expect(String(r.headers['content-type'])).toContain('application/problem+json');
+      }
+    });
+
+    it('subtotals by level when the unit rows span levels (province bodies, districts before July 2025, communes) (issue #18)', async () => {
+      const r = (await h.request('GET', `/statistics?unitCode=${PROVINCE}&from=2025-02-01&to=2025-05-31&groupBy=unit`, { token: admin })).body;
+      const levels = r.levelSubtotals as { level: string; keys: string[]; received: { total: number }; indicators: { refusedAtReception: number } }[];
+      expect(levels.map((l) => l.level)).toEqual(['district', 'commune']);
+      expect(levels.find((l) => l.level === 'commune')!.keys.sort()).toEqual([DAYMODE, EXACT].sort());
+      // the subtotals add up to the total
+      expect(levels.reduce((a, l) => a + l.received.total, 0)).toBe(r.received.total);
+      // a district only: no levels to add up
+      expect((await h.request('GET', `/statistics?unitCode=${EXAMPLE}&from=2025-03-01&to=2025-03-31`, { token: admin })).body.levelSubtotals).toBeUndefined();
+    });
+
+    it('records digitised, fee and electronic-result facts and counts them (issue #18)', async () => {
+      const unit = '000.00.41.H29';
+      expect(
+        (await h.request('PUT', `/units/${unit}`, { token: admin, body: { name: 'Xã Chỉ Số', level: 'commune', parentCode: PROVINCE } })).status,
+      ).toBeLessThan(300);
+      const rec = (body: Record<string, unknown>) =>
+        post(clerkP, '/dossiers', {
+          unitCode: unit,
+          procedureCode: CERT,
+          channel: 'online',
+          applicant: { name: 'Công dân' },
+          occurredAt: '2025-09-08T08:00:00+07:00',
+          ...body,
+        });
+      const a = await rec({ digitised: true, feeDue: true, feePaidOnline: true });
+      await rec({ digitised: false, feeDue: true });
+      await rec({});
+      // Mon 8 Sep 08:00 → Tue 9 Sep 08:00 is 8 working hours: 1.0 working day
+      await post(clerkP, `/dossiers/${a.id}/resolve`, { outcome: 'approved', electronicResult: true, occurredAt: '2025-09-09T08:00:00+07:00' });
+      const bad = await h.request('POST', '/dossiers', {
+        token: clerkP,
+        body: { unitCode: unit, procedureCode: CERT, channel: 'online', applicant: { name: 'X' }, digitised: 'yes' },
+      });
+      expect(bad.status).toBe(400);
+      const sql = h.app.get<SqlDriver>(SQL_DRIVER);
+      await waitFor('projected', async () => {
+        const { rows } = await sql.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM dossier_summary WHERE unit_code = $1 AND (resolved_at IS NOT NULL OR id <> $2)',
+          [unit, a.id],
+        );
+        return rows[0].n === 3;
+      });
+      const r = (await h.request('GET', `/statistics?unitCode=${unit}&period=2025-09`, { token: admin })).body;
+      expect(r.indicators).toMatchObject({
+        averageProcessingWorkingDays: 1,
+        onlineShare: 100,
+        digitised: 1,
+        digitisedShare: 33.33,
+        feeDue: 2,
+        feePaidOnline: 1,
+        feePaidOnlineShare: 50,
+        electronicResults: 1,
+        electronicResultShare: 100,
+        awaitingCollection: 1,
+      });
+      const history = await h.request('GET', `/dossiers/${a.id}/history`, { token: admin });
+      expect(history.body.events[0].data).toMatchObject({ digitised: true, feeDue: true, feePaidOnline: true });
     });
 
     it('documents both routes in OpenAPI', async () => {

@@ -76,6 +76,9 @@ export const DOSSIER_COMMANDS = {
       channel: b.channel,
       applicant: { ...b.applicant },
       ...(b.competentUnitCode !== undefined && { competentUnitCode: b.competentUnitCode }),
+      ...(b.digitised !== undefined && { digitised: b.digitised }),
+      ...(b.feeDue !== undefined && { feeDue: b.feeDue }),
+      ...(b.feePaidOnline !== undefined && { feePaidOnline: b.feePaidOnline }),
     }),
   }),
   assign: entry({
@@ -110,7 +113,12 @@ export const DOSSIER_COMMANDS = {
     dto: ResolveDto,
     roles: ['officer', 'supervisor'],
     summary: 'Resolve: approved or refused (both count as resolved)',
-    toAction: (b) => ({ action: 'resolve' as const, outcome: b.outcome, note: b.note }),
+    toAction: (b) => ({
+      action: 'resolve' as const,
+      outcome: b.outcome,
+      note: b.note,
+      ...(b.electronicResult !== undefined && { electronicResult: b.electronicResult }),
+    }),
   }),
   withdraw: entry({
     dto: ReasonDto,

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  IsBoolean,
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
@@ -107,6 +108,20 @@ export class ReceiveDossierDto extends CommandBaseDto {
   @IsNotEmpty()
   @MaxLength(40)
   competentUnitCode?: string;
+  @ApiPropertyOptional({ description: 'The documents were digitised at reception (QĐ 766 digitisation indicator)' })
+  @IsOptional()
+  @IsBoolean()
+  digitised?: boolean;
+
+  @ApiPropertyOptional({ description: 'A fee (phí, lệ phí) is due for this dossier (QĐ 766 fee indicators)' })
+  @IsOptional()
+  @IsBoolean()
+  feeDue?: boolean;
+
+  @ApiPropertyOptional({ description: 'The fee was paid online (needs feeDue: true)' })
+  @IsOptional()
+  @IsBoolean()
+  feePaidOnline?: boolean;
 }
 
 export class AssignDto extends CommandBaseDto {
@@ -161,6 +176,11 @@ export class ResolveDto extends CommandBaseDto {
   @IsString()
   @MaxLength(2000)
   note?: string;
+
+  @ApiPropertyOptional({ description: 'The result is issued as an electronic document (QĐ 766 electronic-result indicator)' })
+  @IsOptional()
+  @IsBoolean()
+  electronicResult?: boolean;
 }
 
 export class RateDto extends CommandBaseDto {

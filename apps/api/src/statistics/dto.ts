@@ -15,13 +15,19 @@ export class StatisticsQueryDto {
   @MaxLength(100)
   unitCode?: string;
 
-  @ApiProperty({ description: 'First day of the period (local date, inclusive); with `campaign`, default: the campaign’s first day', example: '2025-01-01' })
-  @ValidateIf((q: StatisticsQueryDto) => q.campaign === undefined || q.from !== undefined)
+  @ApiProperty({
+    description: 'First day of the period (local date, inclusive); with `campaign`, default: the campaign’s first day; not with `period`',
+    example: '2025-01-01',
+  })
+  @ValidateIf((q: StatisticsQueryDto) => (q.campaign === undefined && q.period === undefined) || q.from !== undefined)
   @IsLocalDate()
   from!: string;
 
-  @ApiProperty({ description: 'Last day of the period (local date, inclusive); with `campaign`, default: the campaign’s last day', example: '2025-03-31' })
-  @ValidateIf((q: StatisticsQueryDto) => q.campaign === undefined || q.to !== undefined)
+  @ApiProperty({
+    description: 'Last day of the period (local date, inclusive); with `campaign`, default: the campaign’s last day; not with `period`',
+    example: '2025-03-31',
+  })
+  @ValidateIf((q: StatisticsQueryDto) => (q.campaign === undefined && q.period === undefined) || q.to !== undefined)
   @IsLocalDate()
   to!: string;
 
@@ -45,10 +51,39 @@ export class StatisticsQueryDto {
   @IsIn(['competent', 'receiving'])
   perspective?: 'competent' | 'receiving';
 
-  @ApiPropertyOptional({ enum: ['json', 'csv'], description: 'json (default) or csv (Biểu 06 columns; also chosen by `Accept: text/csv`)' })
+  @ApiPropertyOptional({
+    enum: ['json', 'csv', 'xlsx'],
+    description:
+      'json (default), csv (Biểu 06 columns; also chosen by `Accept: text/csv`) or xlsx (the Biểu 06 layout as an Excel workbook; also chosen by `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`)',
+  })
   @IsOptional()
-  @IsIn(['json', 'csv'])
-  format?: 'json' | 'csv';
+  @IsIn(['json', 'csv', 'xlsx'])
+  format?: 'json' | 'csv' | 'xlsx';
+
+  @ApiPropertyOptional({
+    description: 'A period preset instead of from/to: a month `2026-11`, a quarter `2026-Q4` or a year `2026` (400 with from/to)',
+    example: '2026-11',
+  })
+  @IsOptional()
+  @Matches(/^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$/, { message: 'period must be YYYY, YYYY-MM or YYYY-Qn' })
+  period?: string;
+
+  @ApiPropertyOptional({
+    enum: ['calendar', 'nd09'],
+    description:
+      'With `period`: `calendar` (default: the calendar month, quarter or year) or `nd09` (the reporting cut-off of Nghị định 09/2019/NĐ-CP: from the 15th of the month before to the 14th)',
+  })
+  @IsOptional()
+  @IsIn(['calendar', 'nd09'])
+  cutoff?: 'calendar' | 'nd09';
+
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description: 'false: leave out the QĐ 766 `indicators` (and spare their second scan of the read model); default true',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  indicators?: 'true' | 'false';
 
   @ApiPropertyOptional({
     description:

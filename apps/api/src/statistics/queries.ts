@@ -5,20 +5,27 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import {
+  IndicatorTable,
+  InvalidPeriodPreset,
   InvalidReportPeriod,
+  levelSubtotals,
   periodTree,
+  presetPeriod,
   ReferenceService,
   CsvGroupBy,
   Report,
-  ReportPerspective,
+  ReportCutoff,
   replayReport,
+  UnitLevel,
   UnitScoped,
+  withIndicators,
+  ReportPerspective,
   withPredecessors,
 } from '@motcua/application';
 import { DEFAULT_TIME_ZONE, DossierStatus } from '@motcua/domain';
 import { EventStore } from '@motcua/event-store/port';
 import { BadRequestProblem, EVENT_STORE, SQL_DRIVER, UnprocessableProblem } from '@motcua/platform';
-import { dossierIdsOfUnits, queryReport, queryWorkList, WorkListPage } from '@motcua/projections';
+import { dossierIdsOfUnits, queryIndicatorTable, queryReport, queryWorkList, WorkListPage } from '@motcua/projections';
 import { SqlDriver } from '@motcua/sql';
 import { readPage } from '../common/list-query.dto';
 import { ReadModelHandler } from '../common/read-model-handler';
@@ -37,6 +44,11 @@ export interface ReportRequest {
   campaignId?: string;
   /** The unit a dossier counts under (default competent). */
   perspective?: ReportPerspective;
+  /** A period preset (`2026-11`, `2026-Q4`, `2026`) instead of from/to, with its cut-off (issue #18). */
+  period?: string;
+  cutoff?: ReportCutoff;
+  /** false: no QĐ 766 indicators (default true). */
+  indicators?: boolean;
 }
 
 export class GetReportQuery {
@@ -84,6 +96,18 @@ export class GetReportHandler implements IQueryHandler<GetReportQuery, Report> {
     }
     const data = this.reference.data;
     let { from, to } = r;
+    if (r.period !== undefined) {
+      if (from !== undefined || to !== undefined)
+        throw new BadRequestProblem('give either period or from/to, not both', { errors: [{ field: 'period', message: 'not with from/to' }] });
+      try {
+        ({ from, to } = presetPeriod(r.period, r.cutoff));
+      } catch (err) {
+        if (err instanceof InvalidPeriodPreset) throw new BadRequestProblem(err.message, { errors: [{ field: 'period', message: err.message }] });
+        throw err;
+      }
+    } else if (r.cutoff !== undefined) {
+      throw new BadRequestProblem('cutoff applies to a period preset (period=…)', { errors: [{ field: 'cutoff', message: 'only with period' }] });
+    }
     if (r.campaignId !== undefined) {
       const campaign = data.campaigns.get(r.campaignId);
       if (!campaign)
@@ -122,8 +146,12 @@ export class GetReportHandler implements IQueryHandler<GetReportQuery, Report> {
       perspective: r.perspective ?? 'competent',
     };
     try {
+      let table: IndicatorTable | undefined;
+      const withInd = r.indicators !== false;
       const report = !r.asRecordedAt
-        ? await queryReport(this.sql, options)
+        ? withInd
+          ? withIndicators(await queryReport(this.sql, options), (table = await queryIndicatorTable(this.sql, options)))
+          : await queryReport(this.sql, options)
         : await replayReport(this.store, {
             ...options,
             // every dossier of these units the read model knows; those recorded later drop out in the replay
@@ -131,8 +159,17 @@ export class GetReportHandler implements IQueryHandler<GetReportQuery, Report> {
             asRecordedAt: r.asRecordedAt,
             // the cut-off every process projects with (the unit's office hours, the calendars in force)
             apologyCutoff: data.apologyCutoff,
+            indicators: withInd,
+            workingTime: data.workingTimeMeasure,
+            onIndicatorTable: (t) => (table = t),
           });
-      return r.campaignId !== undefined ? { ...report, campaignId: r.campaignId } : report;
+      // subtotals by level when the unit rows span levels (province bodies, districts before July 2025, communes)
+      const subtotals = r.groupBy === 'unit' ? levelSubtotals(report, (c) => data.units.get(c)?.level as UnitLevel | undefined, table) : [];
+      return {
+        ...report,
+        ...(r.campaignId !== undefined && { campaignId: r.campaignId }),
+        ...(subtotals.length > 0 && { levelSubtotals: subtotals }),
+      };
     } catch (err) {
       if (err instanceof InvalidReportPeriod) {
         const errors = [{ field: err.field, message: err.message }];

@@ -71,6 +71,11 @@ const INDICATORS: { label: string; path: string; kind: 'rate' | 'number' | 'days
   { label: 'Tỷ lệ nộp trực tuyến', path: 'indicators.onlineShare', kind: 'rate' },
   { label: 'Kết quả chờ trả', path: 'indicators.awaitingCollection', kind: 'number' },
   { label: 'Từ chối tiếp nhận', path: 'indicators.refusedAtReception', kind: 'number' },
+  { label: 'Đã trả kết quả', path: 'indicators.returned', kind: 'number' },
+  { label: 'Yêu cầu bổ sung quá 3 ngày', path: 'indicators.supplementRequestsLate', kind: 'number' },
+  { label: 'Tỷ lệ số hoá khi tiếp nhận', path: 'indicators.digitisedShare', kind: 'rate' },
+  { label: 'Tỷ lệ kết quả điện tử', path: 'indicators.electronicResultShare', kind: 'rate' },
+  { label: 'Tỷ lệ nộp phí trực tuyến', path: 'indicators.feePaidOnlineShare', kind: 'rate' },
 ];
 
 function show(v: number | null, kind: 'rate' | 'number' | 'days'): string {
@@ -236,7 +241,7 @@ export function ReportPage({ route, user, ref_ }: { route: Route; user: User; re
           <button type="button" onClick={() => exportFile('csv')} id="download-csv">
             Tải CSV
           </button>
-          <button type="button" onClick={() => exportFile('xlsx')}>
+          <button type="button" onClick={() => exportFile('xlsx')} id="download-xlsx">
             Tải XLSX
           </button>
         </div>

@@ -28,7 +28,7 @@ export type DossierAction =
   | { action: 'request-supplement'; reason: string; items?: { name: string; note?: string }[] }
   | { action: 'receive-supplement' }
   | { action: 'apologise'; reason: string; newDueAt: Date; letterNumber?: string }
-  | { action: 'resolve'; outcome: Outcome; note?: string }
+  | { action: 'resolve'; outcome: Outcome; note?: string; electronicResult?: boolean }
   | { action: 'withdraw'; reason: string }
   | { action: 'rate'; rating: Rating }
   | { action: 'raise-alert'; kind: AlertKind; dueAt: Date }
@@ -91,7 +91,13 @@ export const DOSSIER_STEPS: { [N in DossierActionName]: (input: StepInput<Action
   apologise: ({ action: a, base }) => ({ type: 'IssueApology', data: { ...base, reason: a.reason, newDueAt: a.newDueAt, letterNumber: a.letterNumber } }),
   resolve: ({ action: a, state, base, reference }) => ({
     type: 'ResolveDossier',
-    data: { ...base, outcome: a.outcome, note: a.note, timingMode: timingModeOf(reference, state.unitCode) },
+    data: {
+      ...base,
+      outcome: a.outcome,
+      note: a.note,
+      timingMode: timingModeOf(reference, state.unitCode),
+      ...(a.electronicResult !== undefined && { electronicResult: a.electronicResult }),
+    },
   }),
   withdraw: ({ action: a, base }) => ({ type: 'WithdrawDossier', data: { ...base, reason: a.reason } }),
   rate: ({ action: a, base }) => ({ type: 'RateSatisfaction', data: { ...base, rating: a.rating } }),

@@ -1,5 +1,7 @@
 import {
   apologyCutoffResolver,
+  workingTimeMeasure,
+  type WorkingTimeMeasure,
   ApologyCutoffResolver,
   createCalendarSource,
   createWorkingTimeContext,
@@ -49,6 +51,12 @@ export class ReferenceData {
    * the calendars in force): what every process projecting `apology_cutoff_at` uses.
    */
   readonly apologyCutoff: ApologyCutoffResolver = apologyCutoffResolver(
+    (unitCode) => this.units.get(unitCode),
+    () => this.calendarSource,
+  );
+
+  /** The unit's working time (office hours, calendars in force): the processing time of the QĐ 766 indicators (issue #18). */
+  readonly workingTimeMeasure: WorkingTimeMeasure = workingTimeMeasure(
     (unitCode) => this.units.get(unitCode),
     () => this.calendarSource,
   );

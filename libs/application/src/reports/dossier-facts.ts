@@ -19,6 +19,8 @@ import {
   type Outcome,
   type Rating,
   type TimingClass,
+  type WorkingTimeMeasure,
+  workingTimeMeasure,
 } from '@motcua/domain';
 
 /** One change of the legal clock: reception, supplement requested (stopped), supplement received. */
@@ -88,6 +90,38 @@ export interface DossierFacts {
   transferIds?: string[];
   transferOutAt?: string[];
   transferBackAt?: (string | null)[];
+  /*
+   * Issue #18 (QĐ 766 indicators). Processing time, kept incrementally because a projection batch
+   * does not see the whole clock: `workedMs` is the working time (the unit's office hours and
+   * calendar) since the clock last started from zero (reception, or the last supplement's arrival)
+   * over the intervals the clock ran and that have ended; `workStartAt` the start of the running
+   * interval (undefined while stopped: awaiting a supplement, paused). Both absent on rows projected
+   * before the indicators existed (then the dossier has no processing time until a rebuild).
+   */
+  workStartAt?: string;
+  workedMs?: number;
+  /** At resolution: working minutes from reception (or the last supplement's arrival) to resolution, pauses and waits left out. */
+  processingWorkingMinutes?: number;
+  /** At resolution: working minutes of one working day of the unit (the unit of "working days"). */
+  workingDayMinutes?: number;
+  /** When each late supplement request (`withinLegalTime: false`) was made, so a period can count them. */
+  supplementLateAt?: string[];
+  /** Facts recorded at reception: documents digitised, fee due, fee paid online. */
+  digitised?: boolean;
+  feeDue?: boolean;
+  feePaidOnline?: boolean;
+  /** The result was issued as an electronic document (recorded on the resolution). */
+  electronicResult?: boolean;
+}
+
+/** Without reference data (pure tests, oracles): the dossier's zone, default office hours, shipped calendars. */
+export const defaultWorkingTimeMeasure: WorkingTimeMeasure = workingTimeMeasure(() => undefined);
+
+/** The working time of the running interval [workStartAt, atIso) added to `workedMs`; the clock stops. */
+function stopWork(f: DossierFacts, atIso: string, measure: WorkingTimeMeasure): void {
+  if (f.workedMs === undefined) return;
+  if (f.workStartAt !== undefined) f.workedMs += measure.ms(f, Date.parse(f.workStartAt), Date.parse(atIso));
+  f.workStartAt = undefined;
 }
 
 /** The apology cut-off of a dossier's due time (working days and office hours of its unit). */
@@ -112,6 +146,7 @@ export function applyToFacts(
   version: number,
   dossierId: string,
   cutoff: ApologyCutoffFn = defaultApologyCutoff,
+  measure: WorkingTimeMeasure = defaultWorkingTimeMeasure,
 ): DossierFacts | undefined {
   if (facts && version <= facts.version) return facts;
   if (event.type === 'DossierReceived') {
@@ -137,6 +172,11 @@ export function applyToFacts(
       competentUnitCode: d.competentUnitCode ?? d.unitCode,
       currentUnitCode: d.competentUnitCode ?? d.unitCode,
       ...(d.campaignId !== undefined && { campaignId: d.campaignId }),
+      workStartAt: d.receivedAt,
+      workedMs: 0,
+      ...(d.digitised !== undefined && { digitised: d.digitised }),
+      ...(d.feeDue !== undefined && { feeDue: d.feeDue }),
+      ...(d.feePaidOnline !== undefined && { feePaidOnline: d.feePaidOnline }),
     };
   }
   if (event.type === 'DossierRefusedAtReception') {
@@ -176,7 +216,11 @@ export function applyToFacts(
       break;
     case 'SupplementRequested':
       f.clockStoppedAt = event.data.requestedAt;
-      if (event.data.withinLegalTime === false) f.supplementRequestsLate = (f.supplementRequestsLate ?? 0) + 1;
+      if (event.data.withinLegalTime === false) {
+        f.supplementRequestsLate = (f.supplementRequestsLate ?? 0) + 1;
+        f.supplementLateAt = [...(f.supplementLateAt ?? []), event.data.requestedAt];
+      }
+      stopWork(f, event.data.requestedAt, measure);
       if ((event.data.sequence ?? 1) > 1) f.supplementRequestsRepeated = (f.supplementRequestsRepeated ?? 0) + 1;
       f.clock = [...f.clock, { version, at: event.data.requestedAt, dueAt: f.dueAt, stopped: true }];
       break;
@@ -186,6 +230,11 @@ export function applyToFacts(
       f.effectiveDueAt = event.data.dueAt;
       f.clockStoppedAt = undefined;
       f.clock = [...f.clock, { version, at: event.data.receivedAt, dueAt: event.data.dueAt, stopped: false }];
+      // the clock restarts from zero: the processing time counts from the supplement's arrival
+      if (f.workedMs !== undefined) {
+        f.workedMs = 0;
+        f.workStartAt = event.data.receivedAt;
+      }
       break;
     case 'ApologyIssued':
       f.apologyIssuedAt = event.data.issuedAt;
@@ -200,6 +249,12 @@ export function applyToFacts(
       f.outcome = event.data.outcome;
       // the unit's timing policy frozen into the event at resolution (day mode: by date only)
       f.timing = timingClass(new Date(event.data.resolvedAt), new Date(f.dueAt), f.timeZone, event.data.timingMode ?? 'exact');
+      if (event.data.electronicResult !== undefined) f.electronicResult = event.data.electronicResult;
+      if (f.workedMs !== undefined) {
+        const running = f.workStartAt !== undefined ? measure.ms(f, Date.parse(f.workStartAt), Date.parse(event.data.resolvedAt)) : 0;
+        f.processingWorkingMinutes = Math.round((f.workedMs + running) / 60_000);
+        f.workingDayMinutes = measure.minutesPerDay(f);
+      }
       break;
     case 'DossierWithdrawn':
       if (after === before) break;
@@ -219,6 +274,7 @@ export function applyToFacts(
       // the clock stops; the due time in force is kept until the resume moves it
       f.clockStoppedAt = event.data.pausedAt;
       f.clock = [...f.clock, { version, at: event.data.pausedAt, dueAt: f.dueAt, stopped: true }];
+      stopWork(f, event.data.pausedAt, measure);
       break;
     case 'ProcessingResumed':
       // the legal due time moved later by the working time paused (no apology is in force while paused)
@@ -226,6 +282,7 @@ export function applyToFacts(
       f.effectiveDueAt = event.data.dueAt;
       f.clockStoppedAt = undefined;
       f.clock = [...f.clock, { version, at: event.data.resumedAt, dueAt: event.data.dueAt, stopped: false }];
+      if (f.workedMs !== undefined) f.workStartAt = event.data.resumedAt;
       break;
     case 'ResultReturned':
       // still resolved (timing was judged at resolution); only the status and the return time move
@@ -239,6 +296,9 @@ export function applyToFacts(
           f.resolvedAt = undefined;
           f.outcome = undefined;
           f.timing = undefined;
+          f.processingWorkingMinutes = undefined;
+          f.workingDayMinutes = undefined;
+          f.electronicResult = undefined;
           break;
         case 'return-result':
           if (after !== before) f.returnedAt = undefined;
@@ -289,8 +349,13 @@ function correctionContext(facts: DossierFacts, event: DossierEvent): StatusCont
 }
 
 /** Facts of one dossier from its whole stream (versions 1..n). */
-export function factsFromEvents(events: readonly DossierEvent[], dossierId: string, cutoff?: ApologyCutoffFn): DossierFacts | undefined {
+export function factsFromEvents(
+  events: readonly DossierEvent[],
+  dossierId: string,
+  cutoff?: ApologyCutoffFn,
+  measure?: WorkingTimeMeasure,
+): DossierFacts | undefined {
   let f: DossierFacts | undefined;
-  events.forEach((e, i) => (f = applyToFacts(f, e, i + 1, dossierId, cutoff)));
+  events.forEach((e, i) => (f = applyToFacts(f, e, i + 1, dossierId, cutoff, measure)));
   return f;
 }

@@ -2,6 +2,8 @@ import { dossierStreamName, toDossierEvent } from '@motcua/domain';
 import { EventStore } from '@motcua/event-store/port';
 import { ApologyCutoffFn, DossierFacts, factsFromEvents } from './dossier-facts';
 import { computeReport, Report, ReportPerspective, RowKey, unitRowOf } from './report';
+import { computeIndicatorTable, IndicatorTable, withIndicators } from './indicators';
+import type { WorkingTimeMeasure } from '@motcua/domain';
 
 export interface ReplayReportOptions {
   unitCode: string;
@@ -22,6 +24,11 @@ export interface ReplayReportOptions {
   /** Only the dossiers received under this campaign window. */
   campaignId?: string;
   perspective?: ReportPerspective;
+  /** Add the QĐ 766 indicators (issue #18), the processing time measured with this working time. */
+  indicators?: boolean;
+  workingTime?: WorkingTimeMeasure;
+  /** Receives the indicator tallies (for level subtotals). */
+  onIndicatorTable?: (table: IndicatorTable) => void;
 }
 
 /**
@@ -44,6 +51,7 @@ export async function replayReport(store: EventStore, o: ReplayReportOptions): P
               events.map((e) => toDossierEvent(e)),
               id,
               o.apologyCutoff,
+              o.workingTime,
             )
           : undefined;
       }),
@@ -56,5 +64,10 @@ export async function replayReport(store: EventStore, o: ReplayReportOptions): P
       : o.groupBy === 'field'
         ? (f) => ({ key: f.field, name: f.field })
         : (f) => ({ key: f.procedureCode, name: o.procedureName(f.procedureCode) ?? f.procedureName ?? f.procedureCode });
-  return computeReport(facts, { unitCode: o.unitCode, units: o.units, from: o.from, to: o.to, timeZone: o.timeZone, rowOf, perspective: o.perspective });
+  const options = { unitCode: o.unitCode, units: o.units, from: o.from, to: o.to, timeZone: o.timeZone, rowOf, perspective: o.perspective };
+  const report = computeReport(facts, options);
+  if (!o.indicators) return report;
+  const table = computeIndicatorTable(facts, options);
+  o.onIndicatorTable?.(table);
+  return withIndicators(report, table);
 }

@@ -10,6 +10,8 @@
  */
 import { addDays, DEFAULT_TIME_ZONE, instantAt, isLocalDate, type Channel, type LocalDate } from '@motcua/domain';
 import type { ClockEntry, DossierFacts } from './dossier-facts';
+import type { Indicators } from './indicators';
+import type { LevelSubtotal } from './report-extras';
 
 /** What the report counts; every block and rate derives from these. */
 export interface ReportCounts {
@@ -94,6 +96,8 @@ export interface ReportRow extends ReportBlocks {
   key: string;
   name: string;
   own?: true;
+  /** QĐ 766 indicators (issue #18, ./indicators.ts); set by `withIndicators`. */
+  indicators?: Indicators;
 }
 
 export interface Report extends ReportBlocks {
@@ -103,6 +107,10 @@ export interface Report extends ReportBlocks {
   rows: ReportRow[];
   /** Set when the report counts only the dossiers received under this campaign window. */
   campaignId?: string;
+  /** QĐ 766 indicators (issue #18, ./indicators.ts); set by `withIndicators`. */
+  indicators?: Indicators;
+  /** groupBy=unit, rows spanning levels: one subtotal per level (./report-extras.ts). */
+  levelSubtotals?: LevelSubtotal[];
 }
 
 /**

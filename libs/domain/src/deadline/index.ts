@@ -10,3 +10,4 @@ export { type TimingMode, timingClass, isOverdue } from './timing';
 export { addWorkingTime } from './add-working-time';
 export { type ResumedDueAt, resumedDueAt } from './pause';
 export { SUPPLEMENT_REQUEST_WORKING_DAYS, supplementRequestLimit, isSupplementRequestWithinLegalTime } from './supplement-request';
+export { type WorkingTimeMeasure, workingTimeMeasure } from './working-minutes';

@@ -36,6 +36,10 @@ export type ReceiveDossier = DomainCommand<
     lookupPin?: string;
     /** The competent unit (issue #16); absent or equal to `unitCode`: the receiving unit resolves. */
     competentUnitCode?: string;
+    /** QĐ 766 facts (issue #18). */
+    digitised?: boolean;
+    feeDue?: boolean;
+    feePaidOnline?: boolean;
   }
 >;
 
@@ -64,7 +68,13 @@ export type IssueApology = DomainCommand<'IssueApology', { reason: string; newDu
 
 export type ResolveDossier = DomainCommand<
   'ResolveDossier',
-  { outcome: Outcome; note?: string; /** The unit's timing policy now (frozen into the event). */ timingMode?: 'exact' | 'day' }
+  {
+    outcome: Outcome;
+    note?: string;
+    /** The unit's timing policy now (frozen into the event). */ timingMode?: 'exact' | 'day';
+    /** The result is issued as an electronic document (QĐ 766, issue #18). */
+    electronicResult?: boolean;
+  }
 >;
 
 export type WithdrawDossier = DomainCommand<'WithdrawDossier', { reason: string }>;

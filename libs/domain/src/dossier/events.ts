@@ -57,6 +57,11 @@ export type DossierReceived = DomainEvent<
      * the receiving centre (its code starts the dossier code). Absent (older events): the same unit.
      */
     competentUnitCode?: string;
+    /** The documents were digitised at reception (QĐ 766 digitisation indicator). Absent on older events: unknown, counted as not. */
+    digitised?: boolean;
+    /** A fee (phí, lệ phí) is due for this dossier; and it was paid online. Absent on older events: unknown, counted as not. */
+    feeDue?: boolean;
+    feePaidOnline?: boolean;
   }
 >;
 
@@ -115,6 +120,8 @@ export type DossierResolved = DomainEvent<
      * late by date only. Absent (all older events): exact time.
      */
     timingMode?: 'day';
+    /** The result was issued as an electronic document (QĐ 766). Absent on older events: counted as not. */
+    electronicResult?: boolean;
   }
 >;
 

@@ -9,6 +9,7 @@
  * runner's exactly-once checkpoint.
  */
 import { ApologyCutoffFn, applyToFacts, defaultApologyCutoff, DossierFacts, ClockEntry } from '@motcua/application';
+import type { WorkingTimeMeasure } from '@motcua/domain';
 import { DOSSIER_STREAM_PREFIX, isDeadlineAlertEvent, isDossierEventType, toDossierEvent } from '@motcua/domain';
 import { RecordedEvent } from '@motcua/event-store/port';
 import { SqlExecutor } from '@motcua/sql';
@@ -24,10 +25,16 @@ export interface DossierSummaryOptions {
    * data: the dossier's zone, default office hours, shipped calendars.
    */
   apologyCutoff?: ApologyCutoffFn;
+  /** The unit's working time for the processing time at resolution (`ReferenceData.workingTimeMeasure`); default like `apologyCutoff`. */
+  workingTime?: WorkingTimeMeasure;
 }
 
 /** Column ↔ field, in table order. */
-const COLUMNS: [column: string, field: keyof DossierFacts, type: 'text' | 'timestamptz' | 'integer' | 'jsonb' | 'text[]' | 'timestamptz[]'][] = [
+const COLUMNS: [
+  column: string,
+  field: keyof DossierFacts,
+  type: 'text' | 'timestamptz' | 'integer' | 'jsonb' | 'bigint' | 'boolean' | 'text[]' | 'timestamptz[]',
+][] = [
   ['id', 'id', 'text'],
   ['code', 'code', 'text'],
   ['unit_code', 'unitCode', 'text'],
@@ -66,6 +73,16 @@ const COLUMNS: [column: string, field: keyof DossierFacts, type: 'text' | 'times
   ['transfer_ids', 'transferIds', 'text[]'],
   ['transfer_out_at', 'transferOutAt', 'timestamptz[]'],
   ['transfer_back_at', 'transferBackAt', 'timestamptz[]'],
+  // issue #18 (infra/migrations/0016_report_indicators.sql)
+  ['work_start_at', 'workStartAt', 'timestamptz'],
+  ['worked_ms', 'workedMs', 'bigint'],
+  ['processing_working_minutes', 'processingWorkingMinutes', 'integer'],
+  ['working_day_minutes', 'workingDayMinutes', 'integer'],
+  ['supplement_late_at', 'supplementLateAt', 'jsonb'],
+  ['digitised', 'digitised', 'boolean'],
+  ['fee_due', 'feeDue', 'boolean'],
+  ['fee_paid_online', 'feePaidOnline', 'boolean'],
+  ['electronic_result', 'electronicResult', 'boolean'],
 ];
 
 export const DOSSIER_SUMMARY_SELECT = COLUMNS.map(([c]) => c).join(', ');
@@ -94,7 +111,9 @@ export function factsFromRow(row: Record<string, unknown>): DossierFacts {
     if (v === null || v === undefined) continue;
     if (type === 'timestamptz[]') f[field] = pgArray(v).map((x) => iso(x) ?? null);
     else if (type === 'text[]') f[field] = pgArray(v).map((x) => (x === null ? null : String(x)));
-    else f[field] = type === 'timestamptz' ? iso(v) : type === 'integer' ? Number(v) : type === 'jsonb' && typeof v === 'string' ? JSON.parse(v) : v;
+    else
+      f[field] =
+        type === 'timestamptz' ? iso(v) : type === 'integer' || type === 'bigint' ? Number(v) : type === 'jsonb' && typeof v === 'string' ? JSON.parse(v) : v;
   }
   return f as unknown as DossierFacts;
 }
@@ -165,7 +184,7 @@ export function dossierSummaryProjection(options: DossierSummaryOptions = {}): P
             if (f && Number(e.revision) + 1 > f.version) f = { ...f, version: Number(e.revision) + 1 };
             continue;
           }
-          f = applyToFacts(f, event, Number(e.revision) + 1, id, cutoff);
+          f = applyToFacts(f, event, Number(e.revision) + 1, id, cutoff, options.workingTime);
         }
         if (!f || f === before) continue;
         const known = new Set(before?.clock.map((c) => c.version));

@@ -1,16 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { DossierFacts, factsFromEvents } from '@motcua/application';
+import { DossierFacts, factsFromEvents, withIndicators } from '@motcua/application';
 import { dossierStreamName, eventOccurredAt, isClockRunning, type DossierEvent } from '@motcua/domain';
 import { EventStore, RecordedEvent } from '@motcua/event-store/port';
 import { SqlEventStore } from '@motcua/event-store';
 import { migrate, SqlDriver } from '@motcua/sql';
 import { freshPglite, freshPostgres } from '../../../../test/support/databases';
-import { oracleBlocks, oracleCounts, oracleUnitRows, subtreeOf, worldArb, type World } from '../../../application/src/reports/__tests__/report-fixtures';
+import {
+  oracleBlocks,
+  oracleCounts,
+  oracleIndicatorCounts,
+  oracleIndicatorRows,
+  oracleIndicators,
+  oracleUnitRows,
+  subtreeOf,
+  worldArb,
+  type World,
+} from '../../../application/src/reports/__tests__/report-fixtures';
 import { ProjectionRunner } from '../runner';
 import { waitCaughtUp, waitFor } from '../__tests__/support';
 import { DOSSIER_SUMMARY_SELECT, dossierSummaryProjection, factsFromRow } from './dossier-summary.projection';
 import { queryReport } from './dossier-report';
+import { queryIndicatorTable } from './dossier-indicators';
 import { decodeCursor, queryWorkList } from './dossier-worklist';
 
 interface Backend {
@@ -154,6 +165,27 @@ describe.each(backends)('dossier_summary projection and the SQL report on %s', (
         },
       ),
       { numRuns: 40 },
+    );
+  }, 240_000);
+
+  it('the QĐ 766 indicators in SQL equal the brute-force oracle, overall and per row (issue #18)', async () => {
+    const projection = dossierSummaryProjection();
+    await fc.assert(
+      fc.asyncProperty(worldArb(30), fc.integer(), async (world, seed) => {
+        await b.driver.exec('DELETE FROM dossier_summary; DELETE FROM dossier_clock;');
+        const events = recorded(world, seed);
+        for (let i = 0; i < events.length; i += 7) await b.driver.transaction((tx) => projection.apply(tx, events.slice(i, i + 7)));
+        const units = subtreeOf(world.units, world.root);
+        for (const groupBy of ['unit', 'procedure'] as const) {
+          const o = { unitCode: world.root, units, from: world.from, to: world.to, groupBy, parentOf: parentsOf(world) };
+          const report = withIndicators(await queryReport(b.driver, o), await queryIndicatorTable(b.driver, o));
+          expect(report.indicators).toEqual(
+            oracleIndicators(oracleCounts(world, units, world.from, world.to), oracleIndicatorCounts(world, units, world.from, world.to)),
+          );
+          expect(new Map(report.rows.map((r) => [r.key, r.indicators]))).toEqual(oracleIndicatorRows(world, groupBy));
+        }
+      }),
+      { numRuns: 25 },
     );
   }, 240_000);
 

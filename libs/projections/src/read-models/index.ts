@@ -1,5 +1,6 @@
 export * from './dossier-summary.projection';
 export * from './dossier-report';
+export * from './dossier-indicators';
 export * from './dossier-worklist';
 export * from './dossier-ids';
 export * from './alert-model';

@@ -9,8 +9,10 @@ import { DOSSIER_SUMMARY_PROJECTION, dossierSummaryProjection } from './dossier-
 
 export const REBUILDABLE_PROJECTIONS: readonly string[] = [DOSSIER_SUMMARY_PROJECTION];
 
-export function readModelProjections(reference: Pick<ReferenceData, 'apologyCutoff'>): Record<string, () => Projection> {
+export function readModelProjections(
+  reference: Pick<ReferenceData, 'apologyCutoff'> & Partial<Pick<ReferenceData, 'workingTimeMeasure'>>,
+): Record<string, () => Projection> {
   return {
-    [DOSSIER_SUMMARY_PROJECTION]: () => dossierSummaryProjection({ apologyCutoff: reference.apologyCutoff }),
+    [DOSSIER_SUMMARY_PROJECTION]: () => dossierSummaryProjection({ apologyCutoff: reference.apologyCutoff, workingTime: reference.workingTimeMeasure }),
   };
 }

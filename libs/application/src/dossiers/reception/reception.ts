@@ -35,6 +35,10 @@ export interface ReceiveInput {
   refusal?: { reason: string; legalBasis?: string };
   /** The unit that resolves the dossier (default `unitCode`); both in one province (issue #16). */
   competentUnitCode?: string;
+  /** QĐ 766 facts recorded at reception (issue #18): documents digitised, fee due, fee paid online. */
+  digitised?: boolean;
+  feeDue?: boolean;
+  feePaidOnline?: boolean;
 }
 
 /** A reception checked against the reference data, with its due time: all it lacks is its code. */
@@ -208,6 +212,9 @@ export function receptionCommand(r: Reception, code: string): DossierCommand {
       ...(r.campaign && { campaignId: r.campaign.campaignId }),
       lookupPin: r.lookupPin,
       ...(r.competent && { competentUnitCode: r.competent.code }),
+      ...(r.input.digitised !== undefined && { digitised: r.input.digitised }),
+      ...(r.input.feeDue !== undefined && { feeDue: r.input.feeDue }),
+      ...(r.input.feePaidOnline !== undefined && { feePaidOnline: r.input.feePaidOnline }),
     },
   };
 }

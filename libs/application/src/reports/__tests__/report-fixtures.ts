@@ -17,6 +17,7 @@ import {
   isClockRunning,
   isOpenDossier,
   timingClass,
+  workingMinutesBetween,
   type Channel,
   type DossierEvent,
   type DossierState,
@@ -193,6 +194,9 @@ function buildDossier(index: number, units: WorldUnit[], s: DossierSpec): WorldD
         dueAt: iso(due),
         calendarVersion: 'test',
         ...(s.competent !== undefined && units[s.competent % units.length].code !== unit.code && { competentUnitCode: units[s.competent % units.length].code }),
+        // facts of the QĐ 766 indicators, absent on some (older events)
+        ...(index % 3 !== 2 && { digitised: index % 3 === 0 }),
+        ...(index % 4 !== 3 && { feeDue: index % 4 !== 2, feePaidOnline: index % 4 === 0 }),
       },
     },
   ];
@@ -299,7 +303,10 @@ function buildDossier(index: number, units: WorldUnit[], s: DossierSpec): WorldD
     // a paused dossier is resumed before it is resolved
     if (pausedSince !== undefined) resume(t, 0);
     const resolvedAt = t;
-    events.push({ type: 'DossierResolved', data: { outcome: index % 5 === 0 ? 'refused' : 'approved', resolvedAt: iso(t) } });
+    events.push({
+      type: 'DossierResolved',
+      data: { outcome: index % 5 === 0 ? 'refused' : 'approved', resolvedAt: iso(t), ...(index % 3 !== 1 && { electronicResult: index % 2 === 0 }) },
+    });
     const { then, gap1, gap2 } = s.after;
     if (then === 'return' || then === 'return-undone') {
       t += gap1;
@@ -389,6 +396,7 @@ export function oracleCounts(
   to: string,
   rowFilter?: (unitCode: string) => boolean,
   perspective: 'competent' | 'receiving' = 'competent',
+  keep?: (first: DossierEvent) => boolean,
 ): ReportCounts {
   const startMs = instantAt(from, '00:00', TZ).getTime();
   const endMs = instantAt(addDays(to, 1), '00:00', TZ).getTime();
@@ -418,6 +426,9 @@ export function oracleCounts(
     const unitOf = perspective === 'receiving' ? rec.data.unitCode : (rec.data.competentUnitCode ?? rec.data.unitCode);
     if (!units.includes(unitOf)) continue;
     if (rowFilter && !rowFilter(unitOf)) continue;
+    if (rec.type !== 'DossierReceived' || !units.includes(rec.data.unitCode)) continue;
+    if (rowFilter && !rowFilter(rec.data.unitCode)) continue;
+    if (keep && !keep(rec)) continue;
     for (const e of d.events) {
       if (e.type !== 'SatisfactionRated') continue;
       const t = Date.parse(e.data.ratedAt);
@@ -528,4 +539,162 @@ export function oracleUnitRows(world: World, perspective: 'competent' | 'receivi
     if (nonEmpty(c)) rows.push({ key: child.code, blocks: oracleBlocks(c) });
   }
   return rows.sort((a, b) => (!!a.own === !!b.own ? (a.key < b.key ? -1 : 1) : a.own ? -1 : 1));
+}
+
+/* ---------------- the oracle of the QĐ 766 indicators (issue #18) ---------------- */
+
+/** Half-up to one decimal of part ÷ whole by integer quotient and remainder (independent of `meanWorkingDays`). */
+function oracleTenths(part: number, whole: number): number | null {
+  if (whole === 0) return null;
+  const scaled = part * 10;
+  let q = Math.floor(scaled / whole);
+  if (2 * (scaled - q * whole) >= whole) q += 1;
+  return q / 10;
+}
+
+/** Working minutes of one working day with the default office hours (07:30–11:30, 13:00–17:00). */
+const ORACLE_DAY_MINUTES = 8 * 60;
+
+/**
+ * Processing time by brute force over the raw events (corrected steps removed): the working time from
+ * the last clock restart (reception, or the last supplement's arrival) to the resolution, minus the
+ * working time of every stop after it (a supplement awaited, a pause) up to its restart or the
+ * resolution. Working minutes, rounded.
+ */
+function oracleProcessingMinutes(events: readonly DossierEvent[], resolvedAt: string): number {
+  const stream = withoutCorrectedSteps(events);
+  const end = stream.findIndex((e) => e.type === 'DossierResolved' && e.data.resolvedAt === resolvedAt);
+  const before = stream.slice(0, end);
+  let start = 0;
+  before.forEach((e, i) => {
+    if (e.type === 'DossierReceived' || e.type === 'SupplementReceived') start = i;
+  });
+  const startEvent = before[start];
+  const from = Date.parse(startEvent.type === 'DossierReceived' ? startEvent.data.receivedAt : eventOccurredAt(startEvent));
+  const to = Date.parse(resolvedAt);
+  let ms = workingMinutesBetween(ctx, new Date(from), new Date(to)) * MIN;
+  let stoppedAt: number | undefined;
+  for (const e of before.slice(start + 1)) {
+    if (e.type === 'SupplementRequested' || e.type === 'ProcessingPaused') stoppedAt ??= Date.parse(eventOccurredAt(e));
+    if (e.type === 'ProcessingResumed' && stoppedAt !== undefined) {
+      ms -= workingMinutesBetween(ctx, new Date(stoppedAt), new Date(Math.min(Date.parse(e.data.resumedAt), to))) * MIN;
+      stoppedAt = undefined;
+    }
+  }
+  if (stoppedAt !== undefined) ms -= workingMinutesBetween(ctx, new Date(stoppedAt), new Date(to)) * MIN;
+  return Math.round(ms / MIN);
+}
+
+export interface OracleIndicatorCounts {
+  returned: number;
+  awaitingCollection: number;
+  refusedAtReception: number;
+  supplementRequestsLate: number;
+  digitised: number;
+  feeDue: number;
+  feePaidOnline: number;
+  electronicResults: number;
+  processingMeasured: number;
+  processingMinutes: number;
+}
+
+/** The indicator counts by brute force, for the dossiers of `units` that `keep` keeps (by their first event). */
+export function oracleIndicatorCounts(
+  world: Pick<World, 'dossiers'>,
+  units: readonly string[],
+  from: string,
+  to: string,
+  keep: (first: DossierEvent) => boolean = () => true,
+  perspective: 'competent' | 'receiving' = 'competent',
+): OracleIndicatorCounts {
+  const startMs = instantAt(from, '00:00', TZ).getTime();
+  const endMs = instantAt(addDays(to, 1), '00:00', TZ).getTime();
+  const inP = (iso: string | undefined) => iso !== undefined && Date.parse(iso) >= startMs && Date.parse(iso) < endMs;
+  const c: OracleIndicatorCounts = {
+    returned: 0,
+    awaitingCollection: 0,
+    refusedAtReception: 0,
+    supplementRequestsLate: 0,
+    digitised: 0,
+    feeDue: 0,
+    feePaidOnline: 0,
+    electronicResults: 0,
+    processingMeasured: 0,
+    processingMinutes: 0,
+  };
+  for (const d of world.dossiers) {
+    const first = d.events[0];
+    if (first.type !== 'DossierReceived' && first.type !== 'DossierRefusedAtReception') continue;
+    const unitOf = perspective === 'receiving' ? first.data.unitCode : (first.data.competentUnitCode ?? first.data.unitCode);
+    if (!units.includes(unitOf) || !keep(first)) continue;
+    if (first.type === 'DossierRefusedAtReception') {
+      if (inP(first.data.refusedAt)) c.refusedAtReception++;
+      continue;
+    }
+    for (const e of d.events) if (e.type === 'SupplementRequested' && e.data.withinLegalTime === false && inP(e.data.requestedAt)) c.supplementRequestsLate++;
+    if (inP(first.data.receivedAt)) {
+      if (first.data.digitised === true) c.digitised++;
+      if (first.data.feeDue === true) c.feeDue++;
+      if (first.data.feeDue === true && first.data.feePaidOnline === true) c.feePaidOnline++;
+    }
+    const s1 = stateAt(d.events, endMs);
+    const s0 = stateAt(d.events, startMs);
+    if (s1.status === 'resolved') c.awaitingCollection++;
+    if (s1.status === 'returned' && s0.status !== 'returned') c.returned++;
+    if ((s1.status === 'resolved' || s1.status === 'returned') && inP(s1.resolvedAt)) {
+      const resolved = withoutCorrectedSteps(d.events).find((e) => e.type === 'DossierResolved' && e.data.resolvedAt === s1.resolvedAt);
+      if (resolved?.type === 'DossierResolved' && resolved.data.electronicResult === true) c.electronicResults++;
+      c.processingMeasured++;
+      c.processingMinutes += oracleProcessingMinutes(d.events, s1.resolvedAt);
+    }
+  }
+  return c;
+}
+
+/** The `indicators` object from oracle counts (Biểu 06 ones from `oracleCounts`). */
+export function oracleIndicators(b: ReportCounts, i: OracleIndicatorCounts) {
+  const resolved = b.early + b.onTime + b.late;
+  return {
+    averageProcessingWorkingDays: oracleTenths(i.processingMinutes, i.processingMeasured * ORACLE_DAY_MINUTES),
+    onlineShare: oraclePercent(b.online, b.newInPeriod),
+    earlyOrOnTimeRate: oraclePercent(b.early + b.onTime, resolved),
+    returned: i.returned,
+    awaitingCollection: i.awaitingCollection,
+    refusedAtReception: i.refusedAtReception,
+    supplementRequestsLate: i.supplementRequestsLate,
+    processingMeasured: i.processingMeasured,
+    digitised: i.digitised,
+    digitisedShare: oraclePercent(i.digitised, b.newInPeriod),
+    electronicResults: i.electronicResults,
+    electronicResultShare: oraclePercent(i.electronicResults, resolved),
+    feeDue: i.feeDue,
+    feePaidOnline: i.feePaidOnline,
+    feePaidOnlineShare: oraclePercent(i.feePaidOnline, i.feeDue),
+  };
+}
+
+/**
+ * Oracle rows with indicators, keyed: for groupBy=unit each direct child of root (its subtree) and
+ * root's own; for groupBy=procedure each procedure. A row exists when Biểu 06 or the indicators count something.
+ */
+export function oracleIndicatorRows(world: World, groupBy: 'unit' | 'procedure'): Map<string, ReturnType<typeof oracleIndicators>> {
+  const sub = subtreeOf(world.units, world.root);
+  const out = new Map<string, ReturnType<typeof oracleIndicators>>();
+  const add = (key: string, units: string[], keep?: (first: DossierEvent) => boolean) => {
+    const b = oracleCounts(world, units, world.from, world.to, undefined, 'competent', keep);
+    const i = oracleIndicatorCounts(world, units, world.from, world.to, keep);
+    if (Object.values(b).some((n) => n > 0) || Object.values(i).some((n) => n > 0)) out.set(key, oracleIndicators(b, i));
+  };
+  if (groupBy === 'unit') {
+    add(world.root, [world.root]);
+    for (const child of world.units.filter((u) => u.parentCode === world.root))
+      add(
+        child.code,
+        subtreeOf(world.units, child.code).filter((u) => sub.includes(u)),
+      );
+  } else {
+    for (const p of PROCEDURES)
+      add(p.code, sub, (first) => (first.type === 'DossierReceived' || first.type === 'DossierRefusedAtReception') && first.data.procedureCode === p.code);
+  }
+  return out;
 }

@@ -35,6 +35,20 @@ describe('ReceiveDossier', () => {
       .then([{ type: 'DossierReceived', data: { ...ev.received().data, ruleSet: '2025' } }]);
   });
 
+  it('freezes the QĐ 766 facts of the reception (digitised, fee due, paid online) into the event (issue #18)', () => {
+    spec
+      .given([])
+      .when(cmd.receive({ digitised: true, feeDue: true, feePaidOnline: false }))
+      .then([{ type: 'DossierReceived', data: { ...ev.received().data, digitised: true, feeDue: true, feePaidOnline: false } }]);
+  });
+
+  it('refuses a fee paid online when no fee is due (issue #18)', () => {
+    spec
+      .given([])
+      .when(cmd.receive({ feePaidOnline: true }))
+      .thenThrows(InvalidCommand, (e) => expect(e.field).toBe('feePaidOnline'));
+  });
+
   it('is refused with an unknown rule set', () => {
     spec
       .given([])

@@ -39,6 +39,7 @@ export function resolveDossier(command: ResolveDossier, state: DossierState, now
         ...(note !== undefined && { note }),
         resolvedAt: occurredAt.toISOString(),
         ...(command.data.timingMode === 'day' && { timingMode: 'day' as const }),
+        ...(command.data.electronicResult !== undefined && { electronicResult: command.data.electronicResult === true }),
       },
     },
     ...mootAlerts(dossier, occurredAt, 'resolved-before-due'),

@@ -45,7 +45,11 @@ export function receiveDossier(command: ReceiveDossier, state: DossierState, now
     // only when another unit resolves: the common case keeps the event as it was
     ...(d.competentUnitCode !== undefined &&
       d.competentUnitCode !== d.unitCode && { competentUnitCode: requireText(d.competentUnitCode, 'competentUnitCode') }),
+    ...(d.digitised !== undefined && { digitised: d.digitised === true }),
+    ...(d.feeDue !== undefined && { feeDue: d.feeDue === true }),
+    ...(d.feePaidOnline !== undefined && { feePaidOnline: d.feePaidOnline === true }),
   };
+  if (data.feePaidOnline === true && data.feeDue !== true) throw new InvalidCommand('feePaidOnline', 'a fee paid online needs feeDue: true');
 
   if (state.status !== 'none') throw new DossierAlreadyExists(state.id, state.code);
   requireNotInFuture(occurredAt, now);
