@@ -109,6 +109,8 @@ describe('GET /health (readiness)', () => {
         maxBacklog: 4,
         subscription: { inProcess: true, maxEventsBehind: 100, maxSecondsBehind: 30, eventsBehind: 0, secondsBehind: 0, running: true, poisoned: 0 },
       },
+      // no notification sender in this process (issue #19): nothing to judge here
+      notifications: { status: 'up', inProcess: false, maxAgeSeconds: 900 },
     });
     expect((await get('/health/live')).body).toEqual({ status: 'ok' });
   });
