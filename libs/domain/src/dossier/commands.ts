@@ -3,7 +3,18 @@
  * time `occurredAt` (may be backdated, never in the future). Due times are computed by the
  * application with the calendar module and passed in; the decider never does calendar maths.
  */
-import type { AlertKind, Channel, CorrectableStep, OnlineLevel, Outcome, PauseKind, ProcessingTime, Rating, ReturnMethod, TransferAlertKind } from '../shared/types';
+import type {
+  AlertKind,
+  Channel,
+  CorrectableStep,
+  OnlineLevel,
+  Outcome,
+  PauseKind,
+  ProcessingTime,
+  Rating,
+  ReturnMethod,
+  TransferAlertKind,
+} from '../shared/types';
 import type { RuleSetId } from '../rules/rule-set';
 import type { Applicant, ResultRecipient } from './events';
 

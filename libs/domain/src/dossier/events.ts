@@ -3,7 +3,19 @@
  * (`Date.toISOString()`). Events are never edited; a new shape gets a new schema version
  * and an upcaster, so every type exports its current `schemaVersion`.
  */
-import type { AlertKind, Channel, CorrectableStep, OnlineLevel, Outcome, PauseKind, ProcessingTime, Rating, ReturnMethod, TimingClass, TransferAlertKind } from '../shared/types';
+import type {
+  AlertKind,
+  Channel,
+  CorrectableStep,
+  OnlineLevel,
+  Outcome,
+  PauseKind,
+  ProcessingTime,
+  Rating,
+  ReturnMethod,
+  TimingClass,
+  TransferAlertKind,
+} from '../shared/types';
 import type { RuleSetId } from '../rules/rule-set';
 import { assertNever } from './assert-never';
 

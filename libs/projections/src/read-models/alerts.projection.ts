@@ -52,7 +52,10 @@ export interface AlertsProjectionOptions {
 export function alertsProjection(options: AlertsProjectionOptions = {}): Projection {
   return {
     name: ALERTS_PROJECTION,
-    filter: { streamPrefixes: [DOSSIER_STREAM_PREFIX, ALERT_STREAM_PREFIX], eventTypes: [...ALERT_EVENT_TYPES, TRANSFER_ALERT_EVENT, ALERT_WITHDRAWN, ALERT_ACKNOWLEDGED] },
+    filter: {
+      streamPrefixes: [DOSSIER_STREAM_PREFIX, ALERT_STREAM_PREFIX],
+      eventTypes: [...ALERT_EVENT_TYPES, TRANSFER_ALERT_EVENT, ALERT_WITHDRAWN, ALERT_ACKNOWLEDGED],
+    },
     tables: ['alerts'],
     async apply(tx: SqlExecutor, events: RecordedEvent[]): Promise<void | AfterCommit> {
       const inserted: string[] = [];

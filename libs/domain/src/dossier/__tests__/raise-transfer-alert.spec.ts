@@ -56,7 +56,11 @@ describe('RaiseTransferAlert (liên thông deadline alerts, issue #16)', () => {
 
   it.each<[string, DossierEvent[], DossierCommand]>([
     ['an unknown transfer', [ev.received(), transferred()], alert('overdue', LATE, 't-9')],
-    ['a returned transfer', [ev.received(), transferred(), { type: 'TransferReturned', data: { transferId: 't-1', outcome: 'done', returnedAt: OUT, timing: 'early' } }], alert('overdue')],
+    [
+      'a returned transfer',
+      [ev.received(), transferred(), { type: 'TransferReturned', data: { transferId: 't-1', outcome: 'done', returnedAt: OUT, timing: 'early' } }],
+      alert('overdue'),
+    ],
     ['a stale due time', [ev.received(), transferred()], alert('overdue', LATE, 't-1', '2025-03-04T09:00:00.000Z')],
     ['a resolved dossier', [ev.received(), transferred(), ev.resolved(OUT)], alert('overdue')],
     ['a withdrawn dossier', [ev.received(), transferred(), ev.withdrawn(OUT)], alert('overdue')],
@@ -74,10 +78,7 @@ describe('RaiseTransferAlert (liên thông deadline alerts, issue #16)', () => {
       .given([ev.received(), transferred()])
       .when(alert('overdue', new Date(NOW.getTime() + 1).toISOString()))
       .thenThrows(OccurredInFuture);
-    spec
-      .given([ev.received(), transferred()])
-      .when(alert('overdue', '2025-03-03T01:00:00.000Z'))
-      .thenThrows(OccurredBeforePreviousEvent);
+    spec.given([ev.received(), transferred()]).when(alert('overdue', '2025-03-03T01:00:00.000Z')).thenThrows(OccurredBeforePreviousEvent);
   });
 });
 
@@ -93,7 +94,14 @@ describe('transfer alert times and pending alerts (one definition for the timers
     expect(wall(times['near-deadline'])).toBe('2025-03-04T08:15');
     expect(times.overdue).toBe(Date.parse(DUE));
     // an agency opening 08:00–12:00, 13:30–17:30: Mon 09:00–17:30 is 420 min of 870, half is Tue 08:15 too; 0.25 (217.5 min) is Mon 14:07:30
-    const agency = createWorkingTimeContext({ officeHours: { sessions: [{ start: '08:00', end: '12:00' }, { start: '13:30', end: '17:30' }] } });
+    const agency = createWorkingTimeContext({
+      officeHours: {
+        sessions: [
+          { start: '08:00', end: '12:00' },
+          { start: '13:30', end: '17:30' },
+        ],
+      },
+    });
     expect(wall(transferAlertTimes(t, agency, { kind: 'fraction-used', fraction: 0.25 })['near-deadline'])).toBe('2025-03-03T14:07');
   });
 
