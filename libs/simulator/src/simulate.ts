@@ -104,6 +104,11 @@ export interface SimulationStats {
 
 export interface ReferenceData {
   units: (UnitPutBody & { code: string })[];
+  /**
+   * The 2025 merge through the API (issue #16): `POST /units/{code}/succession` for each old commune
+   * listed, after the units (its new commune also names it in `predecessors`).
+   */
+  successions: { code: string; successorCode: string; effectiveDate: string }[];
   procedures: { code: string; name: string; field: string; processingTime: SimProcedure['processingTime']; onlineLevel: SimProcedure['onlineLevel'] }[];
   /** The campaign window, if the simulation has one (define it before importing the dossiers). */
   campaigns: CampaignPutBody[];
@@ -404,7 +409,7 @@ export function simulate(options: SimulationOptions = {}): Simulation {
     procedures,
     stats,
     lines,
-    referenceData: () => ({
+    referenceData: () => withSuccessions({
       units: province.all
         .filter(inScope)
         .map((u) => ({ code: u.code, ...unitPutBody(u) }))
@@ -416,7 +421,8 @@ export function simulate(options: SimulationOptions = {}): Simulation {
                 .map((u) => ({ code: u.code, ...unitPutBody(u) }))
             : [],
         )
-        .sort((a, b) => levelRank(a.level) - levelRank(b.level)),
+        // parents first; within a level, the units before the merge first (a new commune names them as predecessors)
+        .sort((a, b) => levelRank(a.level) - levelRank(b.level) || Number(a.predecessors !== undefined) - Number(b.predecessors !== undefined)),
       procedures: procedures.map((p) => ({ code: p.code, name: p.name, field: p.field, processingTime: p.processingTime, onlineLevel: p.onlineLevel })),
       campaigns: campaign ? [campaign.body] : [],
     }),
@@ -504,6 +510,17 @@ function campaignPlan(c: CampaignOption, province: Province, procedures: SimProc
     processingTime,
     wave: c.wave ?? 1.5,
   };
+}
+
+/** Keeps the predecessors (and successions) among the units listed (a scope may leave some out). */
+function withSuccessions(ref: Omit<ReferenceData, 'successions'>): ReferenceData {
+  const listed = new Set(ref.units.map((u) => u.code));
+  const units = ref.units.map(({ predecessors, ...u }): ReferenceData['units'][number] => {
+    const kept = (predecessors ?? []).filter((p) => listed.has(p));
+    return kept.length > 0 ? { ...u, predecessors: kept } : u;
+  });
+  const successions = units.flatMap((u) => (u.predecessors ?? []).map((code) => ({ code, successorCode: u.code, effectiveDate: u.validFrom ?? REFORM_DATE })));
+  return { ...ref, units, successions };
 }
 
 function levelRank(level: string): number {

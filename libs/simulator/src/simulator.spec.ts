@@ -37,6 +37,27 @@ describe('simulator', () => {
     expect(new Set(procedures.map((p) => p.field)).size).toBeGreaterThanOrEqual(8);
   });
 
+  it('sends the 2025 merge through the API: new communes name their old ones as predecessors (PUT after them), one succession per old commune (issue #16)', () => {
+    const sim = simulate({ seed: 7 });
+    const ref = sim.referenceData();
+    const order = new Map(ref.units.map((u, i) => [u.code, i]));
+    for (const c of sim.province.newCommunes) {
+      const body = ref.units[order.get(c.code)!];
+      expect(body).toMatchObject({ validFrom: '2025-07-01', predecessors: c.mergedFrom });
+      for (const p of c.mergedFrom!) expect(order.get(p)!).toBeLessThan(order.get(c.code)!);
+    }
+    expect(ref.successions).toHaveLength(sim.province.oldCommunes.length);
+    const byOld = new Map(ref.successions.map((x) => [x.code, x]));
+    for (const c of sim.province.newCommunes) {
+      for (const p of c.mergedFrom!) expect(byOld.get(p)).toEqual({ code: p, successorCode: c.code, effectiveDate: '2025-07-01' });
+    }
+    // a scope keeps only the predecessors it lists
+    const scoped = simulate({ seed: 1, year: 2025, months: [3, 3], scope: '000.00.12.H99', dossiers: 10 }).referenceData();
+    const listed = new Set(scoped.units.map((u) => u.code));
+    for (const u of scoped.units) for (const p of u.predecessors ?? []) expect(listed.has(p)).toBe(true);
+    for (const x of scoped.successions) expect(listed.has(x.code) && listed.has(x.successorCode)).toBe(true);
+  });
+
   it('over 10k dossiers: every line parses, each dossier folds through decide in time order, and the mix is realistic', () => {
     const sim = simulate({ seed: 2025, year: 2025, dossiers: 10_000 });
     const procs = new Map(sim.procedures.map((p) => [p.code, p]));
