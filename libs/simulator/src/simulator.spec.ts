@@ -79,6 +79,7 @@ describe('simulator', () => {
       rated: 0,
       satisfied: 0,
       afterReformAtOldUnit: 0,
+      transfers: 0,
     };
     const apologised = new Set<string>();
     let previous = -Infinity;
@@ -164,6 +165,26 @@ describe('simulator', () => {
             if (a.rating === 'satisfied') count.satisfied++;
             command = { type: 'RateSatisfaction', data: { dossierId: id, occurredAt: at, rating: a.rating } };
             break;
+          case 'transfer':
+            count.transfers++;
+            if (a.toUnitCode !== sim.province.province.code || !a.dueAt || a.dueAt.getTime() <= at.getTime()) throw new Error(`bad transfer: ${text}`);
+            command = {
+              type: 'TransferDossier',
+              data: {
+                dossierId: id,
+                occurredAt: at,
+                transferId: a.transferId,
+                toUnitCode: a.toUnitCode,
+                task: a.task,
+                dueAt: a.dueAt,
+                calendarVersion: 'v',
+                timeZone: 'Asia/Ho_Chi_Minh',
+              },
+            };
+            break;
+          case 'transfer-return':
+            command = { type: 'ReturnTransfer', data: { dossierId: id, occurredAt: at, transferId: a.transferId, outcome: a.outcome } };
+            break;
           default:
             throw new Error(`unexpected ${(a as { action: string }).action}`);
         }
@@ -198,6 +219,11 @@ describe('simulator', () => {
     expect(count.rated / count.resolved).toBeLessThan(0.64);
     expect(count.satisfied / count.rated).toBeGreaterThanOrEqual(0.97);
     expect(count.satisfied / count.rated).toBeLessThanOrEqual(0.99);
+    // liên thông: a few percent of the dossiers go to a province agency and back, some of them late
+    expect(count.transfers / n).toBeGreaterThan(0.015);
+    expect(count.transfers / n).toBeLessThan(0.04);
+    expect(sim.stats.transfers).toBe(count.transfers);
+    expect(sim.stats.transfersLate).toBeGreaterThan(0);
     // the generator's own counters agree with what the lines say
     expect(sim.stats).toMatchObject({
       dossiers: n,
