@@ -64,6 +64,7 @@ export const EVENT_LABEL: Record<string, string> = {
   DossierRefusedAtReception: 'Từ chối tiếp nhận',
   DossierTransferred: 'Chuyển liên thông',
   TransferReturned: 'Nhận lại kết quả liên thông',
+  TransferAlertRaised: 'Cảnh báo hạn liên thông',
 };
 
 export const RETURN_METHOD_LABEL: Record<string, string> = { counter: 'Tại quầy', postal: 'Qua bưu chính', online: 'Trực tuyến' };

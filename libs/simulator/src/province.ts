@@ -175,6 +175,8 @@ export interface UnitPutBody {
   officeHours: SimUnit['officeHours'];
   validFrom?: string;
   validTo?: string;
+  /** The 2025 merge (issue #16): the old communes a new commune took over on `validFrom`. */
+  predecessors?: string[];
 }
 
 export function unitPutBody(u: SimUnit): UnitPutBody {
@@ -186,5 +188,11 @@ export function unitPutBody(u: SimUnit): UnitPutBody {
     officeHours: u.officeHours,
     ...(u.validFrom && { validFrom: u.validFrom }),
     ...(u.validTo && { validTo: u.validTo }),
+    ...(u.mergedFrom && u.mergedFrom.length > 0 && { predecessors: [...u.mergedFrom] }),
   };
+}
+
+/** The body of `POST /units/{code}/succession` for each old commune: its new commune, from the reform day. */
+export function successionsOf(province: Province): { code: string; successorCode: string; effectiveDate: string }[] {
+  return province.newCommunes.flatMap((n) => (n.mergedFrom ?? []).map((code) => ({ code, successorCode: n.code, effectiveDate: REFORM_DATE })));
 }

@@ -26,7 +26,7 @@ import {
 } from '@motcua/domain';
 import { procedureCatalogue, type SimProcedure } from './catalogue';
 import { applicant, APOLOGY_REASONS, department, personName, REFUSAL_NOTES, SUPPLEMENT_REASONS, WITHDRAW_REASONS } from './people';
-import { generateProvince, REFORM_DATE, unitPutBody, type Province, type SimUnit, type UnitPutBody } from './province';
+import { generateProvince, PROVINCE_CODE, REFORM_DATE, unitPutBody, type Province, type SimUnit, type UnitPutBody } from './province';
 import { cumulative, Rng } from './rng';
 
 export interface SimulationOptions {
@@ -100,10 +100,18 @@ export interface SimulationStats {
   /** Of those, resolved before their due day (early) and on the due day (on time). */
   campaignEarly: number;
   campaignOnTime: number;
+  /** Liên thông (issue #16): dossiers handed to a province agency (back before the resolution), and of those, back after the agency's due time. */
+  transfers: number;
+  transfersLate: number;
 }
 
 export interface ReferenceData {
   units: (UnitPutBody & { code: string })[];
+  /**
+   * The 2025 merge through the API (issue #16): `POST /units/{code}/succession` for each old commune
+   * listed, after the units (its new commune also names it in `predecessors`).
+   */
+  successions: { code: string; successorCode: string; effectiveDate: string }[];
   procedures: { code: string; name: string; field: string; processingTime: SimProcedure['processingTime']; onlineLevel: SimProcedure['onlineLevel'] }[];
   /** The campaign window, if the simulation has one (define it before importing the dossiers). */
   campaigns: CampaignPutBody[];
@@ -121,7 +129,12 @@ export interface Simulation {
   stats: SimulationStats;
 }
 
+/** What a province agency is asked for in a liên thông hand-off. */
+const TRANSFER_TASKS = ['Xác nhận nghĩa vụ tài chính', 'Thẩm định hồ sơ', 'Xác minh thông tin', 'Cho ý kiến chuyên môn'];
+
 const TARGET = {
+  /** Of the dossiers resolved in time without a supplement: handed to a province agency and back. */
+  transfer: 0.06,
   online: 0.45,
   postal: 0.05,
   supplementEligible: 0.138, // of dossiers whose procedure takes half a day or more (→ ~8 % overall)
@@ -265,6 +278,8 @@ export function simulate(options: SimulationOptions = {}): Simulation {
     campaign: 0,
     campaignEarly: 0,
     campaignOnTime: 0,
+    transfers: 0,
+    transfersLate: 0,
   };
 
   // the campaign window: its units (the unit and its descendants), procedures and days
@@ -404,22 +419,24 @@ export function simulate(options: SimulationOptions = {}): Simulation {
     procedures,
     stats,
     lines,
-    referenceData: () => ({
-      units: province.all
-        .filter(inScope)
-        .map((u) => ({ code: u.code, ...unitPutBody(u) }))
-        .concat(
-          // the scope's ancestors too, so that the tree is whole
-          opts.scope
-            ? province.all
-                .filter((u) => !inScope(u) && province.all.some((c) => inScope(c) && c.parentCode === u.code))
-                .map((u) => ({ code: u.code, ...unitPutBody(u) }))
-            : [],
-        )
-        .sort((a, b) => levelRank(a.level) - levelRank(b.level)),
-      procedures: procedures.map((p) => ({ code: p.code, name: p.name, field: p.field, processingTime: p.processingTime, onlineLevel: p.onlineLevel })),
-      campaigns: campaign ? [campaign.body] : [],
-    }),
+    referenceData: () =>
+      withSuccessions({
+        units: province.all
+          .filter(inScope)
+          .map((u) => ({ code: u.code, ...unitPutBody(u) }))
+          .concat(
+            // the scope's ancestors too, so that the tree is whole
+            opts.scope
+              ? province.all
+                  .filter((u) => !inScope(u) && province.all.some((c) => inScope(c) && c.parentCode === u.code))
+                  .map((u) => ({ code: u.code, ...unitPutBody(u) }))
+              : [],
+          )
+          // parents first; within a level, the units before the merge first (a new commune names them as predecessors)
+          .sort((a, b) => levelRank(a.level) - levelRank(b.level) || Number(a.predecessors !== undefined) - Number(b.predecessors !== undefined)),
+        procedures: procedures.map((p) => ({ code: p.code, name: p.name, field: p.field, processingTime: p.processingTime, onlineLevel: p.onlineLevel })),
+        campaigns: campaign ? [campaign.body] : [],
+      }),
   };
 }
 
@@ -504,6 +521,17 @@ function campaignPlan(c: CampaignOption, province: Province, procedures: SimProc
     processingTime,
     wave: c.wave ?? 1.5,
   };
+}
+
+/** Keeps the predecessors (and successions) among the units listed (a scope may leave some out). */
+function withSuccessions(ref: Omit<ReferenceData, 'successions'>): ReferenceData {
+  const listed = new Set(ref.units.map((u) => u.code));
+  const units = ref.units.map(({ predecessors, ...u }): ReferenceData['units'][number] => {
+    const kept = (predecessors ?? []).filter((p) => listed.has(p));
+    return kept.length > 0 ? { ...u, predecessors: kept } : u;
+  });
+  const successions = units.flatMap((u) => (u.predecessors ?? []).map((code) => ({ code, successorCode: u.code, effectiveDate: u.validFrom ?? REFORM_DATE })));
+  return { ...ref, units, successions };
 }
 
 function levelRank(level: string): number {
@@ -598,6 +626,21 @@ function planLifecycle(rng: Rng, ctx: WorkingTimeContext, p: Plan): void {
         stats.apologies++;
         if (tAp <= cutoff) stats.apologiesInTime++;
       }
+    }
+  }
+  if (!late && !supplement && !p.campaign) {
+    // liên thông: a few dossiers go to a province agency for one working day and come back before the
+    // resolution (drawn from the dossier's own generator: the rest of the file does not move)
+    const xr = new Rng([...id].reduce((h, c) => (h * 33 + c.charCodeAt(0)) >>> 0, 5381));
+    if (xr.chance(TARGET.transfer) && tRes - last > 2 * HOUR) {
+      const tT = sec(last + (tRes - last) * xr.range(0.05, 0.3));
+      const tX = sec(tT + (tRes - tT) * xr.range(0.5, 0.95));
+      const transferId = xr.uuid();
+      const agencyDue = Math.ceil(add(tT, 480) / MIN) * MIN;
+      if (!step(tT, { command: 'transfer', transferId, toUnitCode: PROVINCE_CODE, task: xr.pick(TRANSFER_TASKS), dueAt: isoLocal(agencyDue) })) return;
+      stats.transfers++;
+      if (!step(tX, { command: 'transfer-return', transferId, outcome: 'done' })) return;
+      if (tX > agencyDue) stats.transfersLate++;
     }
   }
   const refused = rng.chance(TARGET.refused);

@@ -37,6 +37,27 @@ describe('simulator', () => {
     expect(new Set(procedures.map((p) => p.field)).size).toBeGreaterThanOrEqual(8);
   });
 
+  it('sends the 2025 merge through the API: new communes name their old ones as predecessors (PUT after them), one succession per old commune (issue #16)', () => {
+    const sim = simulate({ seed: 7 });
+    const ref = sim.referenceData();
+    const order = new Map(ref.units.map((u, i) => [u.code, i]));
+    for (const c of sim.province.newCommunes) {
+      const body = ref.units[order.get(c.code)!];
+      expect(body).toMatchObject({ validFrom: '2025-07-01', predecessors: c.mergedFrom });
+      for (const p of c.mergedFrom!) expect(order.get(p)!).toBeLessThan(order.get(c.code)!);
+    }
+    expect(ref.successions).toHaveLength(sim.province.oldCommunes.length);
+    const byOld = new Map(ref.successions.map((x) => [x.code, x]));
+    for (const c of sim.province.newCommunes) {
+      for (const p of c.mergedFrom!) expect(byOld.get(p)).toEqual({ code: p, successorCode: c.code, effectiveDate: '2025-07-01' });
+    }
+    // a scope keeps only the predecessors it lists
+    const scoped = simulate({ seed: 1, year: 2025, months: [3, 3], scope: '000.00.12.H99', dossiers: 10 }).referenceData();
+    const listed = new Set(scoped.units.map((u) => u.code));
+    for (const u of scoped.units) for (const p of u.predecessors ?? []) expect(listed.has(p)).toBe(true);
+    for (const x of scoped.successions) expect(listed.has(x.code) && listed.has(x.successorCode)).toBe(true);
+  });
+
   it('over 10k dossiers: every line parses, each dossier folds through decide in time order, and the mix is realistic', () => {
     const sim = simulate({ seed: 2025, year: 2025, dossiers: 10_000 });
     const procs = new Map(sim.procedures.map((p) => [p.code, p]));
@@ -58,6 +79,7 @@ describe('simulator', () => {
       rated: 0,
       satisfied: 0,
       afterReformAtOldUnit: 0,
+      transfers: 0,
     };
     const apologised = new Set<string>();
     let previous = -Infinity;
@@ -143,6 +165,26 @@ describe('simulator', () => {
             if (a.rating === 'satisfied') count.satisfied++;
             command = { type: 'RateSatisfaction', data: { dossierId: id, occurredAt: at, rating: a.rating } };
             break;
+          case 'transfer':
+            count.transfers++;
+            if (a.toUnitCode !== sim.province.province.code || !a.dueAt || a.dueAt.getTime() <= at.getTime()) throw new Error(`bad transfer: ${text}`);
+            command = {
+              type: 'TransferDossier',
+              data: {
+                dossierId: id,
+                occurredAt: at,
+                transferId: a.transferId,
+                toUnitCode: a.toUnitCode,
+                task: a.task,
+                dueAt: a.dueAt,
+                calendarVersion: 'v',
+                timeZone: 'Asia/Ho_Chi_Minh',
+              },
+            };
+            break;
+          case 'transfer-return':
+            command = { type: 'ReturnTransfer', data: { dossierId: id, occurredAt: at, transferId: a.transferId, outcome: a.outcome } };
+            break;
           default:
             throw new Error(`unexpected ${(a as { action: string }).action}`);
         }
@@ -177,6 +219,11 @@ describe('simulator', () => {
     expect(count.rated / count.resolved).toBeLessThan(0.64);
     expect(count.satisfied / count.rated).toBeGreaterThanOrEqual(0.97);
     expect(count.satisfied / count.rated).toBeLessThanOrEqual(0.99);
+    // liên thông: a few percent of the dossiers go to a province agency and back, some of them late
+    expect(count.transfers / n).toBeGreaterThan(0.015);
+    expect(count.transfers / n).toBeLessThan(0.04);
+    expect(sim.stats.transfers).toBe(count.transfers);
+    expect(sim.stats.transfersLate).toBeGreaterThan(0);
     // the generator's own counters agree with what the lines say
     expect(sim.stats).toMatchObject({
       dossiers: n,

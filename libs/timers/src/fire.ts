@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DelayedError, Job } from 'bullmq';
 import { NotFoundError, type Actor } from '@motcua/application';
+import type { TransferAlertKind } from '@motcua/domain';
 import { ProjectionLogger } from '@motcua/projections';
 import { DeadlineTimersOptions } from './options';
 import { TimerData } from './schedule';
@@ -44,7 +45,7 @@ export class TimerFiring {
 
   /** One timer: appends the alert unless it is stale, early or already raised (idempotent). */
   async fire(job: Job<TimerData>, token?: string): Promise<TimerOutcome> {
-    const { dossierId, kind, dueAt, fireAt } = job.data;
+    const { dossierId, kind, dueAt, fireAt, transferId } = job.data;
     if (token && Date.now() < fireAt) {
       // Added too early (clock skew between processes): wait until its time.
       await job.moveToDelayed(fireAt, token);
@@ -54,7 +55,10 @@ export class TimerFiring {
     try {
       const r = await this.options.dossiers.execute(
         dossierId,
-        { action: 'raise-alert', kind, dueAt: new Date(dueAt) },
+        transferId === undefined
+          ? { action: 'raise-alert', kind, dueAt: new Date(dueAt) }
+          : // a transfer's timer: only its kinds are scheduled (the decider refuses any other)
+            { action: 'raise-transfer-alert', transferId, kind: kind as TransferAlertKind, dueAt: new Date(dueAt) },
         { actor: TIMERS_ACTOR, now, correlationId: `timer-${job.id}`, causationId: String(job.id ?? randomUUID()) },
       );
       if (r.appended > 0) this.options.onAlertRaised?.(kind, (Date.now() - fireAt) / 1000);

@@ -1,5 +1,5 @@
 import { JobsOptions, Queue } from 'bullmq';
-import { TIMER_JOB, timerJobId, TimerData } from './schedule';
+import { TIMER_JOB, jobIdOf, TimerData } from './schedule';
 
 /**
  * A timer's job options: its deterministic id, its delay (0 when its time has passed) and the
@@ -9,7 +9,7 @@ import { TIMER_JOB, timerJobId, TimerData } from './schedule';
  * late by the time the earlier bulks took.
  */
 export function timerJobOptions(t: TimerData, now = Date.now()): JobsOptions {
-  return { jobId: timerJobId(t.dossierId, t.kind, Date.parse(t.dueAt)), delay: Math.max(0, t.fireAt - now), timestamp: now };
+  return { jobId: jobIdOf(t), delay: Math.max(0, t.fireAt - now), timestamp: now };
 }
 
 /**

@@ -6,6 +6,9 @@ import {
   type NearDeadlinePolicy,
   nearDeadlineAt,
   type OpenDossier,
+  pendingTransferAlerts,
+  transferAlertTimes,
+  type TransferRecord,
   type WorkingTimeContext,
 } from '@motcua/domain';
 
@@ -13,7 +16,9 @@ import {
 export interface TimerData {
   dossierId: string;
   kind: AlertKind;
-  /** The effective due time (ISO) the timer was scheduled for. */
+  /** A liên thông transfer's timer (issue #16): the transfer it is for (its agency's alert, `raise-transfer-alert`). */
+  transferId?: string;
+  /** The effective due time (ISO) the timer was scheduled for (the transfer's own due time for a transfer's timer). */
   dueAt: string;
   /** When it is meant to fire (epoch ms): BullMQ's `job.delay` is not reliable in a processor. */
   fireAt: number;
@@ -29,9 +34,16 @@ export { ALERT_KINDS };
 /**
  * Deterministic job id per dossier, kind and due-time version: re-adding a timer is a no-op, and
  * a timer for an older due time is recognisably stale. (BullMQ custom ids must not contain ':'.)
+ * A transfer's timer has the transfer id after the dossier's: `<dossierId>.<transferId>.<kind>.<dueAt ms>`
+ * (the id of the alert it raises).
  */
-export function timerJobId(dossierId: string, kind: AlertKind, dueAtMs: number): string {
-  return `${dossierId}.${kind}.${dueAtMs}`;
+export function timerJobId(dossierId: string, kind: AlertKind, dueAtMs: number, transferId?: string): string {
+  return transferId === undefined ? `${dossierId}.${kind}.${dueAtMs}` : `${dossierId}.${transferId}.${kind}.${dueAtMs}`;
+}
+
+/** The id of a timer's job. */
+export function jobIdOf(t: TimerData): string {
+  return timerJobId(t.dossierId, t.kind, Date.parse(t.dueAt), t.transferId);
 }
 
 /** When each alert is due for the effective due time in force, against the unit's working time. */
@@ -54,5 +66,23 @@ export function pendingTimers(dossier: OpenDossier, ctx: WorkingTimeContext, pol
     kind,
     dueAt: new Date(dueMs).toISOString(),
     fireAt: times[kind],
+  }));
+}
+
+/**
+ * The timers of a dossier's open transfers (issue #16): each alert kind not raised yet, at the moment
+ * the domain's `transferAlertTimes` gives in the agency's working time (`agencyContext`) and policy.
+ */
+export function pendingTransferTimers(
+  dossier: OpenDossier,
+  agencyContext: (t: TransferRecord) => WorkingTimeContext,
+  policy: (t: TransferRecord) => NearDeadlinePolicy,
+): TimerData[] {
+  return pendingTransferAlerts(dossier).map(({ transfer, kind }) => ({
+    dossierId: dossier.id,
+    transferId: transfer.transferId,
+    kind,
+    dueAt: new Date(transfer.dueAt).toISOString(),
+    fireAt: transferAlertTimes(transfer, agencyContext(transfer), policy(transfer))[kind],
   }));
 }

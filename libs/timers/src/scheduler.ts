@@ -1,14 +1,17 @@
 import { Queue } from 'bullmq';
-import { createWorkingTimeContext, DOSSIER_STREAM_PREFIX, isOpenDossier, type DossierState, type OpenDossier, type WorkingTimeContext } from '@motcua/domain';
+import { createWorkingTimeContext, DOSSIER_STREAM_PREFIX, isOpenDossier, type DossierState, type WorkingTimeContext } from '@motcua/domain';
 import { AllFilter, RecordedEvent } from '@motcua/event-store/port';
 import { policyFor } from './config';
 import { addTimers } from './job-options';
 import { DeadlineTimersOptions, PoisonSource } from './options';
 import { isPoisonError, TimerPoison } from './poison';
-import { pendingTimers, TimerData } from './schedule';
+import { pendingTimers, pendingTransferTimers, TimerData } from './schedule';
 
-/** The events that set or move the effective due time, or restart the clock (a resume; a correction re-opening a dossier). */
-export const DUE_SETTING_EVENTS = ['DossierReceived', 'SupplementReceived', 'ApologyIssued', 'ProcessingResumed', 'StepCorrected'];
+/**
+ * The events that set or move the effective due time, or restart the clock (a resume; a correction
+ * re-opening a dossier), and the liên thông hand-offs (each transfer's own timers, issue #16).
+ */
+export const DUE_SETTING_EVENTS = ['DossierReceived', 'SupplementReceived', 'ApologyIssued', 'ProcessingResumed', 'StepCorrected', 'DossierTransferred'];
 export const TIMERS_CHECKPOINT = 'deadline-timers';
 /** The events the scheduling subscription reads (its lag is counted against the same filter). */
 export const TIMERS_FILTER: AllFilter = { streamPrefixes: [DOSSIER_STREAM_PREFIX], eventTypes: DUE_SETTING_EVENTS };
@@ -116,16 +119,26 @@ export class TimerScheduler {
 
   private timersFor(state: DossierState): TimerData[] {
     if (!isOpenDossier(state)) return [];
-    const timers = pendingTimers(state, this.contextOf(state), policyFor(this.options.config.policies, state.unitCode, state.procedureCode));
+    const policies = this.options.config.policies;
+    const timers = [
+      ...pendingTimers(state, this.contextOf(state.unitCode, state.timeZone), policyFor(policies, state.unitCode, state.procedureCode)),
+      // each open transfer, in its agency's working time and near-deadline policy
+      ...pendingTransferTimers(
+        state,
+        (t) => this.contextOf(t.toUnitCode, t.timeZone),
+        (t) => policyFor(policies, t.toUnitCode, state.procedureCode),
+      ),
+    ];
     const store = this.options.storeId;
     return store ? timers.map((t) => ({ ...t, store })) : timers;
   }
 
-  private contextOf(dossier: OpenDossier): WorkingTimeContext {
+  /** A unit's working time from the reference data; a unit it does not know gets the default hours in `timeZone`. */
+  private contextOf(unitCode: string, timeZone: string): WorkingTimeContext {
     const data = this.options.reference.data;
-    if (data.units.has(dossier.unitCode)) return data.workingTime(dossier.unitCode);
-    let ctx = this.fallbackContexts.get(dossier.timeZone);
-    if (!ctx) this.fallbackContexts.set(dossier.timeZone, (ctx = createWorkingTimeContext({ timeZone: dossier.timeZone })));
+    if (data.units.has(unitCode)) return data.workingTime(unitCode);
+    let ctx = this.fallbackContexts.get(timeZone);
+    if (!ctx) this.fallbackContexts.set(timeZone, (ctx = createWorkingTimeContext({ timeZone })));
     return ctx;
   }
 }

@@ -382,6 +382,48 @@ describe('deadline alerts end to end (PostgreSQL, Redis, two instances)', () => 
     }
   });
 
+  it("a liên thông agency's alert reaches the lead unit's users and the agency's: list, SSE (live and replay), acknowledgement (issue #16)", async () => {
+    const lead = await openSse(`${b.base}/alerts/stream?access_token=${officerA}`);
+    const agency = await openSse(`${b.base}/alerts/stream?access_token=${officerB}`);
+    open.push(lead, agency);
+    await waitFor('both streams open', async () => lead.res.statusCode === 200 && agency.res.statusCode === 200);
+    const dossierId = randomUUID();
+    const transferId = randomUUID();
+    const dueAt = '2031-03-04T10:00:00.000Z';
+    // an alert of the lead unit alone, before it (the agency's users do not see it)
+    const marker = await raise(randomUUID(), 'near-deadline', WARD_A, dueAt);
+    await projected(marker);
+    const raisedAt = new Date().toISOString();
+    // as the transfer timer's handler appends it: the agency (ward B) is late on the lead's (ward A) dossier
+    await store.append(dossierStreamName(dossierId), [
+      {
+        id: randomUUID(),
+        type: 'TransferAlertRaised',
+        data: { transferId, toUnitCode: WARD_B, unitCode: WARD_A, kind: 'overdue', dueAt, raisedAt },
+        metadata: { actor: { id: 'system:timers' }, correlationId: randomUUID(), causationId: randomUUID(), occurredAt: raisedAt, schemaVersion: 1 },
+      },
+    ]);
+    const id = alertId(dossierId, 'overdue', dueAt, transferId);
+    expect(id).toBe(`${dossierId}.${transferId}.overdue.${Date.parse(dueAt)}`);
+    await projected(id);
+    const expected = { id, kind: 'overdue', dossierId, unitCode: WARD_A, transferId, toUnitCode: WARD_B, dueAt, raisedAt, state: 'open' };
+    await waitFor('both clients got it live', async () => lead.events.some((e) => e.id === id) && agency.events.some((e) => e.id === id));
+    expect(lead.events.find((e) => e.id === id)?.data).toMatchObject(expected);
+    expect(agency.events.find((e) => e.id === id)?.data).toMatchObject(expected);
+    for (const token of [officerA, officerB, supervisor]) expect(await listIds(b, token, '?limit=200')).toContain(id);
+    expect((await call(b, 'GET', `/alerts?unitCode=${WARD_B}&dossierId=${dossierId}`, officerB)).body.items).toEqual([expect.objectContaining(expected)]);
+    expect(agency.events.map((e) => e.id)).not.toContain(marker);
+    // a reconnecting agency client that last saw the lead's alert gets the agency's one
+    const again = await openSse(`${b.base}/alerts/stream?access_token=${officerB}`, { 'last-event-id': marker });
+    open.push(again);
+    await waitFor('replay', async () => again.events.length >= 1);
+    expect(again.events.map((e) => e.id)).toEqual([id]);
+    // the agency's officer may acknowledge it
+    const ack = await call(b, 'POST', `/alerts/${id}/acknowledge`, officerB);
+    expect(ack.status).toBe(200);
+    expect(ack.body).toMatchObject({ id, state: 'acknowledged', acknowledgedBy: 'officer-b', transferId, toUnitCode: WARD_B });
+  });
+
   it('documents the routes in OpenAPI', async () => {
     const doc = await call(b, 'GET', '/docs/openapi.json');
     for (const [path, method] of [

@@ -1,8 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Job } from 'bullmq';
+import { DossierService, ReferenceService } from '@motcua/application';
 import { dossierStreamName } from '@motcua/domain';
-import { SQL_DRIVER } from '@motcua/platform';
-import { dossierSummaryProjection, ProjectionRunner } from '@motcua/projections';
+import { loadConfig, Queues, SQL_DRIVER } from '@motcua/platform';
+import { alertsProjection, dossierSummaryProjection, ProjectionRunner } from '@motcua/projections';
+import { DeadlineTimers, parseNearDeadlinePolicies, TimerData } from '@motcua/timers';
 import { SqlDriver } from '@motcua/sql';
 import { waitCaughtUp, waitFor } from '../../../libs/projections/src/__tests__/support';
 import { Harness } from '../../support/api-harness';
@@ -91,7 +94,12 @@ export function unitsApiSuite(name: string, start: () => Promise<Harness>) {
         body: { name: 'Đăng ký khai sinh', field: 'Hộ tịch', processingTime: { amount: 3, unit: 'working_day' } },
       });
       expect([200, 201]).toContain(proc.status);
-      runner = new ProjectionRunner({ store: h.store, driver: sql, projections: [dossierSummaryProjection()], leaseKey: `test:units:${name}:${Date.now()}` });
+      runner = new ProjectionRunner({
+        store: h.store,
+        driver: sql,
+        projections: [dossierSummaryProjection(), alertsProjection()],
+        leaseKey: `test:units:${name}:${Date.now()}`,
+      });
       await runner.start();
       await waitCaughtUp(runner);
     }, 120_000);
@@ -174,6 +182,44 @@ export function unitsApiSuite(name: string, start: () => Promise<Harness>) {
       });
       expect(backC.status).toBe(200);
       expect(backC.body).toMatchObject({ transferId: toC.body.transferId, timing: 'on-time', outcome: 'done' });
+      // the timers of the transfers still open (D's alone, long past): fired as the timer worker does
+      const queues = new Queues(loadConfig({ EVENT_STORE_URL: 'memory://' }, 'api'), { prefix: `motcua-test-units-${randomBytes(4).toString('hex')}` });
+      try {
+        const timers = new DeadlineTimers({
+          store: h.store,
+          driver: sql,
+          queues,
+          reference: h.app.get(ReferenceService),
+          dossiers: h.app.get(DossierService),
+          config: { queueName: 'deadline-timers', sweepEveryMs: 60_000, concurrency: 1, policies: parseNearDeadlinePolicies('fraction:0.75') },
+          runWorker: false,
+        });
+        const planned = (await timers.timersOf(id)).filter((t) => t.transferId !== undefined);
+        expect(planned.map((t) => [t.transferId, t.kind]).sort()).toEqual([
+          [toD.body.transferId, 'near-deadline'],
+          [toD.body.transferId, 'overdue'],
+        ]);
+        for (const t of planned) expect((await timers.fire({ id: `${t.transferId}.${t.kind}`, data: t } as Job<TimerData>)).appended).toBe(1);
+        for (const t of planned) expect((await timers.fire({ id: `${t.transferId}.${t.kind}`, data: t } as Job<TimerData>)).appended).toBe(0);
+      } finally {
+        await queues.close();
+      }
+      // D's overdue alert: for the lead unit (A) and for D, with the transfer and the agency; not for C or B
+      await settled([id]);
+      const alertsFor = async (token: string) => {
+        const r = await h.request('GET', `/alerts?dossierId=${id}`, { token });
+        expect(r.status).toBe(200);
+        return r.body.items as { kind: string; transferId?: string; toUnitCode?: string; unitCode: string; dueAt: string }[];
+      };
+      await waitFor('the alerts projected', async () => (await alertsFor(officerA)).length === 2, 60_000);
+      for (const token of [officerA, officerD, supP]) {
+        expect((await alertsFor(token)).map((a) => [a.kind, a.transferId, a.toUnitCode, a.unitCode, a.dueAt]).sort()).toEqual([
+          ['near-deadline', toD.body.transferId, D, A, toD.body.dueAt],
+          ['overdue', toD.body.transferId, D, A, toD.body.dueAt],
+        ]);
+      }
+      expect(await alertsFor(officerC)).toEqual([]);
+      expect(await alertsFor(officerB)).toEqual([]);
       // the period ends while D still holds it: pending, held elsewhere
       await settled([id]);
       const mid = await report(clerkA, A, '2025-03-01', '2025-03-05');

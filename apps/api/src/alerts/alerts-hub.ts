@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { coversUnit, ReferenceService } from '@motcua/application';
 import { Queues, SQL_DRIVER } from '@motcua/platform';
 import { alertsChannelName, namespaceOnce } from '@motcua/background';
-import { AlertView } from '@motcua/projections';
+import { AlertView, alertUnits } from '@motcua/projections';
 import { SqlDriver } from '@motcua/sql';
 
 /** How long start-up waits for the alerts subscription before it goes on without it. */
@@ -118,7 +118,8 @@ export class AlertsHub implements OnApplicationBootstrap, OnModuleDestroy, Befor
   private fanOut(a: AlertView): void {
     const data = this.reference.data;
     for (const c of this.clients) {
-      if (coversUnit(data, { units: c.units }, a.unitCode)) this.send(c, a);
+      // a transfer's alert goes to the lead unit's users and to the agency's
+      if (alertUnits(a).some((u) => coversUnit(data, { units: c.units }, u))) this.send(c, a);
     }
   }
 

@@ -14,6 +14,7 @@ import {
   AlertAcknowledgedSchemaVersion,
   alertStreamName,
   AlertView,
+  alertUnits,
   deleteUnitWebhook,
   getAlert,
   isAlertId,
@@ -71,7 +72,8 @@ export class AcknowledgeAlertHandler implements ICommandHandler<AcknowledgeAlert
 
   async execute({ alertId: id, cause }: AcknowledgeAlertCommand): Promise<AlertView> {
     const alert = isAlertId(id) ? await getAlert(this.sql, id) : undefined;
-    if (!alert || !coversUnit(this.reference.data, cause.actor, alert.unitCode)) throw new NotFoundProblem(`unknown alert ${id}`, { extra: { alertId: id } });
+    if (!alert || !alertUnits(alert).some((u) => coversUnit(this.reference.data, cause.actor, u)))
+      throw new NotFoundProblem(`unknown alert ${id}`, { extra: { alertId: id } });
     if (alert.state === 'acknowledged' || alert.state === 'withdrawn') return alert; // a withdrawn alert needs no acknowledgement
     const stream = alertStreamName(id);
     const { actor } = cause;

@@ -68,16 +68,23 @@ export async function seedDemo(base: string, token: string, options: DemoSeedOpt
   const sim = demoSimulation(options);
   const ref = sim.referenceData();
   const t0 = Date.now();
-  // parents before children: one level at a time, each level (and the procedures) a few at once
+  // parents before children: one level at a time, each level (and the procedures) a few at once; the
+  // communes before the 2025 merge before the new ones that name them as predecessors
   for (const level of ['province', 'district', 'commune']) {
-    await inParallel(
-      ref.units.filter((u) => u.level === level),
-      ({ code, ...body }) => call(base, token, 'PUT', `/units/${encodeURIComponent(code)}`, JSON.stringify(body)),
-    );
+    for (const merged of [false, true]) {
+      await inParallel(
+        ref.units.filter((u) => u.level === level && (u.predecessors !== undefined) === merged),
+        ({ code, ...body }) => call(base, token, 'PUT', `/units/${encodeURIComponent(code)}`, JSON.stringify(body)),
+      );
+    }
   }
+  // the merge through the API: each old commune passes to its new one (closed the day before; a repeat changes nothing)
+  await inParallel(ref.successions, ({ code, successorCode, effectiveDate }) =>
+    call(base, token, 'POST', `/units/${encodeURIComponent(code)}/succession`, JSON.stringify({ successorCode, effectiveDate })),
+  );
   await inParallel(ref.procedures, ({ code, ...body }) => call(base, token, 'PUT', `/procedures/${encodeURIComponent(code)}`, JSON.stringify(body)));
   options.log(
-    `reference data: ${ref.units.length} units of ${sim.province.province.name} (${PROVINCE_CODE}), ${ref.procedures.length} procedures (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+    `reference data: ${ref.units.length} units of ${sim.province.province.name} (${PROVINCE_CODE}), ${ref.successions.length} successions of the 2025 merge, ${ref.procedures.length} procedures (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
   );
   let accepted = 0;
   let rejected = 0;

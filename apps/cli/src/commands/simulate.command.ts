@@ -115,6 +115,16 @@ async function push(sim: Simulation, base: string, bearer: string, io: CliIo, pr
     if (chunk.length >= CHUNK) await send();
   }
   await send();
+  // the 2025 merge through the API: each old commune passes its dossiers still open to its new commune
+  for (const { code, successorCode, effectiveDate } of ref.successions) {
+    const res = await fetch(`${base}/units/${encodeURIComponent(code)}/succession`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ successorCode, effectiveDate }),
+    });
+    if (!res.ok) throw new Error(`POST /units/${code}/succession answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+  }
+  if (ref.successions.length > 0) io.err(`2025 merge: ${ref.successions.length} successions\n`);
   return rejected;
 }
 

@@ -66,7 +66,7 @@ function toAppend(events: DossierEvent[], ctx: CommandContext): EventToAppend[] 
     data: e.data,
     // alerts are system observations stamped with `now`; steps carry their business time
     metadata: eventMetadata(ctx, {
-      occurredAt: isDeadlineAlertEvent(e) ? ctx.now : (ctx.occurredAt ?? ctx.now),
+      occurredAt: isDeadlineAlertEvent(e) || e.type === 'TransferAlertRaised' ? ctx.now : (ctx.occurredAt ?? ctx.now),
       schemaVersion: DOSSIER_EVENT_SCHEMA_VERSIONS[e.type],
       idempotencyKey: ctx.idempotencyKey,
     }),

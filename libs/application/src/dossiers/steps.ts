@@ -10,6 +10,7 @@ import {
   Rating,
   ResultRecipient,
   ReturnMethod,
+  TransferAlertKind,
 } from '@motcua/domain';
 import { CommandContext } from '../context';
 import { AccessDeniedError, RuleViolationError } from '../errors';
@@ -21,7 +22,7 @@ import { assertUnitInOperation, findUnit } from './reception/reception';
 /**
  * The dossier commands after reception, as the API names them: the action's name is the route's
  * (`POST /dossiers/:id/assign` → action `assign` → domain command `AssignDossier` → event
- * `DossierAssigned`). `raise-alert` has no route: the deadline timers send it.
+ * `DossierAssigned`). `raise-alert` and `raise-transfer-alert` have no route: the deadline timers send them.
  */
 export type DossierAction =
   | { action: 'assign'; assignee: string; assigneeName?: string; department?: string }
@@ -32,6 +33,7 @@ export type DossierAction =
   | { action: 'withdraw'; reason: string }
   | { action: 'rate'; rating: Rating }
   | { action: 'raise-alert'; kind: AlertKind; dueAt: Date }
+  | { action: 'raise-transfer-alert'; transferId: string; kind: TransferAlertKind; dueAt: Date }
   | { action: 'pause'; kind: PauseKind; reason: string }
   | { action: 'resume' }
   | { action: 'return-result'; method: ReturnMethod; recipient?: ResultRecipient; note?: string }
@@ -102,6 +104,10 @@ export const DOSSIER_STEPS: { [N in DossierActionName]: (input: StepInput<Action
   withdraw: ({ action: a, base }) => ({ type: 'WithdrawDossier', data: { ...base, reason: a.reason } }),
   rate: ({ action: a, base }) => ({ type: 'RateSatisfaction', data: { ...base, rating: a.rating } }),
   'raise-alert': ({ action: a, base }) => ({ type: 'RaiseDeadlineAlert', data: { ...base, kind: a.kind, dueAt: a.dueAt } }),
+  'raise-transfer-alert': ({ action: a, base }) => ({
+    type: 'RaiseTransferAlert',
+    data: { ...base, transferId: a.transferId, kind: a.kind, dueAt: a.dueAt },
+  }),
   pause: ({ action: a, base }) => ({ type: 'PauseProcessing', data: { ...base, kind: a.kind, reason: a.reason } }),
   resume: ({ state, base, reference }) => {
     // the due time moves later by the working time spent paused, in the unit's office hours and calendar

@@ -268,7 +268,8 @@ export function applyToFacts(
     case 'ApologyCutoffReached':
     case 'DossierOverdue':
     case 'DeadlineAlertWithdrawn':
-      // deadline alerts: only the version moves
+    case 'TransferAlertRaised':
+      // deadline alerts (the dossier's and its transfers'): only the version moves
       break;
     case 'ProcessingPaused':
       // the clock stops; the due time in force is kept until the resume moves it

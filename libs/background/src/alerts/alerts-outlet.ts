@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AppConfig, APP_CONFIG, Queues, SQL_DRIVER } from '@motcua/platform';
-import { AlertView, getUnitWebhooks } from '@motcua/projections';
+import { AlertView, alertUnits, getUnitWebhooks } from '@motcua/projections';
 import { SqlDriver } from '@motcua/sql';
 import { alertsChannelName, namespaceOnce, signWebhookBody, WEBHOOK_SIGNATURE_HEADER, WebhookJob, webhookJobOptions, webhookQueueName } from './webhook-jobs';
 
@@ -45,10 +45,13 @@ export class AlertsOutlet {
     this.publisher ??= this.queues.connection();
     const channel = alertsChannelName(ns);
     for (const a of alerts) await this.publisher.publish(channel, JSON.stringify(a));
-    const hooks = new Set((await getUnitWebhooks(this.sql, [...new Set(alerts.map((a) => a.unitCode))])).map((w) => w.unitCode));
-    const jobs = alerts
-      .filter((a) => hooks.has(a.unitCode))
-      .map((a) => ({ name: 'deliver', data: { unitCode: a.unitCode, alert: a } satisfies WebhookJob, opts: { jobId: `${a.id}.${a.unitCode}` } }));
+    // a transfer's alert goes to the lead unit's webhook and to the agency's
+    const hooks = new Set((await getUnitWebhooks(this.sql, [...new Set(alerts.flatMap(alertUnits))])).map((w) => w.unitCode));
+    const jobs = alerts.flatMap((a) =>
+      alertUnits(a)
+        .filter((u) => hooks.has(u))
+        .map((u) => ({ name: 'deliver', data: { unitCode: u, alert: a } satisfies WebhookJob, opts: { jobId: `${a.id}.${u}` } })),
+    );
     if (jobs.length > 0) await this.queues.queue<WebhookJob>(webhookQueueName(ns), webhookJobOptions(this.config)).addBulk(jobs);
   }
 }

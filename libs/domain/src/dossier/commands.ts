@@ -3,7 +3,18 @@
  * time `occurredAt` (may be backdated, never in the future). Due times are computed by the
  * application with the calendar module and passed in; the decider never does calendar maths.
  */
-import type { AlertKind, Channel, CorrectableStep, OnlineLevel, Outcome, PauseKind, ProcessingTime, Rating, ReturnMethod } from '../shared/types';
+import type {
+  AlertKind,
+  Channel,
+  CorrectableStep,
+  OnlineLevel,
+  Outcome,
+  PauseKind,
+  ProcessingTime,
+  Rating,
+  ReturnMethod,
+  TransferAlertKind,
+} from '../shared/types';
 import type { RuleSetId } from '../rules/rule-set';
 import type { Applicant, ResultRecipient } from './events';
 
@@ -87,6 +98,12 @@ export type RateSatisfaction = DomainCommand<'RateSatisfaction', { rating: Ratin
  */
 export type RaiseDeadlineAlert = DomainCommand<'RaiseDeadlineAlert', { kind: AlertKind; dueAt: Date }>;
 
+/**
+ * A transfer's timer fired (issue #16): raise the alert of `kind` for the open transfer `transferId`
+ * whose due time is `dueAt`. `occurredAt` must be the caller's `now`.
+ */
+export type RaiseTransferAlert = DomainCommand<'RaiseTransferAlert', { transferId: string; kind: TransferAlertKind; dueAt: Date }>;
+
 export type PauseProcessing = DomainCommand<'PauseProcessing', { kind: PauseKind; reason: string }>;
 
 export type ResumeProcessing = DomainCommand<
@@ -151,6 +168,7 @@ export type DossierCommand =
   | WithdrawDossier
   | RateSatisfaction
   | RaiseDeadlineAlert
+  | RaiseTransferAlert
   | PauseProcessing
   | ResumeProcessing
   | ReturnResult

@@ -14,6 +14,7 @@ import { assignDossier } from './handlers/assign-dossier';
 import { resolveDossier, withdrawDossier } from './handlers/close-dossier';
 import { issueApology } from './handlers/issue-apology';
 import { raiseDeadlineAlert } from './handlers/raise-deadline-alert';
+import { raiseTransferAlert } from './handlers/raise-transfer-alert';
 import { rateSatisfaction } from './handlers/rate-satisfaction';
 import { receiveDossier } from './handlers/receive-dossier';
 import { receiveSupplement, requestSupplement } from './handlers/supplement';
@@ -45,6 +46,8 @@ export function decide(command: DossierCommand, state: DossierState, now: Date):
       return rateSatisfaction(command, state, now);
     case 'RaiseDeadlineAlert':
       return raiseDeadlineAlert(command, state, now);
+    case 'RaiseTransferAlert':
+      return raiseTransferAlert(command, state, now);
     case 'PauseProcessing':
       return pauseProcessing(command, state, now);
     case 'ResumeProcessing':

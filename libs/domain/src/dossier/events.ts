@@ -3,7 +3,19 @@
  * (`Date.toISOString()`). Events are never edited; a new shape gets a new schema version
  * and an upcaster, so every type exports its current `schemaVersion`.
  */
-import type { AlertKind, Channel, CorrectableStep, OnlineLevel, Outcome, PauseKind, ProcessingTime, Rating, ReturnMethod, TimingClass } from '../shared/types';
+import type {
+  AlertKind,
+  Channel,
+  CorrectableStep,
+  OnlineLevel,
+  Outcome,
+  PauseKind,
+  ProcessingTime,
+  Rating,
+  ReturnMethod,
+  TimingClass,
+  TransferAlertKind,
+} from '../shared/types';
 import type { RuleSetId } from '../rules/rule-set';
 import { assertNever } from './assert-never';
 
@@ -235,6 +247,16 @@ export type DossierTransferred = DomainEvent<
   }
 >;
 
+/**
+ * A liên thông transfer's deadline alert (issue #16): the agency `toUnitCode` is near its due time
+ * or past it. It goes to the agency and to the lead unit `unitCode` (the competent unit when it was
+ * raised). Its id is `<dossierId>.<transferId>.<kind>.<dueAt ms>`.
+ */
+export type TransferAlertRaised = DomainEvent<
+  'TransferAlertRaised',
+  { transferId: string; toUnitCode: string; unitCode: string; kind: TransferAlertKind; dueAt: IsoInstant; raisedAt: IsoInstant }
+>;
+
 /** The agency hands the dossier back; `timing` is judged against that transfer's due time. */
 export type TransferReturned = DomainEvent<
   'TransferReturned',
@@ -274,6 +296,7 @@ export type DossierEvent =
   | DossierRefusedAtReception
   | DossierTransferred
   | TransferReturned
+  | TransferAlertRaised
   | DossierPassedToSuccessor;
 
 export type DossierEventType = DossierEvent['type'];
@@ -298,6 +321,7 @@ export const DOSSIER_EVENT_TYPES = [
   'DossierRefusedAtReception',
   'DossierTransferred',
   'TransferReturned',
+  'TransferAlertRaised',
   'DossierPassedToSuccessor',
 ] as const satisfies readonly DossierEventType[];
 
@@ -330,6 +354,7 @@ export const StepCorrectedSchemaVersion = 1;
 export const DossierRefusedAtReceptionSchemaVersion = 1;
 export const DossierTransferredSchemaVersion = 1;
 export const TransferReturnedSchemaVersion = 1;
+export const TransferAlertRaisedSchemaVersion = 1;
 export const DossierPassedToSuccessorSchemaVersion = 1;
 
 export const DOSSIER_EVENT_SCHEMA_VERSIONS: Readonly<Record<DossierEventType, number>> = {
@@ -352,6 +377,7 @@ export const DOSSIER_EVENT_SCHEMA_VERSIONS: Readonly<Record<DossierEventType, nu
   DossierRefusedAtReception: DossierRefusedAtReceptionSchemaVersion,
   DossierTransferred: DossierTransferredSchemaVersion,
   TransferReturned: TransferReturnedSchemaVersion,
+  TransferAlertRaised: TransferAlertRaisedSchemaVersion,
   DossierPassedToSuccessor: DossierPassedToSuccessorSchemaVersion,
 };
 
@@ -367,8 +393,8 @@ export function isDeadlineAlertEvent(event: DossierEvent): event is DeadlineAler
 }
 
 /** Alert bookkeeping (raised or withdrawn): not a step of the dossier's processing. */
-export function isAlertBookkeepingEvent(event: DossierEvent): event is DeadlineAlertEvent | DeadlineAlertWithdrawn {
-  return isDeadlineAlertEvent(event) || event.type === 'DeadlineAlertWithdrawn';
+export function isAlertBookkeepingEvent(event: DossierEvent): event is DeadlineAlertEvent | DeadlineAlertWithdrawn | TransferAlertRaised {
+  return isDeadlineAlertEvent(event) || event.type === 'DeadlineAlertWithdrawn' || event.type === 'TransferAlertRaised';
 }
 
 export const DOSSIER_STREAM_PREFIX = 'dossier-';
@@ -415,6 +441,8 @@ export function eventOccurredAt(event: DossierEvent): IsoInstant {
       return event.data.transferredAt;
     case 'TransferReturned':
       return event.data.returnedAt;
+    case 'TransferAlertRaised':
+      return event.data.raisedAt;
     case 'DossierPassedToSuccessor':
       return event.data.passedAt;
     default:

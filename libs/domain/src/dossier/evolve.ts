@@ -215,6 +215,13 @@ export function evolve(state: DossierState, event: DossierEvent): DossierState {
       return next({ ...s, transfers }, event);
     }
 
+    case 'TransferAlertRaised': {
+      const s = existing(state, event);
+      const { transferId, kind } = event.data;
+      const transfers = s.transfers.map((t) => (t.transferId === transferId ? { ...t, alertsRaised: [...(t.alertsRaised ?? []), kind] } : t));
+      return next({ ...s, transfers }, event);
+    }
+
     case 'DossierPassedToSuccessor': {
       const s = existing(state, event);
       return next({ ...s, competentUnitCode: event.data.toUnitCode }, event);

@@ -11,3 +11,4 @@ export * from './status';
 export * from './upcast';
 export { SUPPLEMENT_ITEMS_MAX, SUPPLEMENT_ITEM_NAME_MAX, SUPPLEMENT_ITEM_NOTE_MAX } from './handlers/supplement';
 export * from './lookup-pin';
+export { pendingTransferAlerts, transferAlertTimes, type PendingTransferAlert } from './transfer-alerts';

@@ -2,7 +2,19 @@
  * Dossier state: everything `GET /dossiers/{id}` needs, derived only from events.
  * Plain data (ISO strings, no Dates) so it can be snapshotted and serialised as is.
  */
-import type { AlertKind, Channel, DossierStatus, OnlineLevel, Outcome, PauseKind, ProcessingTime, Rating, ReturnMethod, TimingClass } from '../shared/types';
+import type {
+  AlertKind,
+  Channel,
+  DossierStatus,
+  OnlineLevel,
+  Outcome,
+  PauseKind,
+  ProcessingTime,
+  Rating,
+  ReturnMethod,
+  TimingClass,
+  TransferAlertKind,
+} from '../shared/types';
 import type { Applicant, IsoInstant, ResultRecipient } from './events';
 
 /** One supplement round: the request (clock stops) and, once it arrives, the receipt (clock restarts). */
@@ -64,6 +76,8 @@ export interface TransferRecord {
   outcome?: 'done' | 'refused';
   note?: string;
   timing?: TimingClass;
+  /** The transfer alerts raised (issue #16; absent until the first). */
+  alertsRaised?: readonly TransferAlertKind[];
 }
 
 /** An assignment a correction can fall back to (the one before the current). */

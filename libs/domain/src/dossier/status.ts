@@ -72,6 +72,7 @@ export function statusAfter(status: DossierStatus | 'none', event: DossierEvent,
       return status === 'none' ? 'refused-at-reception' : status;
     case 'DossierTransferred':
     case 'TransferReturned':
+    case 'TransferAlertRaised':
     case 'DossierPassedToSuccessor':
       return status;
     default:

@@ -43,6 +43,8 @@ export const NOTICE_OF_EVENT = {
   // liên thông and reorganisation happen between agencies: the due time promised to the citizen does not change
   DossierTransferred: null,
   TransferReturned: null,
+  // an agency's deadline alert is for the staff of the agency and the lead unit
+  TransferAlertRaised: null,
   DossierPassedToSuccessor: null,
 } as const satisfies Record<DossierEventType, NoticeKind | null>;
 
@@ -173,6 +175,7 @@ export function noticeValues(dossier: NoticeDossier, event: DossierEvent, lookup
     case 'DossierRefusedAtReception':
     case 'DossierTransferred':
     case 'TransferReturned':
+    case 'TransferAlertRaised':
     case 'DossierPassedToSuccessor':
     case 'SatisfactionRated':
     case 'DeadlineWarningRaised':

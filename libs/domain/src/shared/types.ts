@@ -18,6 +18,9 @@ export type TimingClass = 'early' | 'on-time' | 'late';
 /** The three deadline alerts, in the order they fall due. The one list: timers, projections and DTOs read it. */
 export const ALERT_KINDS = ['near-deadline', 'apology-cutoff', 'overdue'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
+/** The alerts of an open liên thông transfer (issue #16): the agency's near-deadline and overdue; see dossier/transfer-alerts. */
+export const TRANSFER_ALERT_KINDS = ['near-deadline', 'overdue'] as const satisfies readonly AlertKind[];
+export type TransferAlertKind = (typeof TRANSFER_ALERT_KINDS)[number];
 export const DOSSIER_STATUSES = ['received', 'assigned', 'awaiting-supplement', 'resolved', 'withdrawn', 'paused', 'returned', 'refused-at-reception'] as const;
 export type DossierStatus = (typeof DOSSIER_STATUSES)[number];
 /** Why processing is paused (issue #14): a fee, a field verification, another body's answer, other. */

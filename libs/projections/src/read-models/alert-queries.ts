@@ -1,7 +1,7 @@
 /** Reading the `alerts` read model: one alert, the alerts after a given one (SSE catch-up), a page of a list. */
 import { SqlExecutor } from '@motcua/sql';
 import { type AlertKind } from '@motcua/domain';
-import { ALERT_FROM, ALERT_SELECT, AlertState, AlertView, alertFromRow, isAlertId } from './alert-model';
+import { ALERT_FROM, ALERT_SELECT, AlertState, AlertView, alertFromRow, alertInUnits, isAlertId } from './alert-model';
 import { cursorCodec } from './cursor';
 
 export async function getAlert(db: SqlExecutor, id: string): Promise<AlertView | undefined> {
@@ -12,7 +12,7 @@ export async function getAlert(db: SqlExecutor, id: string): Promise<AlertView |
 /** Alerts inserted after `afterId` (in projection order) in these units: the replay of a reconnecting SSE client. */
 export async function alertsAfter(db: SqlExecutor, afterId: string, units: readonly string[], limit = 1000): Promise<AlertView[]> {
   const { rows } = await db.query(
-    `SELECT ${ALERT_SELECT} FROM ${ALERT_FROM} WHERE a.seq > (SELECT seq FROM alerts WHERE id = $1) AND a.unit_code = ANY($2::text[]) ORDER BY a.seq LIMIT $3`,
+    `SELECT ${ALERT_SELECT} FROM ${ALERT_FROM} WHERE a.seq > (SELECT seq FROM alerts WHERE id = $1) AND ${alertInUnits('$2')} ORDER BY a.seq LIMIT $3`,
     [afterId, [...units], limit],
   );
   return rows.map(alertFromRow);
@@ -46,7 +46,7 @@ function decodeCursor(cursor: string): [string, string] {
 /** `GET /alerts`: newest first (raised_at, then id, descending), keyset paging with an opaque cursor. */
 export async function queryAlerts(db: SqlExecutor, q: AlertListQuery): Promise<AlertPage> {
   const params: unknown[] = [[...q.units]];
-  const where = ['a.unit_code = ANY($1::text[])'];
+  const where = [alertInUnits('$1')];
   const add = (sql: (n: string) => string, v: unknown) => {
     params.push(v);
     where.push(sql(`$${params.length}`));

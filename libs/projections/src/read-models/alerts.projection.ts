@@ -1,14 +1,15 @@
 /**
  * The `alerts` read model (infra/migrations/0005_alerts.sql): one row per deadline alert, from
  * the alert events the deadline timers append to the dossier streams (`DeadlineWarningRaised`,
- * `ApologyCutoffReached`, `DossierOverdue`), their withdrawals (`DeadlineAlertWithdrawn`: state
+ * `ApologyCutoffReached`, `DossierOverdue`; a liên thông transfer's `TransferAlertRaised`, seen by the
+ * lead unit and the agency), their withdrawals (`DeadlineAlertWithdrawn`: state
  * `withdrawn`, out of the open list) and the `AlertAcknowledged` events of the
  * `alert-<id>` streams. Idempotent: the alert id is deterministic (`<dossierId>.<kind>.<dueAtMs>`),
  * an alert is inserted once (a re-fired timer changes nothing) and an acknowledgement only moves
  * an open alert. The alerts a batch really inserted are handed to `onCommitted` after the batch
  * committed (to publish them live: Redis pub/sub, webhooks).
  */
-import { DOSSIER_STREAM_PREFIX, type AlertKind } from '@motcua/domain';
+import { DOSSIER_STREAM_PREFIX, type AlertKind, type TransferAlertRaised } from '@motcua/domain';
 import { SqlExecutor } from '@motcua/sql';
 import { RecordedEvent } from '@motcua/event-store/port';
 import { AfterCommit, Projection } from '../projection';
@@ -24,12 +25,13 @@ import {
   AlertView,
   alertFromRow,
   alertId,
+  TRANSFER_ALERT_EVENT,
 } from './alert-model';
 
 const INSERT = `
-INSERT INTO alerts (id, dossier_id, dossier_code, unit_code, assignee, kind, due_at, raised_at, event_id)
-SELECT x.id, x.dossier_id, s.code, x.unit_code, x.assignee, x.kind, x.due_at, x.raised_at, x.event_id
-FROM jsonb_to_recordset($1::jsonb) AS x(id text, dossier_id text, unit_code text, assignee text, kind text, due_at timestamptz, raised_at timestamptz, event_id text, ord bigint)
+INSERT INTO alerts (id, dossier_id, dossier_code, unit_code, transfer_id, to_unit_code, assignee, kind, due_at, raised_at, event_id)
+SELECT x.id, x.dossier_id, s.code, x.unit_code, x.transfer_id, x.to_unit_code, x.assignee, x.kind, x.due_at, x.raised_at, x.event_id
+FROM jsonb_to_recordset($1::jsonb) AS x(id text, dossier_id text, unit_code text, transfer_id text, to_unit_code text, assignee text, kind text, due_at timestamptz, raised_at timestamptz, event_id text, ord bigint)
 LEFT JOIN dossier_summary s ON s.id = x.dossier_id
 ORDER BY x.ord
 ON CONFLICT (id) DO NOTHING
@@ -50,7 +52,10 @@ export interface AlertsProjectionOptions {
 export function alertsProjection(options: AlertsProjectionOptions = {}): Projection {
   return {
     name: ALERTS_PROJECTION,
-    filter: { streamPrefixes: [DOSSIER_STREAM_PREFIX, ALERT_STREAM_PREFIX], eventTypes: [...ALERT_EVENT_TYPES, ALERT_WITHDRAWN, ALERT_ACKNOWLEDGED] },
+    filter: {
+      streamPrefixes: [DOSSIER_STREAM_PREFIX, ALERT_STREAM_PREFIX],
+      eventTypes: [...ALERT_EVENT_TYPES, TRANSFER_ALERT_EVENT, ALERT_WITHDRAWN, ALERT_ACKNOWLEDGED],
+    },
     tables: ['alerts'],
     async apply(tx: SqlExecutor, events: RecordedEvent[]): Promise<void | AfterCommit> {
       const inserted: string[] = [];
@@ -70,6 +75,23 @@ export function alertsProjection(options: AlertsProjectionOptions = {}): Project
             dossier_id: dossierId,
             unit_code: d.unitCode,
             assignee: d.assignee ?? null,
+            kind: d.kind,
+            due_at: d.dueAt,
+            raised_at: d.raisedAt,
+            event_id: e.id,
+            ord: rows.length,
+          });
+        } else if (e.stream.startsWith(DOSSIER_STREAM_PREFIX) && e.type === TRANSFER_ALERT_EVENT) {
+          // a liên thông agency's alert: for the lead unit (`unitCode`) and the agency (`toUnitCode`)
+          const d = e.data as TransferAlertRaised['data'];
+          const dossierId = e.stream.slice(DOSSIER_STREAM_PREFIX.length);
+          rows.push({
+            id: alertId(dossierId, d.kind, d.dueAt, d.transferId),
+            dossier_id: dossierId,
+            unit_code: d.unitCode,
+            transfer_id: d.transferId,
+            to_unit_code: d.toUnitCode,
+            assignee: null,
             kind: d.kind,
             due_at: d.dueAt,
             raised_at: d.raisedAt,

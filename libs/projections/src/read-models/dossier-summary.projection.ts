@@ -180,7 +180,7 @@ export function dossierSummaryProjection(options: DossierSummaryOptions = {}): P
         let f = before;
         for (const e of list) {
           const event = toDossierEvent(e);
-          if (isDeadlineAlertEvent(event)) {
+          if (isDeadlineAlertEvent(event) || event.type === 'TransferAlertRaised') {
             if (f && Number(e.revision) + 1 > f.version) f = { ...f, version: Number(e.revision) + 1 };
             continue;
           }

@@ -30,7 +30,7 @@ describe('events', () => {
   });
 
   it('lists every event type once, each at schema version 1', () => {
-    expect(new Set(DOSSIER_EVENT_TYPES).size).toBe(20);
+    expect(new Set(DOSSIER_EVENT_TYPES).size).toBe(21);
     expect(Object.keys(DOSSIER_EVENT_SCHEMA_VERSIONS).sort()).toEqual([...DOSSIER_EVENT_TYPES].sort());
     expect(Object.values(DOSSIER_EVENT_SCHEMA_VERSIONS).every((v) => v === 1)).toBe(true);
     expect(isDossierEventType('DossierResolved')).toBe(true);
@@ -65,10 +65,11 @@ describe('events', () => {
         data: { transferId: 't1', toUnitCode: 'B', task: 'x', dueAt: DUE_AT, calendarVersion: 'v', timeZone: 'Asia/Ho_Chi_Minh', transferredAt: T },
       } as const,
       { type: 'TransferReturned', data: { transferId: 't1', outcome: 'done', returnedAt: T, timing: 'early' } } as const,
+      { type: 'TransferAlertRaised', data: { transferId: 't1', toUnitCode: 'B', unitCode: 'A', kind: 'overdue', dueAt: DUE_AT, raisedAt: T } } as const,
       { type: 'DossierPassedToSuccessor', data: { fromUnitCode: 'A', toUnitCode: 'S', effectiveDate: '2025-07-01', passedAt: T } } as const,
     ];
     expect(all.map((e) => e.type).sort()).toEqual([...DOSSIER_EVENT_TYPES].sort());
-    expect(all.map(eventOccurredAt)).toEqual([RECEIVED_AT, ...Array(19).fill(T)]);
+    expect(all.map(eventOccurredAt)).toEqual([RECEIVED_AT, ...Array(20).fill(T)]);
   });
 });
 
