@@ -426,8 +426,6 @@ export function oracleCounts(
     const unitOf = perspective === 'receiving' ? rec.data.unitCode : (rec.data.competentUnitCode ?? rec.data.unitCode);
     if (!units.includes(unitOf)) continue;
     if (rowFilter && !rowFilter(unitOf)) continue;
-    if (rec.type !== 'DossierReceived' || !units.includes(rec.data.unitCode)) continue;
-    if (rowFilter && !rowFilter(rec.data.unitCode)) continue;
     if (keep && !keep(rec)) continue;
     for (const e of d.events) {
       if (e.type !== 'SatisfactionRated') continue;
