@@ -6,7 +6,7 @@ import { readCheckpoint } from './checkpoints';
 import { DOSSIER_SUMMARY_PROJECTION, dossierSummaryProjection } from './read-models';
 import { rebuildCheckpointName, rebuildProjection, RebuildInProgressError, RebuildProgress } from './rebuild';
 import { ProjectionRunner } from './runner';
-import { waitCaughtUp } from './__tests__/support';
+import { waitCaughtUp, waitFor } from './__tests__/support';
 
 interface Backend {
   driver: SqlDriver;
@@ -96,6 +96,12 @@ describe.each(backends)('rebuildProjection on %s', (_name, open) => {
     expect(result.events).toBeGreaterThanOrEqual(7500);
     expect(result.events % 5).toBe(0);
     expect(progress.map((p) => p.phase)).toEqual(expect.arrayContaining(['preparing', 'replaying', 'indexing', 'swapping', 'done']));
+    // wait on the applied rows, not on the runner's caught-up flag (a long transaction elsewhere can hide the tail for a moment)
+    await waitFor(
+      `${offset} dossiers in the live model`,
+      async () => (await b.driver.query<{ n: number }>('SELECT count(*)::int AS n FROM dossier_summary')).rows[0].n === offset,
+      120_000,
+    );
     await waitCaughtUp(runner, 120_000);
     await runner.stop();
 
