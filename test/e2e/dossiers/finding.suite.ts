@@ -119,6 +119,15 @@ export function findingSuite(name: string, start: (env?: Record<string, string>)
       });
       await runner.start();
       await caughtUp();
+      // and every dossier made above is in the search read model (the caught-up figure counts only the events already visible)
+      const sql = h.app.get<SqlDriver>(SQL_DRIVER);
+      const ids = [dao.id, an.id, old.id];
+      await waitFor(
+        'the dossiers in the search read model',
+        async () =>
+          (await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM dossier_search WHERE dossier_id = ANY($1)', [ids])).rows[0].n === ids.length,
+        60_000,
+      );
     }, 120_000);
     afterAll(async () => {
       await runner?.stop().catch(() => undefined);
