@@ -206,8 +206,10 @@ export function findingSuite(name: string, start: (env?: Record<string, string>)
       // once resolved, the resolution time shows
       const resolved = await h.request('POST', `/dossiers/${an.id}/resolve`, { token: officerA, body: { outcome: 'approved' } });
       expect(resolved.status).toBe(200);
-      await caughtUp();
-      const done = await h.request('GET', `/public/dossiers/${encodeURIComponent(an.code)}?pin=${an.lookupPin}`);
+      // wait on the applied resolution (the caught-up figure counts only the events already visible)
+      const publicUrl = `/public/dossiers/${encodeURIComponent(an.code)}?pin=${an.lookupPin}`;
+      await waitFor('the resolution on the public page', async () => (await h.request('GET', publicUrl)).body?.status === 'resolved', 60_000);
+      const done = await h.request('GET', publicUrl);
       expect(done.body).toMatchObject({ code: an.code, status: 'resolved', resolvedAt: resolved.body.resolvedAt });
     });
 
