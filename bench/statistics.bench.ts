@@ -111,12 +111,12 @@ WITH x AS (
     rec + (r - 0.035) / 0.965 * 2 * span AS res
   FROM p
 ), s AS (
-  INSERT INTO dossier_summary (id, code, unit_code, procedure_code, procedure_name, field, channel, online_level, time_zone,
+  INSERT INTO dossier_summary (id, code, unit_code, competent_unit_code, current_unit_code, procedure_code, procedure_name, field, channel, online_level, time_zone,
     received_at, original_due_at, due_at, effective_due_at, clock_stopped_at, apology_issued_at, apology_due_at, apology_cutoff_at,
     resolved_at, outcome, timing, withdrawn_at, rating, rated_at, assignee, status, version,
     clock_history_at, clock_history_due_at, clock_history_stopped,
     processing_working_minutes, working_day_minutes, returned_at, supplement_late_at, digitised, fee_due, fee_paid_online, electronic_result)
-  SELECT 'bench-' || g, 'B-' || g, unit, code, name, field,
+  SELECT 'bench-' || g, 'B-' || g, unit, unit, unit, code, name, field,
     CASE WHEN ch < 6 THEN 'direct' WHEN ch < 9 THEN 'online' ELSE 'postal' END, 'full', 'Asia/Ho_Chi_Minh',
     rec, due0, CASE WHEN supp = 2 THEN due1 ELSE due0 END, CASE WHEN supp = 2 THEN due1 ELSE due0 END,
     CASE WHEN supp = 1 THEN rec + interval '1 day' END,
