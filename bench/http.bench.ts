@@ -142,7 +142,7 @@ export async function startBenchService(target: BenchTarget, label: string): Pro
       }
     };
     const counting = (e: SqlExecutor): SqlExecutor => ({
-      query: (sql, params) => (count(sql), e.query(sql, params)),
+      query: (sql, params, options) => (count(sql), e.query(sql, params, options)),
       exec: (sql) => (count(sql), e.exec(sql)),
     });
     const direct = counting({ query: driver.query.bind(driver), exec: driver.exec.bind(driver) });

@@ -7,8 +7,18 @@ export interface SqlResult<T> {
   affectedRows: number;
 }
 
+/** How a query is sent; a driver may ignore any of it (the result is the same). */
+export interface QueryOptions {
+  /**
+   * Send it as a named prepared statement (PostgreSQL: parsed and planned once per connection
+   * instead of on every call). The same name must always come with the same SQL text and
+   * parameter types: only for a few fixed hot statements (the appends).
+   */
+  name?: string;
+}
+
 export interface SqlExecutor {
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<SqlResult<T>>;
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[], options?: QueryOptions): Promise<SqlResult<T>>;
   /** Runs several `;`-separated statements without parameters. */
   exec(sql: string): Promise<void>;
 }

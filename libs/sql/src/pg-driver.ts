@@ -1,13 +1,14 @@
 import { Pool, PoolClient, types } from 'pg';
-import { SqlDriver, SqlExecutor, SqlResult } from './driver';
+import { QueryOptions, SqlDriver, SqlExecutor, SqlResult } from './driver';
 
 // int8 and numeric arrive as strings: every query that needs them casts or parses explicitly.
 types.setTypeParser(20, (v) => v);
 
 function executor(client: Pool | PoolClient): SqlExecutor {
   return {
-    async query<T>(sql: string, params?: unknown[]): Promise<SqlResult<T>> {
-      const r = await client.query(sql, params as unknown[]);
+    async query<T>(sql: string, params?: unknown[], options?: QueryOptions): Promise<SqlResult<T>> {
+      // node-postgres prepares a named statement on each connection the first time it meets it
+      const r = options?.name ? await client.query({ name: options.name, text: sql, values: params }) : await client.query(sql, params as unknown[]);
       return { rows: r.rows as T[], affectedRows: r.rowCount ?? 0 };
     },
     async exec(sql: string): Promise<void> {
@@ -77,8 +78,8 @@ export class PgDriver implements SqlDriver {
     this.base = executor(this.pool);
   }
 
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<SqlResult<T>> {
-    return this.base.query<T>(sql, params);
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[], options?: QueryOptions): Promise<SqlResult<T>> {
+    return this.base.query<T>(sql, params, options);
   }
 
   exec(sql: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventStore, EventToAppend, RecordedEvent } from '@motcua/event-store/port';
-import { PgDriver, SqlDriver, SqlExecutor, SqlResult } from '@motcua/sql';
+import { PgDriver, QueryOptions, SqlDriver, SqlExecutor, SqlResult } from '@motcua/sql';
 import { Projection, ProjectionLogger } from '../projection';
 import { ProjectionRunner } from '../runner';
 
@@ -121,8 +121,8 @@ export class KillableSessionDriver implements SqlDriver {
 
   constructor(readonly inner: PgDriver) {}
 
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<SqlResult<T>> {
-    return this.inner.query<T>(sql, params);
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[], options?: QueryOptions): Promise<SqlResult<T>> {
+    return this.inner.query<T>(sql, params, options);
   }
   exec(sql: string): Promise<void> {
     return this.inner.exec(sql);

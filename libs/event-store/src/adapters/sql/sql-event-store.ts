@@ -81,7 +81,9 @@ export class SqlEventStore implements EventStore {
       revision: string | null;
       transaction_id: string | null;
       last_position: string | null;
-    }>(`SELECT ok, revision, transaction_id, last_position FROM es_append($1, $2, $3::jsonb)`, [stream, expectedText(expected), JSON.stringify(payload)]);
+    }>(`SELECT ok, revision, transaction_id, last_position FROM es_append($1, $2, $3::jsonb)`, [stream, expectedText(expected), JSON.stringify(payload)], {
+      name: 'es_append',
+    });
     const r = rows[0];
     if (!r.ok) {
       throw new WrongExpectedRevisionError(stream, expected, r.revision === null ? 'no-stream' : BigInt(r.revision));
@@ -110,7 +112,7 @@ export class SqlEventStore implements EventStore {
       revision: string | null;
       transaction_id: string | null;
       last_position: string | null;
-    }>(`SELECT ok, failed_stream, revision, transaction_id, last_position FROM es_append_many($1::jsonb)`, [JSON.stringify(parts)]);
+    }>(`SELECT ok, failed_stream, revision, transaction_id, last_position FROM es_append_many($1::jsonb)`, [JSON.stringify(parts)], { name: 'es_append_many' });
     const r = rows[0];
     if (!r.ok) {
       const failed = appends.find((a) => a.stream === r.failed_stream);
