@@ -1,5 +1,5 @@
 import { alertsProjection, ProjectionRunner } from '@motcua/projections';
-import { DeadlineTimers, TIMER_JOB } from '@motcua/timers';
+import { DeadlineTimers, dossierIdOfJob, TIMER_JOB } from '@motcua/timers';
 import { adminCtx, alertsOf, receiveDueAt, TimersFixture, timersFixture, waitFor } from './support';
 
 /**
@@ -71,7 +71,7 @@ describe('a dossier resolved before its due time keeps no open overdue alert', (
     await waitFor(
       async () => {
         const jobs = await timers.queue.getJobs(['waiting', 'active', 'delayed', 'prioritized']);
-        return !jobs.some((j) => j && j.name === TIMER_JOB && mine.has(j.data.dossierId)); // (the sweep's repeatable job stays delayed)
+        return !jobs.some((j) => j && j.name === TIMER_JOB && mine.has(dossierIdOfJob(j) ?? '')); // (the sweep's repeatable job stays delayed)
       },
       90_000,
       'every timer fired',

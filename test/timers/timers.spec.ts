@@ -1,6 +1,6 @@
 import { Job } from 'bullmq';
 import { dossierStreamName } from '@motcua/domain';
-import { DeadlineTimers, TimerData, timerJobId, TIMER_JOB } from '@motcua/timers';
+import { alarmJobId, DeadlineTimers, TimerData, timerJobId, TIMER_JOB } from '@motcua/timers';
 import { adminCtx, alertsOf, receiveDueAt, seedDossiers, sleep, TimersFixture, timersFixture, UNIT, waitFor } from './support';
 
 /** Deadline timers against the real Redis and PostgreSQL (unique BullMQ prefix and schema per fixture). */
@@ -41,9 +41,9 @@ describe('deadline timers (BullMQ, real Redis)', () => {
   it('(b) resolve / withdraw stop alerts; a supplement or re-appointment moves the timers and the stale ones append nothing', async () => {
     const due = Date.now() + 9_000;
     const [resolved, withdrawn, supplemented, apologised] = await Promise.all([0, 1, 2, 3].map(() => receiveDueAt(f, due)));
-    // wait until the scheduler has added the timers (the cut-off, already past, fires at once)
+    // wait until the scheduler has added the alarms (the cut-off, already past, rings at once)
     await waitFor(
-      async () => (await f.queues.queue('deadline-timers').getJob(timerJobId(apologised.id, 'overdue', apologised.dueAt))) !== undefined,
+      async () => (await f.queues.queue('deadline-timers').getJob(alarmJobId(apologised.id, apologised.dueAt))) !== undefined,
       10_000,
       'timers scheduled',
     );
@@ -60,19 +60,20 @@ describe('deadline timers (BullMQ, real Redis)', () => {
     await sleep(1_000);
     const q = f.queues.queue<TimerData>('deadline-timers');
     for (const d of [resolved, withdrawn, supplemented, apologised]) {
-      // the stale old-due near-deadline and overdue timers ran (completed jobs are removed)
-      expect(await q.getJob(timerJobId(d.id, 'overdue', d.dueAt))).toBeUndefined();
+      // the stale old-due alarm rang and found nothing pending (completed jobs are removed)
+      expect(await q.getJob(alarmJobId(d.id, d.dueAt))).toBeUndefined();
       const events = await f.store.readStream(dossierStreamName(d.id));
       const lastStep = events.map((e) => e.type).findLastIndex((t) => !['DeadlineWarningRaised', 'ApologyCutoffReached', 'DossierOverdue'].includes(t));
       const alertsAfter = events.slice(lastStep + 1).filter((e) => (e.data as { dueAt?: string }).dueAt === new Date(d.dueAt).toISOString());
       expect(alertsAfter).toEqual([]); // nothing for the old due after the step that changed it
     }
-    // the supplement moved the timers to the new due (one working hour from now)
+    // the supplement moved the timers to the new due (one working hour from now): one alarm, ringing at the earliest pending alert
     const s = (await f.dossiers.load(supplemented.id)).state as { effectiveDueAt: string };
     const sDue = Date.parse(s.effectiveDueAt);
     expect(sDue).toBeGreaterThan(due + 30 * 60_000);
-    expect(await q.getJob(timerJobId(supplemented.id, 'overdue', sDue))).toBeDefined();
-    expect(await q.getJob(timerJobId(supplemented.id, 'near-deadline', sDue))).toBeDefined();
+    expect(await q.getJob(alarmJobId(supplemented.id, sDue))).toBeDefined();
+    const sPending = (await timers.timersOf(supplemented.id)).filter((t) => Date.parse(t.dueAt) === sDue);
+    expect(sPending.map((t) => t.kind)).toEqual(expect.arrayContaining(['near-deadline', 'overdue']));
     // the re-appointed dossier: alerts for the new due, each once
     const apologyAlerts = (await alertsOf(f.store, apologised.id)).filter((e) => (e.data as { dueAt: string }).dueAt === new Date(newDue).toISOString());
     expect(apologyAlerts.map((e) => e.type).sort()).toEqual(['ApologyCutoffReached', 'DeadlineWarningRaised', 'DossierOverdue']);
@@ -83,7 +84,7 @@ describe('deadline timers (BullMQ, real Redis)', () => {
     const q = f.queues.queue<TimerData>('deadline-timers');
     const due = Date.now() + 6_000;
     const [paused, corrected] = await Promise.all([0, 1].map(() => receiveDueAt(f, due)));
-    await waitFor(async () => (await q.getJob(timerJobId(corrected.id, 'overdue', corrected.dueAt))) !== undefined, 10_000, 'timers scheduled');
+    await waitFor(async () => (await q.getJob(alarmJobId(corrected.id, corrected.dueAt))) !== undefined, 10_000, 'alarms scheduled');
     // alerts whose time had passed may be raised before the step under test; none after it
     const alertsAfter = async (id: string, step: string) => {
       const events = await f.store.readStream(dossierStreamName(id));
@@ -97,9 +98,9 @@ describe('deadline timers (BullMQ, real Redis)', () => {
       adminCtx(new Date(), new Date(Date.now() - 10 * 60_000)),
     );
     await f.dossiers.execute(corrected.id, { action: 'resolve', outcome: 'approved' }, adminCtx());
-    // the old timers run (completed jobs are removed) and append nothing: one dossier is paused, the other resolved
+    // the old alarms ring (completed jobs are removed) and append nothing: one dossier is paused, the other resolved
     await waitFor(
-      async () => (await Promise.all([paused, corrected].map((d) => q.getJob(timerJobId(d.id, 'overdue', d.dueAt))))).every((j) => j === undefined),
+      async () => (await Promise.all([paused, corrected].map((d) => q.getJob(alarmJobId(d.id, d.dueAt))))).every((j) => j === undefined),
       20_000,
       'old timers ran',
     );
@@ -112,8 +113,8 @@ describe('deadline timers (BullMQ, real Redis)', () => {
     const minutes = Math.round((newDue - paused.dueAt) / 60_000);
     expect(minutes).toBeGreaterThanOrEqual(10);
     expect(minutes).toBeLessThanOrEqual(11);
-    await waitFor(async () => (await q.getJob(timerJobId(paused.id, 'overdue', newDue))) !== undefined, 10_000, 'timers at the moved due time');
-    expect(await q.getJob(timerJobId(paused.id, 'near-deadline', newDue))).toBeDefined();
+    await waitFor(async () => (await q.getJob(alarmJobId(paused.id, newDue))) !== undefined, 10_000, 'the alarm at the moved due time');
+    expect((await timers.timersOf(paused.id)).map((t) => t.kind)).toContain('near-deadline');
 
     // the resolve was a mistake: the clock runs again against the due time, long past: the overdue alert comes
     await f.dossiers.execute(corrected.id, { action: 'correct', undo: 'resolve', reason: 'resolved by mistake' }, adminCtx());
@@ -149,11 +150,11 @@ describe('sweep after Redis is wiped (1,000 open dossiers)', () => {
     const laterDue = Date.now() + 3_600_000;
     const ids = await seedDossiers(f.store, wt, 1000, (i) => (i < 500 ? soonDue : laterDue));
     const soon = new Set(ids.slice(0, 500));
-    // schedule only (no worker): every timer is in Redis
+    // schedule only (no worker): every alarm is in Redis, one per dossier
     const scheduler = f.timers({ runWorker: false });
     await scheduler.start();
     const q = f.queues.queue<TimerData>('deadline-timers');
-    await waitFor(async () => (await q.getJobCountByTypes('delayed', 'wait')) === 3000, 30_000, '3000 timers');
+    await waitFor(async () => (await q.getJobCountByTypes('delayed', 'wait')) === 1000, 30_000, '1000 alarms (3000 timers)');
     await waitFor(
       async () =>
         (await f.pg.driver.query<{ n: number }>(`SELECT count(*)::int AS n FROM dossier_summary WHERE id = ANY($1::text[])`, [ids])).rows[0].n === ids.length,
@@ -161,7 +162,7 @@ describe('sweep after Redis is wiped (1,000 open dossiers)', () => {
       'dossier_summary holds the 1000 dossiers',
     );
     // the outage: FLUSHALL on this test's own Redis server — every timer and the repeatable sweep are gone
-    expect(await f.wipeRedis()).toBeGreaterThan(3000);
+    expect(await f.wipeRedis()).toBeGreaterThan(1000);
     expect(await q.getJobCountByTypes('delayed', 'wait')).toBe(0);
     await scheduler.stop();
     await waitFor(async () => Date.now() > soonDue + 500, 40_000, 'the soon dossiers to come due');
@@ -171,6 +172,7 @@ describe('sweep after Redis is wiped (1,000 open dossiers)', () => {
     const r = await timers.sweep();
     expect(r.dossiers).toBe(1000);
     expect(r.readded).toBe(3000);
+    expect(r.alarms).toBe(1000);
     expect(r.firedNow).toBe(500 * 3 + 500); // every timer of the soon ones, the past cut-offs of the later ones
     const pool = f.pg.driver;
     const countAlerts = async () =>
@@ -183,11 +185,11 @@ describe('sweep after Redis is wiped (1,000 open dossiers)', () => {
       );
     await waitFor(async () => (await countAlerts()) >= 2000, 60_000, '2000 alerts');
     await sleep(1_000);
-    // all timers back: the later dossiers' near-deadline and overdue timers, by id
+    // all alarms back: the later dossiers', re-armed for their near-deadline and overdue alerts, by id
     const delayed = (await q.getJobs(['delayed'], 0, -1)).filter((j) => j.name === TIMER_JOB);
-    expect(delayed).toHaveLength(1000); // (besides the repeatable sweep's next run)
+    expect(delayed).toHaveLength(500); // (besides the repeatable sweep's next run)
     const laterIds = ids.slice(500);
-    const jobs = await Promise.all(laterIds.map((id) => q.getJob(timerJobId(id, 'overdue', laterDue))));
+    const jobs = await Promise.all(laterIds.map((id) => q.getJob(alarmJobId(id, laterDue))));
     expect(jobs.every((j) => j !== undefined)).toBe(true);
     // a second sweep finds nothing missing
     const again = await timers.sweep();

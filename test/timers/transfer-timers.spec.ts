@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Job } from 'bullmq';
 import { dossierStreamName } from '@motcua/domain';
-import { DeadlineTimers, TimerData, timerJobId } from '@motcua/timers';
+import { alarmJobId, DeadlineTimers, TimerJobData } from '@motcua/timers';
 import { adminCtx, noonZone, receiveDueAt, sleep, TimersFixture, timersFixture, UNIT, waitFor } from './support';
 
 const AG1 = 'T01.AG1';
@@ -63,19 +63,21 @@ describe('transfer deadline timers (BullMQ, real Redis)', () => {
     expect(Date.parse(overdue.recordedAt)).toBeGreaterThanOrEqual(lateDue.getTime());
     expect(overdue.metadata.actor.id).toBe('system:timers');
 
-    // Redis loses the calm agency's overdue timer: the sweep puts it back
-    const calmOverdueId = timerJobId(id, 'overdue', calmDue.getTime(), calm);
-    await (await timers.queue.getJob(calmOverdueId))!.remove();
-    expect(await timers.queue.getJob(calmOverdueId)).toBeUndefined();
+    // Redis loses the calm agency's alarm (its near-deadline and overdue timers): the sweep puts it back
+    const calmAlarmId = alarmJobId(id, calmDue.getTime(), calm);
+    await (await timers.queue.getJob(calmAlarmId))!.remove();
+    expect(await timers.queue.getJob(calmAlarmId)).toBeUndefined();
     const swept = await timers.sweep();
     expect(swept.transferDossiers).toBeGreaterThanOrEqual(1);
-    expect(swept.readded).toBeGreaterThanOrEqual(1);
-    const back = await timers.queue.getJob(calmOverdueId);
-    expect(back?.data).toMatchObject({ dossierId: id, transferId: calm, kind: 'overdue', fireAt: calmDue.getTime() });
+    expect(swept.readded).toBeGreaterThanOrEqual(2);
+    const back = await timers.queue.getJob(calmAlarmId);
+    expect(back?.data).toEqual({ x: calm });
+    const calmNear = planned.find((t) => t.transferId === calm && t.kind === 'near-deadline')!;
+    expect(Math.abs(back!.timestamp + back!.delay - calmNear.fireAt)).toBeLessThan(1_000);
 
     // the calm agency hands its part back: its timer, fired anyway, appends nothing, and none is planned any more
     await f.dossiers.execute(id, { action: 'transfer-return', transferId: calm, outcome: 'done' }, adminCtx());
-    const outcome = await timers.fire({ id: calmOverdueId, data: back!.data } as Job<TimerData>);
+    const outcome = await timers.fire({ id: calmAlarmId, data: back!.data } as Job<TimerJobData>);
     expect(outcome.appended).toBe(0);
     expect((await timers.timersOf(id)).filter((t) => t.transferId !== undefined)).toEqual([]);
     expect(await transferAlerts(id)).toHaveLength(2);

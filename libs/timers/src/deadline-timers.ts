@@ -3,10 +3,10 @@ import { RecordedEvent, positionToString } from '@motcua/event-store/port';
 import { CheckpointedSubscription, Lease, ProjectionLogger, SILENT_LOGGER } from '@motcua/projections';
 import { migrate } from '@motcua/sql';
 import { TimerFiring, TimerOutcome } from './fire';
-import { addTimers } from './job-options';
+import { addTimers, TimerJobData } from './job-options';
 import { DeadlineTimersOptions, PoisonSource } from './options';
 import { PoisonEntry, TimerPoison } from './poison';
-import { SWEEP_JOB, TimerData } from './schedule';
+import { Alarm, SWEEP_JOB, TimerData } from './schedule';
 import { TIMERS_CHECKPOINT, TIMERS_FILTER, TimerScheduler } from './scheduler';
 import { SweepResult, sweepTimers } from './sweep';
 
@@ -32,18 +32,20 @@ export interface TimersStatus {
  * Deadline timers in BullMQ. Timers are alarm clocks, the event store is the record:
  *
  * - a checkpointed subscription to the due-setting events re-reads each dossier and schedules one
- *   delayed job per alert kind for the effective due time in force (deterministic job ids, so a
- *   re-added timer is a no-op; side effects are idempotent, the checkpoint only saves work):
- *   `TimerScheduler`, run by a `CheckpointedSubscription` under a lease;
- * - the timer worker appends the alert through DossierService (`raise-alert`), which appends
- *   nothing when the timer is stale, the dossier closed or the alert already raised: `TimerFiring`;
+ *   delayed job (an alarm) per dossier for the effective due time in force, and one per open
+ *   transfer, ringing at its earliest pending alert (deterministic job ids, so a re-added alarm is a
+ *   no-op; side effects are idempotent, the checkpoint only saves work): `TimerScheduler`, run by a
+ *   `CheckpointedSubscription` under a lease;
+ * - the timer worker re-reads the dossier, appends each alert whose time has come through
+ *   DossierService (`raise-alert`, which appends nothing when the alarm is stale, the dossier closed
+ *   or the alert already raised) and re-arms the alarm for the next one: `TimerFiring`;
  * - a sweep (repeatable job, and once at start) re-adds timers that Redis lost, firing at once
  *   those whose time has passed: `sweepTimers`;
  * - dossiers whose timers cannot be computed are recorded and skipped: `TimerPoison`.
  */
 export class DeadlineTimers {
-  readonly queue: Queue<TimerData>;
-  private worker?: Worker<TimerData>;
+  readonly queue: Queue<TimerJobData>;
+  private worker?: Worker<TimerJobData>;
   private lease?: Lease;
   private leaseRun?: Promise<void>;
   private schedulerTimer?: NodeJS.Timeout;
@@ -55,12 +57,13 @@ export class DeadlineTimers {
   private readonly subscription: CheckpointedSubscription;
 
   constructor(private readonly options: DeadlineTimersOptions) {
-    this.queue = options.queues.queue<TimerData>(options.config.queueName);
+    // lean jobs: retry and retention are the wrapper's worker defaults, not repeated in every job hash
+    this.queue = options.queues.leanQueue<TimerJobData>(options.config.queueName);
     this.logger = options.logger ?? SILENT_LOGGER;
     this.checkpoint = options.checkpoint ?? TIMERS_CHECKPOINT;
     this.poison = new TimerPoison(options.driver, this.logger, options.onPoison);
     this.scheduler = new TimerScheduler(options, this.queue, this.poison);
-    this.firing = new TimerFiring(options, this.logger);
+    this.firing = new TimerFiring(options, this.logger, (state) => this.scheduler.timersFor(state));
     this.subscription = new CheckpointedSubscription({
       store: options.store,
       driver: options.driver,
@@ -76,7 +79,7 @@ export class DeadlineTimers {
   async start(): Promise<void> {
     await migrate(this.options.driver);
     if (this.options.runWorker !== false) {
-      this.worker = this.options.queues.worker<TimerData>(this.options.config.queueName, (job, token) => this.process(job, token), {
+      this.worker = this.options.queues.worker<TimerJobData>(this.options.config.queueName, (job, token) => this.process(job, token), {
         concurrency: this.options.config.concurrency,
       });
       await this.ensureSweepScheduler();
@@ -157,22 +160,22 @@ export class DeadlineTimers {
     };
   }
 
-  /** See `addTimers` (bulks of 1,000, up to 4 in flight; re-adding is a no-op). */
-  addTimers(timers: readonly TimerData[], now = Date.now()): Promise<void> {
-    return addTimers(this.queue, timers, now);
+  /** See `addTimers` (one alarm job per dossier and due time; bulks of 1,000, up to 4 in flight; re-adding is a no-op). */
+  addTimers(timers: readonly TimerData[]): Promise<Alarm[]> {
+    return addTimers(this.queue, timers);
   }
 
   // ---- worker -------------------------------------------------------------------------------
 
-  async process(job: Job<TimerData>, token?: string): Promise<TimerOutcome | SweepResult> {
+  async process(job: Job<TimerJobData>, token?: string): Promise<TimerOutcome | SweepResult> {
     const foreign = await this.firing.leaveForeign(job, token);
     if (foreign) return foreign;
     if (job.name === SWEEP_JOB) return this.sweep();
     return this.fire(job, token);
   }
 
-  /** One timer: appends the alert unless it is stale, early or already raised (idempotent). */
-  fire(job: Job<TimerData>, token?: string): Promise<TimerOutcome> {
+  /** See `TimerFiring.fire`: an alarm raises what is due and re-arms itself; idempotent. */
+  fire(job: Job<TimerJobData>, token?: string): Promise<TimerOutcome> {
     return this.firing.fire(job, token);
   }
 

@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import { createWorkingTimeContext, DOSSIER_STREAM_PREFIX, isOpenDossier, type DossierState, type WorkingTimeContext } from '@motcua/domain';
 import { AllFilter, RecordedEvent } from '@motcua/event-store/port';
 import { policyFor } from './config';
-import { addTimers } from './job-options';
+import { addTimers, TimerJobData } from './job-options';
 import { DeadlineTimersOptions, PoisonSource } from './options';
 import { isPoisonError, TimerPoison } from './poison';
 import { pendingTimers, pendingTransferTimers, TimerData } from './schedule';
@@ -28,7 +28,7 @@ export class TimerScheduler {
 
   constructor(
     private readonly options: DeadlineTimersOptions,
-    private readonly queue: Queue<TimerData>,
+    private readonly queue: Queue<TimerJobData>,
     private readonly poison: TimerPoison,
   ) {}
 
@@ -44,7 +44,8 @@ export class TimerScheduler {
   }
 
   /**
-   * Re-reads each dossier and adds the timers it needs (existing ids are left alone). Returns them.
+   * Re-reads each dossier and adds the timers it needs, as alarms (one job per dossier, or transfer,
+   * and due time; existing ids are left alone). Returns the timers.
    * A dossier whose timers cannot be computed (see `isPoisonError`) is recorded in `timer_poison`,
    * counted, logged and skipped; one that computes again has its entry deleted.
    */
@@ -84,7 +85,7 @@ export class TimerScheduler {
         }
       }
     }
-    await addTimers(this.queue, timers, opts.now);
+    await addTimers(this.queue, timers);
     await this.poison.clear(ok);
     return timers;
   }
@@ -117,7 +118,8 @@ export class TimerScheduler {
     return { recovered, poisoned };
   }
 
-  private timersFor(state: DossierState): TimerData[] {
+  /** The timers a dossier in `state` needs now (throws when they cannot be computed). */
+  timersFor(state: DossierState): TimerData[] {
     if (!isOpenDossier(state)) return [];
     const policies = this.options.config.policies;
     const timers = [

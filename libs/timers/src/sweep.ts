@@ -1,12 +1,12 @@
 import type { Redis } from 'ioredis';
 import { Queue } from 'bullmq';
-import { ALERT_KINDS, CLOCK_RUNNING_STATUSES, OPEN_DOSSIER_STATUSES } from '@motcua/domain';
+import { CLOCK_RUNNING_STATUSES, OPEN_DOSSIER_STATUSES } from '@motcua/domain';
 import { ProjectionLogger, sqlStatusList } from '@motcua/projections';
 import { SqlDriver } from '@motcua/sql';
-import { addTimers } from './job-options';
+import { addAlarms, TimerJobData } from './job-options';
 import { isPoisonError, TimerPoison } from './poison';
 import { TimerScheduler } from './scheduler';
-import { jobIdOf, timerJobId, TimerData } from './schedule';
+import { alarmIdOf, alarmJobId, alarmsOf, TimerData } from './schedule';
 
 const LOAD_CONCURRENCY = 16;
 const SWEEP_PAGE = 1000;
@@ -22,8 +22,10 @@ export interface SweepResult {
   dossiers: number;
   /** Open dossiers with an open transfer (their transfers' timers checked). */
   transferDossiers: number;
-  /** Timers (dossier × kind, transfer × kind) found missing in Redis and re-added. */
+  /** Timers (dossier × kind, transfer × kind) found missing in Redis and re-added (as alarms: see `alarms`). */
   readded: number;
+  /** Alarm jobs re-added (one per dossier, or transfer, and due time). */
+  alarms: number;
   /** Of these, fired at once (their time had passed). */
   firedNow: number;
   /** Failed timer jobs retried. */
@@ -36,31 +38,36 @@ export interface SweepResult {
 
 export interface TimerSweepDeps {
   driver: SqlDriver;
-  queue: Queue<TimerData>;
+  queue: Queue<TimerJobData>;
   scheduler: TimerScheduler;
   poison: TimerPoison;
   logger: ProjectionLogger;
 }
 
 /**
- * Finds open dossiers (dossier_summary: clock running) whose timers are not in Redis and re-adds the
- * ones whose alert was not raised yet (a past one fires at once); the same for the timers of every
+ * Finds open dossiers (dossier_summary: clock running) whose alarm (one job per dossier and due time)
+ * is not in Redis and re-adds it for the alerts not raised yet (a past one fires at once); the same for the timers of every
  * open liên thông transfer (dossiers with a hand-off not back); retries failed timer jobs; retries
  * the recorded poison dossiers. Idempotent: run it as often as you like, on as many workers as you like.
  */
 export async function sweepTimers(deps: TimerSweepDeps, now = Date.now()): Promise<SweepResult> {
   const { driver, queue, scheduler, poison, logger } = deps;
-  const result: SweepResult = { dossiers: 0, transferDossiers: 0, readded: 0, firedNow: 0, retried: 0, poisoned: 0, recovered: 0 };
+  const result: SweepResult = { dossiers: 0, transferDossiers: 0, readded: 0, alarms: 0, firedNow: 0, retried: 0, poisoned: 0, recovered: 0 };
   const poisonedNow = new Set<string>();
   const client = (await queue.client) as unknown as Redis;
-  const kinds = ALERT_KINDS.length;
-  /** Adds the timers whose job is not in Redis (a past one fires at once). */
+  /** Adds the alarms of the timers whose alarm job is not in Redis (a past one fires at once). */
   const readdMissing = async (needed: TimerData[]) => {
-    const existing = await mapLimit(needed, LOAD_CONCURRENCY, (t) => client.exists(queue.toKey(jobIdOf(t))));
-    const missing = needed.filter((_, i) => !existing[i]);
-    await addTimers(queue, missing, now);
-    result.readded += missing.length;
-    result.firedNow += missing.filter((t) => t.fireAt <= now).length;
+    const alarms = alarmsOf(needed);
+    const pipe = client.pipeline();
+    for (const a of alarms) pipe.exists(queue.toKey(alarmIdOf(a)));
+    const existing = alarms.length ? ((await pipe.exec()) ?? []) : [];
+    const missing = alarms.filter((_, i) => !Number(existing[i]?.[1] ?? 0));
+    await addAlarms(queue, missing);
+    result.alarms += missing.length;
+    for (const a of missing) {
+      result.readded += a.timers.length;
+      result.firedNow += a.timers.filter((t) => t.fireAt <= now).length;
+    }
   };
   let after = '';
   for (;;) {
@@ -71,24 +78,19 @@ export async function sweepTimers(deps: TimerSweepDeps, now = Date.now()): Promi
     const pipe = client.pipeline();
     const failedKey = queue.keys.failed;
     for (const r of rows) {
-      for (const kind of ALERT_KINDS) {
-        const id = timerJobId(r.id, kind, Number(r.due));
-        pipe.exists(queue.toKey(id));
-        pipe.zscore(failedKey, id);
-      }
+      const id = alarmJobId(r.id, Number(r.due));
+      pipe.exists(queue.toKey(id));
+      pipe.zscore(failedKey, id);
     }
     const replies = (await pipe.exec()) ?? [];
     const suspects: string[] = [];
     const failed: string[] = [];
     rows.forEach((r, i) => {
-      let missing = false;
-      for (let k = 0; k < kinds; k++) {
-        const exists = Number(replies[(i * kinds + k) * 2]?.[1] ?? 0);
-        const failedScore = replies[(i * kinds + k) * 2 + 1]?.[1];
-        if (!exists) missing = true;
-        else if (failedScore !== null && failedScore !== undefined) failed.push(timerJobId(r.id, ALERT_KINDS[k], Number(r.due)));
-      }
-      if (missing) suspects.push(r.id);
+      const exists = Number(replies[i * 2]?.[1] ?? 0);
+      const failedScore = replies[i * 2 + 1]?.[1];
+      // no alarm: nothing pending (every alert raised), or Redis lost it; the stream tells
+      if (!exists) suspects.push(r.id);
+      else if (failedScore !== null && failedScore !== undefined) failed.push(alarmJobId(r.id, Number(r.due)));
     });
     for (const id of failed) {
       const job = await queue.getJob(id);
@@ -101,7 +103,7 @@ export async function sweepTimers(deps: TimerSweepDeps, now = Date.now()): Promi
     const needed = (
       await mapLimit(suspects, LOAD_CONCURRENCY, async (id) => {
         try {
-          return await scheduler.timersOf(id);
+          return (await scheduler.timersOf(id)).filter((t) => t.transferId === undefined);
         } catch (err) {
           if (!isPoisonError(err)) throw err;
           await poison.record(id, err, undefined, 'sweep'); // one bad dossier never fails the sweep
@@ -143,7 +145,7 @@ export async function sweepTimers(deps: TimerSweepDeps, now = Date.now()): Promi
   result.poisoned = poisonedNow.size + retried.poisoned;
   if (result.readded || result.retried || result.poisoned || result.recovered) {
     logger.log(
-      `timers sweep: ${result.readded} timers re-added (${result.firedNow} fired at once), ${result.retried} retried, ${result.poisoned} poison dossier(s) skipped, ${result.recovered} recovered`,
+      `timers sweep: ${result.readded} timers re-added in ${result.alarms} alarms (${result.firedNow} due at once), ${result.retried} retried, ${result.poisoned} poison dossier(s) skipped, ${result.recovered} recovered`,
     );
   }
   return result;

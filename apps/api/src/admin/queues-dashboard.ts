@@ -18,7 +18,8 @@ export async function mountQueuesDashboard(app: NestFastifyApplication): Promise
   const verifier = app.get(JwtVerifier);
   const serverAdapter = new BullBoardFastifyAdapter();
   serverAdapter.setBasePath(QUEUES_DASHBOARD_PATH);
-  const timersQueue = queues.queue(app.get<AppConfig>(APP_CONFIG).timersQueue);
+  // the timers queue as DeadlineTimers makes it (lean jobs: whichever is made first in the process wins)
+  const timersQueue = queues.leanQueue(app.get<AppConfig>(APP_CONFIG).timersQueue);
   createBullBoard({ queues: [new BullMQAdapter(timersQueue, { readOnlyMode: false })], serverAdapter: serverAdapter as never });
   const guard = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     try {

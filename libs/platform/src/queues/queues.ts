@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { JobsOptions, Processor, Queue, QueueEvents, Worker, WorkerOptions } from 'bullmq';
+import { Job, JobsOptions, KeepJobs, Processor, Queue, QueueEvents, Worker, WorkerOptions } from 'bullmq';
 import IORedis, { Redis } from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { DependencyUnavailableError } from '../http/unavailable';
@@ -19,6 +19,24 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   attempts: 5,
   backoff: { type: 'exponential', delay: 1_000 },
 };
+
+/** `removeOn*` job options as a worker's KeepJobs (the worker applies them to jobs that carry none). */
+function keepJobs(v: JobsOptions['removeOnComplete']): KeepJobs | undefined {
+  if (v === undefined || v === false) return undefined;
+  if (v === true) return { count: 0 };
+  return typeof v === 'number' ? { count: v } : v;
+}
+
+/**
+ * The wrapper's retry policy for a job that carries none (a lean queue's job: `Job` defaults its
+ * `attempts` to 0): BullMQ reads `attempts` and `backoff` from the job object the worker holds when
+ * the processor throws, so setting them there retries the job as if they were in its hash.
+ */
+export function applyDefaultRetry(job: Job): void {
+  if (job.opts.attempts) return;
+  job.opts.attempts = DEFAULT_JOB_OPTIONS.attempts;
+  job.opts.backoff ??= DEFAULT_JOB_OPTIONS.backoff;
+}
 
 /** Options of the wrapper itself (Nest token QUEUES_OPTIONS, or the constructor in tests). */
 export interface QueuesOptions {
@@ -124,17 +142,37 @@ export class Queues implements BeforeApplicationShutdown {
 
   /** The queue `name` (one per name); `jobOptions` override the default job options of this queue (first call wins). */
   queue<T = unknown>(name: string, jobOptions: JobsOptions = {}): Queue<T> {
+    return this.makeQueue<T>(name, { ...DEFAULT_JOB_OPTIONS, ...jobOptions });
+  }
+
+  /**
+   * The queue `name` whose jobs carry no retry or retention options (one per name, first call wins:
+   * `queue(name)` afterwards returns this one): the wrapper's workers apply `DEFAULT_JOB_OPTIONS` to
+   * them (`applyDefaultRetry`, and the workers' `removeOnComplete` / `removeOnFail`). For queues of
+   * many small delayed jobs (the deadline timers' alarms): each option left out of a job's `opts`
+   * is bytes left out of every job hash in Redis.
+   */
+  leanQueue<T = unknown>(name: string): Queue<T> {
+    return this.makeQueue<T>(name, {});
+  }
+
+  private makeQueue<T>(name: string, defaultJobOptions: JobsOptions): Queue<T> {
     let q = this.queues.get(name);
     if (!q) {
       const connection = this.connection();
       this.queueConnections.set(name, connection);
-      q = new Queue(name, { connection, prefix: this.prefix, defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, ...jobOptions } });
+      q = new Queue(name, { connection, prefix: this.prefix, defaultJobOptions });
       q.on('error', (err) => this.logger.warn(`queue ${name}: ${err.message}`));
       this.queues.set(name, q);
     }
     return q as unknown as Queue<T>;
   }
 
+  /**
+   * A worker of queue `name`. Jobs that carry no retry or retention options (a `leanQueue`'s) get the
+   * wrapper's: `DEFAULT_JOB_OPTIONS`' attempts and back-off (`applyDefaultRetry`) and its removeOn*
+   * as the worker's (BullMQ uses a worker's removeOnComplete / removeOnFail for jobs without them).
+   */
   worker<T = unknown>(name: string, processor: Processor<T>, settings: WorkerSettings = {}): Worker<T> {
     const options: WorkerOptions = {
       connection: this.connection(),
@@ -143,8 +181,17 @@ export class Queues implements BeforeApplicationShutdown {
       lockDuration: settings.lockDurationMs ?? 30_000,
       maxStalledCount: 3,
       autorun: true,
+      removeOnComplete: keepJobs(DEFAULT_JOB_OPTIONS.removeOnComplete),
+      removeOnFail: keepJobs(DEFAULT_JOB_OPTIONS.removeOnFail),
     };
-    const w = new Worker<T>(name, processor, options);
+    const w = new Worker<T>(
+      name,
+      (job, token) => {
+        applyDefaultRetry(job as Job);
+        return processor(job, token);
+      },
+      options,
+    );
     w.on('error', (err) => this.logger.warn(`worker ${name}: ${err.message}`));
     w.on('failed', (job, err) => this.logger.warn(`job ${name}/${job?.id} failed: ${err.message}`));
     this.workers.push(w as unknown as Worker);
