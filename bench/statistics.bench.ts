@@ -205,6 +205,12 @@ export async function runStatisticsBench(opts: { quick: boolean }): Promise<Stat
         query: `unitCode=${districtCode(0)}&from=2025-01-01&to=2025-12-31&groupBy=unit`,
         requests: sizes.requests,
       },
+      // a district's monthly report: its population selected through indexes, not a scan of everything received before the end
+      {
+        scenario: 'one district, 2025-03, groupBy=unit',
+        query: `unitCode=${districtCode(0)}&from=2025-03-01&to=2025-03-31&groupBy=unit`,
+        requests: sizes.requests,
+      },
     ];
     for (const s of scenarios) {
       await settle();
