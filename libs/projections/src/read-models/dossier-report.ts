@@ -26,7 +26,36 @@ export interface SqlReportOptions {
   campaignId?: string;
   /** Which unit a dossier counts under: its competent unit (default) or the receiving one (issue #16). */
   perspective?: ReportPerspective;
+  /** How the population is read (default: `populationAccess` of the period); the same counts either way. */
+  population?: ReportPopulationAccess;
 }
+
+/**
+ * `scan`: one pass over every dossier of the units received before the end of the period (a
+ * sequential scan at a province's scale); `indexed`: the dossiers received in the period, those
+ * open at its start and those rated in it, each through index ranges (a district's month: its
+ * month, not its whole history). Three parts cost more than one scan when the period holds most
+ * of the rows (a province's year: the scan reads them anyway, the parts read the carried-over
+ * ones a second time), hence the choice by the period's length (issue #20).
+ */
+export type ReportPopulationAccess = 'scan' | 'indexed';
+
+/** At most a month (31 days, and an hour for a daylight-saving change): indexed; longer: one scan. */
+export const populationAccess = (startMs: number, endMs: number): ReportPopulationAccess => (endMs - startMs <= (31 * 24 + 1) * 3_600_000 ? 'indexed' : 'scan');
+
+/**
+ * The span class of a dossier (infra/migrations/0022_report_population_indexes.sql, verbatim there
+ * in the indexes on (unit, span class, received_at)): k in 0..12 when it was closed within about
+ * 2^k days of its reception, 13 when later, 14 while open. A dossier of class k <= 12 open at
+ * `from` was received after `from` - 2^k days; the query allows an hour more, far above the
+ * rounding of the numeric `log` (relative error under 1e-15, i.e. under a millisecond at 2^12 days).
+ * Windows in hours, not days: `timestamptz - interval 'n days'` follows the session's DST.
+ */
+export const SPAN_CLASS = (t: string) => {
+  const closed = `LEAST(${t}.resolved_at, ${t}.withdrawn_at)`;
+  return `CASE WHEN ${closed} IS NULL THEN 14
+       ELSE LEAST(13, GREATEST(0, ceil(log(2.0, GREATEST(1.0, extract(epoch FROM ${closed} - ${t}.received_at) / 86400.0)))))::int END`;
+};
 
 /**
  * $1 units, $2 start of the period (inclusive), $3 its end (exclusive). "At the end of the
@@ -34,8 +63,9 @@ export interface SqlReportOptions {
  * the last clock entry before $3 (a supplement received resets the due time; a stopped clock is
  * never overdue), read from the row: the reception entry (received_at, original_due_at, running)
  * when `clock_history_at` is NULL, else entry `width_bucket($3 - 1 µs, clock_history_at)` of the
- * history (infra/migrations/0007_report_clock_history.sql). One scan of one table, no per-row
- * lookup into `dossier_clock`.
+ * history (infra/migrations/0007_report_clock_history.sql). One pass over one table, no per-row
+ * lookup into `dossier_clock`: a scan for a province's year, a bitmap of index ranges for a
+ * district's month (issue #20, see `parts` below).
  *
  * Each dossier falls in one category `cat` for the period, computed once per row:
  *   pop = cat % 6        0 not in the population, 1..3 new by channel (direct, online, postal),
@@ -58,16 +88,37 @@ export interface SqlReportOptions {
  * make the planner estimate one group per row (from the timestamps in it) and sort millions of
  * rows instead of hashing them.
  */
-export function reportSql(o: { groupBy?: ReportGroupBy; campaign?: boolean; perspective?: ReportPerspective }): string {
+export function reportSql(o: { groupBy?: ReportGroupBy; campaign?: boolean; perspective?: ReportPerspective; population?: ReportPopulationAccess }): string {
   const column = { unit: 'unit_code', field: 'field', procedure: 'procedure_code' } as const;
   const key = o.groupBy ? column[o.groupBy] : undefined;
   const unitColumn = o.perspective === 'receiving' ? 'unit_code' : 'competent_unit_code';
   const source = o.groupBy === 'unit' ? `s.${unitColumn} AS unit_code` : `s.${key}`;
   const select = (c: string) => (c === key ? c : `NULL::text AS ${c}`);
-  return `
-WITH g AS (
-  SELECT ${key ? `${key}, ` : ''}cat, count(*) AS n, ${o.groupBy === 'procedure' ? 'max(procedure_name)' : 'NULL::text'} AS procedure_name
-  FROM (
+  // The population (received before the end, not refused, and not closed before the start unless
+  // rated in the period): one scan (`population: 'scan'`, the default), or in three disjoint
+  // parts, each found through index ranges: received in the period; received before it and open
+  // at its start, one range per span class (the planner
+  // ORs them into one bitmap: infra/migrations/0022_report_population_indexes.sql); received
+  // before it, closed before its start and rated in it. The full condition stays on every part:
+  // the parts only change how the rows are found (a district's month reads its month and what was
+  // open at its start, not everything received before its end; a province's year still scans).
+  const span = SPAN_CLASS('s');
+  const kept = `s.${unitColumn} = ANY($1::text[]) AND s.received_at < $3 AND s.refused_at IS NULL${o.campaign ? ' AND s.campaign_id = $4' : ''}
+      AND ((s.resolved_at < $2 OR s.withdrawn_at < $2) IS NOT TRUE OR (s.rated_at >= $2 AND s.rated_at < $3))`;
+  const openAtStart = [
+    ...Array.from({ length: 13 }, (_, k) => `(${span} = ${k} AND s.received_at >= $2::timestamptz - interval '${24 * 2 ** k + 1} hours')`),
+    `${span} = 13`,
+    `${span} = 14`,
+  ];
+  const parts =
+    o.population !== 'indexed'
+      ? [kept]
+      : [
+          `${kept}\n      AND s.received_at >= $2`,
+          `${kept}\n      AND s.received_at < $2 AND (LEAST(s.resolved_at, s.withdrawn_at) < $2) IS NOT TRUE\n      AND (${openAtStart.join('\n        OR ')})`,
+          `${kept}\n      AND s.received_at < $2 AND LEAST(s.resolved_at, s.withdrawn_at) < $2 AND s.rated_at >= $2 AND s.rated_at < $3`,
+        ];
+  const row = `
     SELECT ${key ? `${source}, ` : ''}${o.groupBy === 'procedure' ? 's.procedure_name, ' : ''}
       CASE WHEN s.resolved_at < $2 OR s.withdrawn_at < $2 THEN 0 ELSE
         CASE WHEN s.received_at < $2 THEN 4 WHEN s.channel = 'direct' THEN 1 WHEN s.channel = 'online' THEN 2
@@ -86,9 +137,16 @@ WITH g AS (
       + CASE WHEN s.transfer_out_at IS NOT NULL AND (s.resolved_at < $3 OR s.withdrawn_at < $3) IS NOT TRUE
               AND EXISTS (SELECT 1 FROM unnest(s.transfer_out_at, s.transfer_back_at) t(o, b) WHERE t.o < $3 AND (t.b IS NULL OR t.b >= $3))
           THEN 504 ELSE 0 END AS cat
-    FROM dossier_summary s
-    WHERE s.${unitColumn} = ANY($1::text[]) AND s.received_at < $3 AND s.refused_at IS NULL${o.campaign ? ' AND s.campaign_id = $4' : ''}
-      AND ((s.resolved_at < $2 OR s.withdrawn_at < $2) IS NOT TRUE OR (s.rated_at >= $2 AND s.rated_at < $3))
+    FROM dossier_summary s`;
+  return `
+WITH g AS (
+  SELECT ${key ? `${key}, ` : ''}cat, count(*) AS n, ${o.groupBy === 'procedure' ? 'max(procedure_name)' : 'NULL::text'} AS procedure_name
+  FROM (${parts
+    .map(
+      (w) => `${row}
+    WHERE ${w}`,
+    )
+    .join('\n    UNION ALL')}
     OFFSET 0
   ) d
   GROUP BY ${key ? `${key}, ` : ''}cat
@@ -134,7 +192,12 @@ type GroupRow = ReportCounts & { unit_code: string; field: string; procedure_cod
 /** Throws `InvalidReportPeriod` (from `reportPeriod`) on a malformed or reversed period. */
 export async function queryReport(db: SqlExecutor, o: SqlReportOptions): Promise<Report> {
   const p = reportPeriod(o.from, o.to, o.timeZone);
-  const sql = reportSql({ groupBy: o.groupBy, campaign: o.campaignId !== undefined, perspective: o.perspective });
+  const sql = reportSql({
+    groupBy: o.groupBy,
+    campaign: o.campaignId !== undefined,
+    perspective: o.perspective,
+    population: o.population ?? populationAccess(p.startMs, p.endMs),
+  });
   const params: unknown[] = [[...o.units], new Date(p.startMs).toISOString(), new Date(p.endMs).toISOString()];
   if (o.campaignId !== undefined) params.push(o.campaignId);
   const { rows } = await db.query<GroupRow>(sql, params);
