@@ -6,7 +6,7 @@
  */
 import { SqlEventStore } from '@motcua/event-store';
 import { Position } from '@motcua/event-store/port';
-import { dossierSummaryProjection, rebuildProjection } from '@motcua/projections';
+import { DEFAULT_REBUILD_TRANSACTION_EVENTS, dossierSummaryProjection, rebuildProjection } from '@motcua/projections';
 import { migrate, SqlDriver } from '@motcua/sql';
 import { Column, fmtInt, freshPglite, freshPostgres, markdownTable, nowMs } from './support';
 import { seedDossierEvents } from './support/dossier-events';
@@ -146,8 +146,8 @@ export const projectionsBenchDefinition = {
       `seeded with multi-row appends of 2,000 dossiers per statement (not timed in the rebuild), then \`VACUUM ANALYZE\`.`,
     `readAll: sequential \`readAll\` of the same events (dossier stream filter) from position zero in pages of ${fmtInt(REBUILD_BATCH)}: ` +
       `the cost of reading the log alone.`,
-    `Rebuild: \`npm run cli -- rebuild dossier-summary\`'s code path (\`rebuildProjection\`): replay into shadow tables in ` +
-      `transactions of ${fmtInt(REBUILD_BATCH)} events with the next page read ahead, secondary indexes built after the replay, ` +
+    `Rebuild: \`npm run cli -- rebuild dossier-summary\`'s code path (\`rebuildProjection\`): replay into shadow tables, the log read in pages of ${fmtInt(REBUILD_BATCH)} events ` +
+      `applied in transactions of up to ${fmtInt(DEFAULT_REBUILD_TRANSACTION_EVENTS)} with the next page read ahead, secondary indexes built after the replay, ` +
       `\`ANALYZE\`, catch-up, then the swap transaction. Timed from start to swap, with no live runner.`,
     `PGlite: file-backed, in a fresh temporary directory; PostgreSQL: a fresh schema over TCP on localhost.`,
   ],
