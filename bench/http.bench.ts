@@ -134,16 +134,22 @@ export async function startBenchService(target: BenchTarget, label: string): Pro
     let queries = 0;
     // BENCH_SQL_TRACE=1: print the statements by count when the service closes.
     const trace = process.env.BENCH_SQL_TRACE ? new Map<string, number>() : undefined;
-    const count = (sql: string) => {
+    // and the milliseconds from sending each kind to its answer (round trip and server time, under whatever load)
+    const traceMs = new Map<string, number>();
+    const count = <T>(sql: string, run: () => Promise<T>): Promise<T> => {
       queries++;
-      if (trace) {
-        const key = sql.replace(/\s+/g, ' ').slice(0, 90);
-        trace.set(key, (trace.get(key) ?? 0) + 1);
-      }
+      if (!trace) return run();
+      const key = sql.replace(/\s+/g, ' ').slice(0, 90);
+      trace.set(key, (trace.get(key) ?? 0) + 1);
+      const t = performance.now();
+      const done = () => traceMs.set(key, (traceMs.get(key) ?? 0) + performance.now() - t);
+      const p = run();
+      p.then(done, done);
+      return p;
     };
     const counting = (e: SqlExecutor): SqlExecutor => ({
-      query: (sql, params, options) => (count(sql), e.query(sql, params, options)),
-      exec: (sql) => (count(sql), e.exec(sql)),
+      query: (sql, params, options) => count(sql, () => e.query(sql, params, options)),
+      exec: (sql) => count(sql, () => e.exec(sql)),
     });
     const direct = counting({ query: driver.query.bind(driver), exec: driver.exec.bind(driver) });
     const transaction = driver.transaction.bind(driver);
@@ -169,7 +175,7 @@ export async function startBenchService(target: BenchTarget, label: string): Pro
       },
       async close() {
         if (!openServices.delete(svc)) return;
-        if (trace) for (const [sql, n] of [...trace].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`sql ${String(n).padStart(8)}  ${sql}`);
+        if (trace) for (const [sql, n] of [...trace].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`sql ${String(n).padStart(8)} ${fmtInt(traceMs.get(sql) ?? 0).padStart(9)} ms  ${sql}`);
         await app!.close();
         await cleanup();
       },

@@ -6,7 +6,7 @@
  */
 import { SqlEventStore } from '@motcua/event-store';
 import { Position } from '@motcua/event-store/port';
-import { dossierSummaryProjection, rebuildProjection } from '@motcua/projections';
+import { DEFAULT_REBUILD_TRANSACTION_EVENTS, dossierSummaryProjection, rebuildProjection } from '@motcua/projections';
 import { migrate, SqlDriver } from '@motcua/sql';
 import { Column, fmtInt, freshPglite, freshPostgres, markdownTable, nowMs } from './support';
 import { seedDossierEvents } from './support/dossier-events';
@@ -36,6 +36,10 @@ export interface ProjectionRow {
   ratio: number;
 }
 
+function cpuSeconds(u: NodeJS.CpuUsage): number {
+  return (u.user + u.system) / 1e6;
+}
+
 async function measure(target: ProjectionRow['target'], driver: SqlDriver, events: number, log: (l: string) => void): Promise<ProjectionRow> {
   await migrate(driver);
   const store = await SqlEventStore.create(driver);
@@ -56,6 +60,7 @@ async function measure(target: ProjectionRow['target'], driver: SqlDriver, event
   await driver.exec('VACUUM ANALYZE es_events');
 
   // Raw sequential read of the same events, in the rebuild's page size.
+  let cpu = process.cpuUsage();
   t = nowMs();
   let read = 0;
   let from: Position | undefined;
@@ -66,8 +71,10 @@ async function measure(target: ProjectionRow['target'], driver: SqlDriver, event
     from = page[page.length - 1].position;
   }
   const readAllSeconds = (nowMs() - t) / 1000;
+  const readAllCpu = cpuSeconds(process.cpuUsage(cpu));
   if (read !== events) throw new Error(`read ${read} events, expected ${events}`);
 
+  cpu = process.cpuUsage();
   t = nowMs();
   lastLog = 0;
   const result = await rebuildProjection({
@@ -83,6 +90,8 @@ async function measure(target: ProjectionRow['target'], driver: SqlDriver, event
     },
   });
   const rebuildSeconds = (nowMs() - t) / 1000;
+  const rebuildCpu = cpuSeconds(process.cpuUsage(cpu));
+  log(`  ${target}: process CPU: readAll ${readAllCpu.toFixed(1)} s, rebuild ${rebuildCpu.toFixed(1)} s`);
   if (result.events !== events) throw new Error(`rebuilt ${result.events} events, expected ${events}`);
   await store.close();
   const readAllPerSec = events / readAllSeconds;
@@ -137,8 +146,8 @@ export const projectionsBenchDefinition = {
       `seeded with multi-row appends of 2,000 dossiers per statement (not timed in the rebuild), then \`VACUUM ANALYZE\`.`,
     `readAll: sequential \`readAll\` of the same events (dossier stream filter) from position zero in pages of ${fmtInt(REBUILD_BATCH)}: ` +
       `the cost of reading the log alone.`,
-    `Rebuild: \`npm run cli -- rebuild dossier-summary\`'s code path (\`rebuildProjection\`): replay into shadow tables in ` +
-      `transactions of ${fmtInt(REBUILD_BATCH)} events with the next page read ahead, secondary indexes built after the replay, ` +
+    `Rebuild: \`npm run cli -- rebuild dossier-summary\`'s code path (\`rebuildProjection\`): replay into shadow tables, the log read in pages of ${fmtInt(REBUILD_BATCH)} events ` +
+      `applied in transactions of up to ${fmtInt(DEFAULT_REBUILD_TRANSACTION_EVENTS)} with the next page read ahead, secondary indexes built after the replay, ` +
       `\`ANALYZE\`, catch-up, then the swap transaction. Timed from start to swap, with no live runner.`,
     `PGlite: file-backed, in a fresh temporary directory; PostgreSQL: a fresh schema over TCP on localhost.`,
   ],

@@ -36,7 +36,9 @@ export async function runImportSimBench(opts: { quick: boolean; campaign?: boole
   const lines = [...sim.lines()];
   const ref = sim.referenceData();
   const rows: Row[] = [];
-  for (const target of TARGETS) {
+  // BENCH_IMPORT_TARGETS=pglite (or postgres): one store only (profiling)
+  const only = process.env.BENCH_IMPORT_TARGETS?.split(',');
+  for (const target of TARGETS.filter((t) => !only || only.includes(t))) {
     const svc = await startBenchService(target, 'importsim');
     try {
       const token = await mintToken({ sub: 'bench-sim', name: 'Quản trị', roles: ['admin'], units: [sim.province.province.code], expiresIn: '4h' }, JWT_SECRET);
@@ -57,6 +59,8 @@ export async function runImportSimBench(opts: { quick: boolean; campaign?: boole
       let accepted = 0;
       let rejected = 0;
       let firstError = '';
+      svc.takeQueryCount();
+      const cpuBefore = process.cpuUsage();
       const started = nowMs();
       let lastLog = started;
       for (let i = 0; i < lines.length; i += CHUNK) {
@@ -78,6 +82,9 @@ export async function runImportSimBench(opts: { quick: boolean; campaign?: boole
         }
       }
       const ms = nowMs() - started;
+      const cpu = process.cpuUsage(cpuBefore);
+      const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+      const sqlPerLine = svc.takeQueryCount() / lines.length;
       const s = summarize(rec.values());
       rows.push({
         target,
@@ -92,12 +99,15 @@ export async function runImportSimBench(opts: { quick: boolean; campaign?: boole
           opts.campaign
             ? `${fmtInt(sim.stats.campaign)} under the campaign (${fmtInt(sim.stats.campaignEarly)} early, ${fmtInt(sim.stats.campaignOnTime)} on time)`
             : '',
+          `process CPU ${cpuSeconds.toFixed(1)} s, SQL/line ${sqlPerLine.toFixed(2)}`,
           firstError ? `first error: ${firstError}` : '',
         ]
           .filter(Boolean)
           .join('; '),
       });
-      console.log(`${target}: ${fmtInt(lines.length)} lines in ${(ms / 1000).toFixed(1)} s, ${rejected} rejected ${firstError}`);
+      console.log(
+        `${target}: ${fmtInt(lines.length)} lines in ${(ms / 1000).toFixed(1)} s (process CPU ${cpuSeconds.toFixed(1)} s, SQL/line ${sqlPerLine.toFixed(2)}), ${rejected} rejected ${firstError}`,
+      );
     } finally {
       await svc.close();
     }

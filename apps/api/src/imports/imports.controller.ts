@@ -103,7 +103,13 @@ async function applyBatch(dossiers: DossierService, batch: { lineNo: number; tex
   const work = dossiers.unitOfWork();
   if (!work) return undefined;
   const parsedLines = batch.map((l) => ({ lineNo: l.lineNo, ...parseLine(l.text, l.lineNo) }));
-  await work.uow.prefetch(parsedLines.flatMap((l) => ('parsed' in l ? [dossierStreamName(l.parsed.dossierId)] : [])));
+  // one read for the batch: the dossiers' streams and the code counters its receptions will number from
+  const parsed = parsedLines.flatMap((l) => ('parsed' in l ? [l.parsed] : []));
+  const now = new Date();
+  const counters = dossiers.codeCounterStreams(
+    parsed.flatMap((p) => (p.kind === 'receive' ? [{ unitCode: p.input.unitCode, at: p.base.occurredAt ? new Date(p.base.occurredAt) : now }] : [])),
+  );
+  await work.uow.prefetch([...parsed.map((p) => dossierStreamName(p.dossierId)), ...counters]);
   const outcomes: Outcome[] = [];
   for (const l of parsedLines) {
     if ('error' in l) {

@@ -13,6 +13,18 @@ import { VersionConflictError } from '../errors';
  * numbers are consecutive. The allocation names the dossier: a retried reception of the same
  * dossier id gets its code back instead of a new one.
  */
+/** The counter a reception at `receivedAt` takes its number from: one stream per unit and local day. */
+function codeCounter(unitCode: string, timeZone: string, receivedAt: Date): { day: string; yymmdd: string; stream: string } {
+  const day = localDateOf(receivedAt, timeZone); // YYYY-MM-DD
+  const yymmdd = day.slice(2, 4) + day.slice(5, 7) + day.slice(8, 10);
+  return { day, yymmdd, stream: `code-counter-${unitCode}-${yymmdd}` };
+}
+
+/** The code-counter stream of a reception of `unitCode` (in `timeZone`) at `receivedAt`. */
+export function codeCounterStream(unitCode: string, timeZone: string, receivedAt: Date): string {
+  return codeCounter(unitCode, timeZone, receivedAt).stream;
+}
+
 export class DossierCodeAllocator {
   /** Last revision seen of recent counter streams (`undefined`: none yet), so as not to re-read them. */
   private readonly heads = new Map<string, bigint | undefined>();
@@ -36,9 +48,7 @@ export class DossierCodeAllocator {
    * the same number (another process can still race: the exact expected revision catches it).
    */
   async plan(unitCode: string, timeZone: string, receivedAt: Date, dossierId: string, ctx: CommandContext): Promise<PlannedCode> {
-    const day = localDateOf(receivedAt, timeZone); // YYYY-MM-DD
-    const yymmdd = day.slice(2, 4) + day.slice(5, 7) + day.slice(8, 10);
-    const stream = `code-counter-${unitCode}-${yymmdd}`;
+    const { day, yymmdd, stream } = codeCounter(unitCode, timeZone, receivedAt);
     const before = this.queues.get(stream) ?? Promise.resolve();
     let release!: () => void;
     const turn = new Promise<void>((r) => (release = r));
@@ -78,9 +88,7 @@ export class DossierCodeAllocator {
   }
 
   async allocate(unitCode: string, timeZone: string, receivedAt: Date, dossierId: string, ctx: CommandContext): Promise<string> {
-    const day = localDateOf(receivedAt, timeZone); // YYYY-MM-DD
-    const yymmdd = day.slice(2, 4) + day.slice(5, 7) + day.slice(8, 10);
-    const stream = `code-counter-${unitCode}-${yymmdd}`;
+    const { day, yymmdd, stream } = codeCounter(unitCode, timeZone, receivedAt);
     for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
       const existing = await this.store.readStream(stream, { direction: 'backwards', limit: 50 });
       const mine = existing.find((e) => (e.data as { dossierId: string }).dossierId === dossierId);

@@ -3,6 +3,7 @@ import { EventStore, RecordedEvent, UnitOfWork } from '@motcua/event-store/port'
 import { CommandContext } from '../context';
 import { ReferenceService } from '../reference/reference-service';
 import { DEFAULT_EARLIEST_BUSINESS_DATE } from './business-time';
+import { codeCounterStream } from './code-allocator';
 import { DossierRepository } from './dossier-repository';
 import { DossierTurns } from './dossier-scope';
 import { DossierStep } from './dossier-step';
@@ -71,6 +72,25 @@ export class DossierService {
   unitOfWork(): { dossiers: DossierService; uow: UnitOfWork } | undefined {
     const work = this.repository.unitOfWork();
     return work && { dossiers: new DossierService(work.uow, this.reference, this.options), uow: work.uow };
+  }
+
+  /**
+   * The code-counter streams receptions of these units at these instants would take their codes
+   * from, for a unit of work to prefetch with the dossiers' streams (a hint: receptions of unknown
+   * units or at invalid instants are left out, and a stream not prefetched is read when needed).
+   */
+  codeCounterStreams(receptions: readonly { unitCode: string; at: Date }[]): string[] {
+    const streams = new Set<string>();
+    for (const r of receptions) {
+      const unit = this.reference.data.units.get(r.unitCode);
+      if (!unit || Number.isNaN(r.at.getTime())) continue;
+      try {
+        streams.add(codeCounterStream(unit.code, unit.timeZone, r.at));
+      } catch {
+        /* the reception itself will report it */
+      }
+    }
+    return [...streams];
   }
 
   /** The rule-set switch dates this service receives with (the forms choose their form set with them). */

@@ -32,6 +32,9 @@ import { RebuildOptions, RebuildPhase, RebuildProgress, RebuildResult, TableDiff
 
 export * from './types';
 
+/** Events per replay transaction unless `transactionEvents` says otherwise. */
+export const DEFAULT_REBUILD_TRANSACTION_EVENTS = 10_000;
+
 /** The checkpoint name the rebuild replays under. */
 export function rebuildCheckpointName(projection: string): string {
   return `${projection}__rebuild`;
@@ -161,6 +164,7 @@ class Rebuild {
       shadow: shadow.name,
       liveSearchPath: rows[0].path,
       batchSize: this.options.batchSize ?? 2000,
+      transactionEvents: this.options.transactionEvents ?? DEFAULT_REBUILD_TRANSACTION_EVENTS,
       signal: this.options.signal,
       onProgress: () => this.report(),
     });

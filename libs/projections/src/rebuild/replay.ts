@@ -21,7 +21,15 @@ export interface ReplayOptions {
   shadow: string;
   /** The search_path of the live tables (the shadow schema goes in front of it). */
   liveSearchPath: string;
+  /** Events per read of the log (a page). */
   batchSize: number;
+  /**
+   * Events per replay transaction: consecutive pages are applied together up to this many (at
+   * least one page). Fewer, larger transactions: the per-transaction work (checkpoint row, search
+   * path, commit) and each statement's fixed cost are paid once per several pages, and a dossier
+   * touched by several of them is read and written once.
+   */
+  transactionEvents: number;
   signal?: AbortSignal;
   /** After a batch (at most every 200 ms) and at the end of each catch-up. */
   onProgress: () => void;
@@ -60,18 +68,42 @@ export class ShadowReplay implements ReplayState {
     return store.readAll({ fromPosition: from, filter: projection.filter, limit: batchSize });
   }
 
-  /** Replays until a read returns nothing more (pages read ahead while the previous one is applied). */
+  /**
+   * The events of the next transaction after `from`: pages read one after the other until a page is
+   * short (the end of the log for now) or another page would take it past `transactionEvents`.
+   */
+  private async gather(from: Position | undefined): Promise<{ events: RecordedEvent[]; last: Position | undefined }> {
+    const { batchSize, transactionEvents } = this.options;
+    const events: RecordedEvent[] = [];
+    let last = from;
+    for (;;) {
+      const page = await this.read(last);
+      for (const e of page) events.push(e);
+      if (page.length > 0) last = page[page.length - 1].position;
+      if (page.length < batchSize || events.length + batchSize > transactionEvents) return { events, last };
+    }
+  }
+
+  /** `gather`, started now and awaited later (read-ahead). */
+  private gatherAhead(from: Position | undefined): Promise<{ events: RecordedEvent[]; last: Position | undefined }> {
+    const next = this.gather(from);
+    next.catch(() => undefined); // awaited on the next turn
+    return next;
+  }
+
+  /**
+   * Replays until a read returns nothing more, in transactions of up to `transactionEvents` events;
+   * the next transaction's pages are read while one is applied.
+   */
   async catchUp(): Promise<void> {
     const { driver, signal, onProgress } = this.options;
-    let next: Promise<RecordedEvent[]> | undefined = this.read(this.position);
+    let next = this.gatherAhead(this.position);
     let lastReport = 0;
-    while (next) {
+    for (;;) {
       if (signal?.aborted) throw new Error('rebuild cancelled');
-      const events = await next;
+      const { events, last } = await next;
       if (events.length === 0) break;
-      const last = events[events.length - 1].position;
-      next = this.read(last);
-      next.catch(() => undefined); // awaited on the next turn
+      next = this.gatherAhead(last);
       this.applied += await applyBatch(driver, this.shadowProjection, events);
       this.position = last;
       if (Date.now() - lastReport >= 200) {

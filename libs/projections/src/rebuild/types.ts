@@ -35,8 +35,13 @@ export interface RebuildOptions {
   /** Where the read model and checkpoints live. */
   driver: SqlDriver;
   projection: Projection;
-  /** Events per replay transaction. Default 2000. */
+  /** Events per read of the log during the replay. Default 2000. */
   batchSize?: number;
+  /**
+   * Events per replay transaction (consecutive read pages applied together; at least one page).
+   * Default 10,000.
+   */
+  transactionEvents?: number;
   onProgress?: (p: RebuildProgress) => void;
   logger?: ProjectionLogger;
   /** Swap attempts before giving up (PGlite under a steady write load). Default 20. */
