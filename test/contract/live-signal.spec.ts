@@ -32,7 +32,10 @@ async function deliversPromptly(reader: SqlEventStore, writer: SqlEventStore): P
   const prefix = `live${randomUUID().slice(0, 8)}-`;
   const seen: RecordedEvent[] = [];
   const head = await reader.headPosition();
-  const sub: Subscription = reader.subscribeAll({ fromPosition: head, filter: { streamPrefixes: [prefix] } }, { handle: (events) => void seen.push(...events) });
+  const sub: Subscription = reader.subscribeAll(
+    { fromPosition: head, filter: { streamPrefixes: [prefix] } },
+    { handle: (events) => void seen.push(...events) },
+  );
   try {
     await sub.caughtUp;
     const delays: number[] = [];
@@ -91,14 +94,16 @@ describe('live subscriptions without the fast poll (issue #20)', () => {
       const store = new SqlEventStore(readerDriver, { polling: { ...NO_FAST_POLL, idleMs: 50 } });
       const prefix = `lost${randomUUID().slice(0, 8)}-`;
       const seen: RecordedEvent[] = [];
-      const sub = store.subscribeAll({ fromPosition: await store.headPosition(), filter: { streamPrefixes: [prefix] } }, { handle: (e) => void seen.push(...e) });
+      const sub = store.subscribeAll(
+        { fromPosition: await store.headPosition(), filter: { streamPrefixes: [prefix] } },
+        { handle: (e) => void seen.push(...e) },
+      );
       try {
         await until('LISTEN connection up', () => store.signalsEveryAppend(), 5_000);
         await sub.caughtUp;
-        const killed = await pg.driver.query<{ ok: boolean }>(
-          `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1`,
-          [`${app}-listen`],
-        );
+        const killed = await pg.driver.query<{ ok: boolean }>(`SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1`, [
+          `${app}-listen`,
+        ]);
         expect(killed.rows.length).toBeGreaterThan(0);
         await until('listener marked down', () => !store.signalsEveryAppend(), 2_000);
         await writer.append(`${prefix}a`, [ev()]);

@@ -66,12 +66,17 @@ describe('PollingSubscription', () => {
       signalsEveryAppend: () => true,
     };
     const seen: RecordedEvent[] = [];
-    const sub = new PollingSubscription(source, {}, { handle: (events) => void seen.push(...events) }, {
-      idleMs: 60_000,
-      safetyPollMs: 60_000,
-      minBackoffMs: 5,
-      maxBackoffMs: 10,
-    });
+    const sub = new PollingSubscription(
+      source,
+      {},
+      { handle: (events) => void seen.push(...events) },
+      {
+        idleMs: 60_000,
+        safetyPollMs: 60_000,
+        minBackoffMs: 5,
+        maxBackoffMs: 10,
+      },
+    );
     await sub.caughtUp;
     appendDuringRead = async () => {
       await store.append('late', [{ id: '00000000-0000-4000-8000-000000000002', type: 'E', data: { late: true }, metadata: meta }]);
