@@ -50,6 +50,9 @@ export interface ServiceCpuRow {
   note?: string;
 }
 
+/** Untimed warm-up of each load, at the same rate. */
+const WARMUP_SECONDS = 3;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function freePort(): Promise<number> {
@@ -152,6 +155,10 @@ interface LoadMeasure {
 }
 
 async function measureLoad(pid: number, origin: string, token: string, sizes: ServiceCpuSizes, caughtUp?: () => Promise<boolean>): Promise<LoadMeasure> {
+  // untimed warm-up (JIT, caches, connections) at the same rate, then a quiet second
+  await runFixedRate({ scenario: 'receive', origin, token, rate: sizes.rate, seconds: WARMUP_SECONDS, graceSeconds: 5, connections: 16 });
+  if (caughtUp) await waitFor('worker caught up after the warm-up', caughtUp, 120_000, 100);
+  await sleep(1000);
   const cpu0 = processCpuSeconds(pid);
   const t0 = Date.now();
   const r = await runFixedRate({ scenario: 'receive', origin, token, rate: sizes.rate, seconds: sizes.loadSeconds, graceSeconds: 5, connections: 16 });
@@ -293,7 +300,7 @@ export function serviceCpuMethod(quick: boolean): string[] {
     `The built service started as \`npm start\` starts it (\`node dist/apps/api/src/main.js\`, after the build): the embedded default, PGlite in a fresh temporary directory, the worker (projections, deadline timers in Redis, the notification sender) in the same process; BullMQ keys under a \`QUEUE_PREFIX\` of its own, deleted afterwards; \`LOG_LEVEL\` unset, i.e. the production default \`info\` (a JSON line per request, to /dev/null); \`RATE_LIMIT_PER_MINUTE=0\` (one token sends every request).`,
     `CPU is read from \`/proc/<pid>/stat\` (utime + stime, every thread of the process: WASM, JIT and GC threads included), not from a profiler; % of one core.`,
     `Idle: after the seed (units and a procedure, through the API), once \`/api/v1/health\` reports no projection or timer subscription behind, then ${s.settleSeconds} s more; the window is ${s.idleSeconds} s with no request.`,
-    `CPU per \`POST /dossiers\`: a fixed rate of ${s.rate} receptions a second for ${s.loadSeconds} s (open loop, bench/support/open-loop.ts in a child process, 16 keep-alive connections, 20 wards round-robin), the CPU the service spent from the first request until \`/api/v1/health\` shows the worker caught up (polled every 100 ms; those probes are counted too), divided by the receptions answered 2xx. "less the idle rate" subtracts the idle CPU rate over the same time.`,
+    `CPU per \`POST /dossiers\`: after an untimed warm-up of ${WARMUP_SECONDS} s at the same rate (and the worker caught up with it), a fixed rate of ${s.rate} receptions a second for ${s.loadSeconds} s (open loop, bench/support/open-loop.ts in a child process, 16 keep-alive connections, 20 wards round-robin), the CPU the service spent from the first request until \`/api/v1/health\` shows the worker caught up (polled every 100 ms; those probes are counted too), divided by the receptions answered 2xx. "less the idle rate" subtracts the idle CPU rate over the same time.`,
     `Raw Node: a bare \`node:http\` server in its own process (reads the body, \`JSON.parse\`, answers 201 with a small JSON body) under the same load; service ÷ raw is the ratio of CPU per request.`,
   ];
 }
