@@ -27,7 +27,7 @@ import type { OpenLoopResult } from './support/open-loop';
 export type BenchTarget = 'pglite' | 'postgres';
 export const TARGETS: readonly BenchTarget[] = ['pglite', 'postgres'];
 
-const JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-0123456789';
+export const JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-0123456789';
 export const PROVINCE = '000.00.00.H29';
 export const DISTRICT = '000.00.27.H29';
 /** Wards of the district: receptions are spread over them (each unit has its own daily code counter). */
@@ -191,7 +191,7 @@ export async function startBenchService(target: BenchTarget, label: string): Pro
   }
 }
 
-async function deleteRedisKeys(pattern: string): Promise<void> {
+export async function deleteRedisKeys(pattern: string): Promise<void> {
   const { default: Redis } = await import('ioredis');
   const redis = new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1 });
   try {
@@ -207,7 +207,8 @@ async function deleteRedisKeys(pattern: string): Promise<void> {
   }
 }
 
-async function seed(svc: BenchService): Promise<void> {
+/** Seeds the province, its district, 20 wards and one procedure through the API (as the admin). */
+export async function seed(svc: Pick<BenchService, 'baseUrl' | 'adminToken'>): Promise<void> {
   const put = async (url: string, body: unknown) => {
     const res = await fetch(`${svc.baseUrl}${url}`, {
       method: 'PUT',

@@ -76,6 +76,7 @@ const BENCHES: BenchDefinition[] = [
   require('./peers/import-sim.bench').importSimBenchDefinition, // import-district-month: 45,730 simulated dossiers
   require('./peers/import-sim.bench').importCampaignMonthBenchDefinition, // import-campaign-month: the same under a campaign window (issue #15)
   projectionsBenchDefinition,
+  require('./service-cpu.bench').serviceCpuBenchDefinition, // service-cpu: the built service (npm start) idle, and CPU per POST /dossiers against a raw Node server (issue #20)
 ];
 
 function parseArgs(argv: string[]): { quick: boolean; only?: string[]; write: boolean } {

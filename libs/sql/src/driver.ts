@@ -33,6 +33,34 @@ export interface SqlDriver extends SqlExecutor {
    */
   withSession<T>(fn: (session: SqlExecutor) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /**
+   * PostgreSQL: `LISTEN channel` on a dedicated connection of its own (not one of the pool's),
+   * reconnected after a loss; see `Listening`. PGlite has none (one process: signal in process).
+   */
+  listen?(channel: string, options: ListenOptions): Listening;
+}
+
+export interface ListenOptions {
+  /** Each notification on the channel (its payload). */
+  onNotify(payload: string): void;
+  /**
+   * Run on the listening connection once LISTEN is in place: false keeps the listener inactive (it
+   * retries later), e.g. when the trigger that sends the notifications is missing.
+   */
+  ready?(session: SqlExecutor): Promise<boolean>;
+  /** Called each time the listener becomes active (after a (re)connection): catch up on what a gap may have hidden. */
+  onActive?(): void;
+  /** Delay before reconnecting after a loss or a failed attempt. Default 1000 ms. */
+  retryMs?: number;
+  /** The listening connection is pinged this often; a failed ping counts as a loss. Default 30 000 ms. */
+  heartbeatMs?: number;
+}
+
+/** A LISTEN connection. */
+export interface Listening {
+  /** LISTEN is in place on a live connection (as far as the last heartbeat knows). */
+  readonly active: boolean;
+  close(): Promise<void>;
 }
 
 /** Escapes LIKE wildcards so that a user string matches literally as a prefix. */

@@ -1,10 +1,10 @@
-import { Pool, PoolClient, types } from 'pg';
-import { QueryOptions, SqlDriver, SqlExecutor, SqlResult } from './driver';
+import { Client, Pool, PoolClient, types } from 'pg';
+import { Listening, ListenOptions, QueryOptions, SqlDriver, SqlExecutor, SqlResult } from './driver';
 
 // int8 and numeric arrive as strings: every query that needs them casts or parses explicitly.
 types.setTypeParser(20, (v) => v);
 
-function executor(client: Pool | PoolClient): SqlExecutor {
+function executor(client: Pool | PoolClient | Client): SqlExecutor {
   return {
     async query<T>(sql: string, params?: unknown[], options?: QueryOptions): Promise<SqlResult<T>> {
       // node-postgres prepares a named statement on each connection the first time it meets it
@@ -61,8 +61,10 @@ export class PgDriver implements SqlDriver {
   readonly kind = 'postgres' as const;
   readonly pool: Pool;
   private readonly base: SqlExecutor;
+  /** Open LISTEN connections: closed with the driver. */
+  private readonly listeners = new Set<Listening>();
 
-  constructor(options: PgDriverOptions) {
+  constructor(private readonly options: PgDriverOptions) {
     const statementTimeout = options.statementTimeoutMs || undefined;
     this.pool = new Pool({
       connectionString: options.connectionString,
@@ -143,6 +145,76 @@ export class PgDriver implements SqlDriver {
   }
 
   async close(): Promise<void> {
+    await Promise.all([...this.listeners].map((l) => l.close()));
     await this.pool.end();
+  }
+
+  listen(channel: string, options: ListenOptions): Listening {
+    const retryMs = options.retryMs ?? 1_000;
+    const heartbeatMs = options.heartbeatMs ?? 30_000;
+    const timeoutMs = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    let closed = false;
+    let active = false;
+    let client: Client | undefined;
+    let retry: NodeJS.Timeout | undefined;
+    let heartbeat: NodeJS.Timeout | undefined;
+    const connect = async (): Promise<void> => {
+      retry = undefined;
+      if (closed) return;
+      const c = new Client({
+        connectionString: this.options.connectionString,
+        application_name: `${this.options.applicationName ?? 'motcua'}-listen`,
+        connectionTimeoutMillis: timeoutMs,
+        query_timeout: timeoutMs,
+        keepAlive: true,
+      });
+      client = c;
+      // Once per connection: mark inactive, drop it, reconnect later (the safety polls cover the gap).
+      const lost = (delayMs = retryMs): void => {
+        if (client !== c) return;
+        client = undefined;
+        active = false;
+        clearInterval(heartbeat);
+        c.end().catch(() => undefined);
+        if (!closed) retry = setTimeout(() => void connect(), delayMs).unref();
+      };
+      c.on('error', () => lost());
+      c.on('end', () => lost());
+      c.on('notification', (n) => {
+        if (n.channel === channel && client === c) options.onNotify(n.payload ?? '');
+      });
+      try {
+        await c.connect();
+        await c.query(`LISTEN "${channel.replace(/"/g, '""')}"`);
+        if (options.ready && !(await options.ready(executor(c)))) return lost(30_000);
+        if (client !== c || closed) return;
+        active = true;
+        heartbeat = setInterval(() => {
+          c.query('SELECT 1').catch(() => lost());
+        }, heartbeatMs);
+        heartbeat.unref();
+        options.onActive?.();
+      } catch {
+        lost();
+      }
+    };
+    void connect();
+    const listening: Listening = {
+      get active() {
+        return active && !closed;
+      },
+      close: async () => {
+        this.listeners.delete(listening);
+        closed = true;
+        active = false;
+        clearTimeout(retry);
+        clearInterval(heartbeat);
+        const c = client;
+        client = undefined;
+        await c?.end().catch(() => undefined);
+      },
+    };
+    this.listeners.add(listening);
+    return listening;
   }
 }

@@ -47,4 +47,80 @@ describe('PollingSubscription', () => {
     expect(Date.now() - t).toBeLessThan(500);
     expect(stopped).toBe(1);
   });
+
+  it('an append signalled while a read is in flight is read at once, not left to the next poll (issue #20)', async () => {
+    const store = new MemoryEventStore();
+    const listeners = new Set<() => void>();
+    let reads = 0;
+    let appendDuringRead: (() => Promise<void>) | undefined;
+    const source = {
+      readAll: async (o: Parameters<MemoryEventStore['readAll']>[0]) => {
+        reads++;
+        const events = await store.readAll(o); // the snapshot of this read
+        const append = appendDuringRead;
+        appendDuringRead = undefined;
+        if (append) await append(); // committed and signalled after the snapshot, before the read returns
+        return events;
+      },
+      onAppended: (l: () => void) => (listeners.add(l), () => listeners.delete(l)),
+      signalsEveryAppend: () => true,
+    };
+    const seen: RecordedEvent[] = [];
+    const sub = new PollingSubscription(
+      source,
+      {},
+      { handle: (events) => void seen.push(...events) },
+      {
+        idleMs: 60_000,
+        safetyPollMs: 60_000,
+        minBackoffMs: 5,
+        maxBackoffMs: 10,
+      },
+    );
+    await sub.caughtUp;
+    appendDuringRead = async () => {
+      await store.append('late', [{ id: '00000000-0000-4000-8000-000000000002', type: 'E', data: { late: true }, metadata: meta }]);
+      for (const l of listeners) l();
+    };
+    await store.append('first', [{ id: '00000000-0000-4000-8000-000000000001', type: 'E', data: { first: true }, metadata: meta }]);
+    for (const l of listeners) l(); // wakes the loop; its read sees "first", then "late" is appended
+    const t = Date.now();
+    while (seen.length < 2 && Date.now() - t < 2_000) await new Promise((r) => setTimeout(r, 5));
+    await sub.stop();
+    expect(seen.map((e) => e.stream)).toEqual(['first', 'late']);
+    expect(reads).toBeGreaterThanOrEqual(3);
+  });
+
+  it('live: polls every safetyPollMs while the source signals every append, every idleMs otherwise', async () => {
+    const store = new MemoryEventStore();
+    let signals = true;
+    let reads = 0;
+    const sub = new PollingSubscription(
+      {
+        readAll: (o) => (reads++, store.readAll(o)),
+        onAppended: () => () => undefined,
+        signalsEveryAppend: () => signals,
+      },
+      {},
+      { handle: () => undefined },
+      { idleMs: 10, safetyPollMs: 60_000, minBackoffMs: 5, maxBackoffMs: 10 },
+    );
+    await sub.caughtUp;
+    await new Promise((r) => setTimeout(r, 200));
+    const readsWhileSignalled = reads;
+    await sub.stop();
+    expect(readsWhileSignalled).toBe(1); // asleep until the safety poll
+    signals = false; // e.g. the LISTEN connection is lost: polls every idleMs again
+    const sub2 = new PollingSubscription(
+      { readAll: (o) => (reads++, store.readAll(o)), onAppended: () => () => undefined, signalsEveryAppend: () => signals },
+      {},
+      { handle: () => undefined },
+      { idleMs: 10, safetyPollMs: 60_000, minBackoffMs: 5, maxBackoffMs: 10 },
+    );
+    await sub2.caughtUp;
+    reads = 0;
+    await new Promise((r) => setTimeout(r, 200));
+    await sub2.stop();
+    expect(reads).toBeGreaterThan(5);
+  });
 });

@@ -26,6 +26,12 @@ export interface PollingSource {
   scan?(options: { fromPosition?: Position; limit: number; filter?: SubscribeAllOptions['filter'] }): Promise<ScanPage>;
   /** Registers a callback run after each local append; returns the unregister function. */
   onAppended(listener: () => void): () => void;
+  /**
+   * Optional: true while `onAppended` fires for every append that can reach this store (an embedded
+   * store that only this process opens, or a LISTEN connection that is up). The live loop then
+   * polls only every `safetyPollMs`; otherwise every `idleMs`.
+   */
+  signalsEveryAppend?(): boolean;
 }
 
 export interface PollingConfig {
@@ -38,13 +44,20 @@ export interface PollingConfig {
   wakeDelayMs?: number;
   /** Re-poll delay while committed events are hidden behind an older running transaction. */
   hiddenRetryMs?: number;
+  /**
+   * Poll interval when live while the source signals every append (`signalsEveryAppend`): a safety
+   * net only (a lost signal is found by then), the signals deliver live events. Default `idleMs`.
+   */
+  safetyPollMs?: number;
 }
 
-export const DEFAULT_POLLING: PollingConfig = { idleMs: 50, minBackoffMs: 100, maxBackoffMs: 5_000 };
+export const DEFAULT_POLLING: PollingConfig = { idleMs: 50, minBackoffMs: 100, maxBackoffMs: 5_000, safetyPollMs: 5_000 };
 
 /**
  * Catch-up-then-live subscription over any store that can `readAll` in global order: reads batches
- * until a short one (caught up), then waits for a local append or the idle interval. A failed read
+ * until a short one (caught up), then waits for an append signal or the idle interval (the slow
+ * safety poll when the source signals every append: an idle service then reads nothing for seconds).
+ * The position read from the store stays the one source of truth: a signal only wakes the loop. A failed read
  * is a dropped source: retried with exponential backoff from the last handled position, so each
  * event is handed to the handler exactly once per subscription.
  */
@@ -54,6 +67,8 @@ export class PollingSubscription implements Subscription {
   private stopping = false;
   private wake: (() => void) | undefined;
   private wakeTimer: NodeJS.Timeout | undefined;
+  /** An append was signalled while a read was in flight (its snapshot may predate the append). */
+  private signalledWhileReading = false;
   private readonly unlisten: () => void;
   private resolveCaughtUp!: () => void;
   readonly caughtUp: Promise<void>;
@@ -69,7 +84,11 @@ export class PollingSubscription implements Subscription {
     this.caughtUp = new Promise((r) => (this.resolveCaughtUp = r));
     // A burst of local appends wakes the loop once, a few ms later, instead of once per append.
     this.unlisten = source.onAppended(() => {
-      if (this.wakeTimer || !this.wake) return;
+      if (!this.wake) {
+        this.signalledWhileReading = true;
+        return;
+      }
+      if (this.wakeTimer) return;
       this.wakeTimer = setTimeout(() => {
         this.wakeTimer = undefined;
         this.wake?.();
@@ -99,6 +118,10 @@ export class PollingSubscription implements Subscription {
     try {
       while (!this.stopping) {
         let page: ScanPage;
+        // Read before the scan: only a source that signalled every append since before this scan
+        // began may leave the next one to its signals.
+        const signalled = this.source.signalsEveryAppend?.() ?? false;
+        this.signalledWhileReading = false;
         try {
           const request = { fromPosition: this._position, limit: batchSize, filter: this.options.filter };
           if (this.source.scan) page = await this.source.scan(request);
@@ -124,7 +147,9 @@ export class PollingSubscription implements Subscription {
             this.resolveCaughtUp();
             this.handler.onCaughtUp?.(this._position);
           }
-          await this.sleep(this.config.idleMs);
+          if (this.signalledWhileReading) await this.sleep(this.config.wakeDelayMs ?? 5);
+          else if (signalled && this.source.signalsEveryAppend!()) await this.sleep(this.config.safetyPollMs ?? this.config.idleMs);
+          else await this.sleep(this.config.idleMs);
         } else {
           this._caughtUp = false;
         }

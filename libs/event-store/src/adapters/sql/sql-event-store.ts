@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { likePrefix, migrate, SqlDriver } from '@motcua/sql';
+import { likePrefix, Listening, migrate, SqlDriver } from '@motcua/sql';
 import { EventStore } from '../../port/event-store';
 import { WrongExpectedRevisionError } from '../../port/errors';
 import { EventMetadata, EventToAppend, RecordedEvent } from '../../port/events';
@@ -53,12 +53,22 @@ function expectedText(expected: ExpectedRevision): string {
   return typeof expected === 'bigint' ? expected.toString() : expected;
 }
 
+/** The channel of migration 0020's trigger; the payload is the schema of `es_events`. */
+export const APPENDED_CHANNEL = 'motcua_es_appended';
+
 /**
  * The event store on PostgreSQL or PGlite: same schema, same SQL; only the driver differs.
+ *
+ * Live subscriptions wake on a signal instead of polling the log: on PGlite (one process per data
+ * directory) every append is this process's own and signals in process; on PostgreSQL a LISTEN
+ * connection (opened with the first subscription) relays migration 0020's NOTIFY of every append,
+ * from any process. While the signals cover every append the subscriptions only poll every
+ * `safetyPollMs` (5 s); without them (the LISTEN connection down) every `idleMs` (50 ms).
  */
 export class SqlEventStore implements EventStore {
   readonly kind: string;
   private readonly notifier = new AppendNotifier();
+  private listening: Listening | undefined;
 
   constructor(
     readonly driver: SqlDriver,
@@ -231,12 +241,49 @@ export class SqlEventStore implements EventStore {
   }
 
   subscribeAll(options: SubscribeAllOptions, handler: SubscriptionHandler): Subscription {
+    this.listenForAppends();
     return new PollingSubscription(
-      { readAll: (o) => this.readAll(o), scan: (o) => this.scan(o), onAppended: (l) => this.notifier.onAppended(l) },
+      {
+        readAll: (o) => this.readAll(o),
+        scan: (o) => this.scan(o),
+        onAppended: (l) => this.notifier.onAppended(l),
+        signalsEveryAppend: () => this.signalsEveryAppend(),
+      },
       options,
       handler,
       this.options.polling ?? DEFAULT_POLLING,
     );
+  }
+
+  /** True while every append that can reach this store wakes the local subscriptions. */
+  signalsEveryAppend(): boolean {
+    switch (this.driver.kind) {
+      case 'pglite':
+        return true; // one process per data directory (the lock file): every append is ours
+      case 'postgres':
+        return this.listening?.active ?? false;
+    }
+  }
+
+  /** PostgreSQL: LISTEN for migration 0020's notifications (once, with the first subscription). */
+  private listenForAppends(): void {
+    if (this.listening || !this.driver.listen) return;
+    let schema: string | undefined;
+    this.listening = this.driver.listen(APPENDED_CHANNEL, {
+      ready: async (session) => {
+        const { rows } = await session.query<{ schema: string; trigger: boolean }>(
+          `SELECT n.nspname AS schema, EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = 'es_events_notify_appended') AS trigger
+           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = 'es_events'::regclass`,
+        );
+        schema = rows[0]?.schema;
+        return rows[0]?.trigger === true;
+      },
+      onNotify: (payload) => {
+        if (payload === schema) this.notifier.notify();
+      },
+      // appends made while the connection was down were left to the fast poll, which ran until now
+      onActive: () => this.notifier.notify(),
+    });
   }
 
   /**
@@ -281,6 +328,8 @@ export class SqlEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
+    await this.listening?.close();
+    this.listening = undefined;
     if (this.options.ownsDriver) await this.driver.close();
   }
 
