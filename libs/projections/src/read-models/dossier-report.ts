@@ -44,7 +44,7 @@ export type ReportPopulationAccess = 'scan' | 'indexed';
 export const populationAccess = (startMs: number, endMs: number): ReportPopulationAccess => (endMs - startMs <= (31 * 24 + 1) * 3_600_000 ? 'indexed' : 'scan');
 
 /**
- * The span class of a dossier (infra/migrations/0022_report_population_indexes.sql, verbatim there
+ * The span class of a dossier (infra/migrations/0020_report_population_indexes.sql, verbatim there
  * in the indexes on (unit, span class, received_at)): k in 0..12 when it was closed within about
  * 2^k days of its reception, 13 when later, 14 while open. A dossier of class k <= 12 open at
  * `from` was received after `from` - 2^k days; the query allows an hour more, far above the
@@ -98,7 +98,7 @@ export function reportSql(o: { groupBy?: ReportGroupBy; campaign?: boolean; pers
   // rated in the period): one scan (`population: 'scan'`, the default), or in three disjoint
   // parts, each found through index ranges: received in the period; received before it and open
   // at its start, one range per span class (the planner
-  // ORs them into one bitmap: infra/migrations/0022_report_population_indexes.sql); received
+  // ORs them into one bitmap: infra/migrations/0020_report_population_indexes.sql); received
   // before it, closed before its start and rated in it. The full condition stays on every part:
   // the parts only change how the rows are found (a district's month reads its month and what was
   // open at its start, not everything received before its end; a province's year still scans).
