@@ -175,7 +175,11 @@ export async function startBenchService(target: BenchTarget, label: string): Pro
       },
       async close() {
         if (!openServices.delete(svc)) return;
-        if (trace) for (const [sql, n] of [...trace].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`sql ${String(n).padStart(8)} ${fmtInt(traceMs.get(sql) ?? 0).padStart(9)} ms  ${sql}`);
+        if (trace)
+          for (const [sql, n] of [...trace]
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, Number(process.env.BENCH_SQL_TRACE) > 1 ? Number(process.env.BENCH_SQL_TRACE) : 15))
+            console.log(`sql ${String(n).padStart(8)} ${fmtInt(traceMs.get(sql) ?? 0).padStart(9)} ms  ${sql}`);
         await app!.close();
         await cleanup();
       },

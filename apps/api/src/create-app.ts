@@ -36,6 +36,11 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   app.useLogger(app.get(Logger));
   // Operations: request metrics, and a per-token (else per-IP) rate limit; health and metrics are exempt.
   const fastify = app.getHttpAdapter().getInstance();
+  // Every answer names its correlation id (the request logger sets it too, when it is mounted).
+  fastify.addHook('onRequest', (req, reply, done) => {
+    reply.header('X-Correlation-Id', req.id);
+    done();
+  });
   instrumentHttp(fastify, app.get(Metrics), `/${API_PREFIX}`);
   await installRateLimit(fastify, app.get(JwtVerifier), {
     perMinute: config.rateLimitPerMinute,

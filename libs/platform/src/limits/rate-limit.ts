@@ -72,7 +72,9 @@ export async function installRateLimit(fastify: FastifyInstance, verifier: JwtVe
     keyGenerator: (req) => {
       const path = pathOf(req);
       if (exempt(path)) return 'exempt';
-      return isPublic(path) ? `${PUBLIC_KEY}${req.ip}` : keyer(req);
+      if (isPublic(path)) return `${PUBLIC_KEY}${req.ip}`;
+      // no per-token limit (only the public one is on): allowList lets it through, no key needed
+      return settings.perMinute <= 0 ? 'unlimited' : keyer(req);
     },
     allowList: (req) => {
       const path = pathOf(req);

@@ -67,7 +67,10 @@ export class LoggingModule {
         LoggerModule.forRoot({
           // nestjs-pino's default route is the legacy '*', which Nest 11 (path-to-regexp v8) warns
           // about at every start (LegacyRouteConverter): name the wildcard instead.
-          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+          // With LOG_LEVEL=silent the request logger would write nothing but still cost every request
+          // a child logger (bindings, redaction) run through @fastify/middie: it is not mounted at all
+          // then (the correlation id header is set by createApp's hook either way).
+          forRoutes: config.logLevel === 'silent' ? [] : [{ path: '{*path}', method: RequestMethod.ALL }],
           pinoHttp: {
             level: config.logLevel,
             redact: { paths: REDACTED_PATHS, censor: '[redacted]' },

@@ -48,16 +48,25 @@ type Tagged = FastifyRequest & { [PROBLEM_CODE]?: string; [k: symbol]: unknown }
  * not explode the label set) and the command counters. Add before the routes are ready.
  */
 export function instrumentHttp(fastify: FastifyInstance, metrics: Metrics, prefix = '/api/v1'): void {
-  fastify.addHook('onSend', async (req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+  // callback hooks, not async ones: no promise per hook and request
+  fastify.addHook('onSend', (req: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: null, payload: unknown) => void) => {
     // Problem bodies are small strings rendered by ProblemFilter: remember their `code` for the outcome.
     if (reply.statusCode >= 400 && typeof payload === 'string' && payload.length < 65_536) {
       const m = /"code":"([a-z0-9-]{1,64})"/.exec(payload);
       if (m) (req as Tagged)[PROBLEM_CODE] = m[1];
       else if (reply.statusCode === 409 && payload.includes('changed by another request')) (req as Tagged)[PROBLEM_CODE] = 'version-conflict';
     }
-    return payload;
+    done(null, payload);
   });
-  fastify.addHook('onResponse', async (req: FastifyRequest, reply: FastifyReply) => {
+  fastify.addHook('onResponse', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    try {
+      observe(req, reply);
+    } catch (err) {
+      req.log.error({ err }, 'could not record the request metrics'); // as fastify logs an onResponse hook's error
+    }
+    done();
+  });
+  function observe(req: FastifyRequest, reply: FastifyReply): void {
     const route = req.routeOptions?.url;
     const status = reply.statusCode;
     metrics.httpDuration.observe({ method: req.method, route: route ?? 'unmatched', status: String(status) }, reply.elapsedTime / 1000);
@@ -67,5 +76,5 @@ export function instrumentHttp(fastify: FastifyInstance, metrics: Metrics, prefi
     const code = (req as Tagged)[PROBLEM_CODE];
     metrics.commands.inc({ command, outcome: outcomeOf(status, code) });
     if (status === 409 && code === 'version-conflict') metrics.versionConflicts.inc();
-  });
+  }
 }

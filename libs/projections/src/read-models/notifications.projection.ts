@@ -97,7 +97,8 @@ export function notificationsProjection(options: NotificationsProjectionOptions)
           await tx.query(`UPDATE notification_dossiers SET due_at = $2 WHERE dossier_id = $1`, [dossierId, event.data.newDueAt]);
         }
         const notice = noticeOfEventType(event.type);
-        if (!notice) continue;
+        // no channel configured (the default): no row to write, so no need to read the dossier back
+        if (!notice || options.channels().length === 0) continue;
         const { rows } = await tx.query<Record<string, unknown>>(
           `SELECT d.*, s.channels AS unit_channels,
                   ARRAY(SELECT o.channel FROM notification_opt_outs o WHERE o.dossier_id = d.dossier_id) AS opted_out
