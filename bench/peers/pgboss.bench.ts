@@ -132,7 +132,11 @@ async function ours(s: Sizes): Promise<Result> {
     );
     await worker.waitUntilReady();
     const soon = soonDossiers(s.dueSoon, Date.now() + LEAD_MS + (s.dueSoon * farMs) / far.length, s.windowMs);
-    for (const d of soon) pending.set(alarmJobId(d[0].dossierId, Date.parse(d[0].dueAt)), d.map((t) => t.fireAt));
+    for (const d of soon)
+      pending.set(
+        alarmJobId(d[0].dossierId, Date.parse(d[0].dueAt)),
+        d.map((t) => t.fireAt),
+      );
     const t1 = nowMs();
     await timers.addTimers(soon.flat());
     const addedLateMs = Date.now() - soon[0][0].fireAt;

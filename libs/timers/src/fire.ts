@@ -96,7 +96,9 @@ export class TimerFiring {
 
   private unknownDossier(job: Job<TimerJobData>, dossierId: string): TimerOutcome {
     this.options.onJobDropped?.('unknown-dossier');
-    this.logger.warn(`timers: job ${job.id} dropped: dossier ${dossierId} is not in this event store${this.options.storeId ? ` (${this.options.storeId})` : ''}`);
+    this.logger.warn(
+      `timers: job ${job.id} dropped: dossier ${dossierId} is not in this event store${this.options.storeId ? ` (${this.options.storeId})` : ''}`,
+    );
     return { appended: 0, stale: true };
   }
 
