@@ -9,6 +9,8 @@ import { EventToAppend, PollingConfig, RecordedEvent, SqlEventStore, Subscriptio
 import { PgDriver } from '@motcua/sql';
 import { freshPglite, freshPostgres, TestPostgres } from '../support/databases';
 
+/** Far below NO_FAST_POLL's 60 s, above what an open transaction elsewhere in a shared cluster may hide an event for. */
+const SIGNAL_MS = 15_000;
 const NO_FAST_POLL: PollingConfig = { idleMs: 60_000, safetyPollMs: 60_000, minBackoffMs: 100, maxBackoffMs: 5_000 };
 
 const ev = (): EventToAppend => ({
@@ -41,7 +43,9 @@ async function deliversPromptly(reader: SqlEventStore, writer: SqlEventStore): P
     const delays: number[] = [];
     for (let i = 0; i < 3; i++) {
       await writer.append(`${prefix}${i}`, [ev()]);
-      delays.push(await until(`event ${i} delivered`, () => seen.length === i + 1, 1_000));
+      // Within SIGNAL_MS, far below the 60 s polls: only the signal can have delivered it. Not 1 s: a
+      // transaction open elsewhere in a shared cluster (CI) hides a committed event for a while.
+      delays.push(await until(`event ${i} delivered`, () => seen.length === i + 1, SIGNAL_MS));
       await new Promise((r) => setTimeout(r, 50)); // the subscription is asleep again
     }
     return delays;
@@ -107,10 +111,10 @@ describe('live subscriptions without the fast poll (issue #20)', () => {
         expect(killed.rows.length).toBeGreaterThan(0);
         await until('listener marked down', () => !store.signalsEveryAppend(), 2_000);
         await writer.append(`${prefix}a`, [ev()]);
-        await until('delivered by the fast poll', () => seen.length === 1, 2_000);
+        await until('delivered by the fast poll', () => seen.length === 1, SIGNAL_MS);
         await until('LISTEN connection back', () => store.signalsEveryAppend(), 5_000);
         await writer.append(`${prefix}b`, [ev()]);
-        await until('delivered by the signal', () => seen.length === 2, 1_000);
+        await until('delivered by the signal', () => seen.length === 2, SIGNAL_MS);
         expect(seen.map((e) => e.stream)).toEqual([`${prefix}a`, `${prefix}b`]);
       } finally {
         await sub.stop();
