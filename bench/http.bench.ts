@@ -84,7 +84,7 @@ async function adminSql(sql: string): Promise<void> {
  * worker in process, as `npm start` runs it) or PostgreSQL in a new schema (api only, as
  * `npm run start:api` runs it). Seeds the province, its district, 20 wards and one procedure.
  */
-export async function startBenchService(target: BenchTarget, label: string): Promise<BenchService> {
+export async function startBenchService(target: BenchTarget, label: string, extraEnv: Record<string, string> = {}): Promise<BenchService> {
   // Loaded here, not at the top: `--load-generator` children must not load Nest.
   await import('reflect-metadata');
   const { createApp } = await import('../apps/api/src/create-app');
@@ -120,6 +120,7 @@ export async function startBenchService(target: BenchTarget, label: string): Pro
       REDIS_URL: process.env.REDIS_URL,
       QUEUE_PREFIX: prefix,
       RATE_LIMIT_PER_MINUTE: '0',
+      ...extraEnv,
     };
     const config = loadConfig(env, 'api');
     app = await createApp(config);

@@ -152,7 +152,8 @@ FROM s, generate_series(1, entries) AS v`;
 
 export async function runStatisticsBench(opts: { quick: boolean }): Promise<StatisticsRow[]> {
   const sizes = statisticsSizes(opts.quick);
-  const svc = await startBenchService('postgres', 'statistics');
+  // The seeding's index builds over 5M rows take longer than the service's default statement timeout (30 s).
+  const svc = await startBenchService('postgres', 'statistics', { DB_STATEMENT_TIMEOUT_MS: '0' });
   const rows: StatisticsRow[] = [];
   try {
     const put = async (url: string, body: unknown) => {
