@@ -9,6 +9,7 @@
  * `DEFAULT_TEMPLATES`, its values to `noticeValues`, and set the event's entry here.
  */
 import { assertNever } from '../dossier/assert-never';
+import { localDateTimeOf } from '../time/zoned';
 import type { DossierEvent, DossierEventType } from '../dossier/events';
 
 /** The channels a citizen can be told through. */
@@ -124,36 +125,13 @@ const RETURN_TEXT: Record<string, string> = { counter: 'trả tại Bộ phận 
 
 const OUTCOME_TEXT: Record<string, string> = { approved: 'đã giải quyết', refused: 'từ chối giải quyết' };
 
-/**
- * One formatter per zone: building an Intl.DateTimeFormat costs ~50–100 µs, and every notice
- * formats two or three times (the notifications projection runs for every reception). A formatter
- * holds no state between calls, so the results are the same as with a new one each time.
- */
-const localDateTimeFormats = new Map<string, Intl.DateTimeFormat>();
-
-function localDateTimeFormat(timeZone: string): Intl.DateTimeFormat {
-  let f = localDateTimeFormats.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    if (localDateTimeFormats.size >= 1_000) localDateTimeFormats.clear();
-    localDateTimeFormats.set(timeZone, f);
-  }
-  return f;
-}
-
-/** `dd/MM/yyyy HH:mm` in the unit's zone (how Vietnamese offices write a date and time). */
+/** dd/MM/yyyy HH:mm in `timeZone`, through the domain's one wall-clock conversion (`localDateTimeOf`: cached offsets, no Intl for fixed zones). */
 export function formatLocalDateTime(iso: string, timeZone: string): string {
-  const parts = localDateTimeFormat(timeZone).formatToParts(new Date(iso));
-  const p = (t: string) => parts.find((x) => x.type === t)?.value ?? '';
-  return `${p('day')}/${p('month')}/${p('year')} ${p('hour')}:${p('minute')}`;
+  const { date, msOfDay } = localDateTimeOf(new Date(iso), timeZone);
+  const [year, month, day] = date.split('-');
+  const minutes = Math.floor(msOfDay / 60_000);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${day}/${month}/${year} ${two(Math.floor(minutes / 60))}:${two(minutes % 60)}`;
 }
 
 /** The values of one notice, from the dossier and the event that gives it. */
