@@ -54,13 +54,8 @@ export function adminCtx(now = new Date(), occurredAt?: Date): CommandContext {
   return { actor: SYSTEM_ACTOR, correlationId: randomUUID(), causationId: randomUUID(), now, occurredAt };
 }
 
-/** An Etc/GMT zone where it is about noon now, so that a 1-hour count never crosses midnight. */
-export function noonZone(now = new Date()): string {
-  let offset = 12 - now.getUTCHours(); // local = utc + offset
-  if (offset > 14) offset -= 24;
-  if (offset < -12) offset += 24;
-  return offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
-}
+export { noonZone } from '../support/zones';
+import { noonZone } from '../support/zones';
 
 function weekendsOf(year: number): string[] {
   const out: string[] = [];

@@ -6,6 +6,7 @@ import { ApologyIssuedSchemaVersion } from '@motcua/domain';
 import { openEventStore } from '@motcua/event-store';
 import { mintToken } from '@motcua/platform';
 import { RunningService, startService } from '../../support/spawn-service';
+import { noonZone } from '../../support/zones';
 
 const SECRET = 'poison-e2e-secret-0123456789-abcdefghijkl';
 
@@ -66,7 +67,7 @@ describe('a poison event in the store (embedded service)', () => {
     };
 
     svc = await startService(env);
-    expect((await call('PUT', '/units/P', { name: 'Tỉnh', level: 'province', officeHours: { sessions: [{ start: '00:00', end: '23:59' }] } })).status).toBe(
+    expect((await call('PUT', '/units/P', { name: 'Tỉnh', level: 'province', timeZone: noonZone(), officeHours: { sessions: [{ start: '00:00', end: '23:59' }] } })).status).toBe(
       201,
     );
     const year = new Date(Date.now() + 7 * 3600_000).getUTCFullYear();

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { mintToken } from '@motcua/platform';
 import { RunningService, startService } from '../../support/spawn-service';
+import { noonZone } from '../../support/zones';
 
 const SECRET = 'timer-to-client-secret-0123456789-abcdefghij';
 
@@ -74,7 +75,7 @@ describe('deadline alerts from timer to client (embedded service)', () => {
       return { status: r.status, body: (await r.json().catch(() => undefined)) as any };
     };
     // a unit that works every day around the clock, so that a one-hour limit ends seconds from now
-    expect((await call('PUT', '/units/P', { name: 'Tỉnh', level: 'province', officeHours: { sessions: [{ start: '00:00', end: '23:59' }] } })).status).toBe(
+    expect((await call('PUT', '/units/P', { name: 'Tỉnh', level: 'province', timeZone: noonZone(), officeHours: { sessions: [{ start: '00:00', end: '23:59' }] } })).status).toBe(
       201,
     );
     const year = new Date(Date.now() + 7 * 3600_000).getUTCFullYear();
@@ -97,6 +98,7 @@ describe('deadline alerts from timer to client (embedded service)', () => {
     const id = r.body.id;
     const dueAt = Date.parse(r.body.dueAt);
     expect(dueAt - Date.now()).toBeGreaterThan(3_000);
+    expect(dueAt - Date.now()).toBeLessThan(20_000); // a count that crossed the closed minute at midnight would be a minute longer
 
     const deadline = Date.now() + 60_000;
     while (sse.alerts.filter((a) => a.dossierId === id).length < 3 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 200));
