@@ -67,9 +67,10 @@ describe('a poison event in the store (embedded service)', () => {
     };
 
     svc = await startService(env);
-    expect((await call('PUT', '/units/P', { name: 'Tỉnh', level: 'province', timeZone: noonZone(), officeHours: { sessions: [{ start: '00:00', end: '23:59' }] } })).status).toBe(
-      201,
-    );
+    expect(
+      (await call('PUT', '/units/P', { name: 'Tỉnh', level: 'province', timeZone: noonZone(), officeHours: { sessions: [{ start: '00:00', end: '23:59' }] } }))
+        .status,
+    ).toBe(201);
     const year = new Date(Date.now() + 7 * 3600_000).getUTCFullYear();
     for (const y of [year - 1, year, year + 1]) expect((await call('PUT', `/calendar/${y}`, { holidays: [], workingDays: weekendsOf(y) })).status).toBe(200);
     expect((await call('PUT', '/procedures/H1', { name: 'Chứng thực', field: 'Chứng thực', processingTime: { amount: 1, unit: 'working_hour' } })).status).toBe(

@@ -75,9 +75,10 @@ describe('deadline alerts from timer to client (embedded service)', () => {
       return { status: r.status, body: (await r.json().catch(() => undefined)) as any };
     };
     // a unit that works every day around the clock, so that a one-hour limit ends seconds from now
-    expect((await call('PUT', '/units/P', { name: 'Tỉnh', level: 'province', timeZone: noonZone(), officeHours: { sessions: [{ start: '00:00', end: '23:59' }] } })).status).toBe(
-      201,
-    );
+    expect(
+      (await call('PUT', '/units/P', { name: 'Tỉnh', level: 'province', timeZone: noonZone(), officeHours: { sessions: [{ start: '00:00', end: '23:59' }] } }))
+        .status,
+    ).toBe(201);
     const year = new Date(Date.now() + 7 * 3600_000).getUTCFullYear();
     for (const y of [year - 1, year, year + 1]) expect((await call('PUT', `/calendar/${y}`, { holidays: [], workingDays: weekendsOf(y) })).status).toBe(200);
     expect((await call('PUT', '/procedures/H1', { name: 'Chứng thực', field: 'Chứng thực', processingTime: { amount: 1, unit: 'working_hour' } })).status).toBe(
