@@ -173,6 +173,7 @@ export function refusalApiSuite(name: string, start: () => Promise<Harness>) {
       // the read model: listed under its status, never counted as received
       await readModelHolds(id, 1);
       await readModelHolds(third.id, 1);
+      await readModelHolds(k1.body.id, 1);
       const listed = await h.request('GET', `/dossiers?unitCode=${WARD_A}&status=refused-at-reception`, { token: clerkA });
       expect(listed.status).toBe(200);
       expect(listed.body.items.map((i: { id: string }) => i.id).sort()).toEqual([id, k1.body.id].sort());
