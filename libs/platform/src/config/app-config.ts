@@ -61,6 +61,11 @@ export interface AppConfig {
   nearDeadlinePolicy: string | undefined;
   /** Bearer token that `/metrics` requires (METRICS_TOKEN); without one, `/metrics` answers only loopback clients. */
   metricsToken: string | undefined;
+  /**
+   * METRICS_EVENT_LOOP_RESOLUTION_MS: the sampling interval of the event-loop delay histogram behind
+   * `nodejs_eventloop_lag_*` (prom-client's default 10 ms wakes an idle process 100 times a second).
+   */
+  metricsEventLoopResolutionMs: number;
   /** Requests per minute per token (JWT `sub`) or, without a token, per client IP (RATE_LIMIT_PER_MINUTE; 0 = off). */
   rateLimitPerMinute: number;
   /** PostgreSQL: wait at most this long for a connection (DB_CONNECT_TIMEOUT_MS). */
@@ -350,6 +355,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: 'all' | '
     dbStatementTimeoutMs: int('DB_STATEMENT_TIMEOUT_MS', env.DB_STATEMENT_TIMEOUT_MS, 30_000, 0, 86_400_000, problems),
     healthProbeTimeoutMs: int('HEALTH_PROBE_TIMEOUT_MS', env.HEALTH_PROBE_TIMEOUT_MS, 5_000, 50, 600_000, problems),
     earliestBusinessDate,
+    metricsEventLoopResolutionMs: int('METRICS_EVENT_LOOP_RESOLUTION_MS', env.METRICS_EVENT_LOOP_RESOLUTION_MS, 100, 1, 10_000, problems),
     ruleSetSwitches,
     publicBaseUrl,
     notify,

@@ -60,6 +60,7 @@ const CODE_DEFAULTS: Record<string, (c: AppConfig) => string> = {
   HEALTH_MAX_LAG_SECONDS: (c) => String(c.healthMaxLagSeconds),
   HEALTH_MAX_TIMER_BACKLOG: (c) => String(c.healthMaxTimerBacklog),
   METRICS_TOKEN: (c) => none(c.metricsToken),
+  METRICS_EVENT_LOOP_RESOLUTION_MS: (c) => String(c.metricsEventLoopResolutionMs),
   DB_CONNECT_TIMEOUT_MS: (c) => String(c.dbConnectTimeoutMs),
   DB_STATEMENT_TIMEOUT_MS: (c) => String(c.dbStatementTimeoutMs),
   HEALTH_PROBE_TIMEOUT_MS: (c) => String(c.healthProbeTimeoutMs),

@@ -1,6 +1,7 @@
 import { Global, Inject, Module, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { NOTIFY_STATUS, PROJECTION_STATUS, TIMERS_STATUS } from '../tokens';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG, NOTIFY_STATUS, PROJECTION_STATUS, TIMERS_STATUS } from '../tokens';
 import { Metrics, NotifyStatusSource, ProjectionStatusSource, TimersStatusSource } from './metrics';
 import { MetricsController } from './metrics.controller';
 
@@ -37,7 +38,13 @@ export function notifyStatusOf(moduleRef: ModuleRef): NotifyStatusSource | undef
  * observe timers.
  */
 @Global()
-@Module({ providers: [{ provide: Metrics, useFactory: () => new Metrics() }], controllers: [MetricsController], exports: [Metrics] })
+@Module({
+  providers: [
+    { provide: Metrics, useFactory: (config: AppConfig) => new Metrics({ eventLoopResolutionMs: config.metricsEventLoopResolutionMs }), inject: [APP_CONFIG] },
+  ],
+  controllers: [MetricsController],
+  exports: [Metrics],
+})
 export class MetricsModule implements OnModuleInit {
   constructor(
     @Inject(Metrics) private readonly metrics: Metrics,

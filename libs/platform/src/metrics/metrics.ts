@@ -40,6 +40,9 @@ const LATENESS_BUCKETS = [0.01, 0.05, 0.1, 0.5, 1, 2, 5, 15, 30, 60, 300, 900, 3
 /** Seconds buckets of alert acknowledgement delays (raised → acknowledged): 1 min … 1 week. */
 const ACKNOWLEDGEMENT_BUCKETS = [60, 300, 900, 3600, 4 * 3600, 8 * 3600, 86_400, 3 * 86_400, 7 * 86_400];
 
+/** The default sampling interval of the event-loop delay histogram (METRICS_EVENT_LOOP_RESOLUTION_MS). */
+export const DEFAULT_EVENT_LOOP_RESOLUTION_MS = 100;
+
 /**
  * The one Prometheus registry of a process (owned by `MetricsModule`; a registry per instance, so
  * several apps in one test process never collide) and every metric the service exports.
@@ -68,9 +71,15 @@ export class Metrics {
   /** Likewise the deadline timers' scheduling subscription. */
   timersSource: () => TimersStatusSource | undefined = () => undefined;
 
-  constructor(options: { defaultMetrics?: boolean } = {}) {
+  /**
+   * `eventLoopResolutionMs`: the sampling interval of the event-loop delay histogram of the default
+   * metrics (METRICS_EVENT_LOOP_RESOLUTION_MS, default 100; prom-client's own 10 ms timer alone costs an
+   * idle service a fraction of a per cent of a core).
+   */
+  constructor(options: { defaultMetrics?: boolean; eventLoopResolutionMs?: number } = {}) {
     const registers = [this.registry];
-    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
+    if (options.defaultMetrics !== false)
+      collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: options.eventLoopResolutionMs ?? DEFAULT_EVENT_LOOP_RESOLUTION_MS });
     this.commands = new Counter({
       name: 'motcua_commands_total',
       help: 'Dossier commands (HTTP and imports) by command and outcome (ok, invalid, unauthenticated, forbidden, not-found, conflict, domain-error, too-large, rate-limited, unavailable, error)',
