@@ -19,6 +19,8 @@ export interface OpenEventStoreOptions {
   hashChain?: boolean;
   /** PostgreSQL pool settings (timeouts) when the URL is postgres://. */
   postgres?: Pick<PgDriverOptions, 'connectTimeoutMs' | 'statementTimeoutMs'>;
+  /** PGlite: the live subscriptions' safety poll (PGLITE_SAFETY_POLL_MS; default 60 s). */
+  pglite?: { safetyPollMs?: number };
 }
 
 export async function openEventStore(url: string | undefined, options: OpenEventStoreOptions = {}): Promise<OpenedEventStore> {
@@ -33,7 +35,7 @@ async function openAdapter(url: string | undefined, options: OpenEventStoreOptio
       return { store: new MemoryEventStore() };
     case 'pglite': {
       const driver = await PgliteDriver.open(target.dataDir);
-      return { store: await SqlEventStore.create(driver, { ownsDriver: true }), driver };
+      return { store: await SqlEventStore.create(driver, { ownsDriver: true, pgliteSafetyPollMs: options.pglite?.safetyPollMs }), driver };
     }
     case 'postgres': {
       const driver = new PgDriver({ ...options.postgres, connectionString: target.connectionString });

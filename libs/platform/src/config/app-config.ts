@@ -72,6 +72,11 @@ export interface AppConfig {
   dbConnectTimeoutMs: number;
   /** PostgreSQL: the server's statement_timeout, and (plus 5 s) the client's own limit per query (DB_STATEMENT_TIMEOUT_MS; 0 = none). */
   dbStatementTimeoutMs: number;
+  /**
+   * PGlite: how often the live subscriptions read the log when no append signalled (PGLITE_SAFETY_POLL_MS):
+   * a safety net only, every append of the one process that opens the directory wakes them.
+   */
+  pgliteSafetyPollMs: number;
   /** Readiness: each probe (event store, Redis, projections, timers) may take this long (HEALTH_PROBE_TIMEOUT_MS). */
   healthProbeTimeoutMs: number;
   /** Business times (occurredAt) before this local date are refused with a 422 (EARLIEST_BUSINESS_DATE). */
@@ -357,6 +362,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: 'all' | '
     earliestBusinessDate,
     metricsEventLoopResolutionMs: int('METRICS_EVENT_LOOP_RESOLUTION_MS', env.METRICS_EVENT_LOOP_RESOLUTION_MS, 100, 1, 10_000, problems),
     ruleSetSwitches,
+    pgliteSafetyPollMs: int('PGLITE_SAFETY_POLL_MS', env.PGLITE_SAFETY_POLL_MS, 60_000, 50, 3_600_000, problems),
     publicBaseUrl,
     notify,
     publicLookupPerMinute: int('PUBLIC_LOOKUP_PER_MINUTE', env.PUBLIC_LOOKUP_PER_MINUTE, 30, 0, 1_000_000, problems),

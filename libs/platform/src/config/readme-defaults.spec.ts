@@ -63,6 +63,7 @@ const CODE_DEFAULTS: Record<string, (c: AppConfig) => string> = {
   METRICS_EVENT_LOOP_RESOLUTION_MS: (c) => String(c.metricsEventLoopResolutionMs),
   DB_CONNECT_TIMEOUT_MS: (c) => String(c.dbConnectTimeoutMs),
   DB_STATEMENT_TIMEOUT_MS: (c) => String(c.dbStatementTimeoutMs),
+  PGLITE_SAFETY_POLL_MS: (c) => String(c.pgliteSafetyPollMs),
   HEALTH_PROBE_TIMEOUT_MS: (c) => String(c.healthProbeTimeoutMs),
   RATE_LIMIT_PER_MINUTE: (c) => String(c.rateLimitPerMinute),
   EARLIEST_BUSINESS_DATE: (c) => c.earliestBusinessDate,

@@ -53,7 +53,19 @@ function expectedText(expected: ExpectedRevision): string {
   return typeof expected === 'bigint' ? expected.toString() : expected;
 }
 
-/** The channel of migration 0020's trigger; the payload is the schema of `es_events`. */
+/** The safety poll of live subscriptions on PGlite (PGLITE_SAFETY_POLL_MS): every append signals in process. */
+export const DEFAULT_PGLITE_SAFETY_POLL_MS = 60_000;
+
+export interface SqlEventStoreOptions {
+  /** The subscriptions' polling (default DEFAULT_POLLING; on PGlite with `pgliteSafetyPollMs`). */
+  polling?: PollingConfig;
+  /** PGlite: the live subscriptions' safety poll when `polling` is not given (default 60 s). */
+  pgliteSafetyPollMs?: number;
+  ownsDriver?: boolean;
+  visibilityWaitMs?: number;
+}
+
+/** The channel of migration 0019's trigger; the payload is the schema of `es_events`. */
 export const APPENDED_CHANNEL = 'motcua_es_appended';
 
 /**
@@ -61,9 +73,11 @@ export const APPENDED_CHANNEL = 'motcua_es_appended';
  *
  * Live subscriptions wake on a signal instead of polling the log: on PGlite (one process per data
  * directory) every append is this process's own and signals in process; on PostgreSQL a LISTEN
- * connection (opened with the first subscription) relays migration 0020's NOTIFY of every append,
+ * connection (opened with the first subscription) relays migration 0019's NOTIFY of every append,
  * from any process. While the signals cover every append the subscriptions only poll every
- * `safetyPollMs` (5 s); without them (the LISTEN connection down) every `idleMs` (50 ms).
+ * `safetyPollMs` (5 s); without them (the LISTEN connection down) every `idleMs` (50 ms). On PGlite
+ * no signal can be lost (no connection, no other process), so the safety poll is much slower
+ * (`pgliteSafetyPollMs`, PGLITE_SAFETY_POLL_MS, 60 s): an idle embedded service reads nothing.
  */
 export class SqlEventStore implements EventStore {
   readonly kind: string;
@@ -72,13 +86,13 @@ export class SqlEventStore implements EventStore {
 
   constructor(
     readonly driver: SqlDriver,
-    private readonly options: { polling?: PollingConfig; ownsDriver?: boolean; visibilityWaitMs?: number } = {},
+    private readonly options: SqlEventStoreOptions = {},
   ) {
     this.kind = driver.kind;
   }
 
   /** Opens the store and applies pending migrations. `ownsDriver`: close the driver on close(). */
-  static async create(driver: SqlDriver, options: { polling?: PollingConfig; ownsDriver?: boolean } = {}): Promise<SqlEventStore> {
+  static async create(driver: SqlDriver, options: Omit<SqlEventStoreOptions, 'visibilityWaitMs'> = {}): Promise<SqlEventStore> {
     await migrate(driver);
     return new SqlEventStore(driver, options);
   }
@@ -202,8 +216,13 @@ export class SqlEventStore implements EventStore {
     }
   }
 
-  /** True if some committed event after `position` is not visible yet (an older transaction runs). */
+  /**
+   * True if some committed event after `position` is not visible yet (an older transaction runs).
+   * Never on PGlite: one connection, whose transactions run one at a time (a read waits for the
+   * running one to end), so nothing committed can hide behind an older running transaction.
+   */
   private async hiddenAfter(position: Position | undefined): Promise<boolean> {
+    if (this.driver.kind === 'pglite') return false;
     const params: unknown[] = [];
     const after = this.afterClause(position, params);
     const { rows } = await this.driver.query<{ hidden: boolean }>(
@@ -251,8 +270,15 @@ export class SqlEventStore implements EventStore {
       },
       options,
       handler,
-      this.options.polling ?? DEFAULT_POLLING,
+      this.pollingConfig(),
     );
+  }
+
+  /** PostgreSQL: DEFAULT_POLLING; PGlite: the same with the slow safety poll (every append signals here). */
+  private pollingConfig(): PollingConfig {
+    if (this.options.polling) return this.options.polling;
+    if (this.driver.kind !== 'pglite') return DEFAULT_POLLING;
+    return { ...DEFAULT_POLLING, safetyPollMs: this.options.pgliteSafetyPollMs ?? DEFAULT_PGLITE_SAFETY_POLL_MS };
   }
 
   /** True while every append that can reach this store wakes the local subscriptions. */
@@ -265,7 +291,7 @@ export class SqlEventStore implements EventStore {
     }
   }
 
-  /** PostgreSQL: LISTEN for migration 0020's notifications (once, with the first subscription). */
+  /** PostgreSQL: LISTEN for migration 0019's notifications (once, with the first subscription). */
   private listenForAppends(): void {
     if (this.listening || !this.driver.listen) return;
     let schema: string | undefined;
