@@ -15,7 +15,7 @@ describe('web console, second wave: refusals, text search, campaigns, delivery l
   let smtp: TestSmtp;
   beforeAll(async () => {
     smtp = await startSmtp();
-    w = await startConsoleWorld({ SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, NOTIFY_FROM: 'motcua@example.vn', NOTIFY_POLL_MS: '100' });
+    w = await startConsoleWorld({ SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, NOTIFY_FROM: 'motcua@example.vn' });
   }, 240_000);
   afterAll(async () => {
     await w?.close();

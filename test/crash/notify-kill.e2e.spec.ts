@@ -51,7 +51,6 @@ describe('kill -9 of the worker between the commit of a notice and its send (pos
       LOG_LEVEL: 'info',
       SMS_GATEWAY_URL: gw.url,
       NOTIFY_BACKOFF_MS: '50',
-      NOTIFY_POLL_MS: '200',
     };
     admin = await mintToken({ sub: 'admin-kn', name: 'Quản trị', roles: ['admin', 'clerk'] as never, units: [PROVINCE], expiresIn: '1h' }, SECRET);
   }, 60_000);

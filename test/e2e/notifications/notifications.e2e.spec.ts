@@ -90,7 +90,6 @@ describe('citizen notifications through the outbox (PostgreSQL, SMTP, SMS gatewa
       SMS_GATEWAY_BODY: '{"to":"{{to}}","message":"{{text}}","brandname":"MOTCUA","requestId":"{{id}}"}',
       NOTIFY_ATTEMPTS: '5',
       NOTIFY_BACKOFF_MS: '50',
-      NOTIFY_POLL_MS: '100',
     };
     await start();
     admin = await mintToken(

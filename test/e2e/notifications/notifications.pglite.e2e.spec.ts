@@ -40,7 +40,6 @@ describe('citizen notifications on the embedded store (PGlite)', () => {
         SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
         NOTIFY_FROM: 'motcua@example.vn',
         SMS_GATEWAY_URL: gw.url,
-        NOTIFY_POLL_MS: '100',
       },
       'api',
     );

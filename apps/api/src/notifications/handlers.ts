@@ -21,6 +21,7 @@ import {
   outboxRowUnit,
   putUnitNotificationSettings,
   resendFailedNotification,
+  signalOutboxDue,
   UnitNotificationSettings,
 } from '@motcua/projections';
 import { SqlDriver } from '@motcua/sql';
@@ -161,6 +162,7 @@ export class ResendNotificationHandler extends ReadModelHandler implements IComm
     if (!row || row.status !== 'failed' || !row.unitCode || !coversUnit(this.reference.data, c.who, row.unitCode))
       throw new NotFoundProblem(`no failed notification ${c.id}`);
     if (!(await resendFailedNotification(this.sql, c.id))) throw new NotFoundProblem(`no failed notification ${c.id} (an opt-out is not re-sent)`);
+    signalOutboxDue(this.sql); // the sender of this process (embedded) sends it now; others hear migration 0021's NOTIFY
     return { id: c.id, status: 'pending' };
   }
 }

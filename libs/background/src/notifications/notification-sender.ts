@@ -1,14 +1,29 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
 import { NOTICE_KINDS, renderNotice, type NoticeChannel, type NoticeKind, type NoticeValues, type TemplateOverrides } from '@motcua/domain';
 import { APP_CONFIG, AppConfig, Metrics, SQL_DRIVER } from '@motcua/platform';
-import { claimOutboxRows, getAlert, getUnitNotificationSettings, markOutboxFailed, markOutboxSent, outboxBacklog, OutboxRow } from '@motcua/projections';
-import { SqlDriver } from '@motcua/sql';
+import {
+  claimOutboxRows,
+  getAlert,
+  getUnitNotificationSettings,
+  markOutboxFailed,
+  markOutboxSent,
+  nextOutboxDueInMs,
+  onOutboxDue,
+  outboxBacklog,
+  OUTBOX_DUE_CHANNEL,
+  OutboxRow,
+} from '@motcua/projections';
+import { Listening, SqlDriver } from '@motcua/sql';
 import { AlertsOutlet } from '../alerts/alerts-outlet';
 import { configuredChannels, NotificationChannel } from './channels';
 
 const BATCH = 20;
 /** A claimed row is the sender's for this long (longer than a channel's own 15 s timeout); a killed sender's rows come back after it. */
 export const CLAIM_HOLD_MS = 20_000;
+/** PostgreSQL while the LISTEN connection is down: look at the outbox this often (the old poll). */
+const UNSIGNALLED_POLL_MS = 1_000;
+/** The shortest sleep (a row due now that this round could not claim: another sender holds its lock). */
+const MIN_SLEEP_MS = 20;
 
 /** A failure no retry can cure (a template that does not render): straight to the dead letter. */
 class PermanentFailure extends Error {}
@@ -18,8 +33,13 @@ class PermanentFailure extends Error {}
  * the citizen"): claims due rows (SKIP LOCKED, so several workers share it), sends each on its
  * channel, marks it sent, or schedules a retry with exponential backoff (`NOTIFY_BACKOFF_MS`,
  * doubling) until `NOTIFY_ATTEMPTS`, then leaves it failed (the dead letter). `staff` rows publish
- * a new alert (SSE over Redis, webhook queue). Woken by the projections after a commit, and polls
- * every `NOTIFY_POLL_MS`. Logs name the row, channel and notice, never the address.
+ * a new alert (SSE over Redis, webhook queue). Logs name the row, channel and notice, never the address.
+ *
+ * Idle, it reads nothing: it sleeps until the next pending row is due (a retry, another sender's
+ * claim running out), and is woken when rows are made due: in process by the projections after
+ * their commit and by a resend (`signalOutboxDue`), and on PostgreSQL by migration 0021's NOTIFY on
+ * a LISTEN connection (rows made due by other processes). A safety poll every `NOTIFY_POLL_MS`
+ * (60 s) finds what a lost signal did not announce; every second while the LISTEN connection is down.
  */
 @Injectable()
 export class NotificationSender implements OnApplicationBootstrap, OnModuleDestroy {
@@ -29,6 +49,8 @@ export class NotificationSender implements OnApplicationBootstrap, OnModuleDestr
   private running: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
   private woken = false;
+  private listening: Listening | undefined;
+  private unsubscribe: (() => void) | undefined;
 
   constructor(
     @Inject(SQL_DRIVER) private readonly sql: SqlDriver,
@@ -47,13 +69,17 @@ export class NotificationSender implements OnApplicationBootstrap, OnModuleDestr
   onApplicationBootstrap(): void {
     this.stopped = false;
     this.logger.log(`notification sender started (channels: ${this.enabledChannels().join(', ') || 'none configured'})`);
+    this.unsubscribe = onOutboxDue(this.sql, () => this.wake());
+    this.listenForDueRows();
     this.running = this.loop();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
+    this.unsubscribe?.();
     this.wake();
     await this.running;
+    await this.listening?.close();
     for (const c of this.channels.values()) await c.close?.();
   }
 
@@ -68,19 +94,56 @@ export class NotificationSender implements OnApplicationBootstrap, OnModuleDestr
     this.wakeUp?.();
   }
 
+  /** PostgreSQL: LISTEN for migration 0021's notifications (rows made due by any process). */
+  private listenForDueRows(): void {
+    if (!this.sql.listen) return;
+    let schema: string | undefined;
+    this.listening = this.sql.listen(OUTBOX_DUE_CHANNEL, {
+      ready: async (session) => {
+        const { rows } = await session.query<{ schema: string; trigger: boolean }>(
+          `SELECT n.nspname AS schema, EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = 'notification_outbox_notify_due') AS trigger
+           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = 'notification_outbox'::regclass`,
+        );
+        schema = rows[0]?.schema;
+        return rows[0]?.trigger === true;
+      },
+      onNotify: (payload) => {
+        if (payload === schema) this.wake();
+      },
+      // rows made due while the connection was down were left to the fast poll, which ran until now
+      onActive: () => this.wake(),
+    });
+  }
+
+  /** True while every row made due wakes this sender: PGlite (one process), or LISTEN up on PostgreSQL. */
+  private signalsEveryDueRow(): boolean {
+    return this.sql.kind === 'pglite' || (this.listening?.active ?? false);
+  }
+
+  /** How long to sleep: until the next pending row is due, at most the safety poll. */
+  private async sleepMs(signalled: boolean): Promise<number> {
+    const cap = signalled ? this.config.notify.pollMs : Math.min(UNSIGNALLED_POLL_MS, this.config.notify.pollMs);
+    const due = await nextOutboxDueInMs(this.sql);
+    return Math.max(MIN_SLEEP_MS, Math.min(cap, due ?? cap));
+  }
+
   private async loop(): Promise<void> {
     while (!this.stopped) {
       let full = false;
+      let sleepMs = Math.min(UNSIGNALLED_POLL_MS, this.config.notify.pollMs);
       try {
         this.woken = false;
+        // read before the round: only signals that covered it may leave the next one to them
+        const signalled = this.signalsEveryDueRow();
         full = (await this.tick()) === BATCH;
+        if (!full && !this.woken && !this.stopped) sleepMs = await this.sleepMs(signalled && this.signalsEveryDueRow());
       } catch (err) {
         this.logger.warn(`notification outbox not read: ${(err as Error).message}`);
       }
       if (this.stopped) break;
       if (full || this.woken) continue;
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, this.config.notify.pollMs);
+        const t = setTimeout(resolve, sleepMs);
         this.wakeUp = () => {
           clearTimeout(t);
           resolve();

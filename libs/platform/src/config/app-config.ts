@@ -113,7 +113,10 @@ export interface NotifyConfig {
   /** NOTIFY_ATTEMPTS / NOTIFY_BACKOFF_MS: attempts per message before the dead letter, first retry delay (doubling). */
   attempts: number;
   backoffMs: number;
-  /** NOTIFY_POLL_MS: how often the sender looks for due rows when nothing woke it. */
+  /**
+   * NOTIFY_POLL_MS: the sender's safety poll: the longest it sleeps when no row is due sooner and
+   * nothing woke it (the projections, a resend, PostgreSQL's NOTIFY on the outbox wake it at once).
+   */
   pollMs: number;
   /** HEALTH_MAX_OUTBOX_AGE_SECONDS: readiness is down when a due message has waited longer. */
   healthMaxOutboxAgeSeconds: number;
@@ -320,7 +323,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: 'all' | '
     smsGatewayBody,
     attempts: int('NOTIFY_ATTEMPTS', env.NOTIFY_ATTEMPTS, 8, 1, 100, problems),
     backoffMs: int('NOTIFY_BACKOFF_MS', env.NOTIFY_BACKOFF_MS, 5_000, 1, 3_600_000, problems),
-    pollMs: int('NOTIFY_POLL_MS', env.NOTIFY_POLL_MS, 1_000, 10, 600_000, problems),
+    pollMs: int('NOTIFY_POLL_MS', env.NOTIFY_POLL_MS, 60_000, 10, 3_600_000, problems),
     healthMaxOutboxAgeSeconds: int('HEALTH_MAX_OUTBOX_AGE_SECONDS', env.HEALTH_MAX_OUTBOX_AGE_SECONDS, 900, 1, 31_536_000, problems),
   };
   const config: AppConfig = {
@@ -355,14 +358,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: 'all' | '
     timersConcurrency: int('TIMERS_CONCURRENCY', env.TIMERS_CONCURRENCY, 16, 1, 1_000, problems),
     nearDeadlinePolicy,
     metricsToken,
+    metricsEventLoopResolutionMs: int('METRICS_EVENT_LOOP_RESOLUTION_MS', env.METRICS_EVENT_LOOP_RESOLUTION_MS, 100, 1, 10_000, problems),
     rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', env.RATE_LIMIT_PER_MINUTE, 1_200, 0, 10_000_000, problems),
     dbConnectTimeoutMs: int('DB_CONNECT_TIMEOUT_MS', env.DB_CONNECT_TIMEOUT_MS, 5_000, 100, 600_000, problems),
     dbStatementTimeoutMs: int('DB_STATEMENT_TIMEOUT_MS', env.DB_STATEMENT_TIMEOUT_MS, 30_000, 0, 86_400_000, problems),
+    pgliteSafetyPollMs: int('PGLITE_SAFETY_POLL_MS', env.PGLITE_SAFETY_POLL_MS, 60_000, 50, 3_600_000, problems),
     healthProbeTimeoutMs: int('HEALTH_PROBE_TIMEOUT_MS', env.HEALTH_PROBE_TIMEOUT_MS, 5_000, 50, 600_000, problems),
     earliestBusinessDate,
-    metricsEventLoopResolutionMs: int('METRICS_EVENT_LOOP_RESOLUTION_MS', env.METRICS_EVENT_LOOP_RESOLUTION_MS, 100, 1, 10_000, problems),
     ruleSetSwitches,
-    pgliteSafetyPollMs: int('PGLITE_SAFETY_POLL_MS', env.PGLITE_SAFETY_POLL_MS, 60_000, 50, 3_600_000, problems),
     publicBaseUrl,
     notify,
     publicLookupPerMinute: int('PUBLIC_LOOKUP_PER_MINUTE', env.PUBLIC_LOOKUP_PER_MINUTE, 30, 0, 1_000_000, problems),

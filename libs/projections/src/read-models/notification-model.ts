@@ -155,6 +155,41 @@ export async function outboxRowUnit(db: SqlExecutor, id: string): Promise<{ unit
   return rows[0] ? { unitCode: rows[0].unit_code != null ? String(rows[0].unit_code) : undefined, status: rows[0].status as OutboxStatus } : undefined;
 }
 
+/**
+ * Milliseconds until the next pending row is due (its next attempt, or the end of another sender's
+ * claim on it), per the database's clock; undefined when nothing is pending. The sender sleeps that long.
+ */
+export async function nextOutboxDueInMs(db: SqlExecutor): Promise<number | undefined> {
+  const { rows } = await db.query<{ ms: number | null }>(
+    `SELECT (EXTRACT(EPOCH FROM min(GREATEST(next_attempt_at, COALESCE(claimed_until, next_attempt_at))) - now()) * 1000)::float8 AS ms
+     FROM notification_outbox WHERE status = 'pending'`,
+  );
+  const ms = rows[0]?.ms;
+  return ms === null || ms === undefined ? undefined : Number(ms);
+}
+
+/** The channel of migration 0021's trigger (rows made due); the payload is the schema of `notification_outbox`. */
+export const OUTBOX_DUE_CHANNEL = 'motcua_outbox_due';
+
+const outboxDueListeners = new WeakMap<object, Set<() => void>>();
+
+/**
+ * In process, what migration 0021's NOTIFY is across processes: "rows of this database's outbox were
+ * made due" (a resend), keyed by the SQL driver, so that the sender of the same process (the
+ * embedded app, where PGlite has no NOTIFY) wakes at once. Call it after the commit.
+ */
+export function signalOutboxDue(db: object): void {
+  for (const listener of outboxDueListeners.get(db) ?? []) listener();
+}
+
+/** Runs `listener` on each `signalOutboxDue(db)`; returns the unregister function. */
+export function onOutboxDue(db: object, listener: () => void): () => void {
+  let set = outboxDueListeners.get(db);
+  if (!set) outboxDueListeners.set(db, (set = new Set()));
+  set.add(listener);
+  return () => set.delete(listener);
+}
+
 /** A dead letter back to pending, with a new round of attempts. False when it is not (or no longer) failed. */
 export async function resendFailedNotification(db: SqlExecutor, id: string): Promise<boolean> {
   const r = await db.query(
