@@ -166,10 +166,11 @@ describe('sweep after Redis is wiped (1,000 open dossiers)', () => {
     expect(await q.getJobCountByTypes('delayed', 'wait')).toBe(0);
     await scheduler.stop();
     await waitFor(async () => Date.now() > soonDue + 500, 40_000, 'the soon dossiers to come due');
-    // back: a worker and the sweep
+    // back: the sweep, then a worker. Sweep first: start() runs a sweep of its own (the repeatable job, due at
+    // once), which would otherwise race this one and leave it nothing to re-add
     const timers = f.timers();
-    await timers.start();
     const r = await timers.sweep();
+    await timers.start();
     expect(r.dossiers).toBe(1000);
     expect(r.readded).toBe(3000);
     expect(r.alarms).toBe(1000);

@@ -2,8 +2,10 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import IORedis from 'ioredis';
+import { Queue } from 'bullmq';
 import { ReferenceService } from '@motcua/application';
 import { SqlEventStore } from '@motcua/event-store';
+import { DEFAULT_TIMERS_QUEUE } from '@motcua/timers';
 import { freshPostgres, TestPostgres } from '../support/databases';
 import { ROOT } from '../support/spawn-service';
 import { REDIS_URL, seedDossiers, seedReference, sleep, UNIT, waitFor } from './support';
@@ -59,6 +61,34 @@ describe('worker killed with -9 while timers are due', () => {
           )
         ).rows[0].n,
       );
+    /** On a failure: where the dossiers short of three alerts stand, in the stream and in the queue. */
+    const diagnose = async (): Promise<string> => {
+      const { rows } = await pg.driver.query<{ stream_id: string; n: string }>(
+        `SELECT stream_id, count(*) FILTER (WHERE type IN ('DeadlineWarningRaised','ApologyCutoffReached','DossierOverdue'))::text AS n
+           FROM es_events WHERE stream_id LIKE 'dossier-%' GROUP BY stream_id`,
+      );
+      const short = rows.filter((r) => r.n !== '3');
+      const queue = new Queue(DEFAULT_TIMERS_QUEUE, { connection: redis.duplicate(), prefix });
+      try {
+        const counts = await queue.getJobCounts();
+        const jobs = await queue.getJobs(['active', 'wait', 'delayed', 'failed', 'completed', 'paused', 'prioritized', 'waiting-children'], 0, -1);
+        const lines = await Promise.all(
+          short.slice(0, 10).map(async (r) => {
+            const mine = jobs.filter((j) => j.id?.includes(r.stream_id.replace(/^dossier-/, '')));
+            const states = await Promise.all(
+              mine.map(
+                async (j) =>
+                  `${j.id} ${await j.getState()} attempts=${j.attemptsMade} stalled=${j.stalledCounter} delay=${j.delay} ts=${j.timestamp} processedOn=${j.processedOn} failed=${j.failedReason}`,
+              ),
+            );
+            return `${r.stream_id}: ${r.n} alerts; jobs: ${states.join(' | ') || 'none'}`;
+          }),
+        );
+        return `now=${Date.now()} ${short.length} dossier(s) short of 3 alerts; queue ${JSON.stringify(counts)}\n${lines.join('\n')}`;
+      } finally {
+        await queue.close();
+      }
+    };
     const w1 = startWorker(env);
     try {
       // kill it while the near-deadline/overdue timers are coming due
@@ -73,8 +103,9 @@ describe('worker killed with -9 while timers are due', () => {
       const w2 = startWorker(env);
       try {
         // stalled jobs come back after their lock expires (30 s); the sweep re-adds any lost
-        await waitFor(async () => (await countAlerts()) >= 3 * N, 90_000, 'every alert').catch((err) => {
-          throw new Error(`${(err as Error).message}\n${w2.output().slice(-3000)}`);
+        // (a stalled job waits for w2's second stall check, 30 s apart; CI under load takes longer)
+        await waitFor(async () => (await countAlerts()) >= 3 * N, 150_000, 'every alert').catch(async (err) => {
+          throw new Error(`${(err as Error).message}\n${await diagnose()}\n${w2.output().slice(-3000)}`);
         });
         await sleep(6_000); // a sweep or two more
         expect(await countAlerts()).toBe(3 * N);
@@ -90,5 +121,5 @@ describe('worker killed with -9 while timers are due', () => {
     } finally {
       if (w1.child.exitCode === null && w1.child.signalCode === null) w1.child.kill('SIGKILL');
     }
-  }, 200_000);
+  }, 280_000);
 });
