@@ -13,7 +13,7 @@ import {
   OUTBOX_DUE_CHANNEL,
   OutboxRow,
 } from '@motcua/projections';
-import { Listening, SqlDriver } from '@motcua/sql';
+import { listenForTableSignal, Listening, SqlDriver } from '@motcua/sql';
 import { AlertsOutlet } from '../alerts/alerts-outlet';
 import { configuredChannels, NotificationChannel } from './channels';
 
@@ -96,22 +96,11 @@ export class NotificationSender implements OnApplicationBootstrap, OnModuleDestr
 
   /** PostgreSQL: LISTEN for migration 0021's notifications (rows made due by any process). */
   private listenForDueRows(): void {
-    if (!this.sql.listen) return;
-    let schema: string | undefined;
-    this.listening = this.sql.listen(OUTBOX_DUE_CHANNEL, {
-      ready: async (session) => {
-        const { rows } = await session.query<{ schema: string; trigger: boolean }>(
-          `SELECT n.nspname AS schema, EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = 'notification_outbox_notify_due') AS trigger
-           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = 'notification_outbox'::regclass`,
-        );
-        schema = rows[0]?.schema;
-        return rows[0]?.trigger === true;
-      },
-      onNotify: (payload) => {
-        if (payload === schema) this.wake();
-      },
-      // rows made due while the connection was down were left to the fast poll, which ran until now
-      onActive: () => this.wake(),
+    this.listening = listenForTableSignal(this.sql, {
+      channel: OUTBOX_DUE_CHANNEL,
+      table: 'notification_outbox',
+      trigger: 'notification_outbox_notify_due',
+      onSignal: () => this.wake(),
     });
   }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { likePrefix, Listening, migrate, SqlDriver } from '@motcua/sql';
+import { likePrefix, listenForTableSignal, Listening, migrate, SqlDriver } from '@motcua/sql';
 import { EventStore } from '../../port/event-store';
 import { WrongExpectedRevisionError } from '../../port/errors';
 import { EventMetadata, EventToAppend, RecordedEvent } from '../../port/events';
@@ -293,22 +293,12 @@ export class SqlEventStore implements EventStore {
 
   /** PostgreSQL: LISTEN for migration 0019's notifications (once, with the first subscription). */
   private listenForAppends(): void {
-    if (this.listening || !this.driver.listen) return;
-    let schema: string | undefined;
-    this.listening = this.driver.listen(APPENDED_CHANNEL, {
-      ready: async (session) => {
-        const { rows } = await session.query<{ schema: string; trigger: boolean }>(
-          `SELECT n.nspname AS schema, EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = 'es_events_notify_appended') AS trigger
-           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = 'es_events'::regclass`,
-        );
-        schema = rows[0]?.schema;
-        return rows[0]?.trigger === true;
-      },
-      onNotify: (payload) => {
-        if (payload === schema) this.notifier.notify();
-      },
-      // appends made while the connection was down were left to the fast poll, which ran until now
-      onActive: () => this.notifier.notify(),
+    if (this.listening) return;
+    this.listening = listenForTableSignal(this.driver, {
+      channel: APPENDED_CHANNEL,
+      table: 'es_events',
+      trigger: 'es_events_notify_appended',
+      onSignal: () => this.notifier.notify(),
     });
   }
 
