@@ -7,7 +7,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig, mintToken } from '@motcua/platform';
 import { createApp } from '../../../apps/api/src/create-app';
 import { TEST_JWT_SECRET } from '../../support/api-harness';
-import { startGateway, startSmtp, TestGateway, TestSmtp, waitFor } from './support';
+import { injectCaller, seedWard, startGateway, startSmtp, TestGateway, TestSmtp, waitFor } from './support';
 
 const PROVINCE = 'NP.00.00.H29';
 const WARD = 'NP.27.01.H29';
@@ -18,15 +18,10 @@ describe('citizen notifications on the embedded store (PGlite)', () => {
   let gw: TestGateway;
   let app: NestFastifyApplication;
   let admin: string;
-  const call = async (method: string, url: string, body?: unknown) => {
-    const res = await app.inject({
-      method: method as never,
-      url: `/api/v1${url}`,
-      headers: { authorization: `Bearer ${admin}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      payload: body !== undefined ? JSON.stringify(body) : undefined,
-    });
-    return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
-  };
+  const call = injectCaller(
+    () => app,
+    () => admin,
+  );
 
   beforeAll(async () => {
     smtp = await startSmtp();
@@ -47,11 +42,7 @@ describe('citizen notifications on the embedded store (PGlite)', () => {
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
     admin = await mintToken({ sub: 'admin-p', roles: ['admin', 'clerk'] as never, units: [PROVINCE] }, TEST_JWT_SECRET);
-    expect((await call('PUT', `/units/${PROVINCE}`, { name: 'Tỉnh', level: 'province' })).status).toBeLessThan(300);
-    expect((await call('PUT', `/units/${WARD}`, { name: 'Xã', level: 'commune', parentCode: PROVINCE })).status).toBeLessThan(300);
-    expect(
-      (await call('PUT', `/procedures/${PROC}`, { name: 'Thủ tục', field: 'Hộ tịch', processingTime: { amount: 3, unit: 'working_day' } })).status,
-    ).toBeLessThan(300);
+    await seedWard(call, { province: PROVINCE, ward: WARD, procedure: PROC });
   }, 120_000);
 
   afterAll(async () => {

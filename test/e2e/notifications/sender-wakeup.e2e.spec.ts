@@ -16,7 +16,7 @@ import { createApp } from '../../../apps/api/src/create-app';
 import { TEST_JWT_SECRET } from '../../support/api-harness';
 import { OUTBOX_DUE_CHANNEL } from '@motcua/projections';
 import { freshPostgres, TestPostgres } from '../../support/databases';
-import { startSmtp, TestSmtp, waitFor } from './support';
+import { injectCaller, seedWard, startSmtp, TestSmtp, waitFor } from './support';
 
 const PROVINCE = 'NW.00.00.H29';
 const WARD = 'NW.27.01.H29';
@@ -57,26 +57,17 @@ function wakeupSuite(name: string, open: (smtp: TestSmtp) => Promise<World>): vo
     let smtp: TestSmtp;
     let world: World;
     let admin: string;
-    const call = async (method: string, url: string, body?: unknown) => {
-      const res = await world.api.inject({
-        method: method as never,
-        url: `/api/v1${url}`,
-        headers: { authorization: `Bearer ${admin}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-        payload: body !== undefined ? JSON.stringify(body) : undefined,
-      });
-      return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
-    };
+    const call = injectCaller(
+      () => world.api,
+      () => admin,
+    );
     const mailsTo = (addr: string) => smtp.mails.filter((m) => JSON.stringify(m.to).includes(addr));
 
     beforeAll(async () => {
       smtp = await startSmtp();
       world = await open(smtp);
       admin = await mintToken({ sub: 'admin-w', roles: ['admin', 'clerk', 'supervisor', 'officer'] as never, units: [PROVINCE] }, TEST_JWT_SECRET);
-      expect((await call('PUT', `/units/${PROVINCE}`, { name: 'Tỉnh', level: 'province' })).status).toBeLessThan(300);
-      expect((await call('PUT', `/units/${WARD}`, { name: 'Xã', level: 'commune', parentCode: PROVINCE })).status).toBeLessThan(300);
-      expect(
-        (await call('PUT', `/procedures/${PROC}`, { name: 'Thủ tục', field: 'Hộ tịch', processingTime: { amount: 3, unit: 'working_day' } })).status,
-      ).toBeLessThan(300);
+      await seedWard(call, { province: PROVINCE, ward: WARD, procedure: PROC });
     }, 120_000);
 
     afterAll(async () => {

@@ -7,6 +7,7 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 export interface TestSmtp {
   port: number;
@@ -116,4 +117,29 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** What `injectCaller` returns: a request to the api of an in-process app, its status and parsed body. */
+export type ApiCall = (method: string, url: string, body?: unknown) => Promise<{ status: number; body: any }>;
+
+/** Requests to `/api/v1` of an in-process app (fastify inject) with the bearer token `token()`. */
+export function injectCaller(app: () => NestFastifyApplication, token: () => string): ApiCall {
+  return async (method, url, body) => {
+    const res = await app().inject({
+      method: method as never,
+      url: `/api/v1${url}`,
+      headers: { authorization: `Bearer ${token()}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      payload: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+    return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
+  };
+}
+
+/** A province, a commune under it and a procedure of 3 working days: what a dossier that gets notices needs. */
+export async function seedWard(call: ApiCall, codes: { province: string; ward: string; procedure: string }): Promise<void> {
+  expect((await call('PUT', `/units/${codes.province}`, { name: 'Tỉnh', level: 'province' })).status).toBeLessThan(300);
+  expect((await call('PUT', `/units/${codes.ward}`, { name: 'Xã', level: 'commune', parentCode: codes.province })).status).toBeLessThan(300);
+  expect(
+    (await call('PUT', `/procedures/${codes.procedure}`, { name: 'Thủ tục', field: 'Hộ tịch', processingTime: { amount: 3, unit: 'working_day' } })).status,
+  ).toBeLessThan(300);
 }
