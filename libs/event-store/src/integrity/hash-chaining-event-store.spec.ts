@@ -66,6 +66,20 @@ describe('HashChainingEventStore', () => {
     expect((await verifyAll(inner)).firstBroken).toBeUndefined();
   });
 
+  it('remembers at least the last maxKnownHashes / 2 heads and at most maxKnownHashes', async () => {
+    const inner = new MemoryEventStore();
+    const reads = counting(inner);
+    const store = new HashChainingEventStore(inner, 50, 10);
+    for (let i = 0; i < 23; i++) await store.append(`s${i}`, [ev(`S${i}`)], { expectedRevision: 'no-stream' });
+    expect(reads.reads()).toBe(0);
+    // the 5 latest heads are known for sure; s0 was forgotten long ago
+    for (let i = 18; i < 23; i++) await store.append(`s${i}`, [ev(`S${i}b`)], { expectedRevision: 0n });
+    expect(reads.reads()).toBe(0);
+    await store.append('s0', [ev('S0b')], { expectedRevision: 0n });
+    expect(reads.reads()).toBe(1);
+    expect((await verifyAll(inner)).firstBroken).toBeUndefined();
+  });
+
   it('a remembered head that another writer moved past still fails the exact expectation', async () => {
     const inner = new MemoryEventStore();
     const mine = new HashChainingEventStore(inner);

@@ -24,8 +24,15 @@ export class HashChainingEventStore extends ForwardingEventStore {
   readonly appendMany?: (appends: StreamAppend[]) => Promise<AppendResult>;
   readonly readLastEvents?: (streams: string[]) => Promise<Map<string, RecordedEvent>>;
   readonly readStreams?: (streams: string[]) => Promise<Map<string, RecordedEvent[]>>;
-  /** `stream\u0000revision` → that event's hash, for the most recently read or written heads. */
-  private readonly knownHashes = new Map<string, string>();
+  /**
+   * `stream\u0000revision` → that event's hash, for the most recently read or written heads: two
+   * generations of at most `maxKnownHashes / 2` each; when the newer one is full, the older one is
+   * dropped whole. (Evicting one entry at a time with `keys().next()` made each eviction walk the
+   * deleted entries V8 keeps at the front of a Map until it rehashes: with a linear search for the
+   * unknown heads below, about 4 % of a district-month import's CPU in a profile of 4 Dec 2026.)
+   */
+  private knownHashes = new Map<string, string>();
+  private olderHashes = new Map<string, string>();
 
   constructor(
     inner: EventStore,
@@ -46,17 +53,23 @@ export class HashChainingEventStore extends ForwardingEventStore {
 
   private remember(e: { stream: string; revision: bigint; metadata: Record<string, unknown> }): void {
     if (typeof e.metadata.hash !== 'string') return;
-    const key = `${e.stream}\u0000${e.revision}`;
-    this.knownHashes.delete(key);
-    this.knownHashes.set(key, e.metadata.hash);
-    if (this.knownHashes.size > this.maxKnownHashes) this.knownHashes.delete(this.knownHashes.keys().next().value!);
+    this.knownHashes.set(`${e.stream}\u0000${e.revision}`, e.metadata.hash);
+    if (this.knownHashes.size >= this.maxKnownHashes / 2) {
+      this.olderHashes = this.knownHashes;
+      this.knownHashes = new Map();
+    }
+  }
+
+  private knownHash(stream: string, revision: bigint): string | undefined {
+    const key = `${stream}\u0000${revision}`;
+    return this.knownHashes.get(key) ?? this.olderHashes.get(key);
   }
 
   /** The predecessor an append with this expectation chains onto, when known without a read. */
   private knownHead(stream: string, expected: ExpectedRevision): { revision: bigint | undefined; hash: string } | undefined {
     if (expected === 'no-stream') return { revision: undefined, hash: GENESIS_HASH };
     if (typeof expected === 'bigint') {
-      const hash = this.knownHashes.get(`${stream}\u0000${expected}`);
+      const hash = this.knownHash(stream, expected);
       if (hash !== undefined) return { revision: expected, hash };
     }
     return undefined;
@@ -121,13 +134,14 @@ export class HashChainingEventStore extends ForwardingEventStore {
   private async chainMany(appends: StreamAppend[]): Promise<AppendResult> {
     for (let attempt = 0; ; attempt++) {
       const heads = new Map<string, { revision: bigint | undefined; hash: string }>();
-      const unknown: string[] = [];
+      const unknownSet = new Set<string>();
       for (const part of appends) {
-        if (heads.has(part.stream) || unknown.includes(part.stream)) continue;
+        if (heads.has(part.stream) || unknownSet.has(part.stream)) continue;
         const known = attempt === 0 ? this.knownHead(part.stream, part.expectedRevision ?? 'any') : undefined;
         if (known) heads.set(part.stream, known);
-        else unknown.push(part.stream);
+        else unknownSet.add(part.stream);
       }
+      const unknown = [...unknownSet];
       if (unknown.length) {
         const last = this.inner.readLastEvents
           ? await this.inner.readLastEvents(unknown)
