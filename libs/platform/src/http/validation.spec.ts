@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsIn, IsOptional, IsString, MinLength, ValidateNested } from 'class-validator';
+import { getMetadataStorage, IsArray, IsIn, IsOptional, IsString, MinLength, MetadataStorage, validateSync, ValidateNested } from 'class-validator';
 import { BadRequestProblem } from './problem';
-import { createValidationPipe, findUnsafeText, flattenValidationErrors } from './validation';
+import { createValidationPipe, findUnsafeText, flattenValidationErrors, memoizeValidationMetadata } from './validation';
 
 class Applicant {
   @IsString()
@@ -90,5 +90,60 @@ describe('createValidationPipe', () => {
     // pairs are characters like any other
     expect(findUnsafeText({ name: 'An 🇻🇳 𝒜', list: ['\ud83d\ude00'] })).toBeUndefined();
     expect(findUnsafeText({ ['k\u0000']: 1 })).toBe('k\u0000');
+  });
+});
+
+describe('memoizeValidationMetadata', () => {
+  class Base {
+    @IsString()
+    code!: string;
+
+    @IsString({ groups: ['strict'] })
+    note?: string;
+  }
+  class Child extends Base {
+    @MinLength(3)
+    override code = '';
+  }
+
+  it('answers every lookup as class-validator itself does, and the global storage is memoized', () => {
+    const storage = getMetadataStorage();
+    // the unmemoized lookup: the prototype's method, bypassing the memo installed on the instance
+    const original = (target: new () => object, always: boolean, strict: boolean, groups?: string[]) =>
+      MetadataStorage.prototype.getTargetValidationMetadatas.call(storage, target, undefined as unknown as string, always, strict, groups);
+    expect(Object.prototype.hasOwnProperty.call(storage, 'getTargetValidationMetadatas')).toBe(true);
+    for (const target of [Base, Child, ReceiveDto, Applicant])
+      for (const [always, strict, groups] of [
+        [false, false, undefined],
+        [true, false, undefined],
+        [false, true, []],
+        [false, false, ['strict']],
+      ] as const) {
+        const memo = () => storage.getTargetValidationMetadatas(target, undefined as unknown as string, always, strict, groups ? [...groups] : undefined);
+        expect(memo()).toEqual(original(target, always, strict, groups ? [...groups] : undefined));
+        expect(memo()).toBe(memo()); // the second answer is the cached one
+      }
+  });
+
+  it('keeps validating a parent and a subclass defined after the parent was validated', () => {
+    const b = Object.assign(new Base(), { code: 'x', note: 'n' });
+    expect(validateSync(b)).toEqual([]);
+    class Later extends Base {
+      @MinLength(5)
+      override code = '';
+    }
+    const l = Object.assign(new Later(), { code: 'abc', note: 'n' });
+    expect(validateSync(l).map((e) => Object.keys(e.constraints ?? {}))).toEqual([['minLength']]);
+    // the parent's rules are unchanged by the subclass's
+    expect(validateSync(b)).toEqual([]);
+    expect(validateSync(Object.assign(new Child(), { code: 'ab', note: 'n' })).map((e) => e.property)).toEqual(['code']);
+    expect(validateSync(Object.assign(new Base(), { code: 'ab', note: 1 }), { groups: ['strict'] }).map((e) => e.property)).toEqual(['note']);
+  });
+
+  it('is idempotent', () => {
+    const storage = getMetadataStorage();
+    const installed = storage.getTargetValidationMetadatas;
+    memoizeValidationMetadata();
+    expect(storage.getTargetValidationMetadatas).toBe(installed);
   });
 });

@@ -3,6 +3,7 @@
  * by its dotted path; a date outside the calendar's range (alone) is a 422.
  */
 import { ArgumentMetadata, ValidationError, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
+import { getMetadataStorage } from 'class-validator';
 import { SUPPORTED_DATES } from '@motcua/domain';
 import { BadRequestProblem, FieldError, ProblemException, problemType, UnprocessableProblem } from './problem';
 
@@ -141,6 +142,36 @@ class DepthCheckedValidationPipe extends ValidationPipe {
     return super.transform(value, metadata);
   }
 }
+
+type MetadataStorage = ReturnType<typeof getMetadataStorage>;
+const MEMOIZED = Symbol('motcua.memoizedValidationMetadata');
+
+/**
+ * class-validator (0.15) finds a class's rules on every validation by testing every registered
+ * class for being an ancestor of it and filtering their rules (typestack/class-validator#2686):
+ * the same work and garbage for every request body and every imported line. The answer is
+ * memoized per class and options. It cannot change: a class's own rules and its ancestors' are all
+ * registered by their decorators when the classes are defined, before any instance exists to be
+ * validated; a class defined later adds rules for itself only. Schema validation (rules registered
+ * at run time under a name) is not memoized. Idempotent; applied to the global storage on load.
+ */
+export function memoizeValidationMetadata(storage: MetadataStorage = getMetadataStorage()): void {
+  const patched = storage as MetadataStorage & { [MEMOIZED]?: true };
+  if (patched[MEMOIZED]) return;
+  patched[MEMOIZED] = true;
+  const lookup = storage.getTargetValidationMetadatas.bind(storage);
+  const byClass = new WeakMap<object, Map<string, ReturnType<MetadataStorage['getTargetValidationMetadatas']>>>();
+  storage.getTargetValidationMetadatas = (target, schema, always, strictGroups, groups) => {
+    if (schema) return lookup(target, schema, always, strictGroups, groups);
+    let cached = byClass.get(target);
+    if (!cached) byClass.set(target, (cached = new Map()));
+    const key = `${always}\u0000${strictGroups}\u0000${(groups ?? []).join('\u0000')}`;
+    let rules = cached.get(key);
+    if (!rules) cached.set(key, (rules = lookup(target, schema, always, strictGroups, groups)));
+    return rules;
+  };
+}
+memoizeValidationMetadata();
 
 /** Global pipe: strips nothing silently (unknown fields are a 400), transforms to DTO instances. */
 export function createValidationPipe(options: ValidationPipeOptions = {}): ValidationPipe {
