@@ -148,9 +148,13 @@ export class GetReportHandler implements IQueryHandler<GetReportQuery, Report> {
     try {
       let table: IndicatorTable | undefined;
       const withInd = r.indicators !== false;
+      // the report and the indicators are two scans: on PostgreSQL they run side by side on two of
+      // the pool's connections (two backends, two cores), on PGlite one after the other
       const report = !r.asRecordedAt
         ? withInd
-          ? withIndicators(await queryReport(this.sql, options), (table = await queryIndicatorTable(this.sql, options)))
+          ? await Promise.all([queryReport(this.sql, options), queryIndicatorTable(this.sql, options)]).then(([counts, t]) =>
+              withIndicators(counts, (table = t)),
+            )
           : await queryReport(this.sql, options)
         : await replayReport(this.store, {
             ...options,
