@@ -16,8 +16,8 @@ import {
   RowKey,
   unitRowOf,
 } from '@motcua/application';
-import { SqlExecutor } from '@motcua/sql';
-import type { ReportGroupBy, SqlReportOptions } from './dossier-report';
+import { SqlDriver } from '@motcua/sql';
+import { reportQuery, type ReportGroupBy, type SqlReportOptions } from './dossier-report';
 
 /** $1 units, $2 start of the period (inclusive), $3 its end (exclusive), $4 the campaign (when given). */
 export function indicatorsSql(o: { groupBy?: ReportGroupBy; campaign?: boolean; perspective?: ReportPerspective }): string {
@@ -61,11 +61,15 @@ type GroupRow = IndicatorCounts & {
 };
 
 /** The indicator tallies of the total and of the rows `queryReport` makes for the same options. */
-export async function queryIndicatorTable(db: SqlExecutor, o: SqlReportOptions): Promise<IndicatorTable> {
+export async function queryIndicatorTable(db: SqlDriver, o: SqlReportOptions): Promise<IndicatorTable> {
   const p = reportPeriod(o.from, o.to, o.timeZone);
   const params: unknown[] = [[...o.units], new Date(p.startMs).toISOString(), new Date(p.endMs).toISOString()];
   if (o.campaignId !== undefined) params.push(o.campaignId);
-  const { rows } = await db.query<GroupRow>(indicatorsSql({ groupBy: o.groupBy, campaign: o.campaignId !== undefined, perspective: o.perspective }), params);
+  const { rows } = await reportQuery<GroupRow>(
+    db,
+    indicatorsSql({ groupBy: o.groupBy, campaign: o.campaignId !== undefined, perspective: o.perspective }),
+    params,
+  );
   const unitKey = o.groupBy === 'unit' ? unitRowOf(o.unitCode, o.parentOf ?? (() => undefined), o.unitName ?? ((c) => c)) : undefined;
   const table: IndicatorTable = { total: emptyTally(), rows: new Map() };
   for (const r of rows) {

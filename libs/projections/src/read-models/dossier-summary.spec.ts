@@ -20,7 +20,7 @@ import {
 import { ProjectionRunner } from '../runner';
 import { waitCaughtUp, waitFor } from '../__tests__/support';
 import { DOSSIER_SUMMARY_SELECT, dossierSummaryProjection, factsFromRow } from './dossier-summary.projection';
-import { queryReport } from './dossier-report';
+import { queryReport, reportQuery } from './dossier-report';
 import { queryIndicatorTable } from './dossier-indicators';
 import { decodeCursor, queryWorkList } from './dossier-worklist';
 
@@ -97,7 +97,7 @@ async function loadFacts(db: SqlDriver): Promise<Map<string, DossierFacts>> {
 
 const clean = (f: DossierFacts) => JSON.parse(JSON.stringify(f)) as DossierFacts;
 
-describe.each(backends)('dossier_summary projection and the SQL report on %s', (_name, open) => {
+describe.each(backends)('dossier_summary projection and the SQL report on %s', (name, open) => {
   let b: Backend;
   beforeAll(async () => {
     b = await open();
@@ -246,6 +246,15 @@ describe.each(backends)('dossier_summary projection and the SQL report on %s', (
     const report = await queryReport(b.driver, { unitCode: 'U0', units: ['U0'], from: world.from, to: world.to });
     expect(report.pending).toMatchObject({ total: 5, overdue: 3, withinTime: 2 });
     expect(strip(report).blocks).toEqual(oracleBlocks(oracleCounts(world, ['U0'], world.from, world.to)));
+  });
+
+  it('runs the report queries without JIT compilation, leaving the connections as they were', async () => {
+    const jit = async () => (await b.driver.query<{ jit: string }>(`SELECT current_setting('jit') AS jit`)).rows[0].jit;
+    const before = await jit();
+    const inside = await reportQuery<{ jit: string }>(b.driver, `SELECT current_setting('jit') AS jit WHERE $1::int = 1`, [1]);
+    // PGlite has no JIT to switch off (built without LLVM); it is asked nothing extra
+    expect(inside.rows).toEqual([{ jit: name === 'postgres' ? 'off' : before }]);
+    for (let i = 0; i < 4; i++) expect(await jit()).toBe(before);
   });
 
   it('pages work lists by due time with a cursor, filtered by status, overdue, due date and assignee', async () => {
