@@ -107,6 +107,19 @@ describe.each(backends)('ProjectionRunner on %s', (_name, open) => {
     expect(await tableCounts(b.driver, projection.table)).toEqual(await recount(b.store, p));
   });
 
+  it('applies a batch once when transactions race on an existing checkpoint (the lock reads the committed position)', async () => {
+    const p = prefix();
+    await appendEvents(b.store, p, 200, 5);
+    const projection = await countingProjection(b.driver, p);
+    let events: Awaited<ReturnType<EventStore['readAll']>> = [];
+    await waitFor('the 200 events to be visible', async () => (events = await b.store.readAll({ filter: projection.filter })).length === 200);
+    expect(await applyBatch(b.driver, projection, events.slice(0, 80))).toBe(80);
+    const applied = await Promise.all([0, 1, 2].map(() => applyBatch(b.driver, projection, events)));
+    expect(applied.sort()).toEqual([0, 0, 120]);
+    expect((await readCheckpoint(b.driver, projection.name)).eventsHandled).toBe(200);
+    expect(await tableCounts(b.driver, projection.table)).toEqual(await recount(b.store, p));
+  });
+
   it('reports its lag: events and seconds behind before starting, none once caught up', async () => {
     const p = prefix();
     await appendEvents(b.store, p, 120, 4);
