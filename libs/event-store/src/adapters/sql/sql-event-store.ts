@@ -116,7 +116,7 @@ export class SqlEventStore implements EventStore {
       const head = await this.headPosition();
       return { nextExpectedRevision: r.revision === null ? -1n : BigInt(r.revision), position: head ?? { commit: 0n, prepare: 0n } };
     }
-    this.notifier.notify();
+    this.notifier.notify(payload.map((e) => ({ stream, type: e.type })));
     return {
       nextExpectedRevision: BigInt(r.revision!),
       position: { commit: BigInt(r.transaction_id!), prepare: BigInt(r.last_position!) },
@@ -147,7 +147,7 @@ export class SqlEventStore implements EventStore {
       const head = await this.headPosition();
       return { nextExpectedRevision, position: head ?? { commit: 0n, prepare: 0n } };
     }
-    this.notifier.notify();
+    this.notifier.notify(parts.flatMap((p) => p.events.map((e) => ({ stream: p.stream, type: e.type }))));
     return { nextExpectedRevision, position: { commit: BigInt(r.transaction_id), prepare: BigInt(r.last_position!) } };
   }
 
