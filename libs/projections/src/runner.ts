@@ -35,7 +35,7 @@ interface Slot {
   shared: boolean;
   /** Its own subscription from its checkpoint, running once it left the shared one. */
   own: CheckpointedSubscription;
-  /** Why it left the shared subscription (until its own reports a failure of its own). */
+  /** Why it left the shared subscription (until it applies a batch alone). */
   leftWith?: string;
 }
 
