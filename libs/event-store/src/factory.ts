@@ -19,8 +19,8 @@ export interface OpenEventStoreOptions {
   hashChain?: boolean;
   /** PostgreSQL pool settings (timeouts) when the URL is postgres://. */
   postgres?: Pick<PgDriverOptions, 'connectTimeoutMs' | 'statementTimeoutMs'>;
-  /** PGlite: the live subscriptions' safety poll (PGLITE_SAFETY_POLL_MS; default 60 s). */
-  pglite?: { safetyPollMs?: number };
+  /** PGlite: the live subscriptions' safety poll (PGLITE_SAFETY_POLL_MS; default 60 s) and wake delay (PGLITE_WAKE_DELAY_MS; default 50 ms). */
+  pglite?: { safetyPollMs?: number; wakeDelayMs?: number };
 }
 
 export async function openEventStore(url: string | undefined, options: OpenEventStoreOptions = {}): Promise<OpenedEventStore> {
@@ -35,7 +35,14 @@ async function openAdapter(url: string | undefined, options: OpenEventStoreOptio
       return { store: new MemoryEventStore() };
     case 'pglite': {
       const driver = await PgliteDriver.open(target.dataDir);
-      return { store: await SqlEventStore.create(driver, { ownsDriver: true, pgliteSafetyPollMs: options.pglite?.safetyPollMs }), driver };
+      return {
+        store: await SqlEventStore.create(driver, {
+          ownsDriver: true,
+          pgliteSafetyPollMs: options.pglite?.safetyPollMs,
+          pgliteWakeDelayMs: options.pglite?.wakeDelayMs,
+        }),
+        driver,
+      };
     }
     case 'postgres': {
       const driver = new PgDriver({ ...options.postgres, connectionString: target.connectionString });

@@ -1,6 +1,6 @@
 import { comparePositions, RecordedEvent } from '@motcua/event-store/port';
 import { SqlDriver } from '@motcua/sql';
-import { advanceCheckpoint, lockCheckpoint } from './checkpoints';
+import { advanceCheckpoints, lockCheckpoints } from './checkpoints';
 import { AfterCommit, Projection } from './projection';
 
 /** Thrown inside a batch transaction when `stillLeading` turned false: the batch rolls back. */
@@ -9,6 +9,12 @@ export class NotLeaderError extends Error {
     super('projection lease lost: batch rolled back');
     this.name = 'NotLeaderError';
   }
+}
+
+/** One projection's share of a batch: the events that match its filter. */
+export interface ProjectionBatch {
+  projection: Projection;
+  events: RecordedEvent[];
 }
 
 /**
@@ -23,22 +29,45 @@ export async function applyBatch(
   events: RecordedEvent[],
   stillLeading: () => boolean = () => true,
 ): Promise<number> {
-  let afterCommit: AfterCommit | void = undefined;
+  const [applied] = await applyBatches(driver, [{ projection, events }], stillLeading);
+  return applied;
+}
+
+/**
+ * `applyBatch` for several projections in one transaction (the runner's shared batch): each one's
+ * checkpoint row is locked and moved with its own events, so each projection still takes effect
+ * exactly once; the locks and the moves are one statement each, whatever the number of projections.
+ * If any projection fails, none of the batch is applied (the caller finds which one fails alone).
+ * Returns how many events each projection applied, in the order of `batches`.
+ */
+export async function applyBatches(driver: SqlDriver, batches: ProjectionBatch[], stillLeading: () => boolean = () => true): Promise<number[]> {
+  const withEvents = batches.filter((b) => b.events.length > 0);
+  if (withEvents.length === 0) return batches.map(() => 0);
+  let hooks: AfterCommit[] = [];
   const applied = await driver.transaction(async (tx) => {
-    afterCommit = undefined;
+    hooks = [];
     if (!stillLeading()) throw new NotLeaderError();
-    const cp = await lockCheckpoint(tx, projection.name);
-    const after = cp.position;
-    const fresh = after ? events.filter((e) => comparePositions(e.position, after) > 0) : events;
-    if (fresh.length === 0) return 0;
-    afterCommit = await projection.apply(tx, fresh);
+    const checkpoints = await lockCheckpoints(
+      tx,
+      withEvents.map((b) => b.projection.name),
+    );
+    const counts = new Map<Projection, number>();
+    const moves = [];
+    for (const { projection, events } of withEvents) {
+      const after = checkpoints.get(projection.name)!.position;
+      const fresh = after ? events.filter((e) => comparePositions(e.position, after) > 0) : events;
+      if (fresh.length === 0) continue;
+      const hook = await projection.apply(tx, fresh);
+      if (hook) hooks.push(hook);
+      counts.set(projection, fresh.length);
+      moves.push({ name: projection.name, to: fresh[fresh.length - 1].position, handled: fresh.length });
+    }
     if (!stillLeading()) throw new NotLeaderError();
-    await advanceCheckpoint(tx, projection.name, fresh[fresh.length - 1].position, fresh.length);
-    return fresh.length;
+    await advanceCheckpoints(tx, moves);
+    return batches.map((b) => counts.get(b.projection) ?? 0);
   });
-  // Committed: run the projection's after-commit work (see `AfterCommit`); it cannot undo the batch.
-  const hook = afterCommit as AfterCommit | void;
-  if (hook) {
+  // Committed: run the projections' after-commit work (see `AfterCommit`); it cannot undo the batch.
+  for (const hook of hooks) {
     try {
       await hook();
     } catch {

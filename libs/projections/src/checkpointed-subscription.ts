@@ -25,6 +25,11 @@ export interface CheckpointedSubscriptionOptions {
    * (at least once: the handler's effects must be idempotent).
    */
   handlerAdvancesCheckpoint?: boolean;
+  /**
+   * Where to subscribe from (exclusive) on each start and restart. Default: the checkpoint row. The
+   * runner's shared subscription starts at the oldest of its projections' checkpoints.
+   */
+  startPosition?: () => Promise<Position | undefined>;
   /** Prefix of the log lines (`projection alerts`, `timers`). */
   label: string;
   logger?: ProjectionLogger;
@@ -41,6 +46,18 @@ export interface CheckpointLag {
   eventsBehind: number;
   /** Age of the oldest of them (0 when caught up). */
   secondsBehind: number;
+}
+
+/** How far the checkpoint `name` is behind the store's events that match `filter`. */
+export async function checkpointLag(store: EventStore, driver: SqlDriver, name: string, filter?: AllFilter): Promise<CheckpointLag> {
+  const cp = await readCheckpoint(driver, name);
+  const eventsBehind = await store.countAfter(cp.position, filter);
+  let secondsBehind = 0;
+  if (eventsBehind > 0) {
+    const [oldest] = await store.readAll({ fromPosition: cp.position, filter, limit: 1 });
+    if (oldest) secondsBehind = Math.max(0, (Date.now() - Date.parse(oldest.recordedAt)) / 1000);
+  }
+  return { ...(cp.position && { position: cp.position }), eventsHandled: cp.eventsHandled, eventsBehind, secondsBehind };
 }
 
 /**
@@ -89,16 +106,9 @@ export class CheckpointedSubscription {
   }
 
   /** The lag behind the store, from the committed checkpoint (meaningful on a standby too). */
-  async lag(): Promise<CheckpointLag> {
+  lag(): Promise<CheckpointLag> {
     const { store, driver, checkpoint, filter } = this.options;
-    const cp = await readCheckpoint(driver, checkpoint);
-    const eventsBehind = await store.countAfter(cp.position, filter);
-    let secondsBehind = 0;
-    if (eventsBehind > 0) {
-      const [oldest] = await store.readAll({ fromPosition: cp.position, filter, limit: 1 });
-      if (oldest) secondsBehind = Math.max(0, (Date.now() - Date.parse(oldest.recordedAt)) / 1000);
-    }
-    return { ...(cp.position && { position: cp.position }), eventsHandled: cp.eventsHandled, eventsBehind, secondsBehind };
+    return checkpointLag(store, driver, checkpoint, filter);
   }
 
   private async subscribe(term: number): Promise<void> {
@@ -106,7 +116,7 @@ export class CheckpointedSubscription {
     const { store, driver, checkpoint, filter, label } = this.options;
     let from;
     try {
-      from = (await readCheckpoint(driver, checkpoint)).position;
+      from = this.options.startPosition ? await this.options.startPosition() : (await readCheckpoint(driver, checkpoint)).position;
     } catch (err) {
       return this.failed(term, err);
     }

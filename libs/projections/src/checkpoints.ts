@@ -29,23 +29,42 @@ export async function readCheckpoint(db: SqlExecutor, name: string): Promise<Che
 /**
  * Inside a transaction: creates the row if needed and locks it until commit. Two transactions for
  * the same projection (a duplicate delivery, a leader that lost its lease mid-batch) queue here,
- * and the second sees the first one's committed checkpoint. The insert is DO NOTHING, never an
- * upsert, so that the second cannot apply events and then overwrite a row it did not read.
+ * and the second sees the first one's committed checkpoint. See `lockCheckpoints`.
  */
 export async function lockCheckpoint(tx: SqlExecutor, name: string): Promise<Checkpoint> {
-  await tx.query(`INSERT INTO projection_checkpoints (name, position) VALUES ($1, '${NONE}') ON CONFLICT (name) DO NOTHING`, [name]);
-  const { rows } = await tx.query<Row>(`SELECT position, events_handled::text AS events_handled FROM projection_checkpoints WHERE name = $1 FOR UPDATE`, [
-    name,
-  ]);
-  return toCheckpoint(rows[0]);
+  return (await lockCheckpoints(tx, [name])).get(name)!;
+}
+
+/**
+ * `lockCheckpoint` for several rows in one statement (every batch runs it, and on PGlite each
+ * statement costs ~1 ms of WASM): an upsert whose update writes each row's own position back.
+ * ON CONFLICT DO UPDATE locks the existing row, waiting for a transaction that holds it, and updates
+ * (and so `RETURNING` shows) its latest committed version, also under READ COMMITTED. It never writes
+ * a position it did not read: `advanceCheckpoints` moves them, after the batch. Rows are locked in
+ * name order, so two transactions locking overlapping sets cannot deadlock.
+ */
+export async function lockCheckpoints(tx: SqlExecutor, names: readonly string[]): Promise<Map<string, Checkpoint>> {
+  const { rows } = await tx.query<Row & { name: string }>(
+    `INSERT INTO projection_checkpoints (name, position) SELECT n, '${NONE}' FROM unnest($1::text[]) AS n ORDER BY n
+     ON CONFLICT (name) DO UPDATE SET position = projection_checkpoints.position
+     RETURNING name, position, events_handled::text AS events_handled`,
+    [[...new Set(names)]],
+  );
+  return new Map(rows.map((r) => [r.name, toCheckpoint(r)]));
 }
 
 /** Inside the same transaction as `lockCheckpoint`: moves the checkpoint past `handled` events. */
 export async function advanceCheckpoint(tx: SqlExecutor, name: string, to: Position, handled: number): Promise<void> {
+  await advanceCheckpoints(tx, [{ name, to, handled }]);
+}
+
+/** `advanceCheckpoint` for several rows in one statement (after `lockCheckpoints`). */
+export async function advanceCheckpoints(tx: SqlExecutor, moves: readonly { name: string; to: Position; handled: number }[]): Promise<void> {
+  if (moves.length === 0) return;
   await tx.query(
-    `UPDATE projection_checkpoints SET position = $2, events_handled = events_handled + $3::bigint, updated_at = now()
-     WHERE name = $1`,
-    [name, positionToString(to), handled],
+    `UPDATE projection_checkpoints c SET position = m.position, events_handled = c.events_handled + m.handled, updated_at = now()
+     FROM unnest($1::text[], $2::text[], $3::bigint[]) AS m(name, position, handled) WHERE c.name = m.name`,
+    [moves.map((m) => m.name), moves.map((m) => positionToString(m.to)), moves.map((m) => m.handled)],
   );
 }
 

@@ -107,6 +107,19 @@ describe.each(backends)('ProjectionRunner on %s', (_name, open) => {
     expect(await tableCounts(b.driver, projection.table)).toEqual(await recount(b.store, p));
   });
 
+  it('applies a batch once when transactions race on an existing checkpoint (the lock reads the committed position)', async () => {
+    const p = prefix();
+    await appendEvents(b.store, p, 200, 5);
+    const projection = await countingProjection(b.driver, p);
+    let events: Awaited<ReturnType<EventStore['readAll']>> = [];
+    await waitFor('the 200 events to be visible', async () => (events = await b.store.readAll({ filter: projection.filter })).length === 200);
+    expect(await applyBatch(b.driver, projection, events.slice(0, 80))).toBe(80);
+    const applied = await Promise.all([0, 1, 2].map(() => applyBatch(b.driver, projection, events)));
+    expect(applied.sort()).toEqual([0, 0, 120]);
+    expect((await readCheckpoint(b.driver, projection.name)).eventsHandled).toBe(200);
+    expect(await tableCounts(b.driver, projection.table)).toEqual(await recount(b.store, p));
+  });
+
   it('reports its lag: events and seconds behind before starting, none once caught up', async () => {
     const p = prefix();
     await appendEvents(b.store, p, 120, 4);
@@ -133,6 +146,43 @@ describe.each(backends)('ProjectionRunner on %s', (_name, open) => {
       lastError: undefined,
     });
     expect(status.projections[0].position).toMatch(/^\d+\/\d+$/);
+  });
+
+  it('a projection that fails does not hold up the others, and its checkpoint stays before the failing batch until it applies', async () => {
+    const p = prefix();
+    await appendEvents(b.store, p, 300);
+    const good = await countingProjection(b.driver, p);
+    // a second read model of the same streams, broken until told otherwise
+    const bad = await countingProjection(b.driver, prefix());
+    bad.filter = { streamPrefixes: [p] };
+    let broken = true;
+    const apply = bad.apply;
+    bad.apply = async function (this: typeof bad, tx, events) {
+      await apply.call(this, tx, events);
+      if (broken) throw new Error('broken read model (test)');
+    };
+    const logger = recordingLogger();
+    const r = runner({ projections: [good, bad], batchSize: 100, minRestartMs: 100, maxRestartMs: 200, logger });
+    await r.start();
+    await waitFor('the good read model caught up', async () => (await r.status()).projections[0].eventsHandled === 300);
+    expect(await tableCounts(b.driver, good.table)).toEqual(await recount(b.store, p));
+    await waitFor('the broken one retried', () => bad.batches >= 4);
+    const failing = (await r.status()).projections[1];
+    expect(failing).toMatchObject({ eventsHandled: 0, eventsBehind: 300, caughtUp: false });
+    expect(failing.lastError).toContain('broken read model');
+    expect(await tableCounts(b.driver, bad.table)).toEqual({}); // every failed attempt rolled back
+    // live events still reach the good one while the other fails
+    await appendEvents(b.store, p, 40);
+    await waitFor('the good read model followed', async () => (await r.status()).projections[0].eventsHandled === 340);
+    broken = false;
+    await waitCaughtUp(r);
+    expect(await tableCounts(b.driver, bad.table)).toEqual(await recount(b.store, p));
+    expect(await tableCounts(b.driver, good.table)).toEqual(await recount(b.store, p));
+    expect((await r.status()).projections.map((x) => [x.eventsHandled, x.lastError])).toEqual([
+      [340, undefined],
+      [340, undefined],
+    ]);
+    expect(logger.lines.some((l) => l.includes(`projection ${bad.name} failed`))).toBe(true);
   });
 
   it('retries a batch whose apply failed, without skipping or doubling it', async () => {

@@ -38,6 +38,13 @@ export interface AllFilter {
   eventTypes?: string[];
 }
 
+/** The filter applied client side (an empty or missing list means "no condition"). */
+export function matchesFilter(stream: string, type: string, filter: AllFilter | undefined): boolean {
+  if (filter?.streamPrefixes?.length && !filter.streamPrefixes.some((p) => stream.startsWith(p))) return false;
+  if (filter?.eventTypes?.length && !filter.eventTypes.includes(type)) return false;
+  return true;
+}
+
 export interface ReadAllOptions {
   /** Exclusive: events strictly after this position. Default: the start of the log. */
   fromPosition?: Position;

@@ -1,6 +1,6 @@
 import { MemoryEventStore } from '../adapters/memory/memory-event-store';
 import { RecordedEvent } from '../port/events';
-import { PollingSubscription } from './polling-subscription';
+import { AppendNotifier, PollingSubscription } from './polling-subscription';
 
 const meta = { actor: { id: 't' }, correlationId: 'c', causationId: 'c', occurredAt: new Date(0).toISOString(), schemaVersion: 1 };
 
@@ -122,5 +122,36 @@ describe('PollingSubscription', () => {
     await new Promise((r) => setTimeout(r, 200));
     await sub2.stop();
     expect(reads).toBeGreaterThan(5);
+  });
+  it('an append none of whose events pass the filter does not wake a live subscription; one that does, or a signal that does not say, does (issue #20)', async () => {
+    const store = new MemoryEventStore();
+    const notifier = new AppendNotifier();
+    let reads = 0;
+    const seen: RecordedEvent[] = [];
+    const sub = new PollingSubscription(
+      { readAll: (o) => (reads++, store.readAll(o)), onAppended: (l) => notifier.onAppended(l), signalsEveryAppend: () => true },
+      { filter: { streamPrefixes: ['ref-'] } },
+      { handle: (events) => void seen.push(...events) },
+      { idleMs: 60_000, safetyPollMs: 60_000, minBackoffMs: 5, maxBackoffMs: 10, wakeDelayMs: 1 },
+    );
+    await sub.caughtUp;
+    const settle = () => new Promise((r) => setTimeout(r, 50));
+    reads = 0;
+    await store.append('dossier-1', [{ id: '00000000-0000-4000-8000-000000000001', type: 'DossierReceived', data: {}, metadata: meta }]);
+    notifier.notify([{ stream: 'dossier-1', type: 'DossierReceived' }]);
+    await settle();
+    expect(reads).toBe(0);
+    await store.append('ref-units', [{ id: '00000000-0000-4000-8000-000000000002', type: 'UnitDefined', data: {}, metadata: meta }]);
+    notifier.notify([
+      { stream: 'dossier-2', type: 'DossierReceived' },
+      { stream: 'ref-units', type: 'UnitDefined' },
+    ]);
+    await settle();
+    expect(reads).toBe(1);
+    expect(seen.map((e) => e.stream)).toEqual(['ref-units']);
+    notifier.notify(); // e.g. PostgreSQL's NOTIFY: no detail
+    await settle();
+    expect(reads).toBe(2);
+    await sub.stop();
   });
 });

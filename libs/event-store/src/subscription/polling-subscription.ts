@@ -1,5 +1,5 @@
 import { RecordedEvent } from '../port/events';
-import { SubscribeAllOptions } from '../port/options';
+import { matchesFilter, SubscribeAllOptions } from '../port/options';
 import { Position } from '../port/position';
 import { Subscription, SubscriptionHandler } from '../port/subscription';
 
@@ -24,8 +24,12 @@ export interface PollingSource {
    * scanning them again on every poll.
    */
   scan?(options: { fromPosition?: Position; limit: number; filter?: SubscribeAllOptions['filter'] }): Promise<ScanPage>;
-  /** Registers a callback run after each local append; returns the unregister function. */
-  onAppended(listener: () => void): () => void;
+  /**
+   * Registers a callback run after each local append; returns the unregister function. The
+   * callback is given what was appended when the source knows it (an append of this process),
+   * nothing otherwise (a signal from another process).
+   */
+  onAppended(listener: AppendListener): () => void;
   /**
    * Optional: true while `onAppended` fires for every append that can reach this store (an embedded
    * store that only this process opens, or a LISTEN connection that is up). The live loop then
@@ -33,6 +37,14 @@ export interface PollingSource {
    */
   signalsEveryAppend?(): boolean;
 }
+
+/** The stream and type of an appended event (enough to tell whether a filter wants it). */
+export interface AppendedEvent {
+  stream: string;
+  type: string;
+}
+
+export type AppendListener = (appended?: readonly AppendedEvent[]) => void;
 
 export interface PollingConfig {
   /** Poll interval when live and nothing happened locally (other processes' appends). */
@@ -83,7 +95,10 @@ export class PollingSubscription implements Subscription {
     this._position = options.fromPosition;
     this.caughtUp = new Promise((r) => (this.resolveCaughtUp = r));
     // A burst of local appends wakes the loop once, a few ms later, instead of once per append.
-    this.unlisten = source.onAppended(() => {
+    this.unlisten = source.onAppended((appended) => {
+      // an append none of whose events pass the filter cannot give this subscription anything to
+      // read (on PGlite every reception would otherwise wake, say, the reference data's reader)
+      if (appended && !appended.some((e) => matchesFilter(e.stream, e.type, options.filter))) return;
       if (!this.wake) {
         this.signalledWhileReading = true;
         return;
@@ -180,12 +195,13 @@ export class PollingSubscription implements Subscription {
 
 /** Fan-out of "something was appended here" to local subscriptions. */
 export class AppendNotifier {
-  private readonly listeners = new Set<() => void>();
-  onAppended(listener: () => void): () => void {
+  private readonly listeners = new Set<AppendListener>();
+  onAppended(listener: AppendListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
-  notify(): void {
-    for (const l of this.listeners) l();
+  /** `appended`: what this process appended; omitted for a signal that does not say (every listener wakes). */
+  notify(appended?: readonly AppendedEvent[]): void {
+    for (const l of this.listeners) l(appended);
   }
 }

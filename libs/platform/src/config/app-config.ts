@@ -77,6 +77,11 @@ export interface AppConfig {
    * a safety net only, every append of the one process that opens the directory wakes them.
    */
   pgliteSafetyPollMs: number;
+  /**
+   * PGlite: how long the live subscriptions wait after an append before reading the log
+   * (PGLITE_WAKE_DELAY_MS), so that the appends of that window are read and projected as one batch.
+   */
+  pgliteWakeDelayMs: number;
   /** Readiness: each probe (event store, Redis, projections, timers) may take this long (HEALTH_PROBE_TIMEOUT_MS). */
   healthProbeTimeoutMs: number;
   /** Business times (occurredAt) before this local date are refused with a 422 (EARLIEST_BUSINESS_DATE). */
@@ -363,6 +368,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: 'all' | '
     dbConnectTimeoutMs: int('DB_CONNECT_TIMEOUT_MS', env.DB_CONNECT_TIMEOUT_MS, 5_000, 100, 600_000, problems),
     dbStatementTimeoutMs: int('DB_STATEMENT_TIMEOUT_MS', env.DB_STATEMENT_TIMEOUT_MS, 30_000, 0, 86_400_000, problems),
     pgliteSafetyPollMs: int('PGLITE_SAFETY_POLL_MS', env.PGLITE_SAFETY_POLL_MS, 60_000, 50, 3_600_000, problems),
+    pgliteWakeDelayMs: int('PGLITE_WAKE_DELAY_MS', env.PGLITE_WAKE_DELAY_MS, 50, 1, 1_000, problems),
     healthProbeTimeoutMs: int('HEALTH_PROBE_TIMEOUT_MS', env.HEALTH_PROBE_TIMEOUT_MS, 5_000, 50, 600_000, problems),
     earliestBusinessDate,
     ruleSetSwitches,

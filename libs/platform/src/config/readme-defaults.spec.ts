@@ -64,6 +64,7 @@ const CODE_DEFAULTS: Record<string, (c: AppConfig) => string> = {
   DB_CONNECT_TIMEOUT_MS: (c) => String(c.dbConnectTimeoutMs),
   DB_STATEMENT_TIMEOUT_MS: (c) => String(c.dbStatementTimeoutMs),
   PGLITE_SAFETY_POLL_MS: (c) => String(c.pgliteSafetyPollMs),
+  PGLITE_WAKE_DELAY_MS: (c) => String(c.pgliteWakeDelayMs),
   HEALTH_PROBE_TIMEOUT_MS: (c) => String(c.healthProbeTimeoutMs),
   RATE_LIMIT_PER_MINUTE: (c) => String(c.rateLimitPerMinute),
   EARLIEST_BUSINESS_DATE: (c) => c.earliestBusinessDate,

@@ -28,7 +28,10 @@ interface Opened {
 async function openStorage(config: AppConfig): Promise<Opened> {
   const logger = new Logger('Storage');
   const postgres = { connectTimeoutMs: config.dbConnectTimeoutMs, statementTimeoutMs: config.dbStatementTimeoutMs };
-  const opened = await openEventStore(config.eventStoreUrl, { postgres, pglite: { safetyPollMs: config.pgliteSafetyPollMs } });
+  const opened = await openEventStore(config.eventStoreUrl, {
+    postgres,
+    pglite: { safetyPollMs: config.pgliteSafetyPollMs, wakeDelayMs: config.pgliteWakeDelayMs },
+  });
   let driver = opened.driver;
   if (!driver) {
     // EventStoreDB: read models and checkpoints live in PostgreSQL.

@@ -39,6 +39,15 @@ export interface NotificationsProjectionOptions {
 }
 
 const DUE_TYPES = ['SupplementReceived', 'ApologyIssued'];
+
+/** The reception facts of a batch's `DossierReceived` events, in one statement (`ord`: log order). */
+const INSERT_DOSSIERS = `
+INSERT INTO notification_dossiers (dossier_id, code, unit_code, procedure_code, procedure_name, applicant_name, time_zone, due_at, lookup_pin, email, phone)
+SELECT x.dossier_id, x.code, x.unit_code, x.procedure_code, x.procedure_name, x.applicant_name, x.time_zone, x.due_at, x.lookup_pin, x.email, x.phone
+FROM jsonb_to_recordset($1::jsonb) AS x(dossier_id text, code text, unit_code text, procedure_code text, procedure_name text, applicant_name text,
+  time_zone text, due_at timestamptz, lookup_pin text, email text, phone text, ord int)
+ORDER BY x.ord
+ON CONFLICT (dossier_id) DO NOTHING`;
 const NOTICE_TYPES = Object.entries(NOTICE_OF_EVENT)
   .filter(([, v]) => v !== null)
   .map(([k]) => k);
@@ -53,6 +62,15 @@ export function notificationsProjection(options: NotificationsProjectionOptions)
     tables: ['notification_outbox', 'notification_dossiers', 'notification_opt_outs'],
     async apply(tx: SqlExecutor, events: RecordedEvent[]): Promise<void | AfterCommit> {
       let queued = 0;
+      // Reception rows wait here and are written in one statement (a batch of receptions, the
+      // common case, is one statement instead of one each), before any statement that reads or
+      // updates `notification_dossiers`, so every event still sees the rows of those before it.
+      let received: Record<string, unknown>[] = [];
+      const flush = async () => {
+        if (received.length === 0) return;
+        await tx.query(INSERT_DOSSIERS, [JSON.stringify(received)]);
+        received = [];
+      };
       for (const e of events) {
         if (e.stream.startsWith(CONSENT_STREAM_PREFIX)) {
           if (e.type !== NOTIFICATIONS_OPTED_OUT) continue;
@@ -74,31 +92,31 @@ export function notificationsProjection(options: NotificationsProjectionOptions)
         const event = toDossierEvent(e);
         if (event.type === 'DossierReceived') {
           const d = event.data;
-          await tx.query(
-            `INSERT INTO notification_dossiers (dossier_id, code, unit_code, procedure_code, procedure_name, applicant_name, time_zone, due_at, lookup_pin, email, phone)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (dossier_id) DO NOTHING`,
-            [
-              dossierId,
-              d.code,
-              d.unitCode,
-              d.procedureCode,
-              d.procedureName ?? null,
-              d.applicant.name,
-              d.timeZone,
-              d.dueAt,
-              (d as { lookupPin?: string }).lookupPin ?? null,
-              d.applicant.email?.trim() || null,
-              d.applicant.phone?.trim() || null,
-            ],
-          );
+          received.push({
+            dossier_id: dossierId,
+            code: d.code,
+            unit_code: d.unitCode,
+            procedure_code: d.procedureCode,
+            procedure_name: d.procedureName ?? null,
+            applicant_name: d.applicant.name,
+            time_zone: d.timeZone,
+            due_at: d.dueAt,
+            lookup_pin: (d as { lookupPin?: string }).lookupPin ?? null,
+            email: d.applicant.email?.trim() || null,
+            phone: d.applicant.phone?.trim() || null,
+            ord: received.length,
+          });
         } else if (event.type === 'SupplementReceived') {
+          await flush();
           await tx.query(`UPDATE notification_dossiers SET due_at = $2 WHERE dossier_id = $1`, [dossierId, event.data.dueAt]);
         } else if (event.type === 'ApologyIssued') {
+          await flush();
           await tx.query(`UPDATE notification_dossiers SET due_at = $2 WHERE dossier_id = $1`, [dossierId, event.data.newDueAt]);
         }
         const notice = noticeOfEventType(event.type);
         // no channel configured (the default): no row to write, so no need to read the dossier back
         if (!notice || options.channels().length === 0) continue;
+        await flush();
         const { rows } = await tx.query<Record<string, unknown>>(
           `SELECT d.*, s.channels AS unit_channels,
                   ARRAY(SELECT o.channel FROM notification_opt_outs o WHERE o.dossier_id = d.dossier_id) AS opted_out
@@ -132,6 +150,7 @@ export function notificationsProjection(options: NotificationsProjectionOptions)
           queued += res.affectedRows;
         }
       }
+      await flush();
       const { onQueued } = options;
       if (queued > 0 && onQueued) return () => onQueued();
     },

@@ -13,7 +13,7 @@ import type {
   RecordedEvent as EsdbRecordedEvent,
 } from '@eventstore/db-client';
 import { EventMetadata, RecordedEvent } from '../../port/events';
-import { AllFilter, Direction, ExpectedRevision } from '../../port/options';
+import { AllFilter, Direction, ExpectedRevision, matchesFilter } from '../../port/options';
 import { comparePositions, Position } from '../../port/position';
 
 /** Port expected revision → client expected revision (default `any`). */
@@ -89,13 +89,6 @@ export function toEsdbReadRevision(fromRevision: bigint | undefined, direction: 
 /** EventStoreDB's own events: `$`-types (`$metadata`, `$>` links, `$statsCollected`...) and `$`-streams. */
 export function isSystemEvent(stream: string, type: string): boolean {
   return stream.startsWith('$') || type.startsWith('$');
-}
-
-/** The port's filter, applied client side (an empty list means "no condition"). */
-export function matchesFilter(stream: string, type: string, filter: AllFilter | undefined): boolean {
-  if (filter?.streamPrefixes?.length && !filter.streamPrefixes.some((p) => stream.startsWith(p))) return false;
-  if (filter?.eventTypes?.length && !filter.eventTypes.includes(type)) return false;
-  return true;
 }
 
 /** Whether readAll/subscribeAll may hand this event out. */

@@ -1,17 +1,20 @@
 import { EventStore } from '../../port/event-store';
 import { WrongExpectedRevisionError } from '../../port/errors';
 import { EventToAppend, RecordedEvent } from '../../port/events';
-import { AllFilter, AppendOptions, AppendResult, ReadAllOptions, ReadStreamOptions, StreamAppend, SubscribeAllOptions } from '../../port/options';
+import {
+  AllFilter,
+  AppendOptions,
+  AppendResult,
+  matchesFilter,
+  ReadAllOptions,
+  ReadStreamOptions,
+  StreamAppend,
+  SubscribeAllOptions,
+} from '../../port/options';
 import { planAppendMany } from '../../port/append-many';
 import { comparePositions, Position } from '../../port/position';
 import { Subscription, SubscriptionHandler } from '../../port/subscription';
 import { AppendNotifier, PollingSubscription } from '../../subscription/polling-subscription';
-
-function matches(e: RecordedEvent, filter?: AllFilter): boolean {
-  if (filter?.streamPrefixes?.length && !filter.streamPrefixes.some((p) => e.stream.startsWith(p))) return false;
-  if (filter?.eventTypes?.length && !filter.eventTypes.includes(e.type)) return false;
-  return true;
-}
 
 function clone<T>(value: T): T {
   return structuredClone(value);
@@ -123,7 +126,7 @@ export class MemoryEventStore implements EventStore {
     for (let i = start; i < this.log.length; i++) {
       const e = this.log[i];
       if (from && comparePositions(e.position, from) <= 0) continue;
-      if (!matches(e, options.filter)) continue;
+      if (!matchesFilter(e.stream, e.type, options.filter)) continue;
       out.push(clone(e));
       if (options.limit !== undefined && out.length >= options.limit) break;
     }
