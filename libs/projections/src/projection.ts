@@ -19,6 +19,30 @@ export interface Projection {
    * after a rollback), e.g. to publish what the batch made durable.
    */
   apply(tx: SqlExecutor, events: RecordedEvent[]): Promise<void | AfterCommit>;
+  /**
+   * Optional, for a rebuild's catch-up into tables that only the rebuild writes: a fold that keeps
+   * the rows it builds in memory across transactions instead of reading them back and rewriting
+   * them every batch (see `InMemoryReplay`). Each call starts with nothing held.
+   */
+  inMemoryReplay?(): InMemoryReplay;
+}
+
+/**
+ * A projection's replay held in memory (a rebuild's catch-up, ../rebuild/replay.ts). It must give
+ * exactly the rows `apply` gives for the same events: it shares `apply`'s fold and only changes
+ * where the rows live between batches and how they are written.
+ */
+export interface InMemoryReplay {
+  /**
+   * Folds `events` (global order, after every event given before) into rows held in memory, and
+   * returns, in their order, the events it cannot fold without reading the tables (e.g. a row
+   * written out earlier by `write`): the caller applies those with `apply` before the next call.
+   */
+  fold(events: RecordedEvent[]): RecordedEvent[];
+  /** Rows held in memory (not yet in the tables). */
+  readonly held: number;
+  /** Writes held rows into the tables (in `tx`) and forgets them: the least recently touched, until `keep` are left. */
+  write(tx: SqlExecutor, keep: number): Promise<void>;
 }
 
 /**

@@ -62,19 +62,31 @@ FROM jsonb_to_recordset($1::jsonb) AS x(dossier_id text, code_key text, unit_cod
 ON CONFLICT (dossier_id) DO NOTHING`;
 
 /**
+ * The search row of `e` if it is a reception (or a refusal at reception) on a dossier stream. These
+ * are the only events carrying the applicant and the PIN, so a row never changes once written.
+ */
+export function searchRowOf(e: RecordedEvent): Record<string, unknown> | undefined {
+  // a refusal at the counter is found by its code and applicant too (it has no look-up PIN)
+  if ((e.type !== 'DossierReceived' && e.type !== 'DossierRefusedAtReception') || !e.stream.startsWith(DOSSIER_STREAM_PREFIX)) return undefined;
+  return searchRow(e.stream.slice(DOSSIER_STREAM_PREFIX.length), e.data as DossierReceived['data']);
+}
+
+/** Inserts search rows; a dossier that has one keeps it (the first reception wins, a replay changes nothing). */
+export async function insertSearchRows(tx: SqlExecutor, rows: readonly Record<string, unknown>[]): Promise<void> {
+  if (rows.length > 0) await tx.query(INSERT_SEARCH, [JSON.stringify(rows)]);
+}
+
+/**
  * Writes the search rows of the receptions (and refusals at reception) among `events` (dossier
- * streams). These are the only events carrying the applicant and the PIN, so a row never changes once written: a replay or a
- * redelivered batch changes nothing.
+ * streams): a replay or a redelivered batch changes nothing.
  */
 export async function writeSearchRows(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<void> {
   const rows: Record<string, unknown>[] = [];
   for (const e of events) {
-    // a refusal at the counter is found by its code and applicant too (it has no look-up PIN)
-    if ((e.type !== 'DossierReceived' && e.type !== 'DossierRefusedAtReception') || !e.stream.startsWith(DOSSIER_STREAM_PREFIX)) continue;
-    const data = e.data as DossierReceived['data'];
-    rows.push(searchRow(e.stream.slice(DOSSIER_STREAM_PREFIX.length), data));
+    const row = searchRowOf(e);
+    if (row) rows.push(row);
   }
-  if (rows.length > 0) await tx.query(INSERT_SEARCH, [JSON.stringify(rows)]);
+  await insertSearchRows(tx, rows);
 }
 
 /** LIKE pattern of a prefix (`%`, `_` and `\` taken literally). */
