@@ -41,8 +41,13 @@ export interface InMemoryReplay {
   fold(events: RecordedEvent[]): RecordedEvent[];
   /** Rows held in memory (not yet in the tables). */
   readonly held: number;
-  /** Writes held rows into the tables (in `tx`) and forgets them: the least recently touched, until `keep` are left. */
-  write(tx: SqlExecutor, keep: number): Promise<void>;
+  /**
+   * Forgets held rows, the least recently touched first, until `keep` are left, and returns the
+   * work that writes them into the tables (in a transaction of the caller's). The rows leave memory
+   * at once, so folds may go on while they are written; an event for one of them is then returned
+   * by `fold`, and must wait for the write before it is applied.
+   */
+  takeOut(keep: number): (tx: SqlExecutor) => Promise<void>;
 }
 
 /**

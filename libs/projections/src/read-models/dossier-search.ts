@@ -55,10 +55,11 @@ export function searchRow(dossierId: string, data: Pick<DossierReceived['data'],
   };
 }
 
+/** `json`, not `jsonb`: read once, no binary form built (half the time of `jsonb` for the same rows). */
 const INSERT_SEARCH = `
 INSERT INTO dossier_search (dossier_id, code_key, unit_code, name_words, id_number, phone, lookup_pin)
-SELECT dossier_id, code_key, unit_code, ARRAY(SELECT jsonb_array_elements_text(name_words)), id_number, phone, lookup_pin
-FROM jsonb_to_recordset($1::jsonb) AS x(dossier_id text, code_key text, unit_code text, name_words jsonb, id_number text, phone text, lookup_pin text)
+SELECT dossier_id, code_key, unit_code, ARRAY(SELECT json_array_elements_text(name_words)), id_number, phone, lookup_pin
+FROM json_to_recordset($1::json) AS x(dossier_id text, code_key text, unit_code text, name_words json, id_number text, phone text, lookup_pin text)
 ON CONFLICT (dossier_id) DO NOTHING`;
 
 /**

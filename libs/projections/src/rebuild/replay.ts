@@ -14,7 +14,11 @@ import { SqlDriver, SqlExecutor } from '@motcua/sql';
 import { applyBatch } from '../apply-batch';
 import { advanceCheckpoint, lockCheckpoint } from '../checkpoints';
 import { InMemoryReplay, Projection } from '../projection';
+import { parallelism, runLimited } from './parallel';
 import { ident } from './shadow-schema';
+
+/** Rows per transaction of the catch-up's last write (the slices run side by side on PostgreSQL). */
+const WRITE_SLICE = 10_000;
 
 export interface ReplayOptions {
   store: EventStore;
@@ -58,6 +62,13 @@ export class ShadowReplay implements ReplayState {
   /** The projection writing into the shadow tables, under the rebuild's checkpoint. */
   private readonly shadowProjection: Projection;
   private readonly shadowPath: string;
+  /** Events folded in memory since the rebuild checkpoint last moved. */
+  private unwritten = 0;
+  /**
+   * The last write of rows taken out of memory, in its own transaction: it runs while the log is
+   * read and folded on (on PostgreSQL on another connection, so the two overlap).
+   */
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: ReplayOptions) {
     const inner = options.projection;
@@ -111,25 +122,27 @@ export class ShadowReplay implements ReplayState {
     const inMemory = projection.inMemoryReplay?.();
     let next = this.gatherAhead(this.position);
     let lastReport = 0;
-    for (;;) {
-      if (signal?.aborted) throw new Error('rebuild cancelled');
-      const { events, last } = await next;
-      if (events.length === 0) break;
-      next = this.gatherAhead(last);
-      if (inMemory) await this.foldInMemory(inMemory, events);
-      else this.applied += await applyBatch(driver, this.shadowProjection, events);
-      this.position = last;
-      if (Date.now() - lastReport >= 200) {
-        lastReport = Date.now();
-        onProgress();
+    try {
+      for (;;) {
+        if (signal?.aborted) throw new Error('rebuild cancelled');
+        const { events, last } = await next;
+        if (events.length === 0) break;
+        next = this.gatherAhead(last);
+        if (inMemory) await this.foldInMemory(inMemory, events);
+        else this.applied += await applyBatch(driver, this.shadowProjection, events);
+        this.position = last;
+        if (Date.now() - lastReport >= 200) {
+          lastReport = Date.now();
+          onProgress();
+        }
       }
+      if (inMemory) await this.writeHeld(inMemory);
+    } finally {
+      // a failed or cancelled catch-up leaves no write running behind it (the shadow tables are dropped next)
+      await this.writing.catch(() => undefined);
     }
-    if (inMemory) await this.writeHeld(inMemory);
     onProgress();
   }
-
-  /** Events folded in memory since the rebuild checkpoint last moved. */
-  private unwritten = 0;
 
   /**
    * Folds `events` in memory; what the fold cannot hold is applied to the shadow tables at once, and
@@ -139,26 +152,43 @@ export class ShadowReplay implements ReplayState {
    * `writeHeld`; a failed or cancelled rebuild drops the shadow tables, and a new one starts empty).
    */
   private async foldInMemory(inMemory: InMemoryReplay, events: RecordedEvent[]): Promise<void> {
+    const { driver, heldRows } = this.options;
     const rest = inMemory.fold(events);
-    const over = inMemory.held > this.options.heldRows;
-    if (rest.length > 0 || over) {
-      await this.options.driver.transaction(async (tx) => {
-        if (rest.length > 0) await this.shadowProjection.apply(tx, rest);
-        if (over) await this.inShadow(tx, () => inMemory.write(tx, Math.floor(this.options.heldRows / 2)));
+    if (rest.length > 0) {
+      // their rows may be in the write still running: apply after it
+      await this.writing;
+      await driver.transaction(async (tx) => {
+        await this.shadowProjection.apply(tx, rest);
       });
+    }
+    if (inMemory.held > heldRows) {
+      const write = inMemory.takeOut(Math.floor(heldRows / 2));
+      const previous = this.writing;
+      this.writing = previous.then(() => driver.transaction((tx) => this.inShadow(tx, () => write(tx))));
+      // awaited by the next write, the next `rest` or the end of the catch-up; marked handled meanwhile
+      this.writing.catch(() => undefined);
     }
     this.unwritten += events.length;
     this.applied += events.length;
   }
 
-  /** Writes every held row and moves the rebuild checkpoint past all the folded events, in one transaction. */
+  /**
+   * Writes every held row, in slices of `WRITE_SLICE` rows run `parallelism(driver)` at a time
+   * (disjoint rows), then moves the rebuild checkpoint past all the folded events.
+   */
   private async writeHeld(inMemory: InMemoryReplay): Promise<void> {
+    await this.writing;
     if (this.unwritten === 0 || !this.position) return;
     const { driver, checkpointName } = this.options;
     const to = this.position;
+    const writes: (() => Promise<void>)[] = [];
+    while (inMemory.held > 0) {
+      const write = inMemory.takeOut(Math.max(0, inMemory.held - WRITE_SLICE));
+      writes.push(() => driver.transaction((tx) => this.inShadow(tx, () => write(tx))));
+    }
+    await runLimited(writes, parallelism(driver));
     await driver.transaction(async (tx) => {
       await lockCheckpoint(tx, checkpointName);
-      await this.inShadow(tx, () => inMemory.write(tx, 0));
       await advanceCheckpoint(tx, checkpointName, to, this.unwritten);
     });
     this.unwritten = 0;

@@ -44,7 +44,8 @@ export interface RebuildOptions {
   transactionEvents?: number;
   /**
    * A projection with an in-memory replay (dossier-summary): rows held in memory at most during a
-   * catch-up; past it, the least recently touched are written out until half are left. Default 100,000.
+   * catch-up (about 1.8 KB each); past it, the least recently touched are written out until half are
+   * left. Default 50,000.
    */
   heldRows?: number;
   onProgress?: (p: RebuildProgress) => void;
