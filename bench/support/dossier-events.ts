@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DOSSIER_EVENT_SCHEMA_VERSIONS, dossierStreamName, type DossierEvent } from '@motcua/domain';
+import type { EventStore, EventToAppend } from '@motcua/event-store/port';
 import { SqlDriver } from '@motcua/sql';
 
 const DAY = 86_400_000;
@@ -136,6 +137,22 @@ function eventOccurredAt(e: DossierEvent): string {
   return String(d.receivedAt ?? d.assignedAt ?? d.requestedAt ?? d.issuedAt ?? d.resolvedAt ?? d.withdrawnAt ?? d.ratedAt ?? d.raisedAt);
 }
 
+/** A seeded event as appended: a new id, the actor a clerk (by the dossier's number `n`), the business time from its data. */
+function toAppend(e: DossierEvent, n: number, correlationId: string): EventToAppend {
+  return {
+    id: randomUUID(),
+    type: e.type,
+    data: e.data,
+    metadata: {
+      actor: { id: `clerk-${n % 7}`, name: 'Cán bộ một cửa' },
+      correlationId,
+      causationId: randomUUID(),
+      occurredAt: eventOccurredAt(e),
+      schemaVersion: DOSSIER_EVENT_SCHEMA_VERSIONS[e.type],
+    },
+  };
+}
+
 const INSERT = `
 WITH s AS (
   INSERT INTO es_streams (stream_id, revision)
@@ -160,22 +177,7 @@ export async function insertDossierStreams(driver: SqlDriver, dossiers: readonly
   const rows: Record<string, unknown>[] = [];
   dossiers.forEach(({ id, events }, n) => {
     const correlationId = randomUUID();
-    events.forEach((e, revision) =>
-      rows.push({
-        id: randomUUID(),
-        stream: dossierStreamName(id),
-        revision,
-        type: e.type,
-        data: e.data,
-        metadata: {
-          actor: { id: `clerk-${n % 7}`, name: 'Cán bộ một cửa' },
-          correlationId,
-          causationId: randomUUID(),
-          occurredAt: eventOccurredAt(e),
-          schemaVersion: DOSSIER_EVENT_SCHEMA_VERSIONS[e.type],
-        },
-      }),
-    );
+    events.forEach((e, revision) => rows.push({ ...toAppend(e, n, correlationId), stream: dossierStreamName(id), revision }));
   });
   if (rows.length) await driver.transaction((tx) => tx.query(INSERT, [JSON.stringify(rows)]));
   return rows.length;
@@ -200,4 +202,25 @@ export async function seedDossierEvents(
     options.onChunk?.(written);
   }
   return written;
+}
+
+/**
+ * Appends the lifecycles of `dossiers` new dossiers (numbers `offset`…) interleaved, through the
+ * store: every dossier's first event, then every dossier's second, and so on, one append of all
+ * the streams per round. Each dossier's events then lie about `dossiers` events apart in the log,
+ * as in real life, where a dossier's steps are days apart (`seedDossierEvents` writes each stream
+ * in one piece). Returns the number of events written.
+ */
+export async function appendInterleavedDossiers(store: EventStore, dossiers: number, options: SeedOptions): Promise<number> {
+  const offset = options.offset ?? 0;
+  const streams = Array.from({ length: dossiers }, (_, n) => ({ ...dossierLifecycle(offset + n, options.units), correlationId: randomUUID(), n: offset + n }));
+  let written = 0;
+  for (let round = 0; ; round++) {
+    const parts = streams
+      .filter((d) => d.events.length > round)
+      .map((d) => ({ stream: dossierStreamName(d.id), events: [toAppend(d.events[round], d.n, d.correlationId)] }));
+    if (parts.length === 0) return written;
+    await store.appendMany!(parts);
+    written += parts.length;
+  }
 }

@@ -19,6 +19,35 @@ export interface Projection {
    * after a rollback), e.g. to publish what the batch made durable.
    */
   apply(tx: SqlExecutor, events: RecordedEvent[]): Promise<void | AfterCommit>;
+  /**
+   * Optional, for a rebuild's catch-up into tables that only the rebuild writes: a fold that keeps
+   * the rows it builds in memory across transactions instead of reading them back and rewriting
+   * them every batch (see `InMemoryReplay`). Each call starts with nothing held.
+   */
+  inMemoryReplay?(): InMemoryReplay;
+}
+
+/**
+ * A projection's replay held in memory (a rebuild's catch-up, ../rebuild/replay.ts). It must give
+ * exactly the rows `apply` gives for the same events: it shares `apply`'s fold and only changes
+ * where the rows live between batches and how they are written.
+ */
+export interface InMemoryReplay {
+  /**
+   * Folds `events` (global order, after every event given before) into rows held in memory, and
+   * returns, in their order, the events it cannot fold without reading the tables (e.g. a row
+   * written out earlier by `write`): the caller applies those with `apply` before the next call.
+   */
+  fold(events: RecordedEvent[]): RecordedEvent[];
+  /** Rows held in memory (not yet in the tables). */
+  readonly held: number;
+  /**
+   * Forgets held rows, the least recently touched first, until `keep` are left, and returns the
+   * work that writes them into the tables (in a transaction of the caller's). The rows leave memory
+   * at once, so folds may go on while they are written; an event for one of them is then returned
+   * by `fold`, and must wait for the write before it is applied.
+   */
+  takeOut(keep: number): (tx: SqlExecutor) => Promise<void>;
 }
 
 /**

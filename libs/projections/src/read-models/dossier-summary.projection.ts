@@ -6,15 +6,16 @@
  * touches, applies the events in memory with `applyToFacts` (the same derivation the pure report
  * reads) and writes them back. Idempotent by stream version: an event at or below a row's version
  * changes nothing, so a redelivered batch or an overlapping replay is harmless even outside the
- * runner's exactly-once checkpoint.
+ * runner's exactly-once checkpoint. A rebuild's catch-up folds the same way but keeps the rows in
+ * memory between batches and writes each once (`inMemoryReplay`, SummaryInMemoryReplay below).
  */
 import { ApologyCutoffFn, applyToFacts, defaultApologyCutoff, DossierFacts, ClockEntry } from '@motcua/application';
 import type { WorkingTimeMeasure } from '@motcua/domain';
 import { DOSSIER_STREAM_PREFIX, isDeadlineAlertEvent, isDossierEventType, toDossierEvent } from '@motcua/domain';
 import { RecordedEvent } from '@motcua/event-store/port';
 import { SqlExecutor } from '@motcua/sql';
-import { Projection } from '../projection';
-import { writeSearchRows } from './dossier-search';
+import { InMemoryReplay, Projection } from '../projection';
+import { insertSearchRows, searchRowOf, writeSearchRows } from './dossier-search';
 
 export const DOSSIER_SUMMARY_PROJECTION = 'dossier-summary';
 
@@ -151,60 +152,195 @@ FROM (
 ) h
 WHERE s.id = h.dossier_id`;
 
-export function dossierSummaryProjection(options: DossierSummaryOptions = {}): Projection {
+/** The dossier events among `events` by dossier id, each list in log order (other streams and event types are not the summary's). */
+function eventsByDossier(events: readonly RecordedEvent[]): Map<string, RecordedEvent[]> {
+  const byId = new Map<string, RecordedEvent[]>();
+  for (const e of events) {
+    if (!e.stream.startsWith(DOSSIER_STREAM_PREFIX) || !isDossierEventType(e.type)) continue;
+    const id = e.stream.slice(DOSSIER_STREAM_PREFIX.length);
+    const list = byId.get(id);
+    if (list) list.push(e);
+    else byId.set(id, [e]);
+  }
+  return byId;
+}
+
+/** The fold both paths share: a dossier's facts after its `events` (in order), from `before` (its row; undefined: none). */
+type FoldDossier = (before: DossierFacts | undefined, events: readonly RecordedEvent[], id: string) => DossierFacts | undefined;
+
+function dossierFold(options: DossierSummaryOptions): FoldDossier {
   const cutoff = options.apologyCutoff ?? defaultApologyCutoff;
+  return (before, events, id) => {
+    let f = before;
+    for (const e of events) {
+      const event = toDossierEvent(e);
+      if (isDeadlineAlertEvent(event) || event.type === 'TransferAlertRaised') {
+        if (f && Number(e.revision) + 1 > f.version) f = { ...f, version: Number(e.revision) + 1 };
+        continue;
+      }
+      f = applyToFacts(f, event, Number(e.revision) + 1, id, cutoff, options.workingTime);
+    }
+    return f;
+  };
+}
+
+/** A dossier's row as written: column → value. */
+function summaryRow(f: DossierFacts): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const [column, field] of COLUMNS) row[column] = f[field] ?? null;
+  return row;
+}
+
+/** A `dossier_clock` row as INSERT_CLOCK and INSERT_NEW read it. */
+function clockRow(dossierId: string, c: ClockEntry): Record<string, unknown> {
+  return { dossier_id: dossierId, version: c.version, at: c.at, due_at: c.dueAt, stopped: c.stopped };
+}
+
+/**
+ * Dossiers whose rows may already exist: each folded from its row as read (`before`, undefined:
+ * none) to `after`. Upserts the rows (guarded by version), inserts the clock entries that are new,
+ * and recomputes the clock history on the row from `dossier_clock` where it gained an entry.
+ */
+async function writeOverRows(tx: SqlExecutor, changes: readonly { id: string; before: DossierFacts | undefined; after: DossierFacts }[]): Promise<void> {
+  const upserts: Record<string, unknown>[] = [];
+  const clock: Record<string, unknown>[] = [];
+  // dossiers whose clock gained an entry other than the reception one
+  const history = new Set<string>();
+  for (const { id, before, after } of changes) {
+    const known = new Set(before?.clock.map((c) => c.version));
+    for (const c of after.clock) {
+      if (known.has(c.version) || (before && c.version <= before.version)) continue;
+      clock.push(clockRow(id, c));
+      if (before || after.clock.length > 1) history.add(id);
+    }
+    upserts.push(summaryRow(after));
+  }
+  if (upserts.length > 0) await tx.query(UPSERT, [JSON.stringify(upserts)]);
+  if (clock.length > 0) await tx.query(INSERT_CLOCK, [JSON.stringify(clock)]);
+  // after the upsert (a dossier received in this batch has its row by now) and the clock entries
+  if (history.size > 0) await tx.query(SET_CLOCK_HISTORY, [[...history]]);
+}
+
+/**
+ * New dossiers (no row, no clock entry, no search row yet), in one statement: plain inserts (no
+ * conflict to look for: a conflict is a bug and fails the rebuild), and the clock history computed
+ * from the inserted clock entries exactly as SET_CLOCK_HISTORY computes it, so the row is written
+ * once. `json`, not `jsonb`: the text is read once, and PostgreSQL skips building the binary form
+ * (a third less time for the same rows).
+ */
+const INSERT_NEW = `
+WITH c AS (
+  INSERT INTO dossier_clock (dossier_id, version, at, due_at, stopped)
+  SELECT dossier_id, version, at, due_at, stopped
+  FROM json_to_recordset($2::json) AS x(dossier_id text, version integer, at timestamptz, due_at timestamptz, stopped boolean)
+  RETURNING dossier_id, version, at, due_at, stopped
+), h AS (
+  SELECT dossier_id,
+         array_agg(at ORDER BY at, version) AS at,
+         array_agg(due_at ORDER BY at, version) AS due_at,
+         array_agg(stopped ORDER BY at, version) AS stopped
+  FROM c
+  GROUP BY dossier_id
+  HAVING count(*) > 1
+)
+INSERT INTO dossier_summary (${DOSSIER_SUMMARY_SELECT}, clock_history_at, clock_history_due_at, clock_history_stopped)
+SELECT ${COLUMNS.map(([c]) => `x.${c}`).join(', ')}, h.at, h.due_at, h.stopped
+FROM json_to_recordset($1::json) AS x(${COLUMNS.map(([c, , t]) => `${c} ${t}`).join(', ')})
+LEFT JOIN h ON h.dossier_id = x.id`;
+
+/** Rows per statement when writing held dossiers (bounds the JSON of one statement to a few MB). */
+const WRITE_CHUNK = 5_000;
+
+/** A dossier held in memory by the in-memory replay: its facts so far and its search row. */
+interface Held {
+  facts: DossierFacts;
+  search: Record<string, unknown> | undefined;
+}
+
+/**
+ * The rebuild's in-memory replay of the summary (see `InMemoryReplay`). A dossier whose stream
+ * starts (revision 0) within the replay has no row yet: it is folded with `apply`'s fold and held
+ * until written, once, by `takeOut` with plain inserts. Every other dossier's events (one written
+ * out earlier, or whose stream started before this replay) go back to `apply`, which reads its
+ * row. Held rows: a `Map` in least-recently-touched order (touching moves a dossier to the end),
+ * so `takeOut(keep)` writes out the dossiers least likely to see another event.
+ */
+class SummaryInMemoryReplay implements InMemoryReplay {
+  private readonly rows = new Map<string, Held>();
+
+  constructor(private readonly foldDossier: FoldDossier) {}
+
+  get held(): number {
+    return this.rows.size;
+  }
+
+  fold(events: RecordedEvent[]): RecordedEvent[] {
+    const rest = new Set<string>();
+    for (const [id, list] of eventsByDossier(events)) {
+      const held = this.rows.get(id);
+      if (!held && Number(list[0].revision) !== 0) {
+        rest.add(id);
+        continue;
+      }
+      const facts = this.foldDossier(held?.facts, list, id);
+      if (!facts) {
+        rest.add(id); // no row after all (no reception yet): `apply` does what it does with it
+        continue;
+      }
+      let search = held?.search;
+      for (const e of list) search ??= searchRowOf(e);
+      this.rows.delete(id);
+      this.rows.set(id, { facts, search });
+    }
+    if (rest.size === 0) return [];
+    return events.filter((e) => e.stream.startsWith(DOSSIER_STREAM_PREFIX) && rest.has(e.stream.slice(DOSSIER_STREAM_PREFIX.length)));
+  }
+
+  takeOut(keep: number): (tx: SqlExecutor) => Promise<void> {
+    const out: [string, Held][] = [];
+    for (const entry of this.rows) {
+      if (this.rows.size - out.length <= keep) break;
+      out.push(entry);
+    }
+    for (const [id] of out) this.rows.delete(id);
+    // out of the map: no fold sees them again (their next events come back from `fold`)
+    return async (tx) => {
+      for (let i = 0; i < out.length; i += WRITE_CHUNK) {
+        const chunk = out.slice(i, i + WRITE_CHUNK);
+        await insertSearchRows(
+          tx,
+          chunk.flatMap(([, h]) => (h.search ? [h.search] : [])),
+        );
+        const clock = chunk.flatMap(([id, h]) => h.facts.clock.map((c) => clockRow(id, c)));
+        await tx.query(INSERT_NEW, [JSON.stringify(chunk.map(([, h]) => summaryRow(h.facts))), JSON.stringify(clock)]);
+      }
+    };
+  }
+}
+
+export function dossierSummaryProjection(options: DossierSummaryOptions = {}): Projection {
+  const fold = dossierFold(options);
   return {
     name: DOSSIER_SUMMARY_PROJECTION,
     // alerts too: they change nothing but the row's version (= the stream's version)
     filter: { streamPrefixes: [DOSSIER_STREAM_PREFIX] },
     tables: ['dossier_summary', 'dossier_clock', 'dossier_search'],
     async apply(tx: SqlExecutor, events: RecordedEvent[]): Promise<void> {
-      const byId = new Map<string, RecordedEvent[]>();
-      for (const e of events) {
-        if (!e.stream.startsWith(DOSSIER_STREAM_PREFIX) || !isDossierEventType(e.type)) continue;
-        const id = e.stream.slice(DOSSIER_STREAM_PREFIX.length);
-        byId.set(id, [...(byId.get(id) ?? []), e]);
-      }
+      const byId = eventsByDossier(events);
       if (byId.size === 0) return;
       // the look-up row of each reception (finding a dossier: dossier-search.ts)
       await writeSearchRows(tx, events);
       const ids = [...byId.keys()];
       const { rows } = await tx.query(`SELECT ${DOSSIER_SUMMARY_SELECT} FROM dossier_summary WHERE id = ANY($1::text[])`, [ids]);
       const current = new Map(rows.map((r) => [String(r.id), factsFromRow(r)]));
-      const upserts: Record<string, unknown>[] = [];
-      const clock: (ClockEntry & { dossierId: string })[] = [];
-      // dossiers whose clock gained an entry other than the reception one
-      const history = new Set<string>();
+      const changes: { id: string; before: DossierFacts | undefined; after: DossierFacts }[] = [];
       for (const [id, list] of byId) {
         const before = current.get(id);
-        let f = before;
-        for (const e of list) {
-          const event = toDossierEvent(e);
-          if (isDeadlineAlertEvent(event) || event.type === 'TransferAlertRaised') {
-            if (f && Number(e.revision) + 1 > f.version) f = { ...f, version: Number(e.revision) + 1 };
-            continue;
-          }
-          f = applyToFacts(f, event, Number(e.revision) + 1, id, cutoff, options.workingTime);
-        }
-        if (!f || f === before) continue;
-        const known = new Set(before?.clock.map((c) => c.version));
-        for (const c of f.clock) {
-          if (known.has(c.version) || (before && c.version <= before.version)) continue;
-          clock.push({ ...c, dossierId: id });
-          if (before || f.clock.length > 1) history.add(id);
-        }
-        const row: Record<string, unknown> = {};
-        for (const [column, field] of COLUMNS) row[column] = f[field] ?? null;
-        upserts.push(row);
+        const after = fold(before, list, id);
+        if (after && after !== before) changes.push({ id, before, after });
       }
-      if (upserts.length > 0) await tx.query(UPSERT, [JSON.stringify(upserts)]);
-      if (clock.length > 0) {
-        await tx.query(INSERT_CLOCK, [
-          JSON.stringify(clock.map((c) => ({ dossier_id: c.dossierId, version: c.version, at: c.at, due_at: c.dueAt, stopped: c.stopped }))),
-        ]);
-      }
-      // after the upsert (a dossier received in this batch has its row by now) and the clock entries
-      if (history.size > 0) await tx.query(SET_CLOCK_HISTORY, [[...history]]);
+      await writeOverRows(tx, changes);
     },
+    inMemoryReplay: () => new SummaryInMemoryReplay(fold),
   };
 }

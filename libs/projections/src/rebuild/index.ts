@@ -35,6 +35,13 @@ export * from './types';
 /** Events per replay transaction unless `transactionEvents` says otherwise. */
 export const DEFAULT_REBUILD_TRANSACTION_EVENTS = 10_000;
 
+/**
+ * Rows an in-memory replay holds at most unless `heldRows` says otherwise (see RebuildOptions):
+ * a held dossier-summary row costs about 1.8 KB of heap (its facts, clock and search row), so
+ * about 90 MB.
+ */
+export const DEFAULT_REBUILD_HELD_ROWS = 50_000;
+
 /** The checkpoint name the rebuild replays under. */
 export function rebuildCheckpointName(projection: string): string {
   return `${projection}__rebuild`;
@@ -165,6 +172,7 @@ class Rebuild {
       liveSearchPath: rows[0].path,
       batchSize: this.options.batchSize ?? 2000,
       transactionEvents: this.options.transactionEvents ?? DEFAULT_REBUILD_TRANSACTION_EVENTS,
+      heldRows: this.options.heldRows ?? DEFAULT_REBUILD_HELD_ROWS,
       signal: this.options.signal,
       onProgress: () => this.report(),
     });

@@ -4,7 +4,8 @@
  * and the same index names). Constraints are created with the table (the primary key that
  * `ON CONFLICT` needs); the other indexes once the bulk of the log is replayed.
  */
-import { SqlExecutor } from '@motcua/sql';
+import { SqlDriver, SqlExecutor } from '@motcua/sql';
+import { parallelism, runLimited } from './parallel';
 
 export function ident(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
@@ -99,12 +100,14 @@ export async function createShadowTables(tx: SqlExecutor, shadow: ShadowSchema):
   }
 }
 
-/** Builds the secondary indexes of the shadow tables, then `ANALYZE`s them. */
-export async function buildShadowIndexes(db: SqlExecutor, shadow: ShadowSchema): Promise<void> {
-  for (const t of shadow.tables) {
-    for (const sql of t.indexes) await db.exec(sql);
-    await db.exec(`ANALYZE ${qualified(shadow.name, t.name)}`);
-  }
+/**
+ * Builds the secondary indexes of the shadow tables, then `ANALYZE`s them. The builds only read
+ * the tables (several may run on one table at once), so they run `parallelism(driver)` at a time.
+ */
+export async function buildShadowIndexes(driver: SqlDriver, shadow: ShadowSchema): Promise<void> {
+  const builds = shadow.tables.flatMap((t) => t.indexes.map((sql) => () => driver.exec(sql)));
+  await runLimited(builds, parallelism(driver));
+  for (const t of shadow.tables) await driver.exec(`ANALYZE ${qualified(shadow.name, t.name)}`);
 }
 
 export async function dropShadowSchema(tx: SqlExecutor, name: string): Promise<void> {

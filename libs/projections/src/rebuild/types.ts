@@ -42,6 +42,12 @@ export interface RebuildOptions {
    * Default 10,000.
    */
   transactionEvents?: number;
+  /**
+   * A projection with an in-memory replay (dossier-summary): rows held in memory at most during a
+   * catch-up (about 1.8 KB each); past it, the least recently touched are written out until half are
+   * left. Default 50,000.
+   */
+  heldRows?: number;
   onProgress?: (p: RebuildProgress) => void;
   logger?: ProjectionLogger;
   /** Swap attempts before giving up (PGlite under a steady write load). Default 20. */
