@@ -156,7 +156,13 @@ describe('web console in a real browser', () => {
     await shot(page, '05-alerts-live');
     await row.getByRole('button', { name: 'Xác nhận đã xem' }).click();
     await row.waitFor({ state: 'detached' });
-    const acked = await w.api(w.tokens.supervisor, 'GET', `/alerts?kind=overdue&state=acknowledged&dossierId=${d.id}`);
+    // the page took the acknowledgement from the POST's answer; the list (a read model) follows the
+    // event a moment later (on PGlite the projections read the log PGLITE_WAKE_DELAY_MS after an append)
+    let acked = await w.api(w.tokens.supervisor, 'GET', `/alerts?kind=overdue&state=acknowledged&dossierId=${d.id}`);
+    for (const until = Date.now() + 5_000; !acked.body.items?.length && Date.now() < until;) {
+      await new Promise((res) => setTimeout(res, 50));
+      acked = await w.api(w.tokens.supervisor, 'GET', `/alerts?kind=overdue&state=acknowledged&dossierId=${d.id}`);
+    }
     expect(acked.body.items).toHaveLength(1);
     expect(acked.body.items[0].acknowledgedBy).toBe('sup-1');
     await context.close();
