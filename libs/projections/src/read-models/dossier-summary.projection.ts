@@ -137,18 +137,24 @@ ON CONFLICT (dossier_id, version) DO NOTHING`;
  * The clock history on the summary row (infra/migrations/0007_report_clock_history.sql), from
  * `dossier_clock`, for dossiers with more than their reception entry: what the report reads.
  */
-const SET_CLOCK_HISTORY = `
-UPDATE dossier_summary s
-SET clock_history_at = h.at, clock_history_due_at = h.due_at, clock_history_stopped = h.stopped
-FROM (
+/**
+ * The clock history of each dossier with more than one clock entry among `source` (rows of
+ * `dossier_clock`'s shape), in the order the report's `width_bucket` needs: one definition for the
+ * live update below and the rebuild's insert (INSERT_NEW).
+ */
+const clockHistoryOf = (source: string) => `
   SELECT dossier_id,
          array_agg(at ORDER BY at, version) AS at,
          array_agg(due_at ORDER BY at, version) AS due_at,
          array_agg(stopped ORDER BY at, version) AS stopped
-  FROM dossier_clock
-  WHERE dossier_id = ANY($1::text[])
+  FROM ${source}
   GROUP BY dossier_id
-  HAVING count(*) > 1
+  HAVING count(*) > 1`;
+
+const SET_CLOCK_HISTORY = `
+UPDATE dossier_summary s
+SET clock_history_at = h.at, clock_history_due_at = h.due_at, clock_history_stopped = h.stopped
+FROM (${clockHistoryOf('dossier_clock WHERE dossier_id = ANY($1::text[])')}
 ) h
 WHERE s.id = h.dossier_id`;
 
@@ -234,14 +240,7 @@ WITH c AS (
   SELECT dossier_id, version, at, due_at, stopped
   FROM json_to_recordset($2::json) AS x(dossier_id text, version integer, at timestamptz, due_at timestamptz, stopped boolean)
   RETURNING dossier_id, version, at, due_at, stopped
-), h AS (
-  SELECT dossier_id,
-         array_agg(at ORDER BY at, version) AS at,
-         array_agg(due_at ORDER BY at, version) AS due_at,
-         array_agg(stopped ORDER BY at, version) AS stopped
-  FROM c
-  GROUP BY dossier_id
-  HAVING count(*) > 1
+), h AS (${clockHistoryOf('c')}
 )
 INSERT INTO dossier_summary (${DOSSIER_SUMMARY_SELECT}, clock_history_at, clock_history_due_at, clock_history_stopped)
 SELECT ${COLUMNS.map(([c]) => `x.${c}`).join(', ')}, h.at, h.due_at, h.stopped
