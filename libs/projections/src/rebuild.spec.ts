@@ -46,47 +46,52 @@ async function indexNames(db: SqlDriver): Promise<string[]> {
   return rows.map((r) => r.n);
 }
 
-describe.each(backends)('rebuildProjection on %s', (_name, open) => {
-  let b: Backend;
-  let store: SqlEventStore;
+/** A backend and its migrated event store, opened before a describe block's tests and closed after them. */
+function useBackend(open: () => Promise<Backend>): { b: Backend; store: SqlEventStore } {
+  const ctx = {} as { b: Backend; store: SqlEventStore };
   beforeAll(async () => {
-    b = await open();
-    await migrate(b.driver);
-    store = await SqlEventStore.create(b.driver);
+    ctx.b = await open();
+    await migrate(ctx.b.driver);
+    ctx.store = await SqlEventStore.create(ctx.b.driver);
   }, 120_000);
   afterAll(async () => {
-    await store?.close();
-    await b?.close();
+    await ctx.store?.close();
+    await ctx.b?.close();
   });
+  return ctx;
+}
+
+describe.each(backends)('rebuildProjection on %s', (_name, open) => {
+  const ctx = useBackend(open);
 
   it('rebuilds while the live runner projects new appends; the swapped-in tables equal the live ones', async () => {
-    await seedDossierEvents(b.driver, 1500, { units: UNITS });
+    await seedDossierEvents(ctx.b.driver, 1500, { units: UNITS });
     const runner = new ProjectionRunner({
-      store,
-      driver: b.driver,
+      store: ctx.store,
+      driver: ctx.b.driver,
       projections: [dossierSummaryProjection()],
       batchSize: 500,
       leaseKey: `test:rebuild:${Math.random()}`,
     });
     await runner.start();
     await waitCaughtUp(runner, 120_000);
-    const indexesBefore = await indexNames(b.driver);
+    const indexesBefore = await indexNames(ctx.b.driver);
     // damage the live model: a rebuild must restore it
-    await b.driver.exec(`UPDATE dossier_summary SET status = 'corrupt' WHERE id IN (SELECT id FROM dossier_summary LIMIT 10)`);
+    await ctx.b.driver.exec(`UPDATE dossier_summary SET status = 'corrupt' WHERE id IN (SELECT id FROM dossier_summary LIMIT 10)`);
 
     let appending = true;
     let offset = 1500;
     const writer = (async () => {
       while (appending) {
-        await seedDossierEvents(b.driver, 50, { units: UNITS, offset });
+        await seedDossierEvents(ctx.b.driver, 50, { units: UNITS, offset });
         offset += 50;
         await new Promise((r) => setTimeout(r, 5));
       }
     })();
     const progress: RebuildProgress[] = [];
     const result = await rebuildProjection({
-      store,
-      driver: b.driver,
+      store: ctx.store,
+      driver: ctx.b.driver,
       projection: dossierSummaryProjection(),
       batchSize: 700,
       onProgress: (p) => progress.push(p),
@@ -99,42 +104,44 @@ describe.each(backends)('rebuildProjection on %s', (_name, open) => {
     // wait on the applied rows, not on the runner's caught-up flag (a long transaction elsewhere can hide the tail for a moment)
     await waitFor(
       `${offset} dossiers in the live model`,
-      async () => (await b.driver.query<{ n: number }>('SELECT count(*)::int AS n FROM dossier_summary')).rows[0].n === offset,
+      async () => (await ctx.b.driver.query<{ n: number }>('SELECT count(*)::int AS n FROM dossier_summary')).rows[0].n === offset,
       120_000,
     );
     await waitCaughtUp(runner, 120_000);
     await runner.stop();
 
-    const live = await snapshot(b.driver);
+    const live = await snapshot(ctx.b.driver);
     expect(live.summary.some((r) => r.includes('corrupt'))).toBe(false);
     expect(live.summary.length).toBe(offset);
     // The reference: a second rebuild from scratch with nothing running.
-    const again = await rebuildProjection({ store, driver: b.driver, projection: dossierSummaryProjection() });
-    expect(await snapshot(b.driver)).toEqual(live);
-    const cp = await readCheckpoint(b.driver, DOSSIER_SUMMARY_PROJECTION);
+    const again = await rebuildProjection({ store: ctx.store, driver: ctx.b.driver, projection: dossierSummaryProjection() });
+    expect(await snapshot(ctx.b.driver)).toEqual(live);
+    const cp = await readCheckpoint(ctx.b.driver, DOSSIER_SUMMARY_PROJECTION);
     expect(cp.eventsHandled).toBe(again.events);
-    expect(await store.countAfter(cp.position, { streamPrefixes: ['dossier-'] })).toBe(0);
-    expect((await readCheckpoint(b.driver, rebuildCheckpointName(DOSSIER_SUMMARY_PROJECTION))).position).toBeUndefined();
-    expect(await indexNames(b.driver)).toEqual(indexesBefore);
-    const leftovers = await b.driver.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE '%\\_\\_rb\\_%'`);
+    expect(await ctx.store.countAfter(cp.position, { streamPrefixes: ['dossier-'] })).toBe(0);
+    expect((await readCheckpoint(ctx.b.driver, rebuildCheckpointName(DOSSIER_SUMMARY_PROJECTION))).position).toBeUndefined();
+    expect(await indexNames(ctx.b.driver)).toEqual(indexesBefore);
+    const leftovers = await ctx.b.driver.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE '%\\_\\_rb\\_%'`);
     expect(leftovers.rows).toEqual([]);
   }, 240_000);
 
   it('refuses a second rebuild of the same projection while one runs; a cancelled one leaves the live tables alone', async () => {
-    const before = await snapshot(b.driver);
+    const before = await snapshot(ctx.b.driver);
     const abort = new AbortController();
     const first = rebuildProjection({
-      store,
-      driver: b.driver,
+      store: ctx.store,
+      driver: ctx.b.driver,
       projection: dossierSummaryProjection(),
       batchSize: 100,
       signal: abort.signal,
       onProgress: (p) => p.applied > 500 && abort.abort(),
     });
-    await expect(rebuildProjection({ store, driver: b.driver, projection: dossierSummaryProjection() })).rejects.toBeInstanceOf(RebuildInProgressError);
+    await expect(rebuildProjection({ store: ctx.store, driver: ctx.b.driver, projection: dossierSummaryProjection() })).rejects.toBeInstanceOf(
+      RebuildInProgressError,
+    );
     await expect(first).rejects.toThrow('rebuild cancelled');
-    expect(await snapshot(b.driver)).toEqual(before);
-    const leftovers = await b.driver.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE '%\\_\\_rb\\_%'`);
+    expect(await snapshot(ctx.b.driver)).toEqual(before);
+    const leftovers = await ctx.b.driver.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE '%\\_\\_rb\\_%'`);
     expect(leftovers.rows).toEqual([]);
   }, 120_000);
 });
@@ -146,26 +153,16 @@ async function allTables(db: SqlDriver): Promise<{ summary: string[]; clock: str
 }
 
 describe.each(backends)('rebuildProjection on %s, dossiers spanning many transactions', (_name, open) => {
-  let b: Backend;
-  let store: SqlEventStore;
-  beforeAll(async () => {
-    b = await open();
-    await migrate(b.driver);
-    store = await SqlEventStore.create(b.driver);
-  }, 120_000);
-  afterAll(async () => {
-    await store?.close();
-    await b?.close();
-  });
+  const ctx = useBackend(open);
 
   it('gives exactly the rows of the live projection, rows written out of memory and read back included', async () => {
     // 400 dossiers, their events interleaved (each dossier's next event 400 events later), then 100
     // more: in transactions of 120 events every dossier spans several of them
-    await appendInterleavedDossiers(store, 400, { units: UNITS });
-    await appendInterleavedDossiers(store, 100, { units: UNITS, offset: 400 });
+    await appendInterleavedDossiers(ctx.store, 400, { units: UNITS });
+    await appendInterleavedDossiers(ctx.store, 100, { units: UNITS, offset: 400 });
     const runner = new ProjectionRunner({
-      store,
-      driver: b.driver,
+      store: ctx.store,
+      driver: ctx.b.driver,
       projections: [dossierSummaryProjection()],
       batchSize: 97,
       leaseKey: `test:rebuild-span:${Math.random()}`,
@@ -173,12 +170,12 @@ describe.each(backends)('rebuildProjection on %s, dossiers spanning many transac
     await runner.start();
     await waitFor(
       '500 dossiers in the live model',
-      async () => (await b.driver.query<{ n: number }>('SELECT count(*)::int AS n FROM dossier_summary')).rows[0].n === 500,
+      async () => (await ctx.b.driver.query<{ n: number }>('SELECT count(*)::int AS n FROM dossier_summary')).rows[0].n === 500,
       120_000,
     );
     await waitCaughtUp(runner, 120_000);
     await runner.stop();
-    const live = await allTables(b.driver);
+    const live = await allTables(ctx.b.driver);
     expect(live.summary).toHaveLength(500);
     expect(live.search).toHaveLength(500);
     // rows with a clock history (more than the reception entry), so that its arrays are compared too
@@ -186,17 +183,17 @@ describe.each(backends)('rebuildProjection on %s, dossiers spanning many transac
 
     // at most 60 rows in memory: most dossiers are written out before their last event, which then
     // reads them back; the verify compares at the live position, the swap replaces the live rows
-    const small = { store, driver: b.driver, projection: dossierSummaryProjection(), batchSize: 60, transactionEvents: 120, heldRows: 60 };
+    const small = { store: ctx.store, driver: ctx.b.driver, projection: dossierSummaryProjection(), batchSize: 60, transactionEvents: 120, heldRows: 60 };
     const verified = await verifyProjection(small);
     expect(verified.differences).toEqual([]);
     expect(verified.events).toBe(2500);
     await rebuildProjection(small);
-    expect(await allTables(b.driver)).toEqual(live);
+    expect(await allTables(ctx.b.driver)).toEqual(live);
     // and with every row held until the end (the default)
-    await rebuildProjection({ store, driver: b.driver, projection: dossierSummaryProjection(), batchSize: 60, transactionEvents: 120 });
-    expect(await allTables(b.driver)).toEqual(live);
-    const cp = await readCheckpoint(b.driver, DOSSIER_SUMMARY_PROJECTION);
+    await rebuildProjection({ store: ctx.store, driver: ctx.b.driver, projection: dossierSummaryProjection(), batchSize: 60, transactionEvents: 120 });
+    expect(await allTables(ctx.b.driver)).toEqual(live);
+    const cp = await readCheckpoint(ctx.b.driver, DOSSIER_SUMMARY_PROJECTION);
     expect(cp.eventsHandled).toBe(2500);
-    expect(await store.countAfter(cp.position, { streamPrefixes: ['dossier-'] })).toBe(0);
+    expect(await ctx.store.countAfter(cp.position, { streamPrefixes: ['dossier-'] })).toBe(0);
   }, 240_000);
 });
