@@ -368,9 +368,10 @@ export const statisticsBenchDefinition = {
         `database counts per (unit, field, procedure) in one statement (one scan of \`dossier_summary\`, the legal clock's ` +
         `history read from the row) and the service folds those counts into rows. A period of at most a month (the district's ` +
         `2025-03 line) reads its population through index ranges instead (received in the period, open at its start by span ` +
-        `class, rated in it: migration 0020), not every dossier received before its end (issue #20).`,
+        `class, rated in it: migration 0020), not every dossier received before its end (issue #20). Both report queries run with ` +
+        `PostgreSQL's JIT compilation off (\`reportQuery\`: LLVM compiled and optimised them on every request, and never paid back).`,
       `QĐ 766 indicators (issue #18): every JSON scenario answers them (a second scan of \`dossier_summary\`, grouped by row and ` +
-        `working-day length); the \`indicators=false\` lines are the same reports without them, side by side. The seeded rows carry ` +
+        `working-day length, run side by side with the counts on another pool connection); the \`indicators=false\` lines are the same reports without them, side by side. The seeded rows carry ` +
         `a processing time (a stand-in: a third of the calendar time), returns for three quarters of the resolved, a late supplement ` +
         `request for a fifth of those with one, and the reception / resolution facts. CSV skips the indicators (it has no column for them).`,
     ];
