@@ -17,7 +17,8 @@ import {
   unitRowOf,
 } from '@motcua/application';
 import { SqlDriver } from '@motcua/sql';
-import { reportQuery, type ReportGroupBy, type SqlReportOptions } from './dossier-report';
+import { defaultAccess, reportQuery, type ReportGroupBy, type SqlReportOptions } from './dossier-report';
+import { queryRollup } from './report-rollup';
 
 /** $1 units, $2 start of the period (inclusive), $3 its end (exclusive), $4 the campaign (when given). */
 export function indicatorsSql(o: { groupBy?: ReportGroupBy; campaign?: boolean; perspective?: ReportPerspective }): string {
@@ -63,6 +64,8 @@ type GroupRow = IndicatorCounts & {
 /** The indicator tallies of the total and of the rows `queryReport` makes for the same options. */
 export async function queryIndicatorTable(db: SqlDriver, o: SqlReportOptions): Promise<IndicatorTable> {
   const p = reportPeriod(o.from, o.to, o.timeZone);
+  // the roll-up where it answers (`population: 'rollup'`, or by default); otherwise one pass over the rows
+  if ((o.population ?? defaultAccess(o, p)) === 'rollup') return (await queryRollup(db, o, p)).table;
   const params: unknown[] = [[...o.units], new Date(p.startMs).toISOString(), new Date(p.endMs).toISOString()];
   if (o.campaignId !== undefined) params.push(o.campaignId);
   const { rows } = await reportQuery<GroupRow>(

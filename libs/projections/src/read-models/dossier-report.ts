@@ -6,6 +6,7 @@
  */
 import { assembleReport, emptyCounts, addCounts, Report, ReportCounts, ReportPerspective, reportPeriod, RowKey, unitRowOf } from '@motcua/application';
 import { SqlDriver, SqlResult } from '@motcua/sql';
+import { queryRollup, rollupAnswers } from './report-rollup';
 
 export type ReportGroupBy = 'unit' | 'field' | 'procedure';
 
@@ -26,7 +27,7 @@ export interface SqlReportOptions {
   campaignId?: string;
   /** Which unit a dossier counts under: its competent unit (default) or the receiving one (issue #16). */
   perspective?: ReportPerspective;
-  /** How the population is read (default: `populationAccess` of the period); the same counts either way. */
+  /** How the population is read (default: `defaultAccess`); the same counts every way. */
   population?: ReportPopulationAccess;
 }
 
@@ -38,7 +39,14 @@ export interface SqlReportOptions {
  * of the rows (a province's year: the scan reads them anyway, the parts read the carried-over
  * ones a second time), hence the choice by the period's length (issue #20).
  */
-export type ReportPopulationAccess = 'scan' | 'indexed';
+export type ReportPopulationAccess = 'scan' | 'indexed' | 'rollup';
+
+/**
+ * How a report is read by default: from the daily roll-up where it answers (by unit or in total, no
+ * campaign, whole local days in UTC+7: ./report-rollup.ts), else from the rows, `populationAccess`.
+ */
+export const defaultAccess = (o: Pick<SqlReportOptions, 'groupBy' | 'campaignId'>, p: { startMs: number; endMs: number }): ReportPopulationAccess =>
+  rollupAnswers(o, p) ? 'rollup' : populationAccess(p.startMs, p.endMs);
 
 /** At most a month (31 days, and an hour for a daylight-saving change): indexed; longer: one scan. */
 export const populationAccess = (startMs: number, endMs: number): ReportPopulationAccess => (endMs - startMs <= (31 * 24 + 1) * 3_600_000 ? 'indexed' : 'scan');
@@ -88,7 +96,12 @@ export const SPAN_CLASS = (t: string) => {
  * make the planner estimate one group per row (from the timestamps in it) and sort millions of
  * rows instead of hashing them.
  */
-export function reportSql(o: { groupBy?: ReportGroupBy; campaign?: boolean; perspective?: ReportPerspective; population?: ReportPopulationAccess }): string {
+export function reportSql(o: {
+  groupBy?: ReportGroupBy;
+  campaign?: boolean;
+  perspective?: ReportPerspective;
+  population?: Exclude<ReportPopulationAccess, 'rollup'>;
+}): string {
   const column = { unit: 'unit_code', field: 'field', procedure: 'procedure_code' } as const;
   const key = o.groupBy ? column[o.groupBy] : undefined;
   const unitColumn = o.perspective === 'receiving' ? 'unit_code' : 'competent_unit_code';
@@ -210,12 +223,9 @@ type GroupRow = ReportCounts & { unit_code: string; field: string; procedure_cod
 /** Throws `InvalidReportPeriod` (from `reportPeriod`) on a malformed or reversed period. */
 export async function queryReport(db: SqlDriver, o: SqlReportOptions): Promise<Report> {
   const p = reportPeriod(o.from, o.to, o.timeZone);
-  const sql = reportSql({
-    groupBy: o.groupBy,
-    campaign: o.campaignId !== undefined,
-    perspective: o.perspective,
-    population: o.population ?? populationAccess(p.startMs, p.endMs),
-  });
+  const population = o.population ?? defaultAccess(o, p);
+  if (population === 'rollup') return (await queryRollup(db, o, p)).report;
+  const sql = reportSql({ groupBy: o.groupBy, campaign: o.campaignId !== undefined, perspective: o.perspective, population });
   const params: unknown[] = [[...o.units], new Date(p.startMs).toISOString(), new Date(p.endMs).toISOString()];
   if (o.campaignId !== undefined) params.push(o.campaignId);
   const { rows } = await reportQuery<GroupRow>(db, sql, params);

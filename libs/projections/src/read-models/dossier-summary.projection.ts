@@ -16,6 +16,7 @@ import { RecordedEvent } from '@motcua/event-store/port';
 import { SqlExecutor } from '@motcua/sql';
 import { InMemoryReplay, Projection } from '../projection';
 import { insertSearchRows, searchRowOf, writeSearchRows } from './dossier-search';
+import { applyRollup } from './report-rollup';
 
 export const DOSSIER_SUMMARY_PROJECTION = 'dossier-summary';
 
@@ -221,10 +222,21 @@ async function writeOverRows(tx: SqlExecutor, changes: readonly { id: string; be
     }
     upserts.push(summaryRow(after));
   }
+  // the report's daily roll-up: the rows' contributions as they were come out, as they are go in
+  await applyRollup(
+    tx,
+    changes.flatMap((c) => (c.before ? [c.id] : [])),
+    -1,
+  );
   if (upserts.length > 0) await tx.query(UPSERT, [JSON.stringify(upserts)]);
   if (clock.length > 0) await tx.query(INSERT_CLOCK, [JSON.stringify(clock)]);
   // after the upsert (a dossier received in this batch has its row by now) and the clock entries
   if (history.size > 0) await tx.query(SET_CLOCK_HISTORY, [[...history]]);
+  await applyRollup(
+    tx,
+    changes.map((c) => c.id),
+    1,
+  );
 }
 
 /**
@@ -312,6 +324,11 @@ class SummaryInMemoryReplay implements InMemoryReplay {
         );
         const clock = chunk.flatMap(([id, h]) => h.facts.clock.map((c) => clockRow(id, c)));
         await tx.query(INSERT_NEW, [JSON.stringify(chunk.map(([, h]) => summaryRow(h.facts))), JSON.stringify(clock)]);
+        await applyRollup(
+          tx,
+          chunk.map(([id]) => id),
+          1,
+        );
       }
     };
   }
@@ -323,7 +340,7 @@ export function dossierSummaryProjection(options: DossierSummaryOptions = {}): P
     name: DOSSIER_SUMMARY_PROJECTION,
     // alerts too: they change nothing but the row's version (= the stream's version)
     filter: { streamPrefixes: [DOSSIER_STREAM_PREFIX] },
-    tables: ['dossier_summary', 'dossier_clock', 'dossier_search'],
+    tables: ['dossier_summary', 'dossier_clock', 'dossier_search', 'report_daily'],
     async apply(tx: SqlExecutor, events: RecordedEvent[]): Promise<void> {
       const byId = eventsByDossier(events);
       if (byId.size === 0) return;

@@ -22,6 +22,7 @@ import { waitCaughtUp, waitFor } from '../__tests__/support';
 import { DOSSIER_SUMMARY_SELECT, dossierSummaryProjection, factsFromRow } from './dossier-summary.projection';
 import { queryReport, reportQuery } from './dossier-report';
 import { queryIndicatorTable } from './dossier-indicators';
+import { recomputeRollup } from './report-rollup';
 import { decodeCursor, queryWorkList } from './dossier-worklist';
 
 interface Backend {
@@ -95,6 +96,25 @@ async function loadFacts(db: SqlDriver): Promise<Map<string, DossierFacts>> {
   return out;
 }
 
+/**
+ * The roll-up kept by the projection, batch after batch, equals the one computed from the rows as
+ * they are now (the migration's backfill, a rebuild): no drift, and no row left holding only zeros.
+ */
+async function expectRollupEqualsRows(db: SqlDriver) {
+  const read = async () => ({
+    daily: (await db.query(`SELECT * FROM report_daily ORDER BY 1, 2, 3, 4`)).rows,
+    monthly: (await db.query(`SELECT * FROM report_monthly ORDER BY 1, 2, 3, 4`)).rows,
+  });
+  const live = await read();
+  await db.transaction((tx) => recomputeRollup(tx));
+  expect(await read()).toEqual(live);
+}
+
+const lastDayOfMonth = (date: string) => {
+  const [y, m] = date.split('-').map(Number);
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+};
+
 const clean = (f: DossierFacts) => JSON.parse(JSON.stringify(f)) as DossierFacts;
 
 describe.each(backends)('dossier_summary projection and the SQL report on %s', (name, open) => {
@@ -117,7 +137,7 @@ describe.each(backends)('dossier_summary projection and the SQL report on %s', (
         fc.nat(),
         fc.constantFrom('competent' as const, 'receiving' as const),
         async (world, seed, batchSize, again, perspective) => {
-          await b.driver.exec('DELETE FROM dossier_summary; DELETE FROM dossier_clock;');
+          await b.driver.exec('DELETE FROM dossier_summary; DELETE FROM dossier_clock; DELETE FROM report_daily; DELETE FROM report_monthly;');
           const events = recorded(world, seed);
           const batches: RecordedEvent[][] = [];
           for (let i = 0; i < events.length; i += batchSize) batches.push(events.slice(i, i + batchSize));
@@ -137,8 +157,12 @@ describe.each(backends)('dossier_summary projection and the SQL report on %s', (
           const got = strip(report);
           expect(got.blocks).toEqual(oracleBlocks(oracleCounts(world, units, world.from, world.to, undefined, perspective)));
           expect(got.rows).toEqual(oracleUnitRows(world, perspective));
-          // issue #20: either way of reading the population (one scan, or index ranges) counts the same, whatever the period's length
-          for (const population of ['scan', 'indexed'] as const) expect(strip(await queryReport(b.driver, { ...options, population }))).toEqual(got);
+          // issue #20: every way of reading the population (one scan, index ranges, the daily roll-up) counts the same, whatever the period's length
+          for (const population of ['scan', 'indexed', 'rollup'] as const) expect(strip(await queryReport(b.driver, { ...options, population }))).toEqual(got);
+          await expectRollupEqualsRows(b.driver);
+          // whole months (a year, a quarter, a month: the roll-up reads only its monthly rows) too
+          const months = { ...options, from: `${world.from.slice(0, 8)}01`, to: lastDayOfMonth(world.to) };
+          expect(strip(await queryReport(b.driver, { ...months, population: 'rollup' }))).toEqual(strip(await queryReport(b.driver, { ...months, population: 'scan' })));
 
           const r = report;
           expect(r.received.total).toBe(r.received.newInPeriod + r.received.carriedOver);
@@ -167,13 +191,17 @@ describe.each(backends)('dossier_summary projection and the SQL report on %s', (
     const projection = dossierSummaryProjection();
     await fc.assert(
       fc.asyncProperty(worldArb(30), fc.integer(), async (world, seed) => {
-        await b.driver.exec('DELETE FROM dossier_summary; DELETE FROM dossier_clock;');
+        await b.driver.exec('DELETE FROM dossier_summary; DELETE FROM dossier_clock; DELETE FROM report_daily; DELETE FROM report_monthly;');
         const events = recorded(world, seed);
         for (let i = 0; i < events.length; i += 7) await b.driver.transaction((tx) => projection.apply(tx, events.slice(i, i + 7)));
         const units = subtreeOf(world.units, world.root);
         for (const groupBy of ['unit', 'procedure'] as const) {
           const o = { unitCode: world.root, units, from: world.from, to: world.to, groupBy, parentOf: parentsOf(world) };
           const report = withIndicators(await queryReport(b.driver, o), await queryIndicatorTable(b.driver, o));
+          if (groupBy === 'unit') {
+            // issue #20: the daily roll-up and one pass over the rows give the same table
+            expect(await queryIndicatorTable(b.driver, { ...o, population: 'rollup' })).toEqual(await queryIndicatorTable(b.driver, { ...o, population: 'scan' }));
+          }
           expect(report.indicators).toEqual(
             oracleIndicators(oracleCounts(world, units, world.from, world.to), oracleIndicatorCounts(world, units, world.from, world.to)),
           );
@@ -185,7 +213,7 @@ describe.each(backends)('dossier_summary projection and the SQL report on %s', (
   }, 240_000);
 
   it('reads the clock in force at the end of the period from the row: the last entry strictly before it, ties by version', async () => {
-    await b.driver.exec('DELETE FROM dossier_summary; DELETE FROM dossier_clock;');
+    await b.driver.exec('DELETE FROM dossier_summary; DELETE FROM dossier_clock; DELETE FROM report_daily; DELETE FROM report_monthly;');
     // the period ends at 2024-04-01 00:00 +07 = 2024-03-31T17:00:00.000Z
     const end = '2024-03-31T17:00:00.000Z';
     const received = (id: string): DossierEvent => ({
@@ -258,7 +286,7 @@ describe.each(backends)('dossier_summary projection and the SQL report on %s', (
   });
 
   it('pages work lists by due time with a cursor, filtered by status, overdue, due date and assignee', async () => {
-    await b.driver.exec('DELETE FROM dossier_summary; DELETE FROM dossier_clock;');
+    await b.driver.exec('DELETE FROM dossier_summary; DELETE FROM dossier_clock; DELETE FROM report_daily; DELETE FROM report_monthly;');
     const [world] = fc.sample(worldArb(60, 40), { numRuns: 1, seed: 7 });
     await b.driver.transaction((tx) => dossierSummaryProjection().apply(tx, recorded(world, 1)));
     const all = world.dossiers.map((d) => factsFromEvents(d.events, d.id)!);
@@ -291,7 +319,7 @@ describe.each(backends)('dossier_summary projection and the SQL report on %s', (
   });
 
   it('runs under the ProjectionRunner from a real event store (backdated events, live appends)', async () => {
-    await b.driver.exec('DELETE FROM dossier_summary; DELETE FROM dossier_clock;');
+    await b.driver.exec('DELETE FROM dossier_summary; DELETE FROM dossier_clock; DELETE FROM report_daily; DELETE FROM report_monthly;');
     const store: EventStore = await SqlEventStore.create(b.driver);
     const [world] = fc.sample(worldArb(150, 100), { numRuns: 1, seed: 11 });
     const append = async (w: World, part: 'first' | 'rest') => {

@@ -12,3 +12,4 @@ export * from './cursor';
 export * from './dossier-search';
 export * from './notification-model';
 export * from './notifications.projection';
+export * from './report-rollup';
