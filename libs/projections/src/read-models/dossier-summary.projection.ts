@@ -340,7 +340,7 @@ export function dossierSummaryProjection(options: DossierSummaryOptions = {}): P
     name: DOSSIER_SUMMARY_PROJECTION,
     // alerts too: they change nothing but the row's version (= the stream's version)
     filter: { streamPrefixes: [DOSSIER_STREAM_PREFIX] },
-    tables: ['dossier_summary', 'dossier_clock', 'dossier_search', 'report_daily'],
+    tables: ['dossier_summary', 'dossier_clock', 'dossier_search', 'report_daily', 'report_monthly'],
     async apply(tx: SqlExecutor, events: RecordedEvent[]): Promise<void> {
       const byId = eventsByDossier(events);
       if (byId.size === 0) return;
