@@ -370,16 +370,16 @@ export const statisticsBenchDefinition = {
         `(${STAT_PROCEDURES.map((p) => `${p.share}%`).join(' / ')}), 60% direct, 30% online, 10% postal; 2% withdrawn, 1.5% stuck open, ` +
         `the rest resolved within 0–2× the processing time (early / on time / late), open if that falls in 2026; 4% with a supplement ` +
         `requested (half received again, with a new due time): 1 to 3 clock entries; 5% rated; an apology for a third of the late ones. ` +
-        `Indexes and primary keys are dropped before the load and built after it (${SEED_LANES} at a time), then \`VACUUM ANALYZE\`.${seeded} ` +
+        `Indexes and primary keys are dropped before the load and built after it (${SEED_LANES} at a time), then \`VACUUM ANALYZE\`; ` +
+        `then the roll-up is computed from the rows (\`recomputeRollup\`, the same \`report_contributions\` as the projection and the migration).${seeded} ` +
         `This measures the report query and the HTTP path, not the projection.`,
-      `The period tree is resolved in memory from the reference data (api-v1: "as the tree was in the period"); the ` +
-        `database counts per (unit, field, procedure) in one statement (one scan of \`dossier_summary\`, the legal clock's ` +
-        `history read from the row) and the service folds those counts into rows. A period of at most a month (the district's ` +
-        `2025-03 line) reads its population through index ranges instead (received in the period, open at its start by span ` +
-        `class, rated in it: migration 0020), not every dossier received before its end (issue #20). Both report queries run with ` +
-        `PostgreSQL's JIT compilation off (\`reportQuery\`: LLVM compiled and optimised them on every request, and never paid back).`,
-      `QĐ 766 indicators (issue #18): every JSON scenario answers them (a second scan of \`dossier_summary\`, grouped by row and ` +
-        `working-day length, run side by side with the counts on another pool connection); the \`indicators=false\` lines are the same reports without them, side by side. The seeded rows carry ` +
+      `The period tree is resolved in memory from the reference data (api-v1: "as the tree was in the period"). ` +
+        `Reports by unit over whole local days (every line but groupBy=procedure) read the daily roll-up (issue #20, migration 0022, ` +
+        `\`report-rollup.ts\`): the monthly rows before the end's month and the daily rows of the first and last months, one statement ` +
+        `answering the counts and the indicators; a year or a month reads only monthly rows. groupBy=procedure counts from ` +
+        `\`dossier_summary\` as before: one scan per query (the legal clock's history read from the row), the counts and the ` +
+        `indicators side by side on two pool connections, with PostgreSQL's JIT compilation off (\`reportQuery\`).`,
+      `QĐ 766 indicators (issue #18): every JSON scenario answers them; the \`indicators=false\` lines are the same reports without them, side by side. The seeded rows carry ` +
         `a processing time (a stand-in: a third of the calendar time), returns for three quarters of the resolved, a late supplement ` +
         `request for a fifth of those with one, and the reception / resolution facts. CSV skips the indicators (it has no column for them).`,
     ];

@@ -25,7 +25,7 @@ import {
 import { DEFAULT_TIME_ZONE, DossierStatus } from '@motcua/domain';
 import { EventStore } from '@motcua/event-store/port';
 import { BadRequestProblem, EVENT_STORE, SQL_DRIVER, UnprocessableProblem } from '@motcua/platform';
-import { dossierIdsOfUnits, queryIndicatorTable, queryReport, queryWorkList, WorkListPage } from '@motcua/projections';
+import { dossierIdsOfUnits, queryReport, queryReportAndIndicators, queryWorkList, WorkListPage } from '@motcua/projections';
 import { SqlDriver } from '@motcua/sql';
 import { readPage } from '../common/list-query.dto';
 import { ReadModelHandler } from '../common/read-model-handler';
@@ -148,13 +148,10 @@ export class GetReportHandler implements IQueryHandler<GetReportQuery, Report> {
     try {
       let table: IndicatorTable | undefined;
       const withInd = r.indicators !== false;
-      // the report and the indicators are two scans: on PostgreSQL they run side by side on two of
-      // the pool's connections (two backends, two cores), on PGlite one after the other
+      // the report and the indicators: one read of the daily roll-up, or two scans side by side
       const report = !r.asRecordedAt
         ? withInd
-          ? await Promise.all([queryReport(this.sql, options), queryIndicatorTable(this.sql, options)]).then(([counts, t]) =>
-              withIndicators(counts, (table = t)),
-            )
+          ? await queryReportAndIndicators(this.sql, options).then(({ report: counts, table: t }) => withIndicators(counts, (table = t)))
           : await queryReport(this.sql, options)
         : await replayReport(this.store, {
             ...options,

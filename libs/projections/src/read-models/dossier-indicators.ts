@@ -13,11 +13,12 @@ import {
   INDICATOR_COUNT_KEYS,
   ReportPerspective,
   reportPeriod,
+  Report,
   RowKey,
   unitRowOf,
 } from '@motcua/application';
 import { SqlDriver } from '@motcua/sql';
-import { defaultAccess, reportQuery, type ReportGroupBy, type SqlReportOptions } from './dossier-report';
+import { defaultAccess, queryReport, reportQuery, type ReportGroupBy, type SqlReportOptions } from './dossier-report';
 import { queryRollup } from './report-rollup';
 
 /** $1 units, $2 start of the period (inclusive), $3 its end (exclusive), $4 the campaign (when given). */
@@ -92,4 +93,16 @@ export async function queryIndicatorTable(db: SqlDriver, o: SqlReportOptions): P
     table.rows.set(key.key, row);
   }
   return table;
+}
+
+/**
+ * The report and its indicator table: one read of the roll-up where it answers; otherwise the two
+ * scans side by side (on PostgreSQL on two of the pool's connections, two backends; on PGlite one
+ * after the other).
+ */
+export async function queryReportAndIndicators(db: SqlDriver, o: SqlReportOptions): Promise<{ report: Report; table: IndicatorTable }> {
+  const p = reportPeriod(o.from, o.to, o.timeZone);
+  if ((o.population ?? defaultAccess(o, p)) === 'rollup') return queryRollup(db, o, p);
+  const [report, table] = await Promise.all([queryReport(db, o), queryIndicatorTable(db, o)]);
+  return { report, table };
 }

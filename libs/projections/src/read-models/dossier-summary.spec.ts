@@ -162,7 +162,9 @@ describe.each(backends)('dossier_summary projection and the SQL report on %s', (
           await expectRollupEqualsRows(b.driver);
           // whole months (a year, a quarter, a month: the roll-up reads only its monthly rows) too
           const months = { ...options, from: `${world.from.slice(0, 8)}01`, to: lastDayOfMonth(world.to) };
-          expect(strip(await queryReport(b.driver, { ...months, population: 'rollup' }))).toEqual(strip(await queryReport(b.driver, { ...months, population: 'scan' })));
+          expect(strip(await queryReport(b.driver, { ...months, population: 'rollup' }))).toEqual(
+            strip(await queryReport(b.driver, { ...months, population: 'scan' })),
+          );
 
           const r = report;
           expect(r.received.total).toBe(r.received.newInPeriod + r.received.carriedOver);
@@ -200,7 +202,9 @@ describe.each(backends)('dossier_summary projection and the SQL report on %s', (
           const report = withIndicators(await queryReport(b.driver, o), await queryIndicatorTable(b.driver, o));
           if (groupBy === 'unit') {
             // issue #20: the daily roll-up and one pass over the rows give the same table
-            expect(await queryIndicatorTable(b.driver, { ...o, population: 'rollup' })).toEqual(await queryIndicatorTable(b.driver, { ...o, population: 'scan' }));
+            expect(await queryIndicatorTable(b.driver, { ...o, population: 'rollup' })).toEqual(
+              await queryIndicatorTable(b.driver, { ...o, population: 'scan' }),
+            );
           }
           expect(report.indicators).toEqual(
             oracleIndicators(oracleCounts(world, units, world.from, world.to), oracleIndicatorCounts(world, units, world.from, world.to)),

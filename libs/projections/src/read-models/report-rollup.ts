@@ -84,71 +84,23 @@ export function rollupAnswers(o: Pick<SqlReportOptions, 'groupBy' | 'campaignId'
 }
 
 /**
- * Adds (`sign` 1) or takes away (-1) the contributions of the summary rows `ids` as they are now.
- * The summary projection takes away the rows it is about to change and adds them once written, in
- * the same transaction: the roll-up always equals the sum over the rows. Rows that come to hold
- * only zeros are deleted, so that the table is the same however its rows were reached (a rebuild
- * compares it with the live one).
+ * Adds (`sign` 1) or takes away (-1) the contributions of the summary rows `ids` as they are now
+ * (`report_rollup_apply`, 0022). The summary projection takes away the rows it is about to change
+ * and adds them once written, in the same transaction: the roll-up always equals the sum over the
+ * rows. Rows left all zero are deleted, so that the tables are the same however they were reached
+ * (a rebuild compares them with the live ones).
  */
 export async function applyRollup(tx: SqlExecutor, ids: readonly string[], sign: 1 | -1): Promise<void> {
-  if (ids.length > 0) await addContributions(tx, 's.id = ANY($1::text[])', [ids], sign);
+  if (ids.length > 0) await tx.query(`SELECT report_rollup_apply($1::text[], $2::int)`, [ids, sign]);
 }
 
 /**
- * The whole roll-up computed again from `dossier_summary` (rows written without the projection:
- * the statistics benchmark's generated read model).
+ * The whole roll-up computed again from `dossier_summary`, as the migration does (rows written
+ * without the projection: the statistics benchmark's generated read model).
  */
 export async function recomputeRollup(tx: SqlExecutor): Promise<void> {
-  await tx.exec('DELETE FROM report_daily; DELETE FROM report_monthly');
-  await addContributions(tx, 'true', [], 1);
+  await tx.exec('DELETE FROM report_daily; DELETE FROM report_monthly; SELECT report_rollup_apply(ARRAY(SELECT id FROM dossier_summary), 1)');
 }
-
-const ZERO = ROLLUP_COLUMNS.map((c) => `d.${c} = 0`).join(' AND ');
-
-/** The contributions of the rows `where` added into `report_daily` and `report_monthly`, in one statement; all-zero rows deleted. */
-async function addContributions(tx: SqlExecutor, where: string, params: unknown[], sign: 1 | -1): Promise<void> {
-  const upsert = (table: string, key: string) => `
-  INSERT INTO ${table} AS d (competent_unit_code, unit_code, ${key}, day_minutes, ${ROLLUP_COLUMNS.join(', ')})
-  SELECT competent_unit_code, unit_code, ${key === 'day' ? 'day' : 'report_month(day)'}, day_minutes, ${ROLLUP_COLUMNS.map((c) => `sum(${c})`).join(', ')}
-  FROM c
-  GROUP BY 1, 2, 3, 4
-  ON CONFLICT (competent_unit_code, unit_code, ${key}, day_minutes) DO UPDATE SET ${ROLLUP_COLUMNS.map((c) => `${c} = d.${c} + EXCLUDED.${c}`).join(', ')}
-  RETURNING competent_unit_code, unit_code, ${key} AS day, day_minutes, (${ZERO}) AS zero`;
-  const { rows } = await tx.query<{ monthly: boolean; competent_unit_code: string; unit_code: string; day: number; day_minutes: number }>(
-    `WITH c AS (
-  SELECT s.competent_unit_code, s.unit_code, c.day, COALESCE(s.working_day_minutes, -1) AS day_minutes,
-    ${ROLLUP_COLUMNS.map((c) => `${sign < 0 ? '-' : ''}sum(c.${c}) AS ${c}`).join(', ')}
-  FROM dossier_summary s, LATERAL ${CONTRIBUTIONS_OF_S} c
-  WHERE ${where}
-  GROUP BY 1, 2, 3, 4
-), daily AS (${upsert('report_daily', 'day')}
-), monthly AS (${upsert('report_monthly', 'month')}
-)
-SELECT false AS monthly, competent_unit_code, unit_code, day, day_minutes FROM daily WHERE zero
-UNION ALL
-SELECT true, competent_unit_code, unit_code, day, day_minutes FROM monthly WHERE zero`,
-    params,
-  );
-  for (const [monthly, table, key] of [
-    [false, 'report_daily', 'day'],
-    [true, 'report_monthly', 'month'],
-  ] as const) {
-    const zero = rows.filter((r) => r.monthly === monthly);
-    if (zero.length === 0) continue;
-    await tx.query(
-      `DELETE FROM ${table} d
-       USING unnest($1::text[], $2::text[], $3::int[], $4::int[]) AS z(competent_unit_code, unit_code, t, day_minutes)
-       WHERE (d.competent_unit_code, d.unit_code, d.${key}, d.day_minutes) = (z.competent_unit_code, z.unit_code, z.t, z.day_minutes) AND ${ZERO}`,
-      [zero.map((r) => r.competent_unit_code), zero.map((r) => r.unit_code), zero.map((r) => Number(r.day)), zero.map((r) => Number(r.day_minutes))],
-    );
-  }
-}
-
-/** `report_contributions` (0022) of the summary row `s`. */
-const CONTRIBUTIONS_OF_S = `report_contributions(s.received_at, s.refused_at, s.channel, s.resolved_at, s.timing, s.withdrawn_at, s.original_due_at,
-    s.clock_history_at, s.clock_history_due_at, s.clock_history_stopped, s.apology_issued_at, s.apology_cutoff_at, s.rated_at, s.rating,
-    s.transfer_out_at, s.transfer_back_at, s.returned_at, s.supplement_late_at, s.digitised, s.fee_due, s.fee_paid_online, s.electronic_result,
-    s.processing_working_minutes, s.working_day_minutes)`;
 
 /** The day number of the first day of the month of day number `day` (`report_month` in 0022). */
 export function monthOf(day: number): number {
@@ -234,7 +186,10 @@ export async function queryRollup(db: SqlExecutor, o: SqlReportOptions, p: Repor
   const unitKey = o.groupBy === 'unit' ? unitRowOf(o.unitCode, o.parentOf ?? (() => undefined), o.unitName ?? ((c) => c)) : undefined;
   const byUnit = new Map<string, { counts: ReportCounts; tally: ReturnType<typeof emptyTally> }>();
   for (const raw of rows) {
-    const r = Object.fromEntries([...ROLLUP_COLUMNS, 'carried_over'].map((c) => [c, Number(raw[c as RollupColumn])])) as Record<RollupColumn | 'carried_over', number>;
+    const r = Object.fromEntries([...ROLLUP_COLUMNS, 'carried_over'].map((c) => [c, Number(raw[c as RollupColumn])])) as Record<
+      RollupColumn | 'carried_over',
+      number
+    >;
     const tally = emptyTally();
     tally.counts = {
       returned: r.returned,
