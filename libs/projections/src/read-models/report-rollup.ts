@@ -114,7 +114,7 @@ export function monthOf(day: number): number {
  * (report_monthly) and the days of X's month before X (report_daily): `e` marks what is before E,
  * `s` what is before S. Events in the period are (before E) - (before S); the states at the end
  * are the `*_delta` sums before E; carried over is `open_delta` before S. A period of whole months
- * reads no daily row at all.
+ * reads no daily row at all (`$2 <= $3` is always true: it only gives $2 and $3 their type then).
  */
 export function rollupSql(perspective: SqlReportOptions['perspective'], edges: { start: boolean; end: boolean }): string {
   const unit = perspective === 'receiving' ? 'unit_code' : 'competent_unit_code';
