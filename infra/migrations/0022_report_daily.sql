@@ -234,10 +234,7 @@ $$;
 -- writes the rows (-1) and after (+1), in the same transaction. PL/pgSQL so that the statements are
 -- planned once a session, not on every call (PGlite plans every unnamed statement).
 CREATE OR REPLACE FUNCTION report_rollup_apply(p_ids text[], p_sign integer) RETURNS void
--- a generic plan from the first call: the custom plans (one per array of ids) cost ~1 ms each on PGlite
-LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
-DECLARE
-  left_zero boolean;
+LANGUAGE plpgsql AS $$
 BEGIN
   WITH c AS (
     SELECT s.competent_unit_code, s.unit_code, k.day, COALESCE(s.working_day_minutes, -1) AS day_minutes,
@@ -284,8 +281,7 @@ BEGIN
     electronic = d.electronic + EXCLUDED.electronic,
     processing_measured = d.processing_measured + EXCLUDED.processing_measured,
     processing_minutes = d.processing_minutes + EXCLUDED.processing_minutes
-    RETURNING d.zero
-  ), monthly AS (
+  )
   INSERT INTO report_monthly AS d (competent_unit_code, unit_code, month, day_minutes,
     new_direct, new_online, new_postal, new_other, open_delta, early, on_time, late, withdrawn, late_apology,
     late_apology_in_time, overdue_delta, overdue_apology_delta, overdue_apology_in_time_delta, satisfied,
@@ -319,15 +315,9 @@ BEGIN
     fee_paid_online = d.fee_paid_online + EXCLUDED.fee_paid_online,
     electronic = d.electronic + EXCLUDED.electronic,
     processing_measured = d.processing_measured + EXCLUDED.processing_measured,
-    processing_minutes = d.processing_minutes + EXCLUDED.processing_minutes
-    RETURNING d.zero
-  )
-  SELECT COALESCE(bool_or(zero), false) INTO left_zero FROM (SELECT zero FROM daily UNION ALL SELECT zero FROM monthly) z;
-  -- only when this call left a row all zero (most calls add to rows that stay non-zero)
-  IF left_zero THEN
-    DELETE FROM report_daily WHERE zero;
-    DELETE FROM report_monthly WHERE zero;
-  END IF;
+    processing_minutes = d.processing_minutes + EXCLUDED.processing_minutes;
+  DELETE FROM report_daily WHERE zero;
+  DELETE FROM report_monthly WHERE zero;
 END
 $$;
 
