@@ -89,6 +89,56 @@ const COLUMNS: [
 
 export const DOSSIER_SUMMARY_SELECT = COLUMNS.map(([c]) => c).join(', ');
 
+/**
+ * The columns the report's roll-up reads from a row (`report_rollup_apply` in 0022: its key and the
+ * arguments of `report_contributions`), besides the clock history, which changes only when the
+ * dossier's clock gains an entry. A batch that changes none of them in a row (an assignment, an
+ * alert, a search field) leaves that row's contributions as they were: the projection skips it.
+ * The projection's spec checks this list against the function's source.
+ */
+export const ROLLUP_INPUT_COLUMNS = [
+  'competent_unit_code',
+  'unit_code',
+  'working_day_minutes',
+  'received_at',
+  'refused_at',
+  'channel',
+  'resolved_at',
+  'timing',
+  'withdrawn_at',
+  'original_due_at',
+  'apology_issued_at',
+  'apology_cutoff_at',
+  'rated_at',
+  'rating',
+  'transfer_out_at',
+  'transfer_back_at',
+  'returned_at',
+  'supplement_late_at',
+  'digitised',
+  'fee_due',
+  'fee_paid_online',
+  'electronic_result',
+  'processing_working_minutes',
+] as const;
+
+const ROLLUP_INPUT_FIELDS: readonly (keyof DossierFacts)[] = ROLLUP_INPUT_COLUMNS.map((c) => {
+  const entry = COLUMNS.find(([column]) => column === c);
+  if (!entry) throw new Error(`the roll-up reads ${c}, which is not a dossier_summary column`);
+  return entry[1];
+});
+
+/** Whether `after` differs from `before` in anything the roll-up reads (besides the clock history); when unsure (a value written another way), yes. */
+function rollupInputsChanged(before: DossierFacts, after: DossierFacts): boolean {
+  for (const field of ROLLUP_INPUT_FIELDS) {
+    const a = before[field] ?? null;
+    const b = after[field] ?? null;
+    if (a === b) continue;
+    if (a === null || b === null || JSON.stringify(a) !== JSON.stringify(b)) return true;
+  }
+  return false;
+}
+
 function iso(v: unknown): string | undefined {
   if (v === null || v === undefined) return undefined;
   return (v instanceof Date ? v : new Date(String(v))).toISOString();
@@ -222,21 +272,23 @@ async function writeOverRows(tx: SqlExecutor, changes: readonly { id: string; be
     }
     upserts.push(summaryRow(after));
   }
-  // the report's daily roll-up: the rows' contributions as they were come out, as they are go in
-  await applyRollup(
-    tx,
-    changes.flatMap((c) => (c.before ? [c.id] : [])),
-    -1,
-  );
+  // the report's daily roll-up: the rows' contributions as they were come out, as they are go in;
+  // a row whose report inputs did not change (an assignment, an alert) contributes as it did
+  const out: string[] = [];
+  const into: string[] = [];
+  for (const { id, before, after } of changes) {
+    if (!before) into.push(id);
+    else if (history.has(id) || rollupInputsChanged(before, after)) {
+      out.push(id);
+      into.push(id);
+    }
+  }
+  await applyRollup(tx, out, -1);
   if (upserts.length > 0) await tx.query(UPSERT, [JSON.stringify(upserts)]);
   if (clock.length > 0) await tx.query(INSERT_CLOCK, [JSON.stringify(clock)]);
   // after the upsert (a dossier received in this batch has its row by now) and the clock entries
   if (history.size > 0) await tx.query(SET_CLOCK_HISTORY, [[...history]]);
-  await applyRollup(
-    tx,
-    changes.map((c) => c.id),
-    1,
-  );
+  await applyRollup(tx, into, 1);
 }
 
 /**

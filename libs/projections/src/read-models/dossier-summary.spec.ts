@@ -19,7 +19,7 @@ import {
 } from '../../../application/src/reports/__tests__/report-fixtures';
 import { ProjectionRunner } from '../runner';
 import { waitCaughtUp, waitFor } from '../__tests__/support';
-import { DOSSIER_SUMMARY_SELECT, dossierSummaryProjection, factsFromRow } from './dossier-summary.projection';
+import { DOSSIER_SUMMARY_SELECT, dossierSummaryProjection, factsFromRow, ROLLUP_INPUT_COLUMNS } from './dossier-summary.projection';
 import { queryReport, reportQuery } from './dossier-report';
 import { queryIndicatorTable } from './dossier-indicators';
 import { recomputeRollup } from './report-rollup';
@@ -188,6 +188,15 @@ describe.each(backends)('dossier_summary projection and the SQL report on %s', (
       { numRuns: 40 },
     );
   }, 240_000);
+
+  it('skips the roll-up only for rows whose report inputs did not change: the list the projection compares is what the roll-up reads', async () => {
+    const { rows } = await b.driver.query<{ prosrc: string }>(`SELECT prosrc FROM pg_proc WHERE proname = 'report_rollup_apply'`);
+    expect(rows).toHaveLength(1);
+    const read = new Set([...rows[0].prosrc.matchAll(/\bs\.([a-z_]+)/g)].map((m) => m[1]));
+    // the row's id selects it; the clock history changes only with a new clock entry, which the projection always rolls up
+    for (const c of ['id', 'clock_history_at', 'clock_history_due_at', 'clock_history_stopped']) expect(read.delete(c)).toBe(true);
+    expect([...read].sort()).toEqual([...ROLLUP_INPUT_COLUMNS].sort());
+  });
 
   it('the QĐ 766 indicators in SQL equal the brute-force oracle, overall and per row (issue #18)', async () => {
     const projection = dossierSummaryProjection();
