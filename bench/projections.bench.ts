@@ -8,7 +8,7 @@ import { SqlEventStore } from '@motcua/event-store';
 import { Position } from '@motcua/event-store/port';
 import { DEFAULT_REBUILD_TRANSACTION_EVENTS, dossierSummaryProjection, rebuildProjection } from '@motcua/projections';
 import { migrate, SqlDriver } from '@motcua/sql';
-import { Column, fmtInt, freshPglite, freshPostgres, markdownTable, nowMs } from './support';
+import { benchTransport, Column, fmtInt, freshPglite, freshPostgres, markdownTable, nowMs } from './support';
 import { seedDossierEvents } from './support/dossier-events';
 
 export const REBUILD_BATCH = 2000;
@@ -149,6 +149,6 @@ export const projectionsBenchDefinition = {
     `Rebuild: \`npm run cli -- rebuild dossier-summary\`'s code path (\`rebuildProjection\`): replay into shadow tables, the log read in pages of ${fmtInt(REBUILD_BATCH)} events ` +
       `applied in transactions of up to ${fmtInt(DEFAULT_REBUILD_TRANSACTION_EVENTS)} with the next page read ahead, secondary indexes built after the replay, ` +
       `\`ANALYZE\`, catch-up, then the swap transaction. Timed from start to swap, with no live runner.`,
-    `PGlite: file-backed, in a fresh temporary directory; PostgreSQL: a fresh schema over TCP on localhost.`,
+    `PGlite: file-backed, in a fresh temporary directory; PostgreSQL: a fresh schema ${benchTransport()}.`,
   ],
 };

@@ -17,6 +17,7 @@ import * as path from 'node:path';
 import { BATCH_SIZE, benchEventBytes, eventStoreSizes, READ_PAGE, runEventStoreBench, STREAMS_PER_WRITER } from './event-store.bench';
 import {
   BenchRow,
+  benchTransport,
   benchTable,
   filesystemOf,
   fmtInt,
@@ -137,7 +138,7 @@ async function environment(quick: boolean, loadBefore: number): Promise<string> 
     `- Date: ${when}${quick ? ' (**quick run**: about a tenth of the sizes, for smoke testing only)' : ''}`,
     `- Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB RAM (${m.platform}); ` + `1-minute load average before the run: ${loadBefore.toFixed(2)}`,
     `- Node ${m.node}`,
-    `- PostgreSQL ${pg ?? 'not reachable'}${settings ? ` (${settings})` : ''}, over TCP on localhost`,
+    `- PostgreSQL ${pg ?? 'not reachable'}${settings ? ` (${settings})` : ''}, ${benchTransport()}`,
     `- PGlite ${packageVersion('@electric-sql/pglite')}${pgliteText ? ` (${pgliteText})` : ''}, in process, ` +
       `data directory in ${os.tmpdir()} (${filesystemOf(os.tmpdir())})`,
   ].join('\n');

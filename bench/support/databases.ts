@@ -7,6 +7,18 @@ import { PgDriver, PgliteDriver } from '@motcua/sql';
 /** The PostgreSQL the benchmarks use (trust auth, like the tests). Override with BENCH_DATABASE_URL. */
 export const BENCH_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
+/**
+ * How the benchmarks reach PostgreSQL, for the reports: a Unix socket (`?host=/var/run/postgresql`,
+ * PostgreSQL on the same machine) or TCP. Over loopback TCP the pg client's socket writes are about
+ * a fifth of the API's CPU under load (docs/performance.md); a socket costs less.
+ */
+export function benchTransport(url = BENCH_DATABASE_URL): string {
+  const host = new URL(url).searchParams.get('host');
+  if (host?.startsWith('/')) return `over a Unix socket (${host})`;
+  const name = new URL(url).hostname;
+  return name === '127.0.0.1' || name === 'localhost' || name === '::1' || name === '[::1]' ? 'over TCP on localhost' : `over TCP to ${name}`;
+}
+
 /** Stores still open: dropped if the run is interrupted (Ctrl-C, CI timeout) so none leak. */
 const live = new Set<() => Promise<void>>();
 let signalsHooked = false;
