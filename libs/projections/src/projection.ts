@@ -48,6 +48,13 @@ export interface InMemoryReplay {
    * by `fold`, and must wait for the write before it is applied.
    */
   takeOut(keep: number): (tx: SqlExecutor) => Promise<void>;
+  /**
+   * Once every held row is written (in the transaction that moves the rebuild's checkpoint past
+   * them): work over the tables as a whole, cheaper once than row by row (the summary computes the
+   * report's roll-up from its rows instead of adding each written slice, whose upserts would
+   * contend when slices are written side by side).
+   */
+  finish?(tx: SqlExecutor): Promise<void>;
 }
 
 /**

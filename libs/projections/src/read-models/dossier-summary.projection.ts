@@ -16,7 +16,7 @@ import { RecordedEvent } from '@motcua/event-store/port';
 import { SqlExecutor } from '@motcua/sql';
 import { InMemoryReplay, Projection } from '../projection';
 import { insertSearchRows, searchRowOf, writeSearchRows } from './dossier-search';
-import { applyRollup } from './report-rollup';
+import { applyRollup, recomputeRollup } from './report-rollup';
 
 export const DOSSIER_SUMMARY_PROJECTION = 'dossier-summary';
 
@@ -376,13 +376,19 @@ class SummaryInMemoryReplay implements InMemoryReplay {
         );
         const clock = chunk.flatMap(([id, h]) => h.facts.clock.map((c) => clockRow(id, c)));
         await tx.query(INSERT_NEW, [JSON.stringify(chunk.map(([, h]) => summaryRow(h.facts))), JSON.stringify(clock)]);
-        await applyRollup(
-          tx,
-          chunk.map(([id]) => id),
-          1,
-        );
       }
     };
+  }
+
+  /**
+   * The report's roll-up, computed from the rows once they are all written: the rows written out
+   * above are not in it (rows changed meanwhile by `apply` took theirs out and put them back, so
+   * it is only whole again here). Once over all rows instead of a slice at a time: on PostgreSQL
+   * the slices are written side by side and their upserts of the same units' days would wait on
+   * each other.
+   */
+  finish(tx: SqlExecutor): Promise<void> {
+    return recomputeRollup(tx);
   }
 }
 

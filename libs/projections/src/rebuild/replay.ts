@@ -174,7 +174,8 @@ export class ShadowReplay implements ReplayState {
 
   /**
    * Writes every held row, in slices of `WRITE_SLICE` rows run `parallelism(driver)` at a time
-   * (disjoint rows), then moves the rebuild checkpoint past all the folded events.
+   * (disjoint rows), then finishes the tables (`InMemoryReplay.finish`) and moves the rebuild
+   * checkpoint past all the folded events, in one transaction.
    */
   private async writeHeld(inMemory: InMemoryReplay): Promise<void> {
     await this.writing;
@@ -188,6 +189,7 @@ export class ShadowReplay implements ReplayState {
     }
     await runLimited(writes, parallelism(driver));
     await driver.transaction(async (tx) => {
+      if (inMemory.finish) await this.inShadow(tx, () => inMemory.finish!(tx));
       await lockCheckpoint(tx, checkpointName);
       await advanceCheckpoint(tx, checkpointName, to, this.unwritten);
     });
