@@ -49,10 +49,11 @@ export interface InMemoryReplay {
    */
   takeOut(keep: number): (tx: SqlExecutor) => Promise<void>;
   /**
-   * Once every held row is written (in the transaction that moves the rebuild's checkpoint past
-   * them): work over the tables as a whole, cheaper once than row by row (the summary computes the
-   * report's roll-up from its rows instead of adding each written slice, whose upserts would
-   * contend when slices are written side by side).
+   * Work over the rows written out since the last call, done once for all of them instead of with
+   * each write (the summary adds them to the report's roll-up: writes run side by side, and their
+   * upserts of the same units' days would wait on each other). Called, in the shadow tables, before
+   * `apply` touches rows again and once every held row is written (in the transaction that moves
+   * the rebuild's checkpoint past them).
    */
   finish?(tx: SqlExecutor): Promise<void>;
 }

@@ -16,7 +16,7 @@ import { RecordedEvent } from '@motcua/event-store/port';
 import { SqlExecutor } from '@motcua/sql';
 import { InMemoryReplay, Projection } from '../projection';
 import { insertSearchRows, searchRowOf, writeSearchRows } from './dossier-search';
-import { applyRollup, recomputeRollup } from './report-rollup';
+import { applyRollup } from './report-rollup';
 
 export const DOSSIER_SUMMARY_PROJECTION = 'dossier-summary';
 
@@ -330,6 +330,8 @@ interface Held {
  */
 class SummaryInMemoryReplay implements InMemoryReplay {
   private readonly rows = new Map<string, Held>();
+  /** Rows written out and not yet in the report's roll-up (`finish` adds them). */
+  private unrolled: string[] = [];
 
   constructor(private readonly foldDossier: FoldDossier) {}
 
@@ -376,19 +378,26 @@ class SummaryInMemoryReplay implements InMemoryReplay {
         );
         const clock = chunk.flatMap(([id, h]) => h.facts.clock.map((c) => clockRow(id, c)));
         await tx.query(INSERT_NEW, [JSON.stringify(chunk.map(([, h]) => summaryRow(h.facts))), JSON.stringify(clock)]);
+        for (const [id] of chunk) this.unrolled.push(id);
       }
     };
   }
 
   /**
-   * The report's roll-up, computed from the rows once they are all written: the rows written out
-   * above are not in it (rows changed meanwhile by `apply` took theirs out and put them back, so
-   * it is only whole again here). Once over all rows instead of a slice at a time: on PostgreSQL
-   * the slices are written side by side and their upserts of the same units' days would wait on
-   * each other.
+   * The report's roll-up of the rows written out since the last call, added in one statement: the
+   * writes run side by side on PostgreSQL, and their upserts of the same units' days would wait on
+   * each other. The replay calls it before `apply` reads or changes a written row (which takes the
+   * row's contributions out and puts them back) and once all rows are written.
    */
-  finish(tx: SqlExecutor): Promise<void> {
-    return recomputeRollup(tx);
+  async finish(tx: SqlExecutor): Promise<void> {
+    const ids = this.unrolled;
+    this.unrolled = [];
+    try {
+      await applyRollup(tx, ids, 1);
+    } catch (err) {
+      this.unrolled = ids.concat(this.unrolled);
+      throw err;
+    }
   }
 }
 

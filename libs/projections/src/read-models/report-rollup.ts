@@ -96,7 +96,7 @@ export async function applyRollup(tx: SqlExecutor, ids: readonly string[], sign:
 
 /**
  * The whole roll-up computed again from `dossier_summary`, as the migration does (rows written
- * without the projection: the statistics benchmark's generated read model; a rebuild's rows, once all written).
+ * without the projection: the statistics benchmark's generated read model).
  */
 export async function recomputeRollup(tx: SqlExecutor): Promise<void> {
   await tx.exec('DELETE FROM report_daily; DELETE FROM report_monthly; SELECT report_rollup_apply(ARRAY(SELECT id FROM dossier_summary), 1)');

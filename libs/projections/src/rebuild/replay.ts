@@ -158,6 +158,8 @@ export class ShadowReplay implements ReplayState {
       // their rows may be in the write still running: apply after it
       await this.writing;
       await driver.transaction(async (tx) => {
+        // the rows written out so far made whole first (`InMemoryReplay.finish`): `apply` may change them
+        if (inMemory.finish) await this.inShadow(tx, () => inMemory.finish!(tx));
         await this.shadowProjection.apply(tx, rest);
       });
     }
