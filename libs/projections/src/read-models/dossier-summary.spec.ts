@@ -190,7 +190,8 @@ describe.each(backends)('dossier_summary projection and the SQL report on %s', (
   }, 240_000);
 
   it('skips the roll-up only for rows whose report inputs did not change: the list the projection compares is what the roll-up reads', async () => {
-    const { rows } = await b.driver.query<{ prosrc: string }>(`SELECT prosrc FROM pg_proc WHERE proname = 'report_rollup_apply'`);
+    const { rows } = await b.driver.query<{ prosrc: string }>(`SELECT prosrc FROM pg_proc WHERE oid = 'report_rollup_apply(text[], integer)'::regprocedure`);
+    // the function on the search path: other suites' schemas on the same database have theirs
     expect(rows).toHaveLength(1);
     const read = new Set([...rows[0].prosrc.matchAll(/\bs\.([a-z_]+)/g)].map((m) => m[1]));
     // the row's id selects it; the clock history changes only with a new clock entry, which the projection always rolls up
