@@ -3,13 +3,10 @@
  * WASM engine, the pg client, validation, logging, Nest, our code by library...) and the top
  * functions by self time.
  *
- *   node dist/bench/support/profile-summary.js <file.cpuprofile> [top=25] [fn1,fn2,...]
+ *   node dist/bench/support/profile-summary.js <file.cpuprofile> [top=25]
  *
  * `PROFILE_FROM_S=<seconds>` leaves out the profile's first seconds (a service's start-up, to see
  * what it does idle).
- *
- * The optional list names functions whose inclusive time (their own and their callees') is shown
- * as a share of the busy time: which part of the program the areas above are spent under.
  *
  * Profiles come from `node --cpu-prof` (the whole process) or from `CPU_PROF=<file>` of
  * `bench/support/cpu-probe.ts` (the measured window only).
@@ -19,7 +16,6 @@ import * as fs from 'node:fs';
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
 }
 
 interface Profile {
@@ -66,7 +62,7 @@ export function areaOf(url: string, name: string): string {
   return 'other';
 }
 
-export function summarise(profile: Profile, top: number, inclusive: readonly string[] = [], fromUs = 0): string {
+export function summarise(profile: Profile, top: number, fromUs = 0): string {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
   let at = profile.startTime;
@@ -92,23 +88,6 @@ export function summarise(profile: Profile, top: number, inclusive: readonly str
     const key = `${functionName || '(anonymous)'} ${url.replace(/^.*node_modules\//, '').replace(/^.*\/(dist|libs|apps)\//, '$1/')}:${lineNumber + 1}`;
     fns.set(key, (fns.get(key) ?? 0) + us);
   }
-  // inclusive time under the named functions (each sample counted once per name on its stack)
-  const parent = new Map<number, number>();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const under = new Map<string, number>(inclusive.map((f) => [f, 0]));
-  if (inclusive.length > 0) {
-    for (const [id, us] of self) {
-      if (areaOf(byId.get(id)!.callFrame.url, byId.get(id)!.callFrame.functionName) === 'idle') continue;
-      const seen = new Set<string>();
-      for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
-        const name = byId.get(at)!.callFrame.functionName;
-        if (under.has(name) && !seen.has(name)) {
-          seen.add(name);
-          under.set(name, under.get(name)! + us);
-        }
-      }
-    }
-  }
   const pct = (us: number) => `${((100 * us) / Math.max(1, total)).toFixed(1)} %`;
   const lines = [
     `busy ${(total / 1000).toFixed(0)} ms, idle ${(idle / 1000).toFixed(0)} ms over ${((profile.endTime - profile.startTime - fromUs) / 1000).toFixed(0)} ms`,
@@ -121,23 +100,15 @@ export function summarise(profile: Profile, top: number, inclusive: readonly str
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([f, us]) => `  ${pct(us).padStart(7)}  ${f}`),
-    ...(inclusive.length > 0 ? ['', 'inclusive time under:', ...[...under].map(([f, us]) => `  ${pct(us).padStart(7)}  ${f}`)] : []),
   ];
   return lines.join('\n');
 }
 
 if (require.main === module) {
-  const [file, top = '25', names = ''] = process.argv.slice(2);
+  const [file, top = '25'] = process.argv.slice(2);
   if (!file) {
     console.error('usage: node dist/bench/support/profile-summary.js <file.cpuprofile> [top=25]');
     process.exit(2);
   }
-  console.log(
-    summarise(
-      JSON.parse(fs.readFileSync(file, 'utf8')) as Profile,
-      Number(top),
-      names.split(',').filter(Boolean),
-      1e6 * Number(process.env.PROFILE_FROM_S ?? 0),
-    ),
-  );
+  console.log(summarise(JSON.parse(fs.readFileSync(file, 'utf8')) as Profile, Number(top), 1e6 * Number(process.env.PROFILE_FROM_S ?? 0)));
 }
